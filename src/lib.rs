@@ -1,0 +1,13 @@
+//! diglot: a news article and its translation side by side, with a bilingual brief.
+//!
+//! The binary (`src/main.rs`) parses flags and maps errors to exit codes; everything else lives
+//! here so the integration tests can drive the same code. Data flows one way:
+//! `ingest` → `detect` → `plan` → `provider` → `verify` → `render` (see `CONTRIBUTING.md`).
+
+pub mod detect;
+pub mod ingest;
+pub mod language;
+pub mod mock;
+pub mod provider;
+pub mod render;
+pub mod report;

@@ -1,0 +1,1 @@
+//! The built-in mock API server (to be written).

@@ -1,0 +1,3 @@
+//! Providers: one wire protocol per API family, plus the shared HTTP transport.
+
+pub mod contract;

@@ -1,0 +1,93 @@
+//! Report: the finished, verified result of a run, as plain data for the renderers.
+//!
+//! Built by the pipeline after verification and handed to `render`; its serde form *is* the
+//! documented `--format json` schema, so fields may be added but never renamed.
+
+use serde::Serialize;
+
+use crate::ingest::ParagraphId;
+use crate::language::LanguageCode;
+
+/// A verified translation of one article.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    /// The source language and how sure detection is of it.
+    pub source: SourceInfo,
+    /// The target language.
+    pub target: TargetInfo,
+    /// Who translated.
+    pub provider: ProviderInfo,
+    /// Paragraph pairs in article order: every paragraph exactly once.
+    pub paragraphs: Vec<ParagraphPair>,
+    /// Boilerplate set aside untranslated, in order (empty with `--keep-boilerplate`).
+    pub boilerplate: Vec<String>,
+}
+
+/// The source side of a report.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SourceInfo {
+    /// ISO 639-1 code.
+    pub language: LanguageCode,
+    /// Share of the article's letters detected in this language, weighted by confidence (0..=1).
+    pub confidence: f64,
+    /// True when the language was given with `--from` rather than detected.
+    pub forced: bool,
+}
+
+/// The target side of a report.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TargetInfo {
+    /// ISO 639-1 code.
+    pub language: LanguageCode,
+}
+
+/// The provider profile that produced the translation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ProviderInfo {
+    /// Profile name (`openai`, `mock`, or a name from the config file).
+    pub name: String,
+    /// Model name as configured (empty for APIs without models).
+    pub model: String,
+}
+
+/// One source paragraph beside its translation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ParagraphPair {
+    /// Stable paragraph id (serialized as the bare number).
+    pub id: ParagraphId,
+    /// Normalized source text.
+    pub source: String,
+    /// Translation. Equal to `source` when `translated` is false.
+    pub target: String,
+    /// Language detected for this paragraph, if detection decided.
+    pub language: Option<LanguageCode>,
+    /// Detection confidence for this paragraph (0..=1).
+    pub confidence: f64,
+    /// False when the paragraph was already in the target language and kept as it was.
+    pub translated: bool,
+}
+
+/// The result of `diglot detect`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DetectionReport {
+    /// The document's language, or `None` when undecidable.
+    pub language: Option<LanguageCode>,
+    /// Share of the document's letters detected in that language, weighted by confidence.
+    pub confidence: f64,
+    /// Per-paragraph results, present with `--paragraphs`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub paragraphs: Option<Vec<ParagraphDetection>>,
+}
+
+/// One paragraph's detection result.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ParagraphDetection {
+    /// Stable paragraph id.
+    pub id: ParagraphId,
+    /// Detected language, or `None` below the paragraph confidence threshold.
+    pub language: Option<LanguageCode>,
+    /// Confidence of the top language (0..=1).
+    pub confidence: f64,
+    /// True for a boilerplate paragraph.
+    pub boilerplate: bool,
+}
