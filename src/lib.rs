@@ -4,10 +4,22 @@
 //! here so the integration tests can drive the same code. Data flows one way:
 //! `ingest` → `detect` → `plan` → `provider` → `verify` → `render` (see `CONTRIBUTING.md`).
 
+pub mod cli;
+pub mod command;
+pub mod config;
 pub mod detect;
+pub mod error;
 pub mod ingest;
 pub mod language;
 pub mod mock;
+pub mod pipeline;
+pub mod plan;
+pub mod prompt;
 pub mod provider;
 pub mod render;
 pub mod report;
+pub mod secret;
+pub mod verify;
+
+pub use command::{Outcome, mock_server, run};
+pub use error::Error;

@@ -1,1 +1,489 @@
-//! The built-in mock API server (to be written).
+//! The built-in mock API server: a real HTTP server on a local socket that speaks the
+//! OpenAI-compatible chat format, for users' CI (`diglot mock-server`) and our own tests.
+//!
+//! Owns starting and stopping the server, routing, latency, and the request log. In:
+//! [`MockOptions`] (latency and faults) and an address. Out: a running server whose
+//! [`base_url`](MockServer::base_url) a provider is pointed at, and the [`LoggedRequest`]s it
+//! saw. The chat format is in `openai.rs`, the recorded answers in `cassette.rs`, and the fault
+//! kinds in `faults.rs`. The library never prints: `main.rs` announces the address.
+//!
+//! Routes, all under `/v1`: `POST /v1/chat/completions` and `GET /v1/models`. Anything else gets
+//! an OpenAI-style 404 or 405. Every answer, error or not, waits for the configured latency and
+//! is logged.
+
+mod cassette;
+mod faults;
+mod openai;
+#[cfg(test)]
+mod testing;
+
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError, mpsc};
+use std::time::Duration;
+use std::{io, thread};
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{Method, StatusCode, Uri};
+use axum::response::Response;
+use axum::routing::{get, post};
+use serde_json::Value;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+pub use cassette::{CASSETTES, CassetteError, CassetteIndex, pseudo_translation};
+pub use faults::{Fault, FaultKind, ParseFaultError, valid_kinds};
+pub use openai::MODEL_ID;
+
+/// Path of the chat endpoint.
+const CHAT_PATH: &str = "/v1/chat/completions";
+/// Path of the model list.
+const MODELS_PATH: &str = "/v1/models";
+/// How long a shutdown waits for requests in flight before it drops them.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
+
+/// How the mock behaves. The default answers at once and injects no faults.
+#[derive(Debug, Clone, Default)]
+pub struct MockOptions {
+    /// Delay before every answer (`--latency-ms`).
+    pub latency: Duration,
+    /// Faults for chat requests, used up in order (`--fault`, repeatable).
+    pub faults: Vec<Fault>,
+}
+
+/// One request as the mock saw and answered it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoggedRequest {
+    /// HTTP method, such as `POST`.
+    pub method: String,
+    /// Request path without the query, such as `/v1/chat/completions`.
+    pub path: String,
+    /// The body parsed as JSON, or `null` when it is empty or not JSON.
+    pub body: Value,
+    /// The status the mock answered with.
+    pub status: u16,
+}
+
+impl LoggedRequest {
+    /// Whether this is a `POST` to the chat endpoint (the requests that use up faults).
+    pub fn is_chat(&self) -> bool {
+        self.method == "POST" && self.path == CHAT_PATH
+    }
+}
+
+/// State shared by all handlers of one server.
+#[derive(Debug)]
+struct Shared {
+    latency: Duration,
+    faults: faults::FaultQueue,
+    cassettes: &'static CassetteIndex,
+    log: Mutex<Vec<LoggedRequest>>,
+    /// Chat completions answered so far, for their ids (`mock-1`, `mock-2`, …).
+    completions: AtomicU64,
+    /// Set when a handler panicked; the test guard turns it into a failure.
+    handler_panicked: AtomicBool,
+}
+
+impl Shared {
+    fn new(options: MockOptions) -> io::Result<Shared> {
+        let cassettes = CassetteIndex::compiled_in()
+            .map_err(|err| io::Error::new(io::ErrorKind::InvalidData, err))?;
+        Ok(Shared {
+            latency: options.latency,
+            faults: faults::FaultQueue::new(&options.faults),
+            cassettes,
+            log: Mutex::default(),
+            completions: AtomicU64::new(0),
+            handler_panicked: AtomicBool::new(false),
+        })
+    }
+
+    /// Computes the answer (a panic becomes a 500 and is remembered), waits for the latency,
+    /// logs the request and returns the answer.
+    async fn respond(
+        &self,
+        method: Method,
+        uri: Uri,
+        body: Value,
+        answer: impl FnOnce() -> Response,
+    ) -> Response {
+        let response = catch_unwind(AssertUnwindSafe(answer)).unwrap_or_else(|_| {
+            self.handler_panicked.store(true, Ordering::SeqCst);
+            openai::error_response(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "server_error",
+                "the mock server panicked (a bug in diglot)",
+            )
+        });
+        if !self.latency.is_zero() {
+            tokio::time::sleep(self.latency).await;
+        }
+        let logged = LoggedRequest {
+            method: method.to_string(),
+            path: uri.path().to_owned(),
+            body,
+            status: response.status().as_u16(),
+        };
+        self.log_lock().push(logged);
+        response
+    }
+
+    fn log_lock(&self) -> std::sync::MutexGuard<'_, Vec<LoggedRequest>> {
+        // Pushing a finished entry cannot leave the log half-written, so a poisoned lock is fine.
+        self.log.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn requests(&self) -> Vec<LoggedRequest> {
+        self.log_lock().clone()
+    }
+}
+
+/// Any other route or method: an OpenAI-style 404 (unknown path) or 405 (wrong method).
+async fn unknown_route(
+    State(shared): State<Arc<Shared>>,
+    method: Method,
+    uri: Uri,
+    body: Bytes,
+) -> Response {
+    let logged = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    let path = uri.path().to_owned();
+    let status = if [CHAT_PATH, MODELS_PATH].contains(&path.as_str()) {
+        StatusCode::METHOD_NOT_ALLOWED
+    } else {
+        StatusCode::NOT_FOUND
+    };
+    let message = format!(
+        "the mock server does not serve {method} {path} \
+         (it serves POST {CHAT_PATH} and GET {MODELS_PATH})"
+    );
+    shared
+        .respond(method, uri, logged, || {
+            openai::error_response(status, "invalid_request_error", message)
+        })
+        .await
+}
+
+fn router(shared: Arc<Shared>) -> Router {
+    Router::new()
+        .route(
+            CHAT_PATH,
+            post(openai::chat_completions).fallback(unknown_route),
+        )
+        .route(MODELS_PATH, get(openai::models).fallback(unknown_route))
+        .fallback(unknown_route)
+        .with_state(shared)
+}
+
+/// A mock server running as a task in the current tokio runtime.
+///
+/// Dropping it begins a graceful shutdown; [`wait`](MockServer::wait) serves until the task
+/// ends, and [`shutdown`](MockServer::shutdown) stops it and waits for that.
+#[derive(Debug)]
+pub struct MockServer {
+    addr: SocketAddr,
+    shared: Arc<Shared>,
+    /// Sending, or dropping, this starts the graceful shutdown.
+    stop: oneshot::Sender<()>,
+    task: JoinHandle<io::Result<()>>,
+}
+
+impl MockServer {
+    /// Binds `addr` (port 0 lets the OS choose) and spawns the server on the current runtime.
+    ///
+    /// Fails if the address cannot be bound, or (only in a broken build) if a compiled-in
+    /// cassette is malformed.
+    pub async fn start(addr: SocketAddr, options: MockOptions) -> io::Result<MockServer> {
+        let shared = Arc::new(Shared::new(options)?);
+        let listener = tokio::net::TcpListener::bind(addr).await?;
+        let addr = listener.local_addr()?;
+        let (stop, stopped) = oneshot::channel::<()>();
+        let app = router(Arc::clone(&shared));
+        let task = tokio::spawn(async move {
+            axum::serve(listener, app)
+                .with_graceful_shutdown(async move {
+                    // Either a stop message or a dropped sender means stop.
+                    let _ = stopped.await;
+                })
+                .await
+        });
+        Ok(MockServer {
+            addr,
+            shared,
+            stop,
+            task,
+        })
+    }
+
+    /// The bound address, with the port the OS chose.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The base URL to configure a provider with, such as `http://127.0.0.1:PORT/v1` (loopback
+    /// when bound to all interfaces).
+    pub fn base_url(&self) -> String {
+        base_url(self.addr)
+    }
+
+    /// Every request so far, in the order they were answered.
+    pub fn requests(&self) -> Vec<LoggedRequest> {
+        self.shared.requests()
+    }
+
+    /// Whether a handler panicked (it answered 500); a bug in the mock, not a fault.
+    pub fn handler_panicked(&self) -> bool {
+        self.shared.handler_panicked.load(Ordering::SeqCst)
+    }
+
+    /// Serves until the server task ends, which without a shutdown is never.
+    pub async fn wait(self) -> io::Result<()> {
+        let MockServer { stop, task, .. } = self;
+        let result = task.await;
+        drop(stop);
+        result.map_err(io::Error::other)?
+    }
+
+    /// Stops accepting connections and waits for requests in flight, for at most 5 seconds.
+    pub async fn shutdown(self) -> io::Result<()> {
+        let MockServer { stop, mut task, .. } = self;
+        let _ = stop.send(());
+        match tokio::time::timeout(SHUTDOWN_GRACE, &mut task).await {
+            Ok(result) => result.map_err(io::Error::other)?,
+            Err(_) => {
+                task.abort();
+                Ok(())
+            }
+        }
+    }
+}
+
+/// The URL a client on this machine uses: a server bound to all interfaces (`0.0.0.0`, `::`)
+/// is reached through loopback.
+fn base_url(mut addr: SocketAddr) -> String {
+    if addr.ip().is_unspecified() {
+        let loopback = match addr {
+            SocketAddr::V4(_) => IpAddr::V4(Ipv4Addr::LOCALHOST),
+            SocketAddr::V6(_) => IpAddr::V6(Ipv6Addr::LOCALHOST),
+        };
+        addr.set_ip(loopback);
+    }
+    format!("http://{addr}/v1")
+}
+
+/// A mock server on its own thread with its own runtime, for tests that are not async.
+///
+/// Dropping it shuts the server down and joins the thread, and then fails the test (panics)
+/// if a handler or the server panicked, unless the thread is already panicking.
+#[derive(Debug)]
+pub struct BackgroundMock {
+    addr: SocketAddr,
+    shared: Arc<Shared>,
+    stop: Option<oneshot::Sender<()>>,
+    thread: Option<thread::JoinHandle<io::Result<()>>>,
+}
+
+impl BackgroundMock {
+    /// Starts a mock on `127.0.0.1` with an OS-chosen port and waits until it listens.
+    pub fn spawn(options: MockOptions) -> io::Result<BackgroundMock> {
+        let (ready_tx, ready_rx) = mpsc::channel();
+        let (stop, stopped) = oneshot::channel::<()>();
+        let thread = thread::Builder::new()
+            .name("diglot-mock".to_owned())
+            .spawn(move || serve_in_thread(options, ready_tx, stopped))?;
+        match ready_rx.recv() {
+            Ok(Ok((addr, shared))) => Ok(BackgroundMock {
+                addr,
+                shared,
+                stop: Some(stop),
+                thread: Some(thread),
+            }),
+            Ok(Err(err)) => Err(err),
+            Err(_) => Err(io::Error::other(
+                "the mock server thread died while starting",
+            )),
+        }
+    }
+
+    /// The bound address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The base URL to configure a provider with: `http://127.0.0.1:PORT/v1`.
+    pub fn base_url(&self) -> String {
+        base_url(self.addr)
+    }
+
+    /// Every request so far, in the order they were answered.
+    pub fn requests(&self) -> Vec<LoggedRequest> {
+        self.shared.requests()
+    }
+
+    /// How many `POST /v1/chat/completions` requests were answered.
+    pub fn chat_requests(&self) -> usize {
+        self.shared
+            .log_lock()
+            .iter()
+            .filter(|r| r.is_chat())
+            .count()
+    }
+}
+
+/// The body of a [`BackgroundMock`] thread: start, report readiness, serve until told to stop.
+fn serve_in_thread(
+    options: MockOptions,
+    ready: mpsc::Sender<io::Result<(SocketAddr, Arc<Shared>)>>,
+    stopped: oneshot::Receiver<()>,
+) -> io::Result<()> {
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            let _ = ready.send(Err(err));
+            return Ok(());
+        }
+    };
+    runtime.block_on(async move {
+        let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));
+        let server = match MockServer::start(addr, options).await {
+            Ok(server) => server,
+            Err(err) => {
+                let _ = ready.send(Err(err));
+                return Ok(());
+            }
+        };
+        let _ = ready.send(Ok((server.addr, Arc::clone(&server.shared))));
+        let _ = stopped.await;
+        server.shutdown().await
+    })
+}
+
+impl Drop for BackgroundMock {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        let outcome = match self.thread.take().map(thread::JoinHandle::join) {
+            Some(Err(_)) => Some("the mock server thread panicked".to_owned()),
+            Some(Ok(Err(err))) => Some(format!("the mock server failed: {err}")),
+            _ => None,
+        };
+        let problem = outcome.or_else(|| {
+            let panicked = self.shared.handler_panicked.load(Ordering::SeqCst);
+            panicked.then(|| "a mock server handler panicked".to_owned())
+        });
+        if let Some(problem) = problem
+            && !thread::panicking()
+        {
+            panic!("{problem}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testing::{chat_body, payload, started};
+    use super::*;
+
+    #[test]
+    fn background_mock_serves_and_counts_chat_requests() {
+        let mock = BackgroundMock::spawn(MockOptions::default()).expect("mock starts");
+        assert!(mock.base_url().starts_with("http://127.0.0.1:"));
+        assert!(mock.base_url().ends_with("/v1"));
+        assert_ne!(mock.addr().port(), 0);
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let base = mock.base_url();
+        runtime.block_on(async {
+            let client = testing::client();
+            let body = chat_body(&payload("de", "en", &[(1, "Hallo.")]));
+            for _ in 0..2 {
+                let response = client
+                    .post(format!("{base}/chat/completions"))
+                    .body(body.to_string())
+                    .send()
+                    .await
+                    .expect("request");
+                assert_eq!(response.status(), 200);
+            }
+            let models = client.get(format!("{base}/models")).send().await;
+            assert_eq!(models.expect("request").status(), 200);
+        });
+        assert_eq!(mock.chat_requests(), 2);
+        assert_eq!(mock.requests().len(), 3);
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn logs_method_path_body_and_status() {
+        let server = started(MockOptions::default()).await;
+        let body = chat_body(&payload("de", "en", &[(1, "Hallo.")]));
+        server.post_chat(&body).await;
+        server.post_raw("{oops").await;
+        server.get("/models").await;
+        server.get("/nowhere").await;
+        let log = server.server.requests();
+        let seen: Vec<_> = log
+            .iter()
+            .map(|r| (r.method.as_str(), r.path.as_str(), r.status))
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                ("POST", "/v1/chat/completions", 200),
+                ("POST", "/v1/chat/completions", 400),
+                ("GET", "/v1/models", 200),
+                ("GET", "/v1/nowhere", 404),
+            ]
+        );
+        assert_eq!(log[0].body, body);
+        assert_eq!(log[1].body, Value::Null);
+        assert!(log[0].is_chat() && log[1].is_chat() && !log[2].is_chat());
+    }
+
+    #[test]
+    fn base_url_reaches_a_wildcard_bind_through_loopback() {
+        let url = |addr: &str| base_url(addr.parse().expect("socket address"));
+        assert_eq!(url("0.0.0.0:8080"), "http://127.0.0.1:8080/v1");
+        assert_eq!(url("[::]:8080"), "http://[::1]:8080/v1");
+        assert_eq!(url("192.0.2.7:80"), "http://192.0.2.7:80/v1");
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn wrong_method_on_a_known_route_is_405() {
+        let server = started(MockOptions::default()).await;
+        let (status, text) = server.get("/chat/completions").await;
+        assert_eq!(status, 405);
+        let error: Value = serde_json::from_str(&text).expect("error is JSON");
+        assert_eq!(error["error"]["type"], "invalid_request_error");
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn latency_delays_the_answer() {
+        let latency = Duration::from_millis(200);
+        let options = MockOptions {
+            latency,
+            ..MockOptions::default()
+        };
+        let server = started(options).await;
+        let started_at = std::time::Instant::now();
+        server.get("/models").await;
+        // A lower bound only: a busy machine may take longer, never shorter.
+        assert!(started_at.elapsed() >= latency);
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn shutdown_stops_the_server() {
+        let server = started(MockOptions::default()).await;
+        let base = server.server.base_url();
+        server.server.shutdown().await.expect("clean shutdown");
+        let refused = testing::client().get(format!("{base}/models")).send().await;
+        assert!(refused.is_err());
+    }
+}

@@ -1,3 +1,186 @@
 //! Providers: one wire protocol per API family, plus the shared HTTP transport.
+//!
+//! A [`Protocol`] turns chunks into plain [`WireRequest`]s and plain [`WireReply`]s back into
+//! translations; it never touches the network, the clock or the environment, so it is tested
+//! against recorded answers. [`transport::Transport`] is the only code that sends.
 
 pub mod contract;
+pub mod openai;
+pub mod transport;
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::ingest::ParagraphId;
+use crate::plan::Chunk;
+use crate::secret::Secret;
+
+/// An API family, named by its wire protocol.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ProviderKind {
+    /// OpenAI-compatible `POST {base_url}/chat/completions` (OpenAI, Ollama, llama.cpp, vLLM…).
+    Openai,
+    /// The built-in mock API, spoken to over HTTP with the `openai` protocol.
+    Mock,
+}
+
+impl fmt::Display for ProviderKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ProviderKind::Openai => "openai",
+            ProviderKind::Mock => "mock",
+        })
+    }
+}
+
+/// A header value: plain, or a secret that `--dry-run` style output must redact.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HeaderValue {
+    /// Safe to show.
+    Plain(String),
+    /// An API key; shown as `(redacted)`.
+    Secret(Secret),
+}
+
+/// An HTTP request as plain data.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WireRequest {
+    /// Absolute URL.
+    pub url: String,
+    /// Headers beyond `content-type: application/json`.
+    pub headers: Vec<(String, HeaderValue)>,
+    /// JSON body (requests are always `POST` with JSON).
+    pub body: serde_json::Value,
+}
+
+/// An HTTP answer as plain data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WireReply {
+    /// HTTP status code.
+    pub status: u16,
+    /// The body's bytes.
+    pub body: Vec<u8>,
+}
+
+/// One paragraph as the provider translated it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Translated {
+    /// The paragraph this translates.
+    pub id: ParagraphId,
+    /// The translation (normalized to one line).
+    pub text: String,
+}
+
+/// Ways a reply breaks the paragraph contract; each is repairable by asking again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ContractProblem {
+    /// No JSON object with paragraphs could be found in the reply.
+    NotJson,
+    /// A requested paragraph is missing from the reply.
+    Missing(ParagraphId),
+    /// The reply has an id that was not requested.
+    Unexpected(u32),
+    /// The reply has an id twice.
+    Duplicate(ParagraphId),
+    /// The reply's text for a paragraph is empty.
+    Empty(ParagraphId),
+    /// The model stopped at its length limit.
+    Truncated,
+}
+
+impl fmt::Display for ContractProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ContractProblem::NotJson => f.write_str("the reply is not the requested JSON"),
+            ContractProblem::Missing(id) => write!(f, "{id} is missing"),
+            ContractProblem::Unexpected(n) => write!(f, "¶{n} was not requested"),
+            ContractProblem::Duplicate(id) => write!(f, "{id} appears twice"),
+            ContractProblem::Empty(id) => write!(f, "{id} is empty"),
+            ContractProblem::Truncated => f.write_str("the reply was cut off at the length limit"),
+        }
+    }
+}
+
+/// Why a provider's answer cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ProviderError {
+    /// A prompt template cannot be rendered (a configuration problem).
+    #[error(transparent)]
+    Prompt(#[from] crate::prompt::PromptError),
+    /// The API refused the request (4xx other than 429).
+    #[error("{provider} refused the request: HTTP {status}{}", detail_suffix(detail))]
+    Refused {
+        /// Profile name.
+        provider: String,
+        /// HTTP status.
+        status: u16,
+        /// The API's own error message, if it gave one.
+        detail: Option<String>,
+    },
+    /// The HTTP body is not the API's reply format (not JSON, no choices, …).
+    #[error("{provider} answered with a malformed body: {detail}")]
+    Malformed {
+        /// Profile name.
+        provider: String,
+        /// What was wrong.
+        detail: String,
+    },
+    /// The reply broke the paragraph contract, even after repair.
+    #[error("{provider} broke the paragraph contract for {}: {}", list_ids(ids), list_problems(problems))]
+    Contract {
+        /// Profile name.
+        provider: String,
+        /// The paragraphs that could not be translated.
+        ids: Vec<ParagraphId>,
+        /// What was wrong with the last reply.
+        problems: Vec<ContractProblem>,
+    },
+}
+
+fn detail_suffix(detail: &Option<String>) -> String {
+    detail.as_ref().map(|d| format!(" ({d})")).unwrap_or_default()
+}
+
+/// Formats ids as `¶1, ¶2`.
+pub fn list_ids(ids: &[ParagraphId]) -> String {
+    ids.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+}
+
+fn list_problems(problems: &[ContractProblem]) -> String {
+    problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
+}
+
+/// A protocol's decoded answer to one translation request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decoded {
+    /// Every requested paragraph, once, in request order.
+    Complete(Vec<Translated>),
+    /// The reply broke the contract; `raw` is the model's text, for the repair request.
+    Broken {
+        /// The model's answer as text.
+        raw: String,
+        /// What is wrong with it.
+        problems: Vec<ContractProblem>,
+    },
+}
+
+/// One API family's wire format. Never touches network, clock or environment.
+pub trait Protocol: Send + Sync {
+    /// Builds the request that translates `chunk`.
+    fn encode_translation(&self, chunk: &Chunk) -> Result<WireRequest, ProviderError>;
+    /// Builds a repair request: the original request, the broken reply and what is wrong.
+    fn encode_repair(
+        &self,
+        chunk: &Chunk,
+        raw: &str,
+        problems: &[ContractProblem],
+    ) -> Result<WireRequest, ProviderError>;
+    /// Reads a 2xx answer to a translation or repair request.
+    fn decode_translation(
+        &self,
+        chunk: &Chunk,
+        reply: &WireReply,
+    ) -> Result<Decoded, ProviderError>;
+}

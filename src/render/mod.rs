@@ -1,1 +1,399 @@
-//! Renderers (to be written).
+//! Render: a finished [`Report`] or [`DetectionReport`] → bytes for the user.
+//!
+//! Owns every output format: text (two layouts, [`Layout::Columns`] side by side and
+//! [`Layout::Stacked`] one above the other) and JSON. Renderers are pure: they take the data, a
+//! [`Style`] decided once in the settings (colour, width, layout), and a writer; they never query
+//! the terminal or the environment, and never print. Untrusted text goes through
+//! [`sanitize::for_terminal`] before it is wrapped; JSON relies on serde's escaping instead.
+//!
+//! Text output shared by both layouts: a bold header line naming the languages, the detection
+//! confidence and the model; a rule; the pairs; then, when the ingest step set any aside, a
+//! dimmed boilerplate section. A paragraph kept untranslated (already in the target language) is
+//! shown once, with a dimmed `(kept: already English)` marker in place of its translation.
+//! No line is ever wider than [`Style::width`] display columns.
+
+mod columns;
+mod json;
+mod lines;
+pub mod sanitize;
+mod stacked;
+
+use std::io::{self, Write};
+
+use crate::language::LanguageCode;
+use crate::report::{DetectionReport, ParagraphDetection, Report};
+
+use lines::{Line, Tone, wrap_to};
+
+/// The narrowest output width the text renderers support, in display columns.
+///
+/// Callers clamp user input to at least this (the `--width` flag rejects less). At this width
+/// each column still fits a double-width character beside the widest possible `¶` id; a narrower
+/// [`Style::width`] is rendered as if it were `MIN_WIDTH`.
+pub const MIN_WIDTH: usize = 20;
+
+/// Below this width, [`Layout::Auto`] stacks: two columns of under 38 characters read poorly.
+const STACKED_BELOW: usize = 80;
+
+/// Output format, chosen with `--format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Format {
+    /// Human-readable text for the terminal.
+    #[default]
+    Text,
+    /// The report as pretty-printed JSON; its field names are a stable schema.
+    Json,
+}
+
+/// How text output places a paragraph and its translation, chosen with `--layout`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Layout {
+    /// Source on the left, translation on the right, each pair starting on the same row.
+    Columns,
+    /// Source paragraph, then its translation indented below it.
+    Stacked,
+    /// Stacked when the width is under 80 columns, columns otherwise.
+    #[default]
+    Auto,
+}
+
+impl Layout {
+    /// The concrete layout for `width`: [`Layout::Auto`] becomes [`Layout::Stacked`] below 80
+    /// columns and [`Layout::Columns`] otherwise; the others stay as they are.
+    pub fn for_width(self, width: usize) -> Layout {
+        match self {
+            Layout::Auto if width < STACKED_BELOW => Layout::Stacked,
+            Layout::Auto => Layout::Columns,
+            chosen => chosen,
+        }
+    }
+}
+
+/// How text output looks, decided once from flags, environment and terminal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Style {
+    /// Whether to emit ANSI colour and weight codes. When false the output has no escape byte.
+    pub color: bool,
+    /// Total width in display columns; at least [`MIN_WIDTH`] (less is treated as `MIN_WIDTH`).
+    pub width: usize,
+    /// Columns, stacked, or chosen by width.
+    pub layout: Layout,
+}
+
+/// Writes a translation report to `out` in `format`, in one write.
+///
+/// Text follows `style`; JSON ignores it and is the report's serde form, pretty-printed, plus a
+/// trailing newline. The only errors are `out`'s.
+pub fn translation(
+    report: &Report,
+    format: Format,
+    style: &Style,
+    out: &mut impl Write,
+) -> io::Result<()> {
+    match format {
+        Format::Json => json::write(report, out),
+        Format::Text => {
+            let width = style.width.max(MIN_WIDTH);
+            let lines = match style.layout.for_width(width) {
+                Layout::Stacked => stacked::lines(report, width),
+                Layout::Columns | Layout::Auto => columns::lines(report, width),
+            };
+            lines::write_lines(&lines, style.color, out)
+        }
+    }
+}
+
+/// Writes a detection result to `out` in `format`.
+///
+/// Text is one line `de German 0.99` (code, name, confidence to 2 decimals; `undecided 0.31`
+/// without a language), then, when per-paragraph results are present, one line each:
+/// `¶1 de 0.98`, with ` boilerplate` appended for boilerplate paragraphs. JSON is the report's
+/// serde form, pretty-printed, plus a trailing newline.
+pub fn detection(report: &DetectionReport, format: Format, out: &mut impl Write) -> io::Result<()> {
+    match format {
+        Format::Json => json::write(report, out),
+        Format::Text => {
+            let mut text = match report.language {
+                Some(code) => format!("{} {} {:.2}\n", code, code.name(), report.confidence),
+                None => format!("undecided {:.2}\n", report.confidence),
+            };
+            for paragraph in report.paragraphs.iter().flatten() {
+                text.push_str(&paragraph_detection_line(paragraph));
+            }
+            out.write_all(text.as_bytes())
+        }
+    }
+}
+
+/// `¶1 de 0.98`, `¶2 undecided 0.40`, or `¶7 en 0.91 boilerplate`, with a newline.
+fn paragraph_detection_line(paragraph: &ParagraphDetection) -> String {
+    let language = paragraph.language.as_ref().map_or("undecided", LanguageCode::as_str);
+    let suffix = if paragraph.boilerplate {
+        " boilerplate"
+    } else {
+        ""
+    };
+    format!(
+        "{} {language} {:.2}{suffix}\n",
+        paragraph.id, paragraph.confidence
+    )
+}
+
+/// The header (`German → English · detected 0.99 · gpt-4o-mini (openai)`, bold, wrapped to
+/// `width`) and a dimmed rule of `─` the full width.
+fn header_lines(report: &Report, width: usize) -> Vec<Line> {
+    let detection = if report.source.forced {
+        String::from("given")
+    } else {
+        format!("detected {:.2}", report.source.confidence)
+    };
+    let provider = &report.provider;
+    let by = if provider.model.is_empty() {
+        provider.name.clone()
+    } else {
+        format!("{} ({})", provider.model, provider.name)
+    };
+    let header = format!(
+        "{} → {} · {detection} · {by}",
+        report.source.language.name(),
+        report.target.language.name(),
+    );
+    let mut lines: Vec<Line> = wrap_to(&header, width)
+        .into_iter()
+        .map(|line| Line::of(line, Tone::Bold))
+        .collect();
+    lines.push(Line::of("─".repeat(width), Tone::Dim));
+    lines
+}
+
+/// What stands in for the translation of a paragraph kept as it was: `(kept: already English)`.
+fn kept_marker(report: &Report) -> String {
+    format!("(kept: already {})", report.target.language.name())
+}
+
+/// Display width of the widest paragraph id (`¶12` is 3), for right-aligning ids.
+fn id_width(report: &Report) -> usize {
+    report
+        .paragraphs
+        .iter()
+        .map(|pair| lines::measure(&pair.id.to_string()))
+        .max()
+        .unwrap_or(0)
+}
+
+/// The dimmed boilerplate section: a blank line, a label, then each boilerplate paragraph
+/// wrapped to the full `width`. Empty when nothing was set aside.
+fn boilerplate_lines(report: &Report, width: usize) -> Vec<Line> {
+    if report.boilerplate.is_empty() {
+        return Vec::new();
+    }
+    let mut lines = vec![Line::default()];
+    let label = "Set aside as boilerplate (not translated):";
+    let texts = std::iter::once(label).chain(report.boilerplate.iter().map(String::as_str));
+    for text in texts {
+        lines.extend(
+            wrap_to(text, width)
+                .into_iter()
+                .map(|line| Line::of(line, Tone::Dim)),
+        );
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::ParagraphId;
+    use crate::report::{ParagraphPair, ProviderInfo, SourceInfo, TargetInfo};
+
+    /// Widths every text test renders at: MIN_WIDTH to very wide.
+    pub(super) const WIDTHS: [usize; 6] = [20, 40, 60, 80, 120, 200];
+
+    /// A German article in English: umlauts and ß, CJK and emoji on both sides, one paragraph
+    /// already in English, and two boilerplate paragraphs.
+    pub(super) fn sample_report() -> Report {
+        let pair = |id, source: &str, target: &str, translated| ParagraphPair {
+            id: ParagraphId(id),
+            source: source.to_owned(),
+            target: target.to_owned(),
+            language: Some(if translated {
+                LanguageCode::DE
+            } else {
+                LanguageCode::EN
+            }),
+            confidence: 0.97,
+            translated,
+        };
+        Report {
+            source: SourceInfo {
+                language: LanguageCode::DE,
+                confidence: 0.987,
+                forced: false,
+            },
+            target: TargetInfo {
+                language: LanguageCode::EN,
+            },
+            provider: ProviderInfo {
+                name: "openai".to_owned(),
+                model: "gpt-4o-mini".to_owned(),
+            },
+            paragraphs: vec![
+                pair(
+                    1,
+                    "NATO-Generalsekretär Mark Rutte äußerte sich am Donnerstag in Brüssel über \
+                     die künftige Unterstützung für die Ukraine.",
+                    "NATO Secretary General Mark Rutte spoke in Brussels on Thursday about \
+                     future support for Ukraine.",
+                    true,
+                ),
+                pair(
+                    2,
+                    "Chinesische Medien zitierten ihn mit „北约秘书长吕特表示“ – in sozialen \
+                     Netzwerken begleitet von 🇺🇦🕊️.",
+                    "Chinese media quoted him with “北约秘书长吕特表示” – accompanied by 🇺🇦🕊️ \
+                     on social networks.",
+                    true,
+                ),
+                pair(
+                    3,
+                    "“We stand with Ukraine,” the alliance said in English.",
+                    "“We stand with Ukraine,” the alliance said in English.",
+                    false,
+                ),
+            ],
+            boilerplate: vec![
+                "Folgen Sie uns auf Mastodon und Bluesky.".to_owned(),
+                "Unterstützen Sie unabhängigen Journalismus – jetzt spenden!".to_owned(),
+            ],
+        }
+    }
+
+    /// Renders `report` as text and returns it as a string.
+    pub(super) fn render_text(report: &Report, layout: Layout, width: usize, color: bool) -> String {
+        let style = Style {
+            color,
+            width,
+            layout,
+        };
+        let mut out = Vec::new();
+        translation(report, Format::Text, &style, &mut out).expect("writing to a Vec succeeds");
+        String::from_utf8(out).expect("text output is UTF-8")
+    }
+
+    #[test]
+    fn auto_layout_stacks_below_80_columns() {
+        assert_eq!(Layout::Auto.for_width(79), Layout::Stacked);
+        assert_eq!(Layout::Auto.for_width(80), Layout::Columns);
+        assert_eq!(Layout::Columns.for_width(20), Layout::Columns);
+        assert_eq!(Layout::Stacked.for_width(200), Layout::Stacked);
+    }
+
+    #[test]
+    fn auto_layout_renders_like_the_layout_it_picks() {
+        let report = sample_report();
+        for (width, picked) in [(60, Layout::Stacked), (100, Layout::Columns)] {
+            let auto = render_text(&report, Layout::Auto, width, false);
+            assert_eq!(auto, render_text(&report, picked, width, false), "at {width}");
+        }
+    }
+
+    #[test]
+    fn header_names_languages_confidence_and_model() {
+        let text = render_text(&sample_report(), Layout::Columns, 100, false);
+        let first = text.lines().next().unwrap_or_default();
+        assert_eq!(first, "German → English · detected 0.99 · gpt-4o-mini (openai)");
+        assert_eq!(text.lines().nth(1), Some("─".repeat(100).as_str()));
+    }
+
+    #[test]
+    fn header_says_given_when_the_language_was_forced() {
+        let mut report = sample_report();
+        report.source.forced = true;
+        report.provider = ProviderInfo {
+            name: "deepl".to_owned(),
+            model: String::new(),
+        };
+        let text = render_text(&report, Layout::Stacked, 100, false);
+        assert!(text.starts_with("German → English · given · deepl\n"), "{text}");
+    }
+
+    #[test]
+    fn widths_below_the_minimum_render_at_the_minimum() {
+        let report = sample_report();
+        let narrow = render_text(&report, Layout::Columns, 5, false);
+        assert_eq!(narrow, render_text(&report, Layout::Columns, MIN_WIDTH, false));
+    }
+
+    #[test]
+    fn boilerplate_section_is_labelled_and_dimmed() {
+        let report = sample_report();
+        let plain = render_text(&report, Layout::Columns, 100, false);
+        assert!(plain.contains("\n\nSet aside as boilerplate (not translated):\n"));
+        assert!(plain.ends_with("Unterstützen Sie unabhängigen Journalismus – jetzt spenden!\n"));
+        let colored = render_text(&report, Layout::Columns, 100, true);
+        assert!(colored.contains("\x1b[2mFolgen Sie uns auf Mastodon und Bluesky.\x1b[0m\n"));
+    }
+
+    #[test]
+    fn no_boilerplate_means_no_boilerplate_section() {
+        let mut report = sample_report();
+        report.boilerplate.clear();
+        let text = render_text(&report, Layout::Stacked, 80, false);
+        assert!(!text.contains("boilerplate"), "{text}");
+        assert!(text.ends_with("(kept: already English)\n"), "{text}");
+    }
+
+    fn detection_report(paragraphs: Option<Vec<ParagraphDetection>>) -> DetectionReport {
+        DetectionReport {
+            language: Some(LanguageCode::DE),
+            confidence: 0.987,
+            paragraphs,
+        }
+    }
+
+    fn render_detection(report: &DetectionReport, format: Format) -> String {
+        let mut out = Vec::new();
+        detection(report, format, &mut out).expect("writing to a Vec succeeds");
+        String::from_utf8(out).expect("output is UTF-8")
+    }
+
+    #[test]
+    fn detection_text_gives_code_name_and_confidence() {
+        let text = render_detection(&detection_report(None), Format::Text);
+        assert_eq!(text, "de German 0.99\n");
+    }
+
+    #[test]
+    fn detection_text_says_undecided_without_a_language() {
+        let mut report = detection_report(None);
+        report.language = None;
+        report.confidence = 0.314;
+        assert_eq!(render_detection(&report, Format::Text), "undecided 0.31\n");
+    }
+
+    #[test]
+    fn detection_text_lists_paragraphs_and_marks_boilerplate() {
+        let paragraph = |id, language, boilerplate| ParagraphDetection {
+            id: ParagraphId(id),
+            language,
+            confidence: 0.981,
+            boilerplate,
+        };
+        let report = detection_report(Some(vec![
+            paragraph(1, Some(LanguageCode::DE), false),
+            paragraph(2, None, false),
+            paragraph(3, Some(LanguageCode::EN), true),
+        ]));
+        let expected = "de German 0.99\n¶1 de 0.98\n¶2 undecided 0.98\n¶3 en 0.98 boilerplate\n";
+        assert_eq!(render_detection(&report, Format::Text), expected);
+    }
+
+    #[test]
+    fn detection_json_omits_absent_paragraphs() {
+        let json = render_detection(&detection_report(None), Format::Json);
+        let value: serde_json::Value = serde_json::from_str(&json).expect("output is JSON");
+        assert_eq!(value["language"], "de");
+        assert!(value.get("paragraphs").is_none(), "{json}");
+        assert!(json.ends_with("}\n"));
+    }
+}

@@ -1,0 +1,161 @@
+//! Command-line flags and subcommands: what the user typed, before any defaults.
+//!
+//! Every value that a config file or the environment may also set is an `Option` here;
+//! `config::Settings::resolve` is the only place that decides which layer wins.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::language::LanguageCode;
+use crate::mock::Fault;
+use crate::render::{Format, Layout};
+
+/// Exit codes, shown in `--help` and documented in the README.
+pub const EXIT_CODES: &str = "\
+Exit codes:
+  0    success (also when stdout was closed early)
+  1    internal error (a bug: please report it)
+  2    usage or configuration error
+  3    bad input: unreadable, empty, binary, not UTF-8, or language undecidable
+  4    the provider refused: authentication, other 4xx, or a reply that broke the
+       paragraph contract even after repair
+  5    the provider is unreachable: network error, timeout, 5xx or 429 after retries
+  6    verification failed (nothing misaligned is printed)
+  130  interrupted (Ctrl-C)";
+
+/// Put a news article and its translation side by side.
+#[derive(Debug, Parser)]
+#[command(name = "diglot", version, about, after_help = EXIT_CODES)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+
+    /// Read configuration from FILE instead of $XDG_CONFIG_HOME/diglot/config.toml.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// When to use colour on stdout.
+    #[arg(long, global = true, value_name = "WHEN")]
+    pub color: Option<ColorChoice>,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Translate an article and print it beside the original.
+    #[command(after_help = EXIT_CODES)]
+    Translate(TranslateArgs),
+    /// Detect the language of an article (on this machine, no API).
+    #[command(after_help = EXIT_CODES)]
+    Detect(DetectArgs),
+    /// Show the effective configuration and where each value comes from.
+    Config,
+    /// Run the built-in mock API (OpenAI-compatible) until interrupted.
+    MockServer(MockServerArgs),
+}
+
+/// Where the article comes from.
+#[derive(Debug, Args)]
+pub struct InputArgs {
+    /// The article: a file, or `-` (or nothing) for stdin.
+    #[arg(value_name = "FILE")]
+    pub file: Option<PathBuf>,
+
+    /// Translate footer boilerplate (newsletter, social, donation calls) too.
+    #[arg(long)]
+    pub keep_boilerplate: bool,
+}
+
+/// `diglot translate`.
+#[derive(Debug, Args)]
+pub struct TranslateArgs {
+    /// The article.
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// Source language (ISO 639-1), instead of detecting it.
+    #[arg(long, value_name = "LANG")]
+    pub from: Option<LanguageCode>,
+
+    /// Target language (ISO 639-1). Default: English, or German for an English article.
+    #[arg(long, value_name = "LANG")]
+    pub to: Option<LanguageCode>,
+
+    /// Provider profile or kind: openai, ollama, mock, or a [providers.NAME] from the config.
+    #[arg(long, value_name = "NAME")]
+    pub provider: Option<String>,
+
+    /// Base URL of the API (e.g. http://localhost:11434/v1).
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+
+    /// Model name.
+    #[arg(long, value_name = "NAME")]
+    pub model: Option<String>,
+
+    /// Seconds to wait for one API answer [default: 600].
+    #[arg(long, value_name = "SECS")]
+    pub timeout: Option<u64>,
+
+    /// Requests sent at the same time [default: 4].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=64))]
+    pub jobs: Option<u32>,
+
+    /// Output format.
+    #[arg(long, value_name = "FORMAT", default_value = "text")]
+    pub format: Format,
+
+    /// Text layout: columns side by side, or stacked; auto stacks below 80 columns.
+    #[arg(long, value_name = "LAYOUT", default_value = "auto")]
+    pub layout: Layout,
+
+    /// Output width in columns [default: the terminal's, 100 when not a terminal].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(20..))]
+    pub width: Option<u16>,
+}
+
+/// `diglot detect`.
+#[derive(Debug, Args)]
+pub struct DetectArgs {
+    /// The article.
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// Also show each paragraph's language.
+    #[arg(long)]
+    pub paragraphs: bool,
+
+    /// Output format.
+    #[arg(long, value_name = "FORMAT", default_value = "text")]
+    pub format: Format,
+}
+
+/// `diglot mock-server`.
+#[derive(Debug, Args)]
+pub struct MockServerArgs {
+    /// Address to listen on; port 0 lets the OS choose.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:0")]
+    pub addr: std::net::SocketAddr,
+
+    /// Delay every answer by N milliseconds.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub latency_ms: u64,
+
+    /// Inject a fault: KIND or KIND:TIMES (429, 500, not-json, fenced, missing, truncated,
+    /// escape). Repeatable; faults are used up in order.
+    #[arg(long, value_name = "KIND[:N]")]
+    pub fault: Vec<Fault>,
+}
+
+/// `--color`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Colour when stdout is a terminal, NO_COLOR is unset and TERM is not `dumb`.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}

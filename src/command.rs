@@ -1,0 +1,300 @@
+//! The subcommands, each a straight line through the stages: resolve settings, read and ingest,
+//! detect, translate, verify, render into a buffer. `main` prints the buffer and the warnings
+//! and picks the exit code.
+
+use std::io::Read;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::cli::{Cli, Command, DetectArgs, InputArgs, MockServerArgs, TranslateArgs};
+use crate::config::{Env, Flags, LoadedFile, ProviderSettings, Settings, Terminal};
+use crate::detect::{Detector, DocumentDetection};
+use crate::error::{Error, InputError};
+use crate::ingest::{Document, Paragraph, ingest};
+use crate::language::LanguageCode;
+use crate::mock::{MockOptions, MockServer};
+use crate::pipeline::Pipeline;
+use crate::prompt::Prompts;
+use crate::provider::openai::OpenAi;
+use crate::provider::transport::Transport;
+use crate::render::{self, Style};
+use crate::report::{
+    DetectionReport, ParagraphDetection, ParagraphPair, ProviderInfo, Report, SourceInfo,
+    TargetInfo,
+};
+
+/// A paragraph detected in the target language with at least this confidence is kept as it is
+/// instead of being sent: translating English into English only costs money and risks drift.
+pub const KEEP_IF_ALREADY_TARGET: f64 = 0.9;
+
+/// What a successful run produced, for `main` to write.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    /// The rendered result for stdout.
+    pub output: Vec<u8>,
+    /// Non-fatal notes for stderr.
+    pub warnings: Vec<String>,
+}
+
+/// Runs one subcommand (all but `mock-server`, which `main` drives through [`mock_server`]).
+pub fn run(cli: &Cli, env: &Env, terminal: Terminal) -> Result<Outcome, Error> {
+    let file = LoadedFile::load(cli.config.as_deref(), env)?;
+    let mut flags = Flags { color: cli.color, ..Flags::default() };
+    if let Command::Translate(args) = &cli.command {
+        flags = Flags {
+            provider: args.provider.clone(),
+            base_url: args.base_url.clone(),
+            model: args.model.clone(),
+            timeout: args.timeout,
+            jobs: args.jobs,
+            to: args.to,
+            width: args.width,
+            color: cli.color,
+        };
+    }
+    let settings = Settings::resolve(&flags, env, file, terminal)?;
+    match &cli.command {
+        Command::Translate(args) => translate(args, settings),
+        Command::Detect(args) => detect(args),
+        Command::Config => Ok(Outcome { output: settings.describe().into_bytes(), warnings: vec![] }),
+        Command::MockServer(_) => Err(Error::Io {
+            what: "run the mock server here".to_owned(),
+            source: std::io::Error::other("mock-server is driven by main"),
+        }),
+    }
+}
+
+fn read_input(input: &InputArgs) -> Result<(PathBuf, Document), Error> {
+    let path = input.file.clone().unwrap_or_else(|| PathBuf::from("-"));
+    let bytes = if path == Path::new("-") {
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .lock()
+            .read_to_end(&mut bytes)
+            .map(|_| bytes)
+    } else {
+        std::fs::read(&path)
+    }
+    .map_err(|source| InputError::Read { path: path.clone(), source })?;
+    let document = ingest(&bytes).map_err(|source| InputError::Ingest { path: path.clone(), source })?;
+    Ok((path, document))
+}
+
+fn detect(args: &DetectArgs) -> Result<Outcome, Error> {
+    let (_, document) = read_input(&args.input)?;
+    let all: Vec<&Paragraph> = document.paragraphs.iter().chain(&document.boilerplate).collect();
+    let body: Vec<&str> = document.paragraphs.iter().map(|p| p.text.as_str()).collect();
+    let detector = Detector::new();
+    let detection = detector.detect_document(&body);
+    let paragraphs = args.paragraphs.then(|| {
+        all.iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let d = detection
+                    .paragraphs
+                    .get(i)
+                    .cloned()
+                    .unwrap_or_else(|| detector.detect(&p.text));
+                ParagraphDetection {
+                    id: p.id,
+                    language: d.language,
+                    confidence: d.confidence,
+                    boilerplate: i >= document.paragraphs.len(),
+                }
+            })
+            .collect()
+    });
+    let report = DetectionReport {
+        language: detection.document.language,
+        confidence: detection.document.confidence,
+        paragraphs,
+    };
+    let mut output = Vec::new();
+    render::detection(&report, args.format, &mut output).map_err(write_error)?;
+    Ok(Outcome { output, warnings: vec![] })
+}
+
+fn write_error(source: std::io::Error) -> Error {
+    Error::Io { what: "render the output".to_owned(), source }
+}
+
+/// The paragraphs of one translation run and what detection said of each.
+struct Prepared {
+    paragraphs: Vec<Paragraph>,
+    boilerplate: Vec<String>,
+    detection: DocumentDetection,
+    source: SourceInfo,
+    target: LanguageCode,
+}
+
+fn prepare(args: &TranslateArgs, to: Option<LanguageCode>) -> Result<Prepared, Error> {
+    let (_, document) = read_input(&args.input)?;
+    let Document { mut paragraphs, boilerplate, .. } = document;
+    let boilerplate = if args.input.keep_boilerplate {
+        paragraphs.extend(boilerplate);
+        Vec::new()
+    } else {
+        boilerplate.into_iter().map(|p| p.text).collect()
+    };
+    let texts: Vec<&str> = paragraphs.iter().map(|p| p.text.as_str()).collect();
+    let detection = Detector::new().detect_document(&texts);
+    let source = match (args.from, detection.document.language) {
+        (Some(forced), _) => {
+            SourceInfo { language: forced, confidence: detection.share(forced), forced: true }
+        }
+        (None, Some(language)) => {
+            SourceInfo { language, confidence: detection.document.confidence, forced: false }
+        }
+        (None, None) => {
+            return Err(InputError::Undecidable { confidence: detection.document.confidence }.into());
+        }
+    };
+    let target = to.unwrap_or(if source.language == LanguageCode::EN {
+        LanguageCode::DE
+    } else {
+        LanguageCode::EN
+    });
+    if target == source.language {
+        return Err(Error::SameLanguage { language: target });
+    }
+    Ok(Prepared { paragraphs, boilerplate, detection, source, target })
+}
+
+fn translate(args: &TranslateArgs, settings: Settings) -> Result<Outcome, Error> {
+    let provider = settings.provider?;
+    let prompts = Prompts::load(settings.prompts_dir.as_deref())?;
+    let prepared = prepare(args, settings.to.as_ref().map(|to| to.value))?;
+    let to_send: Vec<Paragraph> = prepared
+        .paragraphs
+        .iter()
+        .zip(&prepared.detection.paragraphs)
+        .filter(|(_, d)| !is_already_target(d, prepared.target))
+        .map(|(p, _)| p.clone())
+        .collect();
+    let chunks = crate::plan::plan(
+        &to_send,
+        prepared.source.language,
+        prepared.target,
+        provider.max_chunk_chars,
+    );
+    let translated = block_on_interruptible(send(&provider, prompts, settings.jobs.value, chunks))?;
+    let mut by_id = crate::verify::alignment(&to_send, translated)?;
+    let paragraphs = prepared
+        .paragraphs
+        .iter()
+        .zip(&prepared.detection.paragraphs)
+        .map(|(p, d)| {
+            let target = by_id.remove(&p.id);
+            ParagraphPair {
+                id: p.id,
+                source: p.text.clone(),
+                translated: target.is_some(),
+                target: target.unwrap_or_else(|| p.text.clone()),
+                language: d.language,
+                confidence: d.confidence,
+            }
+        })
+        .collect();
+    let report = Report {
+        source: prepared.source,
+        target: TargetInfo { language: prepared.target },
+        provider: ProviderInfo { name: provider.name.value.clone(), model: provider.model.value.clone() },
+        paragraphs,
+        boilerplate: prepared.boilerplate,
+    };
+    let style = Style { color: settings.color.value, width: settings.width.value, layout: args.layout };
+    let mut output = Vec::new();
+    render::translation(&report, args.format, &style, &mut output).map_err(write_error)?;
+    Ok(Outcome { output, warnings: vec![] })
+}
+
+fn is_already_target(detection: &crate::detect::Detection, target: LanguageCode) -> bool {
+    detection.language == Some(target) && detection.confidence >= KEEP_IF_ALREADY_TARGET
+}
+
+/// Starts the in-process mock when the profile asks for it, then runs the pipeline.
+async fn send(
+    provider: &ProviderSettings,
+    prompts: Prompts,
+    jobs: u32,
+    chunks: Vec<crate::plan::Chunk>,
+) -> Result<Vec<crate::provider::Translated>, Error> {
+    if chunks.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut _mock = None;
+    let base_url = match &provider.base_url {
+        Some(url) => url.value.clone(),
+        None => {
+            let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));
+            let server = MockServer::start(addr, MockOptions::default())
+                .await
+                .map_err(|source| Error::Io { what: "start the built-in mock API".to_owned(), source })?;
+            let url = server.base_url();
+            _mock = Some(server);
+            url
+        }
+    };
+    let api_key = provider.api_key.as_ref().map(|k| k.value.clone());
+    let protocol = OpenAi {
+        name: provider.name.value.clone(),
+        base_url,
+        model: provider.model.value.clone(),
+        api_key: api_key.clone(),
+        headers: provider.headers.clone(),
+        response_format: provider.response_format,
+        prompts,
+    };
+    let transport = Transport::new(provider.timeout.value, provider.max_retries, jobs)?;
+    let pipeline = Arc::new(Pipeline {
+        provider: provider.name.value.clone(),
+        protocol: Arc::new(protocol),
+        transport,
+        api_key,
+    });
+    pipeline.translate(chunks).await
+}
+
+/// Runs `future` on a current-thread runtime; Ctrl-C ends it with [`Error::Interrupted`].
+fn block_on_interruptible<T>(
+    future: impl std::future::Future<Output = Result<T, Error>>,
+) -> Result<T, Error> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|source| Error::Io { what: "start the async runtime".to_owned(), source })?;
+    runtime.block_on(async {
+        tokio::select! {
+            result = future => result,
+            _ = tokio::signal::ctrl_c() => Err(Error::Interrupted),
+        }
+    })
+}
+
+/// `diglot mock-server`: binds, calls `announce` with the base URL once listening, and serves
+/// until Ctrl-C.
+pub fn mock_server(
+    args: &MockServerArgs,
+    announce: impl FnOnce(&str) -> std::io::Result<()>,
+) -> Result<(), Error> {
+    let options = MockOptions {
+        latency: std::time::Duration::from_millis(args.latency_ms),
+        faults: args.fault.clone(),
+    };
+    let serve = async {
+        let server = MockServer::start(args.addr, options)
+            .await
+            .map_err(|source| Error::Io { what: format!("listen on {}", args.addr), source })?;
+        announce(&format!("http://{}", server.addr()))
+            .map_err(|source| Error::Io { what: "print the address".to_owned(), source })?;
+        server
+            .wait()
+            .await
+            .map_err(|source| Error::Io { what: "serve the mock API".to_owned(), source })
+    };
+    match block_on_interruptible(serve) {
+        Err(Error::Interrupted) => Ok(()),
+        other => other,
+    }
+}

@@ -1,0 +1,896 @@
+//! Layered configuration: built-in defaults < config file < environment < flags.
+//!
+//! Owns the config file schema, the environment snapshot, the built-in provider profiles and
+//! [`Settings::resolve`], the only code that knows the precedence. Everything it returns
+//! carries its [`Source`], so `diglot config` can say where each value came from. It reads the
+//! config file and nothing else; the environment comes in as an [`Env`] value.
+//!
+//! Environment variables (one table, also in the README):
+//!
+//! | variable | sets |
+//! |---|---|
+//! | `DIGLOT_CONFIG` | the config file path |
+//! | `DIGLOT_PROVIDER` | the provider profile name |
+//! | `DIGLOT_BASE_URL` | the profile's base URL |
+//! | `DIGLOT_MODEL` | the profile's model |
+//! | `DIGLOT_API_KEY` | the API key, for any profile (beats the profile's own variable) |
+//! | `DIGLOT_TIMEOUT` | seconds per request |
+//! | `DIGLOT_JOBS` | requests at once |
+//! | `DIGLOT_TO` | the default target language |
+//! | `DIGLOT_WIDTH` | the output width |
+//! | `OPENAI_API_KEY` | the key of the `openai` profile (and of any profile that names it) |
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Duration;
+
+use serde::Deserialize;
+
+use crate::cli::ColorChoice;
+use crate::language::LanguageCode;
+use crate::provider::ProviderKind;
+use crate::secret::Secret;
+
+/// Seconds one request may take unless configured: generous, because a small local model on a
+/// CPU generates 5–7 tokens per second and a chunk can take minutes.
+pub const DEFAULT_TIMEOUT_SECS: u64 = 600;
+/// Requests in flight at once unless configured.
+pub const DEFAULT_JOBS: u32 = 4;
+/// Retries after the first attempt for 429, 5xx, timeouts and connection errors.
+pub const DEFAULT_MAX_RETRIES: u32 = 3;
+/// Characters of source text per request for LLM providers unless configured.
+pub const DEFAULT_MAX_CHUNK_CHARS: usize = 6000;
+/// Output width when stdout is not a terminal and nothing else is set.
+pub const DEFAULT_WIDTH: usize = 100;
+
+/// A snapshot of the process environment (only variables with UTF-8 names and values).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Env(BTreeMap<String, String>);
+
+impl Env {
+    /// Reads the current process environment.
+    pub fn from_process() -> Env {
+        Env(std::env::vars_os()
+            .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
+            .collect())
+    }
+
+    /// Builds an environment from pairs, for tests.
+    pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Env {
+        Env(pairs.into_iter().map(|(k, v)| (k.to_owned(), v.to_owned())).collect())
+    }
+
+    /// A variable's value; an empty value counts as unset.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0.get(name).map(String::as_str).filter(|v| !v.is_empty())
+    }
+
+    /// The user's config directory: `$XDG_CONFIG_HOME/diglot`, else `$HOME/.config/diglot`.
+    pub fn config_dir(&self) -> Option<PathBuf> {
+        let base = match self.get("XDG_CONFIG_HOME") {
+            Some(xdg) if Path::new(xdg).is_absolute() => PathBuf::from(xdg),
+            _ => PathBuf::from(self.get("HOME")?).join(".config"),
+        };
+        Some(base.join("diglot"))
+    }
+}
+
+/// Where a resolved value came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// diglot's built-in default.
+    Default,
+    /// A built-in provider profile.
+    BuiltInProfile(String),
+    /// The config file.
+    File(PathBuf),
+    /// An environment variable.
+    Env(String),
+    /// A command-line flag.
+    Flag(String),
+    /// Derived from the terminal.
+    Terminal,
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Source::Default => f.write_str("default"),
+            Source::BuiltInProfile(name) => write!(f, "built-in profile '{name}'"),
+            Source::File(path) => write!(f, "config file {}", path.display()),
+            Source::Env(var) => write!(f, "environment {var}"),
+            Source::Flag(flag) => write!(f, "flag {flag}"),
+            Source::Terminal => f.write_str("terminal"),
+        }
+    }
+}
+
+/// A value and where it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resolved<T> {
+    /// The value in force.
+    pub value: T,
+    /// The layer that set it.
+    pub source: Source,
+}
+
+/// Why the configuration cannot be used. All of these exit 2.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The config file exists but cannot be read.
+    #[error("cannot read config file '{}': {source}", path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The config file is not valid TOML or has an unknown or mistyped key.
+    #[error("invalid config file '{}' at line {line}: {message}", path.display())]
+    Parse {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line of the problem.
+        line: usize,
+        /// The parser's message (names the key).
+        message: String,
+    },
+    /// An environment variable has a value that does not parse.
+    #[error("invalid value '{value}' in {var}: {reason}")]
+    InvalidEnv {
+        /// The variable.
+        var: String,
+        /// Its value.
+        value: String,
+        /// What was expected.
+        reason: String,
+    },
+    /// Nothing says which provider to use.
+    #[error("no translation provider is configured")]
+    NoProvider {
+        /// Where a config file would be read from.
+        config_path: Option<PathBuf>,
+    },
+    /// `--provider NAME` names neither a profile nor a kind.
+    #[error("unknown provider '{name}' (known: {})", known.join(", "))]
+    UnknownProvider {
+        /// The name asked for.
+        name: String,
+        /// Profiles and kinds that exist.
+        known: Vec<String>,
+    },
+    /// The profile needs a key and none is set.
+    #[error("provider '{profile}' needs an API key, but {var} is not set")]
+    MissingKey {
+        /// Profile name.
+        profile: String,
+        /// The variable to set.
+        var: String,
+    },
+    /// The base URL is not an http(s) URL.
+    #[error("invalid base URL '{url}' for provider '{profile}': {reason}")]
+    BadUrl {
+        /// Profile name.
+        profile: String,
+        /// The URL.
+        url: String,
+        /// Why.
+        reason: String,
+    },
+}
+
+impl ConfigError {
+    /// A hint line that tells the user how to fix this, where there is an obvious fix.
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            ConfigError::NoProvider { config_path } => Some(format!(
+                "set OPENAI_API_KEY for OpenAI; or run a local Ollama and pass --provider ollama; \
+                 or define [providers.NAME] with kind = \"openai\" in {}; \
+                 or try it offline with --provider mock",
+                config_path
+                    .as_ref()
+                    .map_or("the config file".to_owned(), |p| p.display().to_string())
+            )),
+            ConfigError::MissingKey { var, .. } => Some(format!(
+                "export {var}=… (or DIGLOT_API_KEY), or try it offline with --provider mock"
+            )),
+            ConfigError::UnknownProvider { .. } => {
+                Some("define it as [providers.NAME] in the config file".to_owned())
+            }
+            _ => None,
+        }
+    }
+}
+
+/// How to ask an OpenAI-compatible API for JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ResponseFormat {
+    /// `response_format: {type: json_schema}` with diglot's schema (OpenAI, vLLM, llama.cpp,
+    /// recent Ollama).
+    JsonSchema,
+    /// `response_format: {type: json_object}` (servers without schema support).
+    JsonObject,
+    /// No `response_format` at all (servers that reject the field).
+    None,
+}
+
+/// The config file's schema. Unknown keys are errors.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    /// Default provider profile name.
+    pub provider: Option<String>,
+    /// Default target language.
+    pub to: Option<LanguageCode>,
+    /// Seconds per request.
+    pub timeout: Option<u64>,
+    /// Requests at once.
+    pub jobs: Option<u32>,
+    /// Output width.
+    pub width: Option<u16>,
+    /// Named provider profiles.
+    #[serde(default)]
+    pub providers: BTreeMap<String, FileProfile>,
+}
+
+/// One `[providers.NAME]` table.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileProfile {
+    /// The wire protocol.
+    pub kind: ProviderKind,
+    /// API base URL.
+    pub base_url: Option<String>,
+    /// Model name.
+    pub model: Option<String>,
+    /// The environment variable that holds the key.
+    pub api_key_env: Option<String>,
+    /// Extra HTTP headers sent with every request.
+    #[serde(default)]
+    pub headers: BTreeMap<String, String>,
+    /// Seconds per request for this profile.
+    pub timeout: Option<u64>,
+    /// Retries after the first attempt.
+    pub max_retries: Option<u32>,
+    /// How to ask for JSON.
+    pub response_format: Option<ResponseFormat>,
+    /// Characters of source text per request.
+    pub max_chunk_chars: Option<usize>,
+}
+
+/// The config file as loaded: where it is, whether it exists, and its contents.
+#[derive(Debug, Default)]
+pub struct LoadedFile {
+    /// Where it was looked for (None when no config dir is known).
+    pub path: Option<Resolved<PathBuf>>,
+    /// Whether it existed.
+    pub found: bool,
+    /// Its contents (defaults when missing).
+    pub config: FileConfig,
+}
+
+impl LoadedFile {
+    /// Finds and parses the config file: `--config` > `DIGLOT_CONFIG` > the config dir. A missing
+    /// file at the default place is fine; a missing file named explicitly is an error.
+    pub fn load(flag: Option<&Path>, env: &Env) -> Result<LoadedFile, ConfigError> {
+        let path = match (flag, env.get("DIGLOT_CONFIG")) {
+            (Some(p), _) => Some(resolved(p.to_path_buf(), Source::Flag("--config".into()))),
+            (None, Some(p)) => Some(resolved(PathBuf::from(p), Source::Env("DIGLOT_CONFIG".into()))),
+            (None, None) => env
+                .config_dir()
+                .map(|dir| resolved(dir.join("config.toml"), Source::Default)),
+        };
+        let Some(path) = path else {
+            return Ok(LoadedFile::default());
+        };
+        let text = match std::fs::read_to_string(&path.value) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && path.source == Source::Default => {
+                return Ok(LoadedFile { path: Some(path), found: false, config: FileConfig::default() });
+            }
+            Err(source) => return Err(ConfigError::Read { path: path.value, source }),
+        };
+        let config = parse_file(&path.value, &text)?;
+        Ok(LoadedFile { path: Some(path), found: true, config })
+    }
+
+    fn source(&self) -> Source {
+        self.path
+            .as_ref()
+            .map_or(Source::Default, |p| Source::File(p.value.clone()))
+    }
+}
+
+/// Parses config file text; errors name the file, the line and the key.
+pub fn parse_file(path: &Path, text: &str) -> Result<FileConfig, ConfigError> {
+    toml::from_str(text).map_err(|e| {
+        let line = e
+            .span()
+            .map_or(1, |span| text[..span.start.min(text.len())].matches('\n').count() + 1);
+        ConfigError::Parse {
+            path: path.to_path_buf(),
+            line,
+            message: e.message().trim().replace('\n', " "),
+        }
+    })
+}
+
+fn resolved<T>(value: T, source: Source) -> Resolved<T> {
+    Resolved { value, source }
+}
+
+/// Values the user gave on the command line (the top layer).
+#[derive(Debug, Clone, Default)]
+pub struct Flags {
+    /// `--provider`.
+    pub provider: Option<String>,
+    /// `--base-url`.
+    pub base_url: Option<String>,
+    /// `--model`.
+    pub model: Option<String>,
+    /// `--timeout`.
+    pub timeout: Option<u64>,
+    /// `--jobs`.
+    pub jobs: Option<u32>,
+    /// `--to`.
+    pub to: Option<LanguageCode>,
+    /// `--width`.
+    pub width: Option<u16>,
+    /// `--color`.
+    pub color: Option<ColorChoice>,
+}
+
+/// What diglot knows about the terminal it writes to.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Terminal {
+    /// Whether stdout is a terminal.
+    pub stdout_is_tty: bool,
+    /// The terminal's width, when stdout is one.
+    pub width: Option<usize>,
+}
+
+/// A provider profile with every layer applied: what the transport and protocol use.
+#[derive(Debug, Clone)]
+pub struct ProviderSettings {
+    /// Profile name.
+    pub name: Resolved<String>,
+    /// Wire protocol.
+    pub kind: ProviderKind,
+    /// Base URL; `None` only for `mock`, which then starts its server in-process.
+    pub base_url: Option<Resolved<String>>,
+    /// Model name.
+    pub model: Resolved<String>,
+    /// The key, if any, and the variable it came from.
+    pub api_key: Option<Resolved<Secret>>,
+    /// Extra headers.
+    pub headers: Vec<(String, String)>,
+    /// Time one request may take.
+    pub timeout: Resolved<Duration>,
+    /// Retries after the first attempt.
+    pub max_retries: u32,
+    /// How to ask for JSON.
+    pub response_format: ResponseFormat,
+    /// Characters of source text per request.
+    pub max_chunk_chars: usize,
+}
+
+/// Everything resolved: the immutable input to a run.
+#[derive(Debug)]
+pub struct Settings {
+    /// The config file.
+    pub file: LoadedFile,
+    /// Requests at once.
+    pub jobs: Resolved<u32>,
+    /// Default target language, if any layer set one.
+    pub to: Option<Resolved<LanguageCode>>,
+    /// Output width in columns.
+    pub width: Resolved<usize>,
+    /// Whether to colour stdout.
+    pub color: Resolved<bool>,
+    /// Where user prompt overrides live.
+    pub prompts_dir: Option<PathBuf>,
+    /// The provider, or why none can be used (kept, so `detect` and `config` work without one).
+    pub provider: Result<ProviderSettings, ConfigError>,
+}
+
+impl Settings {
+    /// Applies defaults < file < environment < flags. Fails only on values that are malformed;
+    /// a missing provider is reported when a command needs it.
+    pub fn resolve(
+        flags: &Flags,
+        env: &Env,
+        file: LoadedFile,
+        terminal: Terminal,
+    ) -> Result<Settings, ConfigError> {
+        let file_source = file.source();
+        let cfg = &file.config;
+        let jobs = layer(
+            flags.jobs.map(|v| (v, "--jobs")),
+            env_parse::<u32>(env, "DIGLOT_JOBS")?,
+            cfg.jobs.map(|v| (v, file_source.clone())),
+            DEFAULT_JOBS,
+        );
+        let to = layer_opt(
+            flags.to.map(|v| (v, "--to")),
+            env_parse::<LanguageCode>(env, "DIGLOT_TO")?,
+            cfg.to.map(|v| (v, file_source.clone())),
+        );
+        let width = resolve_width(flags, env, cfg, &file_source, terminal)?;
+        let color = resolve_color(flags.color, env, terminal);
+        let provider = resolve_provider(flags, env, &file);
+        Ok(Settings {
+            prompts_dir: env.config_dir().map(|d| d.join("prompts")),
+            file,
+            jobs,
+            to,
+            width,
+            color,
+            provider,
+        })
+    }
+}
+
+impl Settings {
+    /// The effective configuration, one value a line with its source; secrets redacted.
+    pub fn describe(&self) -> String {
+        let mut out = String::new();
+        let mut line = |key: &str, value: &dyn fmt::Display, source: &dyn fmt::Display| {
+            out.push_str(&format!("{key:<16} {value:<32} ({source})\n"));
+        };
+        match &self.file.path {
+            Some(p) if self.file.found => line("config file", &p.value.display(), &p.source),
+            Some(p) => line("config file", &format!("{} (not found)", p.value.display()), &p.source),
+            None => line("config file", &"(none: no HOME or XDG_CONFIG_HOME)", &Source::Default),
+        }
+        line("jobs", &self.jobs.value, &self.jobs.source);
+        match &self.to {
+            Some(to) => line("to", &to.value, &to.source),
+            None => line("to", &"en (de for English articles)", &Source::Default),
+        }
+        line("width", &self.width.value, &self.width.source);
+        line("color", &self.color.value, &self.color.source);
+        match &self.provider {
+            Ok(p) => {
+                line("provider", &p.name.value, &p.name.source);
+                line("  kind", &p.kind, &p.name.source);
+                match &p.base_url {
+                    Some(url) => line("  base_url", &url.value, &url.source),
+                    None => line("  base_url", &"(in-process mock on 127.0.0.1)", &Source::Default),
+                }
+                line("  model", &p.model.value, &p.model.source);
+                match &p.api_key {
+                    Some(key) => line("  api_key", &key.value, &key.source),
+                    None => line("  api_key", &"(none)", &Source::Default),
+                }
+                let secs = format!("{} s", p.timeout.value.as_secs());
+                line("  timeout", &secs, &p.timeout.source);
+            }
+            Err(e) => {
+                out.push_str(&format!("provider         (none) {e}\n"));
+                if let Some(hint) = e.hint() {
+                    out.push_str(&format!("                 hint: {hint}\n"));
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Picks the highest layer that has a value: flag > env > file > default.
+fn layer<T>(
+    flag: Option<(T, &str)>,
+    env: Option<(T, String)>,
+    file: Option<(T, Source)>,
+    default: T,
+) -> Resolved<T> {
+    layer_opt(flag, env, file).unwrap_or(Resolved { value: default, source: Source::Default })
+}
+
+fn layer_opt<T>(
+    flag: Option<(T, &str)>,
+    env: Option<(T, String)>,
+    file: Option<(T, Source)>,
+) -> Option<Resolved<T>> {
+    if let Some((value, name)) = flag {
+        return Some(resolved(value, Source::Flag(name.to_owned())));
+    }
+    if let Some((value, var)) = env {
+        return Some(resolved(value, Source::Env(var)));
+    }
+    file.map(|(value, source)| resolved(value, source))
+}
+
+fn env_parse<T: FromStr>(env: &Env, var: &str) -> Result<Option<(T, String)>, ConfigError>
+where
+    T::Err: fmt::Display,
+{
+    env.get(var)
+        .map(|raw| {
+            raw.parse::<T>()
+                .map(|v| (v, var.to_owned()))
+                .map_err(|e| ConfigError::InvalidEnv {
+                    var: var.to_owned(),
+                    value: raw.to_owned(),
+                    reason: e.to_string(),
+                })
+        })
+        .transpose()
+}
+
+fn resolve_width(
+    flags: &Flags,
+    env: &Env,
+    cfg: &FileConfig,
+    file_source: &Source,
+    terminal: Terminal,
+) -> Result<Resolved<usize>, ConfigError> {
+    let env_width = env_parse::<u16>(env, "DIGLOT_WIDTH")?;
+    if let Some((w, var)) = &env_width
+        && usize::from(*w) < crate::render::MIN_WIDTH
+    {
+        return Err(ConfigError::InvalidEnv {
+            var: var.clone(),
+            value: w.to_string(),
+            reason: format!("the width must be at least {}", crate::render::MIN_WIDTH),
+        });
+    }
+    let chosen = layer_opt(
+        flags.width.map(|v| (v, "--width")),
+        env_width,
+        cfg.width.map(|v| (v, file_source.clone())),
+    );
+    Ok(match (chosen, terminal.width) {
+        (Some(r), _) => resolved(usize::from(r.value).max(crate::render::MIN_WIDTH), r.source),
+        (None, Some(w)) if terminal.stdout_is_tty => {
+            resolved(w.max(crate::render::MIN_WIDTH), Source::Terminal)
+        }
+        (None, _) => resolved(DEFAULT_WIDTH, Source::Default),
+    })
+}
+
+/// `auto` colours only a terminal, with `NO_COLOR` unset or empty and `TERM` not `dumb`.
+fn resolve_color(flag: Option<ColorChoice>, env: &Env, terminal: Terminal) -> Resolved<bool> {
+    match flag {
+        Some(ColorChoice::Always) => resolved(true, Source::Flag("--color".into())),
+        Some(ColorChoice::Never) => resolved(false, Source::Flag("--color".into())),
+        Some(ColorChoice::Auto) | None => {
+            if env.get("NO_COLOR").is_some() {
+                resolved(false, Source::Env("NO_COLOR".into()))
+            } else if env.get("TERM") == Some("dumb") {
+                resolved(false, Source::Env("TERM".into()))
+            } else {
+                resolved(terminal.stdout_is_tty, Source::Terminal)
+            }
+        }
+    }
+}
+
+/// A built-in profile: name, kind, base URL, model and key variable.
+struct BuiltIn {
+    name: &'static str,
+    kind: ProviderKind,
+    base_url: Option<&'static str>,
+    model: &'static str,
+    key_var: Option<&'static str>,
+}
+
+const BUILT_INS: &[BuiltIn] = &[
+    BuiltIn {
+        name: "openai",
+        kind: ProviderKind::Openai,
+        base_url: Some("https://api.openai.com/v1"),
+        model: "gpt-4o-mini",
+        key_var: Some("OPENAI_API_KEY"),
+    },
+    BuiltIn {
+        name: "ollama",
+        kind: ProviderKind::Openai,
+        base_url: Some("http://localhost:11434/v1"),
+        model: "qwen2.5:7b",
+        key_var: None,
+    },
+    BuiltIn {
+        name: "mock",
+        kind: ProviderKind::Mock,
+        base_url: None,
+        model: "diglot-mock",
+        key_var: None,
+    },
+];
+
+fn resolve_provider(
+    flags: &Flags,
+    env: &Env,
+    file: &LoadedFile,
+) -> Result<ProviderSettings, ConfigError> {
+    let cfg = &file.config;
+    let name = layer_opt(
+        flags.provider.clone().map(|v| (v, "--provider")),
+        env.get("DIGLOT_PROVIDER").map(|v| (v.to_owned(), "DIGLOT_PROVIDER".to_owned())),
+        cfg.provider.clone().map(|v| (v, file.source())),
+    )
+    .or_else(|| implied_provider(flags, env))
+    .ok_or_else(|| ConfigError::NoProvider {
+        config_path: file.path.as_ref().map(|p| p.value.clone()),
+    })?;
+
+    let (profile, profile_source) = match cfg.providers.get(&name.value) {
+        Some(profile) => (profile.clone(), file.source()),
+        None => {
+            let built_in = BUILT_INS.iter().find(|b| b.name == name.value).ok_or_else(|| {
+                let mut known: Vec<String> = cfg.providers.keys().cloned().collect();
+                known.extend(BUILT_INS.iter().map(|b| b.name.to_owned()));
+                ConfigError::UnknownProvider { name: name.value.clone(), known }
+            })?;
+            (built_in_profile(built_in), Source::BuiltInProfile(built_in.name.to_owned()))
+        }
+    };
+    build_provider(name, profile, profile_source, flags, env, cfg, file)
+}
+
+/// With no provider named anywhere, a key or a base URL in the environment or flags implies
+/// the OpenAI-compatible protocol.
+fn implied_provider(flags: &Flags, env: &Env) -> Option<Resolved<String>> {
+    let hint = if flags.base_url.is_some() {
+        Source::Flag("--base-url".into())
+    } else {
+        ["DIGLOT_BASE_URL", "DIGLOT_API_KEY", "OPENAI_API_KEY"]
+            .into_iter()
+            .find(|var| env.get(var).is_some())
+            .map(|var| Source::Env(var.to_owned()))?
+    };
+    Some(resolved("openai".to_owned(), hint))
+}
+
+fn built_in_profile(b: &BuiltIn) -> FileProfile {
+    FileProfile {
+        kind: b.kind,
+        base_url: b.base_url.map(str::to_owned),
+        model: Some(b.model.to_owned()),
+        api_key_env: b.key_var.map(str::to_owned),
+        headers: BTreeMap::new(),
+        timeout: None,
+        max_retries: None,
+        response_format: None,
+        max_chunk_chars: None,
+    }
+}
+
+fn build_provider(
+    name: Resolved<String>,
+    profile: FileProfile,
+    profile_source: Source,
+    flags: &Flags,
+    env: &Env,
+    cfg: &FileConfig,
+    file: &LoadedFile,
+) -> Result<ProviderSettings, ConfigError> {
+    let base_url = layer_opt(
+        flags.base_url.clone().map(|v| (v, "--base-url")),
+        env.get("DIGLOT_BASE_URL").map(|v| (v.to_owned(), "DIGLOT_BASE_URL".to_owned())),
+        profile.base_url.clone().map(|v| (v, profile_source.clone())),
+    );
+    if let Some(url) = &base_url {
+        check_url(&name.value, &url.value)?;
+    }
+    let model = layer(
+        flags.model.clone().map(|v| (v, "--model")),
+        env.get("DIGLOT_MODEL").map(|v| (v.to_owned(), "DIGLOT_MODEL".to_owned())),
+        profile.model.clone().map(|v| (v, profile_source.clone())),
+        String::new(),
+    );
+    let timeout_secs = layer(
+        flags.timeout.map(|v| (v, "--timeout")),
+        env_parse::<u64>(env, "DIGLOT_TIMEOUT")?,
+        profile
+            .timeout
+            .map(|v| (v, profile_source.clone()))
+            .or_else(|| cfg.timeout.map(|v| (v, file.source()))),
+        DEFAULT_TIMEOUT_SECS,
+    );
+    let api_key = resolve_key(&name.value, &profile, env, base_url.as_ref())?;
+    Ok(ProviderSettings {
+        kind: profile.kind,
+        base_url,
+        model,
+        api_key,
+        headers: profile.headers.into_iter().collect(),
+        timeout: resolved(Duration::from_secs(timeout_secs.value.max(1)), timeout_secs.source),
+        max_retries: profile.max_retries.unwrap_or(DEFAULT_MAX_RETRIES),
+        response_format: profile.response_format.unwrap_or(ResponseFormat::JsonSchema),
+        max_chunk_chars: profile.max_chunk_chars.unwrap_or(DEFAULT_MAX_CHUNK_CHARS).max(200),
+        name,
+    })
+}
+
+/// `DIGLOT_API_KEY` beats the profile's own variable. A key is required only for the hosted
+/// OpenAI API; local servers (Ollama, llama.cpp) need none.
+fn resolve_key(
+    profile_name: &str,
+    profile: &FileProfile,
+    env: &Env,
+    base_url: Option<&Resolved<String>>,
+) -> Result<Option<Resolved<Secret>>, ConfigError> {
+    let var = profile.api_key_env.as_deref().unwrap_or(match profile.kind {
+        ProviderKind::Openai => "OPENAI_API_KEY",
+        ProviderKind::Mock => "DIGLOT_API_KEY",
+    });
+    let found = ["DIGLOT_API_KEY", var]
+        .into_iter()
+        .find_map(|v| env.get(v).map(|key| resolved(Secret::new(key), Source::Env(v.to_owned()))));
+    let hosted = base_url.is_some_and(|u| u.value.contains("://api.openai.com"));
+    if found.is_none() && hosted {
+        return Err(ConfigError::MissingKey { profile: profile_name.to_owned(), var: var.to_owned() });
+    }
+    Ok(found)
+}
+
+fn check_url(profile: &str, url: &str) -> Result<(), ConfigError> {
+    let parsed = reqwest::Url::parse(url).map_err(|e| ConfigError::BadUrl {
+        profile: profile.to_owned(),
+        url: url.to_owned(),
+        reason: e.to_string(),
+    })?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Err(ConfigError::BadUrl {
+            profile: profile.to_owned(),
+            url: url.to_owned(),
+            reason: "only http and https are supported".to_owned(),
+        });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(flags: Flags, env: &[(&str, &str)], toml: &str) -> Settings {
+        let env = Env::from_pairs(env.iter().copied());
+        let path = PathBuf::from("/cfg/config.toml");
+        let config = parse_file(&path, toml).expect("test config parses");
+        let file = LoadedFile {
+            path: Some(resolved(path, Source::Default)),
+            found: true,
+            config,
+        };
+        Settings::resolve(&flags, &env, file, Terminal::default()).expect("resolves")
+    }
+
+    fn provider(s: &Settings) -> &ProviderSettings {
+        s.provider.as_ref().expect("a provider resolves")
+    }
+
+    const FILE: &str = r#"
+provider = "local"
+jobs = 2
+[providers.local]
+kind = "openai"
+base_url = "http://file:1/v1"
+model = "file-model"
+"#;
+
+    #[test]
+    fn file_beats_defaults() {
+        let s = settings(Flags::default(), &[], FILE);
+        let p = provider(&s);
+        assert_eq!(p.name.value, "local");
+        assert_eq!(p.model.value, "file-model");
+        assert_eq!(s.jobs.value, 2);
+        assert!(matches!(s.jobs.source, Source::File(_)));
+    }
+
+    #[test]
+    fn env_beats_file_and_flags_beat_env() {
+        let env = [("DIGLOT_MODEL", "env-model"), ("DIGLOT_JOBS", "3")];
+        let s = settings(Flags::default(), &env, FILE);
+        assert_eq!(provider(&s).model.value, "env-model");
+        assert_eq!(s.jobs.value, 3);
+        let flags = Flags { model: Some("flag-model".into()), jobs: Some(7), ..Flags::default() };
+        let s = settings(flags, &env, FILE);
+        assert_eq!(provider(&s).model.value, "flag-model");
+        assert_eq!(provider(&s).model.source, Source::Flag("--model".into()));
+        assert_eq!(s.jobs.value, 7);
+    }
+
+    #[test]
+    fn nothing_configured_is_an_error_with_a_hint() {
+        let s = settings(Flags::default(), &[], "");
+        let err = s.provider.expect_err("no provider");
+        assert!(matches!(err, ConfigError::NoProvider { .. }));
+        let hint = err.hint().expect("a hint");
+        assert!(hint.contains("--provider mock") && hint.contains("OPENAI_API_KEY"), "{hint}");
+    }
+
+    #[test]
+    fn an_openai_key_alone_selects_openai() {
+        let s = settings(Flags::default(), &[("OPENAI_API_KEY", "sk-1")], "");
+        let p = provider(&s);
+        assert_eq!(p.name.value, "openai");
+        assert_eq!(p.api_key.as_ref().map(|k| k.value.expose()), Some("sk-1"));
+    }
+
+    #[test]
+    fn diglot_api_key_beats_the_vendor_variable() {
+        let env = [("OPENAI_API_KEY", "sk-vendor"), ("DIGLOT_API_KEY", "sk-diglot")];
+        let s = settings(Flags::default(), &env, "");
+        let key = provider(&s).api_key.clone().expect("key");
+        assert_eq!(key.value.expose(), "sk-diglot");
+        assert_eq!(key.source, Source::Env("DIGLOT_API_KEY".into()));
+    }
+
+    #[test]
+    fn hosted_openai_without_a_key_names_the_variable() {
+        let flags = Flags { provider: Some("openai".into()), ..Flags::default() };
+        let err = settings(flags, &[], "").provider.expect_err("needs a key");
+        assert_eq!(err.to_string(), "provider 'openai' needs an API key, but OPENAI_API_KEY is not set");
+    }
+
+    #[test]
+    fn local_servers_need_no_key() {
+        let flags = Flags { provider: Some("ollama".into()), ..Flags::default() };
+        let s = settings(flags, &[], "");
+        assert!(provider(&s).api_key.is_none());
+    }
+
+    #[test]
+    fn unknown_provider_lists_the_known_ones() {
+        let flags = Flags { provider: Some("nope".into()), ..Flags::default() };
+        let err = settings(flags, &[], FILE).provider.expect_err("unknown");
+        let text = err.to_string();
+        assert!(text.contains("'nope'") && text.contains("local") && text.contains("mock"), "{text}");
+    }
+
+    #[test]
+    fn unknown_key_names_file_line_and_key() {
+        let err = parse_file(Path::new("/c.toml"), "jobs = 1\n\nbogus = 2\n").expect_err("unknown");
+        let text = err.to_string();
+        assert!(text.contains("/c.toml") && text.contains("line 3") && text.contains("bogus"), "{text}");
+    }
+
+    #[test]
+    fn malformed_env_values_are_errors() {
+        let env = Env::from_pairs([("DIGLOT_TIMEOUT", "soon"), ("DIGLOT_PROVIDER", "mock")]);
+        let s = Settings::resolve(&Flags::default(), &env, LoadedFile::default(), Terminal::default())
+            .expect("resolves");
+        let err = s.provider.expect_err("bad timeout");
+        assert!(err.to_string().contains("DIGLOT_TIMEOUT"), "{err}");
+    }
+
+    #[test]
+    fn width_prefers_flag_then_env_then_terminal_then_100() {
+        let term = Terminal { stdout_is_tty: true, width: Some(90) };
+        let resolve = |flags: &Flags, env: &[(&str, &str)], term| {
+            let env = Env::from_pairs(env.iter().copied());
+            Settings::resolve(flags, &env, LoadedFile::default(), term).expect("resolves").width.value
+        };
+        let flag = Flags { width: Some(50), ..Flags::default() };
+        assert_eq!(resolve(&flag, &[("DIGLOT_WIDTH", "60")], term), 50);
+        assert_eq!(resolve(&Flags::default(), &[("DIGLOT_WIDTH", "60")], term), 60);
+        assert_eq!(resolve(&Flags::default(), &[], term), 90);
+        assert_eq!(resolve(&Flags::default(), &[], Terminal::default()), DEFAULT_WIDTH);
+    }
+
+    #[test]
+    fn color_auto_respects_no_color_and_dumb_terminals() {
+        let tty = Terminal { stdout_is_tty: true, width: None };
+        let env = |pairs: &[(&str, &str)]| Env::from_pairs(pairs.iter().copied());
+        assert!(resolve_color(None, &env(&[]), tty).value);
+        assert!(!resolve_color(None, &env(&[("NO_COLOR", "1")]), tty).value);
+        assert!(resolve_color(None, &env(&[("NO_COLOR", "")]), tty).value);
+        assert!(!resolve_color(None, &env(&[("TERM", "dumb")]), tty).value);
+        assert!(!resolve_color(None, &env(&[]), Terminal::default()).value);
+        assert!(resolve_color(Some(ColorChoice::Always), &env(&[("NO_COLOR", "1")]), tty).value);
+    }
+
+    #[test]
+    fn config_dir_uses_xdg_then_home() {
+        let env = Env::from_pairs([("XDG_CONFIG_HOME", "/x"), ("HOME", "/h")]);
+        assert_eq!(env.config_dir(), Some(PathBuf::from("/x/diglot")));
+        let env = Env::from_pairs([("HOME", "/h")]);
+        assert_eq!(env.config_dir(), Some(PathBuf::from("/h/.config/diglot")));
+    }
+}

@@ -1,0 +1,104 @@
+//! The top-level error: one variant per stage, so `main` can map each to its exit code with a
+//! single `match` and print one line plus its causes.
+
+use std::path::PathBuf;
+
+use crate::config::ConfigError;
+use crate::ingest::IngestError;
+use crate::language::LanguageCode;
+use crate::prompt::PromptError;
+use crate::provider::ProviderError;
+use crate::provider::transport::TransportError;
+use crate::verify::VerifyError;
+
+/// Why the input cannot be used. Exits 3.
+#[derive(Debug, thiserror::Error)]
+pub enum InputError {
+    /// The file (or stdin) cannot be read.
+    #[error("cannot read '{}': {source}", path.display())]
+    Read {
+        /// The path (`-` for stdin).
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The bytes are not a usable article.
+    #[error("cannot use '{}': {source}", path.display())]
+    Ingest {
+        /// The path (`-` for stdin).
+        path: PathBuf,
+        /// What is wrong with it.
+        source: IngestError,
+    },
+    /// Detection cannot decide the article's language.
+    #[error(
+        "cannot tell which language the article is in (confidence {confidence:.2}, below {:.2})",
+        crate::detect::DOCUMENT_MIN_CONFIDENCE
+    )]
+    Undecidable {
+        /// The best language's letter-weighted confidence.
+        confidence: f64,
+    },
+}
+
+/// Everything that can end a run early.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Bad configuration. Exit 2.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// Bad input. Exit 3.
+    #[error(transparent)]
+    Input(#[from] InputError),
+    /// A prompt template is broken. Exit 2.
+    #[error(transparent)]
+    Prompt(#[from] PromptError),
+    /// The provider refused or broke the contract. Exit 4 (2 for a prompt problem).
+    #[error(transparent)]
+    Provider(#[from] ProviderError),
+    /// The provider could not be reached. Exit 5.
+    #[error(transparent)]
+    Transport(#[from] TransportError),
+    /// The assembled result failed verification. Exit 6.
+    #[error(transparent)]
+    Verify(#[from] VerifyError),
+    /// The article is already in the target language. Exit 2.
+    #[error("the article is already in {} ({language}), the target language", language.name())]
+    SameLanguage {
+        /// The language of both.
+        language: LanguageCode,
+    },
+    /// Ctrl-C. Exit 130.
+    #[error("interrupted")]
+    Interrupted,
+    /// The mock server could not start, or the runtime could not be built. Exit 1.
+    #[error("cannot {what}: {source}")]
+    Io {
+        /// What diglot was doing.
+        what: String,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+}
+
+impl Error {
+    /// A second line telling the user how to fix it, where the fix is obvious.
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            Error::Config(e) => e.hint(),
+            Error::Input(InputError::Undecidable { .. }) => {
+                Some("name the article's language with --from LANG (e.g. --from de)".to_owned())
+            }
+            Error::SameLanguage { .. } => {
+                Some("choose another target language with --to LANG".to_owned())
+            }
+            Error::Transport(TransportError::Timeout { .. }) => Some(
+                "a local model on a CPU can take minutes: raise --timeout SECS".to_owned(),
+            ),
+            Error::Provider(ProviderError::Refused { status: 401 | 403, .. }) => {
+                Some("check the API key (OPENAI_API_KEY or DIGLOT_API_KEY)".to_owned())
+            }
+            _ => None,
+        }
+    }
+}

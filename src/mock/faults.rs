@@ -1,0 +1,367 @@
+//! Faults the mock API injects on demand: which kinds exist, how `--fault` names them, and the
+//! order in which requests use them up.
+//!
+//! Owns [`FaultKind`], [`Fault`] (parsed from `KIND` or `KIND:N`) and the queue that hands each
+//! chat request its fault. It does not shape responses: `openai.rs` turns a kind into bytes.
+
+use std::fmt;
+use std::str::FromStr;
+use std::sync::{Mutex, PoisonError};
+
+/// One way an answer can go wrong. The name in parentheses is what `--fault` accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FaultKind {
+    /// (`429`) Status 429 with `Retry-After: 1` and an OpenAI error body.
+    RateLimit,
+    /// (`500`) Status 500 with an OpenAI error body.
+    ServerError,
+    /// (`not-json`) Status 200 with a chat completion whose content is prose, not JSON.
+    NotJson,
+    /// (`fenced`) The correct reply JSON, after a sentence of prose and inside ```` ```json ````
+    /// fences.
+    Fenced,
+    /// (`missing`) The reply omits the last paragraph.
+    Missing,
+    /// (`truncated`) The HTTP body itself stops halfway through the JSON (with a matching
+    /// `Content-Length`, so the client sees a complete response that does not parse).
+    Truncated,
+    /// (`escape`) Every translated text carries a terminal colour sequence (`ESC [31m`) and a
+    /// BEL, as a hostile or broken model might send.
+    Escape,
+}
+
+impl FaultKind {
+    /// Every kind, in the order the help text lists them.
+    pub const ALL: [FaultKind; 7] = [
+        FaultKind::RateLimit,
+        FaultKind::ServerError,
+        FaultKind::NotJson,
+        FaultKind::Fenced,
+        FaultKind::Missing,
+        FaultKind::Truncated,
+        FaultKind::Escape,
+    ];
+
+    /// The name `--fault` accepts for this kind.
+    pub fn name(self) -> &'static str {
+        match self {
+            FaultKind::RateLimit => "429",
+            FaultKind::ServerError => "500",
+            FaultKind::NotJson => "not-json",
+            FaultKind::Fenced => "fenced",
+            FaultKind::Missing => "missing",
+            FaultKind::Truncated => "truncated",
+            FaultKind::Escape => "escape",
+        }
+    }
+}
+
+impl fmt::Display for FaultKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The valid kind names, comma-separated, for error messages and help text.
+pub fn valid_kinds() -> String {
+    FaultKind::ALL.map(FaultKind::name).join(", ")
+}
+
+impl FromStr for FaultKind {
+    type Err = ParseFaultError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        FaultKind::ALL
+            .into_iter()
+            .find(|kind| kind.name().eq_ignore_ascii_case(s.trim()))
+            .ok_or_else(|| ParseFaultError::UnknownKind {
+                kind: s.to_owned(),
+                valid: valid_kinds(),
+            })
+    }
+}
+
+/// A fault and how many chat requests it applies to, as given to `--fault KIND[:N]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Fault {
+    /// What goes wrong.
+    pub kind: FaultKind,
+    /// How many requests get it; `None` means every request, so later faults never come.
+    pub times: Option<u32>,
+}
+
+impl fmt::Display for Fault {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.times {
+            Some(times) => write!(f, "{}:{times}", self.kind),
+            None => write!(f, "{}", self.kind),
+        }
+    }
+}
+
+/// Why a `--fault` value does not parse.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ParseFaultError {
+    /// The kind is not one of [`FaultKind::ALL`].
+    #[error("unknown fault '{kind}' (valid faults: {valid})")]
+    UnknownKind {
+        /// The kind as given.
+        kind: String,
+        /// The valid kind names, comma-separated.
+        valid: String,
+    },
+    /// The count after `:` is not a whole number of at least 1.
+    #[error("fault count '{count}' is not a whole number of at least 1 (as in 429:2)")]
+    BadCount {
+        /// The count as given.
+        count: String,
+    },
+}
+
+impl FromStr for Fault {
+    type Err = ParseFaultError;
+
+    /// Parses `KIND` (every request) or `KIND:N` (the first N requests that reach this fault).
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let (kind, times) = match s.split_once(':') {
+            None => (s, None),
+            Some((kind, count)) => match count.trim().parse::<u32>() {
+                Ok(n) if n >= 1 => (kind, Some(n)),
+                _ => {
+                    return Err(ParseFaultError::BadCount {
+                        count: count.to_owned(),
+                    });
+                }
+            },
+        };
+        Ok(Fault {
+            kind: kind.parse()?,
+            times,
+        })
+    }
+}
+
+/// The faults still to come, shared by all requests of one server.
+///
+/// Each chat request takes the first fault with uses left; a fault with `times: None` is never
+/// used up. When every fault is used up, requests get normal answers.
+#[derive(Debug)]
+pub struct FaultQueue {
+    remaining: Mutex<Vec<Fault>>,
+}
+
+impl FaultQueue {
+    /// A queue that hands out `faults` in order.
+    pub fn new(faults: &[Fault]) -> FaultQueue {
+        FaultQueue {
+            remaining: Mutex::new(faults.to_vec()),
+        }
+    }
+
+    /// The fault for the next chat request, if any, using it up once.
+    pub fn next(&self) -> Option<FaultKind> {
+        // A poisoned lock only means another handler panicked mid-update; counts are still valid.
+        let mut remaining = self
+            .remaining
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let fault = remaining
+            .iter_mut()
+            .find(|fault| fault.times.is_none_or(|n| n > 0))?;
+        if let Some(n) = &mut fault.times {
+            *n -= 1;
+        }
+        Some(fault.kind)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::provider::contract::TranslationReply;
+
+    fn fault(s: &str) -> Fault {
+        s.parse().expect("valid fault")
+    }
+
+    #[test]
+    fn parses_every_kind_with_and_without_a_count() {
+        for kind in FaultKind::ALL {
+            assert_eq!(fault(kind.name()), Fault { kind, times: None });
+            let counted = format!("{kind}:3");
+            assert_eq!(fault(&counted).times, Some(3));
+            assert_eq!(fault(&counted).to_string(), counted);
+        }
+        assert_eq!(fault("NOT-JSON").kind, FaultKind::NotJson);
+    }
+
+    #[test]
+    fn unknown_kind_lists_the_valid_kinds() {
+        let err = "teapot:2"
+            .parse::<Fault>()
+            .expect_err("unknown kind accepted");
+        assert_eq!(
+            err.to_string(),
+            "unknown fault 'teapot' (valid faults: 429, 500, not-json, fenced, missing, \
+             truncated, escape)"
+        );
+    }
+
+    #[test]
+    fn rejects_a_count_that_is_not_positive() {
+        for bad in ["429:", "429:0", "429:-1", "429:two", "429:1:2"] {
+            let err = bad.parse::<Fault>().expect_err("bad count accepted");
+            assert!(
+                matches!(err, ParseFaultError::BadCount { .. }),
+                "{bad}: {err}"
+            );
+        }
+    }
+
+    #[test]
+    fn queue_uses_faults_in_order_then_answers_normally() {
+        let queue = FaultQueue::new(&[fault("429:1"), fault("missing:2")]);
+        let got: Vec<_> = (0..5).map(|_| queue.next()).collect();
+        use FaultKind::*;
+        assert_eq!(
+            got,
+            [Some(RateLimit), Some(Missing), Some(Missing), None, None]
+        );
+    }
+
+    #[test]
+    fn unlimited_fault_is_never_used_up() {
+        let queue = FaultQueue::new(&[fault("500"), fault("429:1")]);
+        for _ in 0..10 {
+            assert_eq!(queue.next(), Some(FaultKind::ServerError));
+        }
+        assert_eq!(FaultQueue::new(&[]).next(), None);
+    }
+
+    /// Each fault kind over real HTTP: what a client sees for a two-paragraph request.
+    mod over_http {
+        use serde_json::Value;
+
+        use super::*;
+        use crate::mock::MockOptions;
+        use crate::mock::testing::{TestServer, chat_body, content_of, payload, reply_of, started};
+
+        async fn server_with(faults: &str) -> TestServer {
+            let faults = faults.split(',').map(fault).collect();
+            started(MockOptions {
+                faults,
+                ..MockOptions::default()
+            })
+            .await
+        }
+
+        async fn ask(server: &TestServer) -> (u16, reqwest::header::HeaderMap, String) {
+            let body = chat_body(&payload("de", "en", &[(1, "Eins."), (2, "Zwei.")]));
+            server.post_chat(&body).await
+        }
+
+        fn error_type(text: &str) -> Value {
+            let error: Value = serde_json::from_str(text).expect("error is JSON");
+            error["error"]["type"].clone()
+        }
+
+        #[tokio::test(flavor = "current_thread")]
+        async fn rate_limit_once_then_normal() {
+            let server = server_with("429:1").await;
+            let (status, headers, text) = ask(&server).await;
+            assert_eq!(status, 429);
+            assert_eq!(headers["retry-after"], "1");
+            assert_eq!(error_type(&text), "rate_limit_error");
+            let (status, _, text) = ask(&server).await;
+            assert_eq!(status, 200);
+            assert_eq!(reply_of(&text).paragraphs.len(), 2);
+        }
+
+        #[tokio::test(flavor = "current_thread")]
+        async fn server_error_is_500_with_an_error_body() {
+            let server = server_with("500").await;
+            for _ in 0..2 {
+                let (status, _, text) = ask(&server).await;
+                assert_eq!(status, 500);
+                assert_eq!(error_type(&text), "server_error");
+            }
+        }
+
+        #[tokio::test(flavor = "current_thread")]
+        async fn not_json_answers_prose() {
+            let server = server_with("not-json").await;
+            let (status, _, text) = ask(&server).await;
+            assert_eq!(status, 200);
+            let content = content_of(&text);
+            assert!(
+                serde_json::from_str::<Value>(&content).is_err(),
+                "{content}"
+            );
+            assert!(!content.contains('{'), "{content}");
+        }
+
+        #[tokio::test(flavor = "current_thread")]
+        async fn fenced_wraps_the_correct_reply_in_prose_and_fences() {
+            let server = server_with("fenced").await;
+            let (_, _, text) = ask(&server).await;
+            let content = content_of(&text);
+            let (prose, rest) = content.split_once("```json\n").expect("opening fence");
+            assert!(!prose.trim().is_empty());
+            let json = rest.strip_suffix("\n```").expect("closing fence");
+            let reply: TranslationReply = serde_json::from_str(json).expect("reply inside");
+            assert_eq!(reply.paragraphs.len(), 2);
+        }
+
+        #[tokio::test(flavor = "current_thread")]
+        async fn missing_omits_the_last_paragraph() {
+            let server = server_with("missing").await;
+            let (_, _, text) = ask(&server).await;
+            let ids: Vec<u32> = reply_of(&text).paragraphs.iter().map(|p| p.id).collect();
+            assert_eq!(ids, [1]);
+        }
+
+        #[tokio::test(flavor = "current_thread")]
+        async fn truncated_cuts_the_body_mid_json() {
+            let server = server_with("truncated").await;
+            let (status, headers, text) = ask(&server).await;
+            assert_eq!(status, 200);
+            assert_eq!(headers["content-type"], "application/json");
+            assert!(text.starts_with("{\""), "{text}");
+            assert!(serde_json::from_str::<Value>(&text).is_err(), "{text}");
+        }
+
+        #[tokio::test(flavor = "current_thread")]
+        async fn escape_puts_terminal_controls_in_every_text() {
+            let server = server_with("escape").await;
+            let (_, _, text) = ask(&server).await;
+            let reply = reply_of(&text);
+            assert_eq!(reply.paragraphs.len(), 2);
+            for paragraph in reply.paragraphs {
+                assert!(
+                    paragraph.text.contains("\u{1b}[31m"),
+                    "{:?}",
+                    paragraph.text
+                );
+                assert!(paragraph.text.contains('\u{7}'), "{:?}", paragraph.text);
+            }
+        }
+
+        #[tokio::test(flavor = "current_thread")]
+        async fn faults_come_in_order_and_only_chat_requests_use_them() {
+            let server = server_with("429:1,missing:1").await;
+            assert_eq!(server.get("/models").await.0, 200);
+            assert_eq!(ask(&server).await.0, 429);
+            let (_, _, text) = ask(&server).await;
+            assert_eq!(reply_of(&text).paragraphs.len(), 1);
+            let (_, _, text) = ask(&server).await;
+            assert_eq!(reply_of(&text).paragraphs.len(), 2);
+        }
+
+        #[tokio::test(flavor = "current_thread")]
+        async fn malformed_requests_use_up_no_fault() {
+            let server = server_with("429:1").await;
+            assert_eq!(server.post_raw("{").await.0, 400);
+            assert_eq!(ask(&server).await.0, 429);
+        }
+    }
+}

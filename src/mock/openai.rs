@@ -1,0 +1,377 @@
+//! The OpenAI-compatible side of the mock API: `POST /v1/chat/completions` and `GET /v1/models`.
+//!
+//! Owns the chat wire format as the mock sees it. In: a chat request whose first user message
+//! that parses as a [`TranslationPayload`] is the payload (later messages, such as a repair
+//! turn, are ignored). Out: a chat completion whose content is a [`TranslationReply`] as JSON,
+//! with each paragraph answered from the cassettes or pseudo-translated, shaped by the request's
+//! fault if it has one. Latency, logging and routing live in `mod.rs`; the answers themselves
+//! in `cassette.rs`.
+
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::Shared;
+use super::faults::FaultKind;
+use crate::provider::contract::{PayloadParagraph, TranslationPayload, TranslationReply};
+
+/// The only model the mock lists; any requested model name is accepted and echoed.
+pub const MODEL_ID: &str = "diglot-mock";
+
+/// What the `not-json` fault answers instead of the reply.
+const PROSE_REPLY: &str = "Sure! I have translated the article for you. The paragraphs read \
+    naturally now, and I kept every name and number as it was.";
+
+/// The sentence the `fenced` fault puts before the fenced reply.
+const FENCE_PREAMBLE: &str = "Here is the translation you asked for.";
+
+/// Why a chat request gets a 400: the text goes into the OpenAI-style error message.
+#[derive(Debug, thiserror::Error)]
+enum BadRequest {
+    /// The body does not parse as JSON at all.
+    #[error("request body is not valid JSON: {0}")]
+    NotJson(#[source] serde_json::Error),
+    /// The body is JSON but not `{"model": "...", "messages": [...]}`.
+    #[error("request body is not a chat completion request: {0}")]
+    NotChat(#[source] serde_json::Error),
+    /// No user message is a diglot translation payload.
+    #[error(
+        "no user message holds a diglot translation payload (a JSON object with task, \
+         source_language, target_language and paragraphs)"
+    )]
+    NoPayload,
+}
+
+/// The parts of an OpenAI chat request the mock reads.
+#[derive(Debug, Deserialize)]
+struct ChatRequest {
+    model: String,
+    messages: Vec<ChatMessage>,
+}
+
+/// One chat message; `content` may be any JSON (OpenAI also allows arrays of parts).
+#[derive(Debug, Deserialize)]
+struct ChatMessage {
+    role: String,
+    #[serde(default)]
+    content: Value,
+}
+
+/// A valid translation request: what the answer needs from it.
+#[derive(Debug)]
+struct Translation {
+    model: String,
+    payload: TranslationPayload,
+    /// Characters in all message contents, for the token estimate.
+    prompt_chars: usize,
+}
+
+/// `POST /v1/chat/completions`: answers a translation request, or a fault, or a 400.
+pub(super) async fn chat_completions(
+    State(shared): State<Arc<Shared>>,
+    method: Method,
+    uri: Uri,
+    body: Bytes,
+) -> Response {
+    let parsed = serde_json::from_slice::<Value>(&body);
+    let logged = parsed.as_ref().map_or(Value::Null, Clone::clone);
+    shared
+        .respond(method, uri, logged, || answer_chat(&shared, parsed))
+        .await
+}
+
+/// `GET /v1/models`: lists the one mock model.
+pub(super) async fn models(
+    State(shared): State<Arc<Shared>>,
+    method: Method,
+    uri: Uri,
+) -> Response {
+    let list = json!({
+        "object": "list",
+        "data": [{"id": MODEL_ID, "object": "model", "owned_by": "diglot"}],
+    });
+    shared
+        .respond(method, uri, Value::Null, || {
+            json_response(StatusCode::OK, list.to_string())
+        })
+        .await
+}
+
+/// The answer to a chat request. Only well-formed translation requests use up a fault.
+fn answer_chat(shared: &Shared, parsed: Result<Value, serde_json::Error>) -> Response {
+    let translation = match parsed
+        .map_err(BadRequest::NotJson)
+        .and_then(|body| translation_request(&body))
+    {
+        Ok(translation) => translation,
+        Err(bad) => return error_response(StatusCode::BAD_REQUEST, "invalid_request_error", bad),
+    };
+    let fault = shared.faults.next();
+    match fault {
+        Some(FaultKind::RateLimit) => rate_limited(),
+        Some(FaultKind::ServerError) => error_response(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "server_error",
+            "the mock server failed on purpose (fault 500)",
+        ),
+        _ => {
+            let number = shared.completions.fetch_add(1, Ordering::Relaxed) + 1;
+            let reply = translate(shared, &translation.payload);
+            completion_response(&translation, number, reply, fault)
+        }
+    }
+}
+
+/// Finds the payload: the first user message whose content parses as a [`TranslationPayload`].
+fn translation_request(body: &Value) -> Result<Translation, BadRequest> {
+    let request = ChatRequest::deserialize(body).map_err(BadRequest::NotChat)?;
+    let texts = || {
+        request
+            .messages
+            .iter()
+            .filter_map(|m| Some((m, m.content.as_str()?)))
+    };
+    let prompt_chars = texts().map(|(_, text)| text.chars().count()).sum();
+    let payload = texts()
+        .filter(|(message, _)| message.role == "user")
+        .find_map(|(_, text)| serde_json::from_str::<TranslationPayload>(text).ok())
+        .ok_or(BadRequest::NoPayload)?;
+    Ok(Translation {
+        model: request.model,
+        payload,
+        prompt_chars,
+    })
+}
+
+/// Answers each paragraph in order, keeping its id.
+fn translate(shared: &Shared, payload: &TranslationPayload) -> TranslationReply {
+    let (from, to) = (payload.source_language, payload.target_language);
+    let paragraphs = payload
+        .paragraphs
+        .iter()
+        .map(|p| PayloadParagraph {
+            id: p.id,
+            text: shared.cassettes.translate(from, to, &p.text),
+        })
+        .collect();
+    TranslationReply { paragraphs }
+}
+
+/// The assistant message's content for a reply, shaped by the content faults.
+fn reply_content(mut reply: TranslationReply, fault: Option<FaultKind>) -> String {
+    match fault {
+        Some(FaultKind::NotJson) => return PROSE_REPLY.to_owned(),
+        Some(FaultKind::Missing) => {
+            reply.paragraphs.pop();
+        }
+        Some(FaultKind::Escape) => {
+            for paragraph in &mut reply.paragraphs {
+                paragraph.text = format!("\u{1b}[31m{}\u{7}", paragraph.text);
+            }
+        }
+        _ => {}
+    }
+    // Invariant: a reply is ids and strings, which always serialize.
+    let json = serde_json::to_string(&reply).expect("a reply serializes");
+    match fault {
+        Some(FaultKind::Fenced) => format!("{FENCE_PREAMBLE}\n\n```json\n{json}\n```"),
+        _ => json,
+    }
+}
+
+/// A 200 chat completion carrying `reply` (or, for `truncated`, its first half).
+fn completion_response(
+    translation: &Translation,
+    number: u64,
+    reply: TranslationReply,
+    fault: Option<FaultKind>,
+) -> Response {
+    let content = reply_content(reply, fault);
+    let prompt_tokens = translation.prompt_chars.div_ceil(4);
+    let completion_tokens = content.chars().count().div_ceil(4);
+    let completion = json!({
+        "id": format!("mock-{number}"),
+        "object": "chat.completion",
+        "created": 0,
+        "model": translation.model,
+        "choices": [{
+            "index": 0,
+            "message": {"role": "assistant", "content": content},
+            "finish_reason": "stop",
+        }],
+        "usage": {
+            "prompt_tokens": prompt_tokens,
+            "completion_tokens": completion_tokens,
+            "total_tokens": prompt_tokens + completion_tokens,
+        },
+    });
+    let mut body = completion.to_string();
+    if fault == Some(FaultKind::Truncated) {
+        body.truncate(half_on_char_boundary(&body));
+    }
+    json_response(StatusCode::OK, body)
+}
+
+/// The largest char boundary at or before the middle of `text`.
+fn half_on_char_boundary(text: &str) -> usize {
+    (0..=text.len() / 2)
+        .rev()
+        .find(|&i| text.is_char_boundary(i))
+        .unwrap_or(0)
+}
+
+/// The `429` fault: `Retry-After: 1` and an OpenAI rate-limit error.
+fn rate_limited() -> Response {
+    let mut response = error_response(
+        StatusCode::TOO_MANY_REQUESTS,
+        "rate_limit_error",
+        "rate limit reached for the mock server (fault 429); retry after 1 second",
+    );
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+    response
+}
+
+/// An OpenAI-style error: `{"error": {"message": ..., "type": ...}}` with `status`.
+pub(super) fn error_response(
+    status: StatusCode,
+    kind: &str,
+    message: impl std::fmt::Display,
+) -> Response {
+    let body = json!({"error": {"message": message.to_string(), "type": kind}});
+    json_response(status, body.to_string())
+}
+
+/// A response with a JSON content type and `body` as is.
+fn json_response(status: StatusCode, body: String) -> Response {
+    (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mock::testing::{chat_body, payload, reply_of, started};
+    use crate::mock::{MockOptions, cassette::CASSETTES};
+
+    /// The first paragraph of the first compiled-in cassette: (from, to, source, target).
+    fn recorded_paragraph() -> (String, String, String, String) {
+        let cassette: Value = serde_json::from_str(CASSETTES[0].1).expect("cassette parses");
+        let text = |v: &Value| v.as_str().expect("string").to_owned();
+        let first = &cassette["paragraphs"][0];
+        (
+            text(&cassette["source_language"]),
+            text(&cassette["target_language"]),
+            text(&first["source"]),
+            text(&first["target"]),
+        )
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn answers_from_the_cassette_and_pseudo_translates_the_rest() {
+        let server = started(MockOptions::default()).await;
+        let (from, to, source, target) = recorded_paragraph();
+        let body = chat_body(&payload(
+            &from,
+            &to,
+            &[(4, &source), (9, "Nicht aufgezeichnet.")],
+        ));
+        let (status, _, text) = server.post_chat(&body).await;
+        assert_eq!(status, 200, "{text}");
+        let reply = reply_of(&text);
+        let ids: Vec<u32> = reply.paragraphs.iter().map(|p| p.id).collect();
+        assert_eq!(ids, [4, 9]);
+        assert_eq!(reply.paragraphs[0].text, target);
+        assert_eq!(
+            reply.paragraphs[1].text,
+            format!("[mock {from}→{to}] Nicht aufgezeichnet.")
+        );
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn completion_has_the_openai_shape() {
+        let server = started(MockOptions::default()).await;
+        let body = chat_body(&payload("en", "de", &[(1, "Hello.")]));
+        let (_, headers, text) = server.post_chat(&body).await;
+        assert_eq!(headers["content-type"], "application/json");
+        let completion: Value = serde_json::from_str(&text).expect("completion is JSON");
+        assert_eq!(completion["object"], "chat.completion");
+        assert_eq!(completion["model"], "test-model");
+        assert_eq!(completion["choices"][0]["finish_reason"], "stop");
+        assert_eq!(completion["choices"][0]["message"]["role"], "assistant");
+        let usage = &completion["usage"];
+        let total = usage["prompt_tokens"]
+            .as_u64()
+            .zip(usage["completion_tokens"].as_u64());
+        assert!(total.is_some_and(|(p, c)| p > 0 && c > 0 && usage["total_tokens"] == p + c));
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn repair_turns_use_the_first_payload() {
+        let server = started(MockOptions::default()).await;
+        let mut body = chat_body(&payload("de", "en", &[(1, "Eins."), (2, "Zwei.")]));
+        let repair = [
+            json!({"role": "assistant", "content": "{\"paragraphs\": []}"}),
+            json!({"role": "user", "content": "Your reply missed paragraphs 1 and 2."}),
+        ];
+        body["messages"]
+            .as_array_mut()
+            .expect("messages")
+            .extend(repair);
+        let (status, _, text) = server.post_chat(&body).await;
+        assert_eq!(status, 200, "{text}");
+        assert_eq!(reply_of(&text).paragraphs.len(), 2);
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn rejects_bodies_that_are_not_translation_requests() {
+        let server = started(MockOptions::default()).await;
+        let cases = [
+            ("{not json", "not valid JSON"),
+            ("[1, 2]", "not a chat completion request"),
+            (
+                r#"{"model": "m", "messages": "hi"}"#,
+                "not a chat completion request",
+            ),
+            (
+                r#"{"model": "m", "messages": [{"role": "user", "content": "hi"}]}"#,
+                "no user message holds",
+            ),
+        ];
+        for (body, expected) in cases {
+            let (status, _, text) = server.post_raw(body).await;
+            assert_eq!(status, 400, "{body}");
+            let error: Value = serde_json::from_str(&text).expect("error is JSON");
+            assert_eq!(error["error"]["type"], "invalid_request_error");
+            let message = error["error"]["message"].as_str().unwrap_or_default();
+            assert!(message.contains(expected), "{body}: {message}");
+        }
+        assert!(!server.server.handler_panicked());
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn lists_the_mock_model() {
+        let server = started(MockOptions::default()).await;
+        let (status, text) = server.get("/models").await;
+        assert_eq!(status, 200);
+        let list: Value = serde_json::from_str(&text).expect("model list is JSON");
+        assert_eq!(
+            list,
+            json!({"object": "list",
+                   "data": [{"id": "diglot-mock", "object": "model", "owned_by": "diglot"}]})
+        );
+    }
+
+    #[test]
+    fn halves_on_a_char_boundary() {
+        assert_eq!(half_on_char_boundary("abcd"), 2);
+        assert_eq!(half_on_char_boundary("aé"), 1);
+        assert_eq!(half_on_char_boundary(""), 0);
+    }
+}

@@ -1,0 +1,158 @@
+//! Prompt templates: built-in defaults compiled in, overridable by same-named files in the
+//! user's config directory (`$XDG_CONFIG_HOME/diglot/prompts/`).
+//!
+//! Templates are minijinja with strict undefined variables, so a user's override that names a
+//! variable diglot does not provide fails loudly (exit 2, naming the file) instead of sending
+//! a prompt with a hole in it.
+
+use std::path::{Path, PathBuf};
+
+use minijinja::{Environment, UndefinedBehavior};
+use serde::Serialize;
+
+const TRANSLATE: &str = include_str!("../prompts/translate.md");
+const REPAIR: &str = include_str!("../prompts/repair.md");
+
+/// Why a prompt template cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum PromptError {
+    /// The override exists but cannot be read.
+    #[error("cannot read prompt template '{}': {source}", path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The template does not parse or uses an unknown variable.
+    #[error("invalid prompt template '{origin}': {detail}")]
+    Template {
+        /// The file, or `built-in NAME`.
+        origin: String,
+        /// minijinja's message.
+        detail: String,
+    },
+}
+
+/// One template's text and where it came from.
+#[derive(Debug, Clone)]
+struct Template {
+    origin: String,
+    text: String,
+}
+
+/// The prompt templates in force.
+#[derive(Debug, Clone)]
+pub struct Prompts {
+    translate: Template,
+    repair: Template,
+}
+
+/// Variables the translate template may use.
+#[derive(Debug, Serialize)]
+pub struct TranslateVars<'a> {
+    /// Source ISO code.
+    pub source: &'a str,
+    /// Source language name in English.
+    pub source_name: &'a str,
+    /// Target ISO code.
+    pub target: &'a str,
+    /// Target language name in English.
+    pub target_name: &'a str,
+}
+
+/// Variables the repair template may use.
+#[derive(Debug, Serialize)]
+pub struct RepairVars<'a> {
+    /// What was wrong, `; `-separated.
+    pub problems: &'a str,
+    /// The ids to answer, e.g. `1, 2, 3`.
+    pub ids: &'a str,
+    /// Target language name in English.
+    pub target_name: &'a str,
+}
+
+impl Prompts {
+    /// The built-in templates, each replaced by `DIR/NAME.md` where that file exists.
+    pub fn load(dir: Option<&Path>) -> Result<Prompts, PromptError> {
+        Ok(Prompts {
+            translate: load_one(dir, "translate", TRANSLATE)?,
+            repair: load_one(dir, "repair", REPAIR)?,
+        })
+    }
+
+    /// Renders the system prompt of a translation request.
+    pub fn translate(&self, vars: &TranslateVars<'_>) -> Result<String, PromptError> {
+        render(&self.translate, vars)
+    }
+
+    /// Renders the repair instruction.
+    pub fn repair(&self, vars: &RepairVars<'_>) -> Result<String, PromptError> {
+        render(&self.repair, vars)
+    }
+}
+
+fn load_one(dir: Option<&Path>, name: &str, built_in: &str) -> Result<Template, PromptError> {
+    if let Some(path) = dir.map(|d| d.join(format!("{name}.md"))) {
+        match std::fs::read_to_string(&path) {
+            Ok(text) => return Ok(Template { origin: path.display().to_string(), text }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(source) => return Err(PromptError::Read { path, source }),
+        }
+    }
+    Ok(Template { origin: format!("built-in {name}.md"), text: built_in.to_owned() })
+}
+
+fn render(template: &Template, vars: &impl Serialize) -> Result<String, PromptError> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    let error = |e: minijinja::Error| PromptError::Template {
+        origin: template.origin.clone(),
+        detail: e.to_string(),
+    };
+    let compiled = env.template_from_str(&template.text).map_err(error)?;
+    let text = compiled.render(vars).map_err(error)?;
+    Ok(text.trim().to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const VARS: TranslateVars<'static> =
+        TranslateVars { source: "de", source_name: "German", target: "en", target_name: "English" };
+
+    #[test]
+    fn built_in_translate_prompt_names_both_languages_and_the_json_shape() {
+        let text = Prompts::load(None).and_then(|p| p.translate(&VARS)).expect("renders");
+        assert!(text.contains("from German (de) into English (en)"), "{text}");
+        assert!(text.contains(r#"{"paragraphs": [{"id": 1"#), "{text}");
+        insta::assert_snapshot!(text);
+    }
+
+    #[test]
+    fn built_in_repair_prompt_lists_problems_and_ids() {
+        let vars = RepairVars { problems: "¶2 is missing", ids: "1, 2", target_name: "English" };
+        let text = Prompts::load(None).and_then(|p| p.repair(&vars)).expect("renders");
+        assert!(text.contains("¶2 is missing") && text.contains("these ids") && text.contains("1, 2"));
+        insta::assert_snapshot!(text);
+    }
+
+    #[test]
+    fn a_user_override_replaces_the_built_in() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join("translate.md"), "Into {{ target_name }}, please.")
+            .expect("write");
+        let text = Prompts::load(Some(dir.path())).and_then(|p| p.translate(&VARS)).expect("ok");
+        assert_eq!(text, "Into English, please.");
+    }
+
+    #[test]
+    fn an_unknown_variable_in_an_override_names_the_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("translate.md");
+        std::fs::write(&path, "Into {{ target_langauge }}.").expect("write");
+        let err = Prompts::load(Some(dir.path())).and_then(|p| p.translate(&VARS)).expect_err("x");
+        assert!(err.to_string().contains(&path.display().to_string()), "{err}");
+    }
+}

@@ -1,0 +1,319 @@
+//! The OpenAI-compatible chat-completions protocol (`POST {base_url}/chat/completions`).
+//!
+//! Serves OpenAI, Ollama, llama.cpp server, vLLM, LM Studio, OpenRouter, Groq, Mistral and the
+//! built-in mock through one `base_url`. Pure encode/decode: no I/O.
+
+use serde_json::{Value, json};
+
+use super::contract::{self, PayloadParagraph, Task, TranslationPayload};
+use super::{ContractProblem, Decoded, HeaderValue, Protocol, ProviderError, Translated, WireReply, WireRequest};
+use crate::config::ResponseFormat;
+use crate::ingest::ParagraphId;
+use crate::plan::Chunk;
+use crate::prompt::{Prompts, RepairVars, TranslateVars};
+use crate::secret::Secret;
+
+/// An OpenAI-compatible endpoint with a model and the prompts in force.
+#[derive(Debug, Clone)]
+pub struct OpenAi {
+    /// Profile name, for messages.
+    pub name: String,
+    /// Base URL without the trailing `/chat/completions`.
+    pub base_url: String,
+    /// Model name sent in every request.
+    pub model: String,
+    /// Sent as `Authorization: Bearer …` when set.
+    pub api_key: Option<Secret>,
+    /// Extra headers from the profile.
+    pub headers: Vec<(String, String)>,
+    /// How to ask for JSON.
+    pub response_format: ResponseFormat,
+    /// Prompt templates.
+    pub prompts: Prompts,
+}
+
+impl OpenAi {
+    fn request(&self, messages: Vec<Value>) -> WireRequest {
+        let mut body = json!({ "model": self.model, "messages": messages, "temperature": 0 });
+        if let Some(format) = response_format(self.response_format) {
+            body["response_format"] = format;
+        }
+        let mut headers: Vec<(String, HeaderValue)> = self
+            .headers
+            .iter()
+            .map(|(k, v)| (k.clone(), HeaderValue::Plain(v.clone())))
+            .collect();
+        if let Some(key) = &self.api_key {
+            headers.push((
+                "authorization".to_owned(),
+                HeaderValue::Secret(Secret::new(format!("Bearer {}", key.expose()))),
+            ));
+        }
+        WireRequest {
+            url: format!("{}/chat/completions", self.base_url.trim_end_matches('/')),
+            headers,
+            body,
+        }
+    }
+
+    fn base_messages(&self, chunk: &Chunk) -> Result<Vec<Value>, ProviderError> {
+        let system = self.prompts.translate(&TranslateVars {
+            source: chunk.source_language.as_str(),
+            source_name: chunk.source_language.name(),
+            target: chunk.target_language.as_str(),
+            target_name: chunk.target_language.name(),
+        })?;
+        let payload = TranslationPayload {
+            task: Task::Translate,
+            source_language: chunk.source_language,
+            target_language: chunk.target_language,
+            paragraphs: chunk
+                .paragraphs
+                .iter()
+                .map(|p| PayloadParagraph { id: p.id.0, text: p.text.clone() })
+                .collect(),
+        };
+        let user = serde_json::to_string(&payload).map_err(|e| ProviderError::Malformed {
+            provider: self.name.clone(),
+            detail: format!("cannot encode the request: {e}"),
+        })?;
+        Ok(vec![
+            json!({"role": "system", "content": system}),
+            json!({"role": "user", "content": user}),
+        ])
+    }
+}
+
+/// The JSON schema of [`contract::TranslationReply`], for `response_format: json_schema`.
+fn response_format(format: ResponseFormat) -> Option<Value> {
+    match format {
+        ResponseFormat::None => None,
+        ResponseFormat::JsonObject => Some(json!({"type": "json_object"})),
+        ResponseFormat::JsonSchema => Some(json!({
+            "type": "json_schema",
+            "json_schema": {
+                "name": "paragraph_translations",
+                "strict": true,
+                "schema": {
+                    "type": "object",
+                    "properties": {
+                        "paragraphs": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "properties": {
+                                    "id": {"type": "integer"},
+                                    "text": {"type": "string"}
+                                },
+                                "required": ["id", "text"],
+                                "additionalProperties": false
+                            }
+                        }
+                    },
+                    "required": ["paragraphs"],
+                    "additionalProperties": false
+                }
+            }
+        })),
+    }
+}
+
+impl Protocol for OpenAi {
+    fn encode_translation(&self, chunk: &Chunk) -> Result<WireRequest, ProviderError> {
+        Ok(self.request(self.base_messages(chunk)?))
+    }
+
+    fn encode_repair(
+        &self,
+        chunk: &Chunk,
+        raw: &str,
+        problems: &[ContractProblem],
+    ) -> Result<WireRequest, ProviderError> {
+        let mut messages = self.base_messages(chunk)?;
+        let problems = problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ");
+        let ids = chunk.paragraphs.iter().map(|p| p.id.0.to_string()).collect::<Vec<_>>();
+        let instruction = self.prompts.repair(&RepairVars {
+            problems: &problems,
+            ids: &ids.join(", "),
+            target_name: chunk.target_language.name(),
+        })?;
+        messages.push(json!({"role": "assistant", "content": raw}));
+        messages.push(json!({"role": "user", "content": instruction}));
+        Ok(self.request(messages))
+    }
+
+    fn decode_translation(&self, chunk: &Chunk, reply: &WireReply) -> Result<Decoded, ProviderError> {
+        let malformed = |detail: String| ProviderError::Malformed { provider: self.name.clone(), detail };
+        let body: Value = serde_json::from_slice(&reply.body)
+            .map_err(|e| malformed(format!("the body is not JSON ({e})")))?;
+        let choice = body
+            .get("choices")
+            .and_then(|c| c.get(0))
+            .ok_or_else(|| malformed("the body has no choices".to_owned()))?;
+        let content = choice
+            .pointer("/message/content")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        if choice.get("finish_reason").and_then(Value::as_str) == Some("length") {
+            return Ok(Decoded::Broken { raw: content, problems: vec![ContractProblem::Truncated] });
+        }
+        Ok(match contract::parse_reply(&content) {
+            None => Decoded::Broken { raw: content, problems: vec![ContractProblem::NotJson] },
+            Some(entries) => check_entries(chunk, entries, content),
+        })
+    }
+}
+
+/// Holds the entries against the chunk: each requested id exactly once, non-empty, nothing else.
+/// On success the translations come back in chunk order with whitespace folded to one line.
+pub fn check_entries(chunk: &Chunk, entries: Vec<(u32, String)>, raw: String) -> Decoded {
+    let mut problems = Vec::new();
+    let mut texts: Vec<Option<String>> = vec![None; chunk.paragraphs.len()];
+    for (id, text) in entries {
+        let Some(slot) = chunk.paragraphs.iter().position(|p| p.id.0 == id) else {
+            problems.push(ContractProblem::Unexpected(id));
+            continue;
+        };
+        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        if texts[slot].is_some() {
+            problems.push(ContractProblem::Duplicate(ParagraphId(id)));
+        } else if text.is_empty() {
+            problems.push(ContractProblem::Empty(ParagraphId(id)));
+        } else {
+            texts[slot] = Some(text);
+        }
+    }
+    for (paragraph, text) in chunk.paragraphs.iter().zip(&texts) {
+        if text.is_none() && !problems.contains(&ContractProblem::Empty(paragraph.id)) {
+            problems.push(ContractProblem::Missing(paragraph.id));
+        }
+    }
+    if !problems.is_empty() {
+        return Decoded::Broken { raw, problems };
+    }
+    Decoded::Complete(
+        chunk
+            .paragraphs
+            .iter()
+            .zip(texts)
+            .filter_map(|(p, text)| Some(Translated { id: p.id, text: text? }))
+            .collect(),
+    )
+}
+
+/// The API's own error message from an OpenAI-style error body, if there is one.
+pub fn error_detail(body: &[u8]) -> Option<String> {
+    let value: Value = serde_json::from_slice(body).ok()?;
+    let message = value.pointer("/error/message").or_else(|| value.get("error"))?;
+    message.as_str().map(str::to_owned)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::Paragraph;
+    use crate::language::LanguageCode;
+
+    fn chunk(n: u32) -> Chunk {
+        Chunk {
+            source_language: LanguageCode::DE,
+            target_language: LanguageCode::EN,
+            paragraphs: (1..=n)
+                .map(|i| Paragraph { id: ParagraphId(i), text: format!("Absatz {i}.") })
+                .collect(),
+        }
+    }
+
+    fn protocol(key: Option<&str>) -> OpenAi {
+        OpenAi {
+            name: "test".into(),
+            base_url: "http://127.0.0.1:9/v1/".into(),
+            model: "m".into(),
+            api_key: key.map(Secret::new),
+            headers: vec![("x-team".into(), "news".into())],
+            response_format: ResponseFormat::JsonSchema,
+            prompts: Prompts::load(None).expect("built-in prompts"),
+        }
+    }
+
+    fn completion(content: &str, finish: &str) -> WireReply {
+        let body = json!({"choices":[{"index":0,"message":{"role":"assistant","content":content},"finish_reason":finish}]});
+        WireReply { status: 200, body: body.to_string().into_bytes() }
+    }
+
+    #[test]
+    fn encodes_the_payload_as_the_user_message_with_ids() {
+        let req = protocol(Some("sk-1")).encode_translation(&chunk(2)).expect("encodes");
+        assert_eq!(req.url, "http://127.0.0.1:9/v1/chat/completions");
+        let user = req.body["messages"][1]["content"].as_str().expect("user message");
+        let payload: TranslationPayload = serde_json::from_str(user).expect("payload");
+        assert_eq!(payload.paragraphs.iter().map(|p| p.id).collect::<Vec<_>>(), vec![1, 2]);
+        assert_eq!(req.body["model"], "m");
+        assert_eq!(req.body["response_format"]["type"], "json_schema");
+        assert!(req.headers.contains(&("x-team".into(), HeaderValue::Plain("news".into()))));
+        let auth = req.headers.iter().find(|(k, _)| k == "authorization").expect("auth header");
+        assert_eq!(format!("{:?}", auth.1), "Secret((redacted))");
+    }
+
+    #[test]
+    fn sends_no_authorization_without_a_key() {
+        let req = protocol(None).encode_translation(&chunk(1)).expect("encodes");
+        assert!(req.headers.iter().all(|(k, _)| k != "authorization"));
+    }
+
+    #[test]
+    fn repair_request_carries_the_broken_reply_and_the_problems() {
+        let problems = [ContractProblem::Missing(ParagraphId(2))];
+        let req = protocol(None).encode_repair(&chunk(2), "{bad}", &problems).expect("encodes");
+        let messages = req.body["messages"].as_array().expect("messages");
+        assert_eq!(messages.len(), 4);
+        assert_eq!(messages[2]["content"], "{bad}");
+        let instruction = messages[3]["content"].as_str().expect("text");
+        assert!(instruction.contains("¶2 is missing") && instruction.contains("1, 2"), "{instruction}");
+    }
+
+    #[test]
+    fn decodes_a_complete_reply_in_chunk_order() {
+        let reply = completion(r#"{"paragraphs":[{"id":2,"text":"Two"},{"id":1,"text":" One\n more "}]}"#, "stop");
+        let decoded = protocol(None).decode_translation(&chunk(2), &reply).expect("decodes");
+        let Decoded::Complete(t) = decoded else { panic!("expected complete: {decoded:?}") };
+        assert_eq!(t.iter().map(|t| t.text.as_str()).collect::<Vec<_>>(), ["One more", "Two"]);
+    }
+
+    #[test]
+    fn names_missing_extra_duplicate_and_empty_paragraphs() {
+        let content = r#"[{"id":1,"text":"One"},{"id":1,"text":"Again"},{"id":3,"text":" "},{"id":9,"text":"x"}]"#;
+        let decoded = protocol(None).decode_translation(&chunk(3), &completion(content, "stop"));
+        let Ok(Decoded::Broken { problems, .. }) = decoded else { panic!("{decoded:?}") };
+        assert_eq!(
+            problems,
+            vec![
+                ContractProblem::Duplicate(ParagraphId(1)),
+                ContractProblem::Empty(ParagraphId(3)),
+                ContractProblem::Unexpected(9),
+                ContractProblem::Missing(ParagraphId(2)),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_length_stop_is_truncation_even_if_the_json_parses() {
+        let reply = completion(r#"{"paragraphs":[{"id":1,"text":"One"}]}"#, "length");
+        let decoded = protocol(None).decode_translation(&chunk(1), &reply).expect("decodes");
+        assert!(matches!(decoded, Decoded::Broken { ref problems, .. } if problems == &[ContractProblem::Truncated]));
+    }
+
+    #[test]
+    fn a_body_that_is_not_json_is_malformed() {
+        let reply = WireReply { status: 200, body: b"{\"choices\":[".to_vec() };
+        let err = protocol(None).decode_translation(&chunk(1), &reply).expect_err("malformed");
+        assert!(err.to_string().contains("malformed body"), "{err}");
+    }
+
+    #[test]
+    fn extracts_the_api_error_message() {
+        assert_eq!(error_detail(br#"{"error":{"message":"bad key"}}"#), Some("bad key".into()));
+        assert_eq!(error_detail(b"oops"), None);
+    }
+}
