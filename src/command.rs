@@ -40,7 +40,10 @@ pub struct Outcome {
 /// Runs one subcommand (all but `mock-server`, which `main` drives through [`mock_server`]).
 pub fn run(cli: &Cli, env: &Env, terminal: Terminal) -> Result<Outcome, Error> {
     let file = LoadedFile::load(cli.config.as_deref(), env)?;
-    let mut flags = Flags { color: cli.color, ..Flags::default() };
+    let mut flags = Flags {
+        color: cli.color,
+        ..Flags::default()
+    };
     if let Command::Translate(args) = &cli.command {
         flags = Flags {
             provider: args.provider.clone(),
@@ -57,7 +60,10 @@ pub fn run(cli: &Cli, env: &Env, terminal: Terminal) -> Result<Outcome, Error> {
     match &cli.command {
         Command::Translate(args) => translate(args, settings),
         Command::Detect(args) => detect(args),
-        Command::Config => Ok(Outcome { output: settings.describe().into_bytes(), warnings: vec![] }),
+        Command::Config => Ok(Outcome {
+            output: settings.describe().into_bytes(),
+            warnings: vec![],
+        }),
         Command::MockServer(_) => Err(Error::Io {
             what: "run the mock server here".to_owned(),
             source: std::io::Error::other("mock-server is driven by main"),
@@ -76,15 +82,29 @@ fn read_input(input: &InputArgs) -> Result<(PathBuf, Document), Error> {
     } else {
         std::fs::read(&path)
     }
-    .map_err(|source| InputError::Read { path: path.clone(), source })?;
-    let document = ingest(&bytes).map_err(|source| InputError::Ingest { path: path.clone(), source })?;
+    .map_err(|source| InputError::Read {
+        path: path.clone(),
+        source,
+    })?;
+    let document = ingest(&bytes).map_err(|source| InputError::Ingest {
+        path: path.clone(),
+        source,
+    })?;
     Ok((path, document))
 }
 
 fn detect(args: &DetectArgs) -> Result<Outcome, Error> {
     let (_, document) = read_input(&args.input)?;
-    let all: Vec<&Paragraph> = document.paragraphs.iter().chain(&document.boilerplate).collect();
-    let body: Vec<&str> = document.paragraphs.iter().map(|p| p.text.as_str()).collect();
+    let all: Vec<&Paragraph> = document
+        .paragraphs
+        .iter()
+        .chain(&document.boilerplate)
+        .collect();
+    let body: Vec<&str> = document
+        .paragraphs
+        .iter()
+        .map(|p| p.text.as_str())
+        .collect();
     let detector = Detector::new();
     let detection = detector.detect_document(&body);
     let paragraphs = args.paragraphs.then(|| {
@@ -112,11 +132,17 @@ fn detect(args: &DetectArgs) -> Result<Outcome, Error> {
     };
     let mut output = Vec::new();
     render::detection(&report, args.format, &mut output).map_err(write_error)?;
-    Ok(Outcome { output, warnings: vec![] })
+    Ok(Outcome {
+        output,
+        warnings: vec![],
+    })
 }
 
 fn write_error(source: std::io::Error) -> Error {
-    Error::Io { what: "render the output".to_owned(), source }
+    Error::Io {
+        what: "render the output".to_owned(),
+        source,
+    }
 }
 
 /// The paragraphs of one translation run and what detection said of each.
@@ -130,7 +156,11 @@ struct Prepared {
 
 fn prepare(args: &TranslateArgs, to: Option<LanguageCode>) -> Result<Prepared, Error> {
     let (_, document) = read_input(&args.input)?;
-    let Document { mut paragraphs, boilerplate, .. } = document;
+    let Document {
+        mut paragraphs,
+        boilerplate,
+        ..
+    } = document;
     let boilerplate = if args.input.keep_boilerplate {
         paragraphs.extend(boilerplate);
         Vec::new()
@@ -140,14 +170,21 @@ fn prepare(args: &TranslateArgs, to: Option<LanguageCode>) -> Result<Prepared, E
     let texts: Vec<&str> = paragraphs.iter().map(|p| p.text.as_str()).collect();
     let detection = Detector::new().detect_document(&texts);
     let source = match (args.from, detection.document.language) {
-        (Some(forced), _) => {
-            SourceInfo { language: forced, confidence: detection.share(forced), forced: true }
-        }
-        (None, Some(language)) => {
-            SourceInfo { language, confidence: detection.document.confidence, forced: false }
-        }
+        (Some(forced), _) => SourceInfo {
+            language: forced,
+            confidence: detection.share(forced),
+            forced: true,
+        },
+        (None, Some(language)) => SourceInfo {
+            language,
+            confidence: detection.document.confidence,
+            forced: false,
+        },
         (None, None) => {
-            return Err(InputError::Undecidable { confidence: detection.document.confidence }.into());
+            return Err(InputError::Undecidable {
+                confidence: detection.document.confidence,
+            }
+            .into());
         }
     };
     let target = to.unwrap_or(if source.language == LanguageCode::EN {
@@ -158,7 +195,13 @@ fn prepare(args: &TranslateArgs, to: Option<LanguageCode>) -> Result<Prepared, E
     if target == source.language {
         return Err(Error::SameLanguage { language: target });
     }
-    Ok(Prepared { paragraphs, boilerplate, detection, source, target })
+    Ok(Prepared {
+        paragraphs,
+        boilerplate,
+        detection,
+        source,
+        target,
+    })
 }
 
 fn translate(args: &TranslateArgs, settings: Settings) -> Result<Outcome, Error> {
@@ -198,15 +241,27 @@ fn translate(args: &TranslateArgs, settings: Settings) -> Result<Outcome, Error>
         .collect();
     let report = Report {
         source: prepared.source,
-        target: TargetInfo { language: prepared.target },
-        provider: ProviderInfo { name: provider.name.value.clone(), model: provider.model.value.clone() },
+        target: TargetInfo {
+            language: prepared.target,
+        },
+        provider: ProviderInfo {
+            name: provider.name.value.clone(),
+            model: provider.model.value.clone(),
+        },
         paragraphs,
         boilerplate: prepared.boilerplate,
     };
-    let style = Style { color: settings.color.value, width: settings.width.value, layout: args.layout };
+    let style = Style {
+        color: settings.color.value,
+        width: settings.width.value,
+        layout: args.layout,
+    };
     let mut output = Vec::new();
     render::translation(&report, args.format, &style, &mut output).map_err(write_error)?;
-    Ok(Outcome { output, warnings: vec![] })
+    Ok(Outcome {
+        output,
+        warnings: vec![],
+    })
 }
 
 fn is_already_target(detection: &crate::detect::Detection, target: LanguageCode) -> bool {
@@ -230,7 +285,10 @@ async fn send(
             let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));
             let server = MockServer::start(addr, MockOptions::default())
                 .await
-                .map_err(|source| Error::Io { what: "start the built-in mock API".to_owned(), source })?;
+                .map_err(|source| Error::Io {
+                    what: "start the built-in mock API".to_owned(),
+                    source,
+                })?;
             let url = server.base_url();
             _mock = Some(server);
             url
@@ -263,7 +321,10 @@ fn block_on_interruptible<T>(
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|source| Error::Io { what: "start the async runtime".to_owned(), source })?;
+        .map_err(|source| Error::Io {
+            what: "start the async runtime".to_owned(),
+            source,
+        })?;
     runtime.block_on(async {
         tokio::select! {
             result = future => result,
@@ -285,13 +346,18 @@ pub fn mock_server(
     let serve = async {
         let server = MockServer::start(args.addr, options)
             .await
-            .map_err(|source| Error::Io { what: format!("listen on {}", args.addr), source })?;
-        announce(&format!("http://{}", server.addr()))
-            .map_err(|source| Error::Io { what: "print the address".to_owned(), source })?;
-        server
-            .wait()
-            .await
-            .map_err(|source| Error::Io { what: "serve the mock API".to_owned(), source })
+            .map_err(|source| Error::Io {
+                what: format!("listen on {}", args.addr),
+                source,
+            })?;
+        announce(&format!("http://{}", server.addr())).map_err(|source| Error::Io {
+            what: "print the address".to_owned(),
+            source,
+        })?;
+        server.wait().await.map_err(|source| Error::Io {
+            what: "serve the mock API".to_owned(),
+            source,
+        })
     };
     match block_on_interruptible(serve) {
         Err(Error::Interrupted) => Ok(()),

@@ -59,12 +59,18 @@ impl Env {
 
     /// Builds an environment from pairs, for tests.
     pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Env {
-        Env(pairs.into_iter().map(|(k, v)| (k.to_owned(), v.to_owned())).collect())
+        Env(pairs
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect())
     }
 
     /// A variable's value; an empty value counts as unset.
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.0.get(name).map(String::as_str).filter(|v| !v.is_empty())
+        self.0
+            .get(name)
+            .map(String::as_str)
+            .filter(|v| !v.is_empty())
     }
 
     /// The user's config directory: `$XDG_CONFIG_HOME/diglot`, else `$HOME/.config/diglot`.
@@ -278,7 +284,10 @@ impl LoadedFile {
     pub fn load(flag: Option<&Path>, env: &Env) -> Result<LoadedFile, ConfigError> {
         let path = match (flag, env.get("DIGLOT_CONFIG")) {
             (Some(p), _) => Some(resolved(p.to_path_buf(), Source::Flag("--config".into()))),
-            (None, Some(p)) => Some(resolved(PathBuf::from(p), Source::Env("DIGLOT_CONFIG".into()))),
+            (None, Some(p)) => Some(resolved(
+                PathBuf::from(p),
+                Source::Env("DIGLOT_CONFIG".into()),
+            )),
             (None, None) => env
                 .config_dir()
                 .map(|dir| resolved(dir.join("config.toml"), Source::Default)),
@@ -288,13 +297,28 @@ impl LoadedFile {
         };
         let text = match std::fs::read_to_string(&path.value) {
             Ok(text) => text,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound && path.source == Source::Default => {
-                return Ok(LoadedFile { path: Some(path), found: false, config: FileConfig::default() });
+            Err(e)
+                if e.kind() == std::io::ErrorKind::NotFound && path.source == Source::Default =>
+            {
+                return Ok(LoadedFile {
+                    path: Some(path),
+                    found: false,
+                    config: FileConfig::default(),
+                });
             }
-            Err(source) => return Err(ConfigError::Read { path: path.value, source }),
+            Err(source) => {
+                return Err(ConfigError::Read {
+                    path: path.value,
+                    source,
+                });
+            }
         };
         let config = parse_file(&path.value, &text)?;
-        Ok(LoadedFile { path: Some(path), found: true, config })
+        Ok(LoadedFile {
+            path: Some(path),
+            found: true,
+            config,
+        })
     }
 
     fn source(&self) -> Source {
@@ -307,9 +331,9 @@ impl LoadedFile {
 /// Parses config file text; errors name the file, the line and the key.
 pub fn parse_file(path: &Path, text: &str) -> Result<FileConfig, ConfigError> {
     toml::from_str(text).map_err(|e| {
-        let line = e
-            .span()
-            .map_or(1, |span| text[..span.start.min(text.len())].matches('\n').count() + 1);
+        let line = e.span().map_or(1, |span| {
+            text[..span.start.min(text.len())].matches('\n').count() + 1
+        });
         ConfigError::Parse {
             path: path.to_path_buf(),
             line,
@@ -442,8 +466,16 @@ impl Settings {
         };
         match &self.file.path {
             Some(p) if self.file.found => line("config file", &p.value.display(), &p.source),
-            Some(p) => line("config file", &format!("{} (not found)", p.value.display()), &p.source),
-            None => line("config file", &"(none: no HOME or XDG_CONFIG_HOME)", &Source::Default),
+            Some(p) => line(
+                "config file",
+                &format!("{} (not found)", p.value.display()),
+                &p.source,
+            ),
+            None => line(
+                "config file",
+                &"(none: no HOME or XDG_CONFIG_HOME)",
+                &Source::Default,
+            ),
         }
         line("jobs", &self.jobs.value, &self.jobs.source);
         match &self.to {
@@ -458,7 +490,11 @@ impl Settings {
                 line("  kind", &p.kind, &p.name.source);
                 match &p.base_url {
                     Some(url) => line("  base_url", &url.value, &url.source),
-                    None => line("  base_url", &"(in-process mock on 127.0.0.1)", &Source::Default),
+                    None => line(
+                        "  base_url",
+                        &"(in-process mock on 127.0.0.1)",
+                        &Source::Default,
+                    ),
                 }
                 line("  model", &p.model.value, &p.model.source);
                 match &p.api_key {
@@ -486,7 +522,10 @@ fn layer<T>(
     file: Option<(T, Source)>,
     default: T,
 ) -> Resolved<T> {
-    layer_opt(flag, env, file).unwrap_or(Resolved { value: default, source: Source::Default })
+    layer_opt(flag, env, file).unwrap_or(Resolved {
+        value: default,
+        source: Source::Default,
+    })
 }
 
 fn layer_opt<T>(
@@ -609,7 +648,8 @@ fn resolve_provider(
     let cfg = &file.config;
     let name = layer_opt(
         flags.provider.clone().map(|v| (v, "--provider")),
-        env.get("DIGLOT_PROVIDER").map(|v| (v.to_owned(), "DIGLOT_PROVIDER".to_owned())),
+        env.get("DIGLOT_PROVIDER")
+            .map(|v| (v.to_owned(), "DIGLOT_PROVIDER".to_owned())),
         cfg.provider.clone().map(|v| (v, file.source())),
     )
     .or_else(|| implied_provider(flags, env))
@@ -620,12 +660,21 @@ fn resolve_provider(
     let (profile, profile_source) = match cfg.providers.get(&name.value) {
         Some(profile) => (profile.clone(), file.source()),
         None => {
-            let built_in = BUILT_INS.iter().find(|b| b.name == name.value).ok_or_else(|| {
-                let mut known: Vec<String> = cfg.providers.keys().cloned().collect();
-                known.extend(BUILT_INS.iter().map(|b| b.name.to_owned()));
-                ConfigError::UnknownProvider { name: name.value.clone(), known }
-            })?;
-            (built_in_profile(built_in), Source::BuiltInProfile(built_in.name.to_owned()))
+            let built_in = BUILT_INS
+                .iter()
+                .find(|b| b.name == name.value)
+                .ok_or_else(|| {
+                    let mut known: Vec<String> = cfg.providers.keys().cloned().collect();
+                    known.extend(BUILT_INS.iter().map(|b| b.name.to_owned()));
+                    ConfigError::UnknownProvider {
+                        name: name.value.clone(),
+                        known,
+                    }
+                })?;
+            (
+                built_in_profile(built_in),
+                Source::BuiltInProfile(built_in.name.to_owned()),
+            )
         }
     };
     build_provider(name, profile, profile_source, flags, env, cfg, file)
@@ -670,15 +719,20 @@ fn build_provider(
 ) -> Result<ProviderSettings, ConfigError> {
     let base_url = layer_opt(
         flags.base_url.clone().map(|v| (v, "--base-url")),
-        env.get("DIGLOT_BASE_URL").map(|v| (v.to_owned(), "DIGLOT_BASE_URL".to_owned())),
-        profile.base_url.clone().map(|v| (v, profile_source.clone())),
+        env.get("DIGLOT_BASE_URL")
+            .map(|v| (v.to_owned(), "DIGLOT_BASE_URL".to_owned())),
+        profile
+            .base_url
+            .clone()
+            .map(|v| (v, profile_source.clone())),
     );
     if let Some(url) = &base_url {
         check_url(&name.value, &url.value)?;
     }
     let model = layer(
         flags.model.clone().map(|v| (v, "--model")),
-        env.get("DIGLOT_MODEL").map(|v| (v.to_owned(), "DIGLOT_MODEL".to_owned())),
+        env.get("DIGLOT_MODEL")
+            .map(|v| (v.to_owned(), "DIGLOT_MODEL".to_owned())),
         profile.model.clone().map(|v| (v, profile_source.clone())),
         String::new(),
     );
@@ -698,10 +752,18 @@ fn build_provider(
         model,
         api_key,
         headers: profile.headers.into_iter().collect(),
-        timeout: resolved(Duration::from_secs(timeout_secs.value.max(1)), timeout_secs.source),
+        timeout: resolved(
+            Duration::from_secs(timeout_secs.value.max(1)),
+            timeout_secs.source,
+        ),
         max_retries: profile.max_retries.unwrap_or(DEFAULT_MAX_RETRIES),
-        response_format: profile.response_format.unwrap_or(ResponseFormat::JsonSchema),
-        max_chunk_chars: profile.max_chunk_chars.unwrap_or(DEFAULT_MAX_CHUNK_CHARS).max(200),
+        response_format: profile
+            .response_format
+            .unwrap_or(ResponseFormat::JsonSchema),
+        max_chunk_chars: profile
+            .max_chunk_chars
+            .unwrap_or(DEFAULT_MAX_CHUNK_CHARS)
+            .max(200),
         name,
     })
 }
@@ -714,16 +776,23 @@ fn resolve_key(
     env: &Env,
     base_url: Option<&Resolved<String>>,
 ) -> Result<Option<Resolved<Secret>>, ConfigError> {
-    let var = profile.api_key_env.as_deref().unwrap_or(match profile.kind {
-        ProviderKind::Openai => "OPENAI_API_KEY",
-        ProviderKind::Mock => "DIGLOT_API_KEY",
+    let var = profile
+        .api_key_env
+        .as_deref()
+        .unwrap_or(match profile.kind {
+            ProviderKind::Openai => "OPENAI_API_KEY",
+            ProviderKind::Mock => "DIGLOT_API_KEY",
+        });
+    let found = ["DIGLOT_API_KEY", var].into_iter().find_map(|v| {
+        env.get(v)
+            .map(|key| resolved(Secret::new(key), Source::Env(v.to_owned())))
     });
-    let found = ["DIGLOT_API_KEY", var]
-        .into_iter()
-        .find_map(|v| env.get(v).map(|key| resolved(Secret::new(key), Source::Env(v.to_owned()))));
     let hosted = base_url.is_some_and(|u| u.value.contains("://api.openai.com"));
     if found.is_none() && hosted {
-        return Err(ConfigError::MissingKey { profile: profile_name.to_owned(), var: var.to_owned() });
+        return Err(ConfigError::MissingKey {
+            profile: profile_name.to_owned(),
+            var: var.to_owned(),
+        });
     }
     Ok(found)
 }
@@ -789,7 +858,11 @@ model = "file-model"
         let s = settings(Flags::default(), &env, FILE);
         assert_eq!(provider(&s).model.value, "env-model");
         assert_eq!(s.jobs.value, 3);
-        let flags = Flags { model: Some("flag-model".into()), jobs: Some(7), ..Flags::default() };
+        let flags = Flags {
+            model: Some("flag-model".into()),
+            jobs: Some(7),
+            ..Flags::default()
+        };
         let s = settings(flags, &env, FILE);
         assert_eq!(provider(&s).model.value, "flag-model");
         assert_eq!(provider(&s).model.source, Source::Flag("--model".into()));
@@ -802,7 +875,10 @@ model = "file-model"
         let err = s.provider.expect_err("no provider");
         assert!(matches!(err, ConfigError::NoProvider { .. }));
         let hint = err.hint().expect("a hint");
-        assert!(hint.contains("--provider mock") && hint.contains("OPENAI_API_KEY"), "{hint}");
+        assert!(
+            hint.contains("--provider mock") && hint.contains("OPENAI_API_KEY"),
+            "{hint}"
+        );
     }
 
     #[test]
@@ -815,7 +891,10 @@ model = "file-model"
 
     #[test]
     fn diglot_api_key_beats_the_vendor_variable() {
-        let env = [("OPENAI_API_KEY", "sk-vendor"), ("DIGLOT_API_KEY", "sk-diglot")];
+        let env = [
+            ("OPENAI_API_KEY", "sk-vendor"),
+            ("DIGLOT_API_KEY", "sk-diglot"),
+        ];
         let s = settings(Flags::default(), &env, "");
         let key = provider(&s).api_key.clone().expect("key");
         assert_eq!(key.value.expose(), "sk-diglot");
@@ -824,59 +903,100 @@ model = "file-model"
 
     #[test]
     fn hosted_openai_without_a_key_names_the_variable() {
-        let flags = Flags { provider: Some("openai".into()), ..Flags::default() };
+        let flags = Flags {
+            provider: Some("openai".into()),
+            ..Flags::default()
+        };
         let err = settings(flags, &[], "").provider.expect_err("needs a key");
-        assert_eq!(err.to_string(), "provider 'openai' needs an API key, but OPENAI_API_KEY is not set");
+        assert_eq!(
+            err.to_string(),
+            "provider 'openai' needs an API key, but OPENAI_API_KEY is not set"
+        );
     }
 
     #[test]
     fn local_servers_need_no_key() {
-        let flags = Flags { provider: Some("ollama".into()), ..Flags::default() };
+        let flags = Flags {
+            provider: Some("ollama".into()),
+            ..Flags::default()
+        };
         let s = settings(flags, &[], "");
         assert!(provider(&s).api_key.is_none());
     }
 
     #[test]
     fn unknown_provider_lists_the_known_ones() {
-        let flags = Flags { provider: Some("nope".into()), ..Flags::default() };
+        let flags = Flags {
+            provider: Some("nope".into()),
+            ..Flags::default()
+        };
         let err = settings(flags, &[], FILE).provider.expect_err("unknown");
         let text = err.to_string();
-        assert!(text.contains("'nope'") && text.contains("local") && text.contains("mock"), "{text}");
+        assert!(
+            text.contains("'nope'") && text.contains("local") && text.contains("mock"),
+            "{text}"
+        );
     }
 
     #[test]
     fn unknown_key_names_file_line_and_key() {
         let err = parse_file(Path::new("/c.toml"), "jobs = 1\n\nbogus = 2\n").expect_err("unknown");
         let text = err.to_string();
-        assert!(text.contains("/c.toml") && text.contains("line 3") && text.contains("bogus"), "{text}");
+        assert!(
+            text.contains("/c.toml") && text.contains("line 3") && text.contains("bogus"),
+            "{text}"
+        );
     }
 
     #[test]
     fn malformed_env_values_are_errors() {
         let env = Env::from_pairs([("DIGLOT_TIMEOUT", "soon"), ("DIGLOT_PROVIDER", "mock")]);
-        let s = Settings::resolve(&Flags::default(), &env, LoadedFile::default(), Terminal::default())
-            .expect("resolves");
+        let s = Settings::resolve(
+            &Flags::default(),
+            &env,
+            LoadedFile::default(),
+            Terminal::default(),
+        )
+        .expect("resolves");
         let err = s.provider.expect_err("bad timeout");
         assert!(err.to_string().contains("DIGLOT_TIMEOUT"), "{err}");
     }
 
     #[test]
     fn width_prefers_flag_then_env_then_terminal_then_100() {
-        let term = Terminal { stdout_is_tty: true, width: Some(90) };
+        let term = Terminal {
+            stdout_is_tty: true,
+            width: Some(90),
+        };
         let resolve = |flags: &Flags, env: &[(&str, &str)], term| {
             let env = Env::from_pairs(env.iter().copied());
-            Settings::resolve(flags, &env, LoadedFile::default(), term).expect("resolves").width.value
+            Settings::resolve(flags, &env, LoadedFile::default(), term)
+                .expect("resolves")
+                .width
+                .value
         };
-        let flag = Flags { width: Some(50), ..Flags::default() };
+        let flag = Flags {
+            width: Some(50),
+            ..Flags::default()
+        };
         assert_eq!(resolve(&flag, &[("DIGLOT_WIDTH", "60")], term), 50);
-        assert_eq!(resolve(&Flags::default(), &[("DIGLOT_WIDTH", "60")], term), 60);
+        assert_eq!(
+            resolve(&Flags::default(), &[("DIGLOT_WIDTH", "60")], term),
+            60
+        );
         assert_eq!(resolve(&Flags::default(), &[], term), 90);
-        assert_eq!(resolve(&Flags::default(), &[], Terminal::default()), DEFAULT_WIDTH);
+        assert_eq!(
+            resolve(&Flags::default(), &[], Terminal::default()),
+            DEFAULT_WIDTH
+        );
     }
 
     #[test]
     fn color_auto_respects_no_color_and_dumb_terminals() {
-        let tty = Terminal { stdout_is_tty: true, width: None };
+        let tty = Terminal {
+            stdout_is_tty: true,
+            width: None,
+        };
         let env = |pairs: &[(&str, &str)]| Env::from_pairs(pairs.iter().copied());
         assert!(resolve_color(None, &env(&[]), tty).value);
         assert!(!resolve_color(None, &env(&[("NO_COLOR", "1")]), tty).value);

@@ -134,12 +134,16 @@ impl Detector {
         let mut scores: Vec<(LanguageCode, f64)> = Vec::new();
         for (detection, letters) in &paragraphs {
             if let Some(language) = detection.language {
-                let weight = *letters as f64 * detection.confidence / total as f64;
+                let weight = *letters as f64 * detection.confidence;
                 match scores.iter_mut().find(|(code, _)| *code == language) {
                     Some((_, score)) => *score += weight,
                     None => scores.push((language, weight)),
                 }
             }
+        }
+        // Scores only exist when some paragraph has letters, so `total` is not 0 here.
+        for (_, score) in &mut scores {
+            *score = (*score / total as f64).min(1.0);
         }
         scores.sort_by(|(a, a_share), (b, b_share)| b_share.total_cmp(a_share).then(a.cmp(b)));
 

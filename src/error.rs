@@ -92,12 +92,12 @@ impl Error {
             Error::SameLanguage { .. } => {
                 Some("choose another target language with --to LANG".to_owned())
             }
-            Error::Transport(TransportError::Timeout { .. }) => Some(
-                "a local model on a CPU can take minutes: raise --timeout SECS".to_owned(),
-            ),
-            Error::Provider(ProviderError::Refused { status: 401 | 403, .. }) => {
-                Some("check the API key (OPENAI_API_KEY or DIGLOT_API_KEY)".to_owned())
+            Error::Transport(TransportError::Timeout { .. }) => {
+                Some("a local model on a CPU can take minutes: raise --timeout SECS".to_owned())
             }
+            Error::Provider(ProviderError::Refused {
+                status: 401 | 403, ..
+            }) => Some("check the API key (OPENAI_API_KEY or DIGLOT_API_KEY)".to_owned()),
             _ => None,
         }
     }

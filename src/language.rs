@@ -148,6 +148,9 @@ mod tests {
     #[test]
     fn names_known_codes_and_falls_back_to_the_code() {
         assert_eq!(LanguageCode::DE.name(), "German");
-        assert_eq!("xh".parse::<LanguageCode>().map(|c| c.name().to_owned()), Ok("xh".into()));
+        assert_eq!(
+            "xh".parse::<LanguageCode>().map(|c| c.name().to_owned()),
+            Ok("xh".into())
+        );
     }
 }

@@ -3,6 +3,11 @@
 //! This is the only place that chooses exit codes (table in `cli::EXIT_CODES`) and, with
 //! `render`, the only place that writes to the user.
 
+#![expect(
+    clippy::print_stderr,
+    reason = "main is where errors and warnings reach the user"
+)]
+
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
@@ -20,7 +25,10 @@ fn main() -> ExitCode {
         return finish(diglot::mock_server(args, announce).map(|()| Default::default()));
     }
     if let Some(input) = stdin_input(&cli.command)
-        && input.file.as_deref().is_none_or(|f| f == std::path::Path::new("-"))
+        && input
+            .file
+            .as_deref()
+            .is_none_or(|f| f == std::path::Path::new("-"))
         && std::io::stdin().is_terminal()
     {
         eprintln!("diglot: paste the article, then press Ctrl-D on an empty line");

@@ -55,7 +55,9 @@ impl Pipeline {
     /// One chunk: ask; on a broken reply, repair once; if still broken, split in halves and
     /// translate each (recursively); a single paragraph that stays broken is an error.
     async fn translate_chunk(&self, chunk: &Chunk) -> Result<Vec<Translated>, Error> {
-        let first = self.ask(chunk, &self.protocol.encode_translation(chunk)?).await?;
+        let first = self
+            .ask(chunk, &self.protocol.encode_translation(chunk)?)
+            .await?;
         let (raw, problems) = match first {
             Decoded::Complete(done) => return Ok(done),
             Decoded::Broken { raw, problems } => (raw, problems),

@@ -68,7 +68,11 @@ pub fn plan(
         current.push(paragraph.clone());
     }
     if !current.is_empty() {
-        chunks.push(Chunk { source_language, target_language, paragraphs: current });
+        chunks.push(Chunk {
+            source_language,
+            target_language,
+            paragraphs: current,
+        });
     }
     chunks
 }
@@ -81,23 +85,39 @@ mod tests {
         lengths
             .iter()
             .zip(1..)
-            .map(|(&len, id)| Paragraph { id: ParagraphId(id), text: "a".repeat(len) })
+            .map(|(&len, id)| Paragraph {
+                id: ParagraphId(id),
+                text: "a".repeat(len),
+            })
             .collect()
     }
 
     fn shape(chunks: &[Chunk]) -> Vec<Vec<u32>> {
-        chunks.iter().map(|c| c.ids().iter().map(|id| id.0).collect()).collect()
+        chunks
+            .iter()
+            .map(|c| c.ids().iter().map(|id| id.0).collect())
+            .collect()
     }
 
     #[test]
     fn packs_whole_paragraphs_within_the_budget_in_order() {
-        let chunks = plan(&paragraphs(&[40, 40, 40, 90, 10]), LanguageCode::DE, LanguageCode::EN, 100);
+        let chunks = plan(
+            &paragraphs(&[40, 40, 40, 90, 10]),
+            LanguageCode::DE,
+            LanguageCode::EN,
+            100,
+        );
         assert_eq!(shape(&chunks), vec![vec![1, 2], vec![3], vec![4, 5]]);
     }
 
     #[test]
     fn an_oversized_paragraph_gets_a_chunk_of_its_own() {
-        let chunks = plan(&paragraphs(&[10, 500, 10]), LanguageCode::DE, LanguageCode::EN, 100);
+        let chunks = plan(
+            &paragraphs(&[10, 500, 10]),
+            LanguageCode::DE,
+            LanguageCode::EN,
+            100,
+        );
         assert_eq!(shape(&chunks), vec![vec![1], vec![2], vec![3]]);
     }
 
@@ -116,9 +136,17 @@ mod tests {
 
     #[test]
     fn halves_split_in_the_middle_and_single_paragraphs_do_not_split() {
-        let chunk = &plan(&paragraphs(&[1, 1, 1]), LanguageCode::DE, LanguageCode::EN, 100)[0];
+        let chunk = &plan(
+            &paragraphs(&[1, 1, 1]),
+            LanguageCode::DE,
+            LanguageCode::EN,
+            100,
+        )[0];
         let (a, b) = chunk.halves().expect("splits");
-        assert_eq!((shape(&[a]), shape(&[b])), (vec![vec![1]], vec![vec![2, 3]]));
+        assert_eq!(
+            (shape(&[a]), shape(&[b])),
+            (vec![vec![1]], vec![vec![2, 3]])
+        );
         let single = &plan(&paragraphs(&[1]), LanguageCode::DE, LanguageCode::EN, 100)[0];
         assert!(single.halves().is_none());
     }

@@ -95,12 +95,20 @@ impl Prompts {
 fn load_one(dir: Option<&Path>, name: &str, built_in: &str) -> Result<Template, PromptError> {
     if let Some(path) = dir.map(|d| d.join(format!("{name}.md"))) {
         match std::fs::read_to_string(&path) {
-            Ok(text) => return Ok(Template { origin: path.display().to_string(), text }),
+            Ok(text) => {
+                return Ok(Template {
+                    origin: path.display().to_string(),
+                    text,
+                });
+            }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
             Err(source) => return Err(PromptError::Read { path, source }),
         }
     }
-    Ok(Template { origin: format!("built-in {name}.md"), text: built_in.to_owned() })
+    Ok(Template {
+        origin: format!("built-in {name}.md"),
+        text: built_in.to_owned(),
+    })
 }
 
 fn render(template: &Template, vars: &impl Serialize) -> Result<String, PromptError> {
@@ -119,31 +127,53 @@ fn render(template: &Template, vars: &impl Serialize) -> Result<String, PromptEr
 mod tests {
     use super::*;
 
-    const VARS: TranslateVars<'static> =
-        TranslateVars { source: "de", source_name: "German", target: "en", target_name: "English" };
+    const VARS: TranslateVars<'static> = TranslateVars {
+        source: "de",
+        source_name: "German",
+        target: "en",
+        target_name: "English",
+    };
 
     #[test]
     fn built_in_translate_prompt_names_both_languages_and_the_json_shape() {
-        let text = Prompts::load(None).and_then(|p| p.translate(&VARS)).expect("renders");
-        assert!(text.contains("from German (de) into English (en)"), "{text}");
+        let text = Prompts::load(None)
+            .and_then(|p| p.translate(&VARS))
+            .expect("renders");
+        assert!(
+            text.contains("from German (de) into English (en)"),
+            "{text}"
+        );
         assert!(text.contains(r#"{"paragraphs": [{"id": 1"#), "{text}");
         insta::assert_snapshot!(text);
     }
 
     #[test]
     fn built_in_repair_prompt_lists_problems_and_ids() {
-        let vars = RepairVars { problems: "¶2 is missing", ids: "1, 2", target_name: "English" };
-        let text = Prompts::load(None).and_then(|p| p.repair(&vars)).expect("renders");
-        assert!(text.contains("¶2 is missing") && text.contains("these ids") && text.contains("1, 2"));
+        let vars = RepairVars {
+            problems: "¶2 is missing",
+            ids: "1, 2",
+            target_name: "English",
+        };
+        let text = Prompts::load(None)
+            .and_then(|p| p.repair(&vars))
+            .expect("renders");
+        assert!(
+            text.contains("¶2 is missing") && text.contains("these ids") && text.contains("1, 2")
+        );
         insta::assert_snapshot!(text);
     }
 
     #[test]
     fn a_user_override_replaces_the_built_in() {
         let dir = tempfile::tempdir().expect("tempdir");
-        std::fs::write(dir.path().join("translate.md"), "Into {{ target_name }}, please.")
-            .expect("write");
-        let text = Prompts::load(Some(dir.path())).and_then(|p| p.translate(&VARS)).expect("ok");
+        std::fs::write(
+            dir.path().join("translate.md"),
+            "Into {{ target_name }}, please.",
+        )
+        .expect("write");
+        let text = Prompts::load(Some(dir.path()))
+            .and_then(|p| p.translate(&VARS))
+            .expect("ok");
         assert_eq!(text, "Into English, please.");
     }
 
@@ -152,7 +182,12 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("translate.md");
         std::fs::write(&path, "Into {{ target_langauge }}.").expect("write");
-        let err = Prompts::load(Some(dir.path())).and_then(|p| p.translate(&VARS)).expect_err("x");
-        assert!(err.to_string().contains(&path.display().to_string()), "{err}");
+        let err = Prompts::load(Some(dir.path()))
+            .and_then(|p| p.translate(&VARS))
+            .expect_err("x");
+        assert!(
+            err.to_string().contains(&path.display().to_string()),
+            "{err}"
+        );
     }
 }

@@ -45,7 +45,12 @@ pub fn alignment(
     sent: &[Paragraph],
     translated: Vec<Translated>,
 ) -> Result<BTreeMap<ParagraphId, String>, VerifyError> {
-    let mut error = VerifyError { missing: vec![], duplicated: vec![], unexpected: vec![], empty: vec![] };
+    let mut error = VerifyError {
+        missing: vec![],
+        duplicated: vec![],
+        unexpected: vec![],
+        empty: vec![],
+    };
     let mut by_id = BTreeMap::new();
     for t in translated {
         if !sent.iter().any(|p| p.id == t.id) {
@@ -77,22 +82,34 @@ mod tests {
     use super::*;
 
     fn sent(n: u32) -> Vec<Paragraph> {
-        (1..=n).map(|i| Paragraph { id: ParagraphId(i), text: format!("p{i}") }).collect()
+        (1..=n)
+            .map(|i| Paragraph {
+                id: ParagraphId(i),
+                text: format!("p{i}"),
+            })
+            .collect()
     }
 
     fn t(id: u32, text: &str) -> Translated {
-        Translated { id: ParagraphId(id), text: text.into() }
+        Translated {
+            id: ParagraphId(id),
+            text: text.into(),
+        }
     }
 
     #[test]
     fn accepts_each_paragraph_once_in_any_order() {
         let map = alignment(&sent(2), vec![t(2, "b"), t(1, "a")]).expect("aligned");
-        assert_eq!(map.into_iter().collect::<Vec<_>>(), vec![(ParagraphId(1), "a".into()), (ParagraphId(2), "b".into())]);
+        assert_eq!(
+            map.into_iter().collect::<Vec<_>>(),
+            vec![(ParagraphId(1), "a".into()), (ParagraphId(2), "b".into())]
+        );
     }
 
     #[test]
     fn reports_missing_duplicated_unexpected_and_empty() {
-        let err = alignment(&sent(4), vec![t(1, "a"), t(1, "a"), t(3, " "), t(7, "x")]).expect_err("bad");
+        let err =
+            alignment(&sent(4), vec![t(1, "a"), t(1, "a"), t(3, " "), t(7, "x")]).expect_err("bad");
         assert_eq!(err.missing, vec![ParagraphId(2), ParagraphId(4)]);
         assert_eq!(err.duplicated, vec![ParagraphId(1)]);
         assert_eq!(err.unexpected, vec![ParagraphId(7)]);

@@ -72,7 +72,10 @@ fn entries_of(value: &serde_json::Value) -> Option<Vec<(u32, String)>> {
     match value {
         Value::Array(items) => items.iter().map(entry_of).collect(),
         Value::Object(map) => {
-            if let Some(list) = ["paragraphs", "translations"].iter().find_map(|k| map.get(*k)) {
+            if let Some(list) = ["paragraphs", "translations"]
+                .iter()
+                .find_map(|k| map.get(*k))
+            {
                 return entries_of(list);
             }
             // {"1": "text", "2": "text"}
@@ -87,7 +90,9 @@ fn entries_of(value: &serde_json::Value) -> Option<Vec<(u32, String)>> {
 
 fn entry_of(value: &serde_json::Value) -> Option<(u32, String)> {
     let id = parse_id(value.get("id")?)?;
-    let text = ["text", "translation"].iter().find_map(|k| value.get(*k)?.as_str())?;
+    let text = ["text", "translation"]
+        .iter()
+        .find_map(|k| value.get(*k)?.as_str())?;
     Some((id, text.to_owned()))
 }
 
@@ -115,7 +120,10 @@ mod tests {
     #[test]
     fn parses_the_exact_contract() {
         let reply = r#"{"paragraphs":[{"id":1,"text":"One"},{"id":2,"text":"Two"}]}"#;
-        assert_eq!(ids_texts(reply), Some(vec![(1, "One".into()), (2, "Two".into())]));
+        assert_eq!(
+            ids_texts(reply),
+            Some(vec![(1, "One".into()), (2, "Two".into())])
+        );
     }
 
     #[test]
@@ -126,7 +134,10 @@ mod tests {
 
     #[test]
     fn accepts_a_bare_array_and_an_id_map() {
-        assert_eq!(ids_texts(r#"[{"id":"2","translation":"Two"}]"#), Some(vec![(2, "Two".into())]));
+        assert_eq!(
+            ids_texts(r#"[{"id":"2","translation":"Two"}]"#),
+            Some(vec![(2, "Two".into())])
+        );
         assert_eq!(ids_texts(r#"{"1":"One"}"#), Some(vec![(1, "One".into())]));
     }
 
@@ -149,10 +160,19 @@ mod tests {
             task: Task::Translate,
             source_language: LanguageCode::DE,
             target_language: LanguageCode::EN,
-            paragraphs: vec![PayloadParagraph { id: 1, text: "Hallo".into() }],
+            paragraphs: vec![PayloadParagraph {
+                id: 1,
+                text: "Hallo".into(),
+            }],
         };
         let json = serde_json::to_string(&payload).expect("serializes");
-        assert!(json.starts_with(r#"{"task":"translate","source_language":"de""#), "{json}");
-        assert_eq!(serde_json::from_str::<TranslationPayload>(&json).ok(), Some(payload));
+        assert!(
+            json.starts_with(r#"{"task":"translate","source_language":"de""#),
+            "{json}"
+        );
+        assert_eq!(
+            serde_json::from_str::<TranslationPayload>(&json).ok(),
+            Some(payload)
+        );
     }
 }

@@ -110,7 +110,10 @@ pub enum ProviderError {
     #[error(transparent)]
     Prompt(#[from] crate::prompt::PromptError),
     /// The API refused the request (4xx other than 429).
-    #[error("{provider} refused the request: HTTP {status}{}", detail_suffix(detail))]
+    #[error(
+        "{provider} refused the request: HTTP {status}{}",
+        detail_suffix(detail)
+    )]
     Refused {
         /// Profile name.
         provider: String,
@@ -128,7 +131,11 @@ pub enum ProviderError {
         detail: String,
     },
     /// The reply broke the paragraph contract, even after repair.
-    #[error("{provider} broke the paragraph contract for {}: {}", list_ids(ids), list_problems(problems))]
+    #[error(
+        "{provider} broke the paragraph contract for {}: {}",
+        list_ids(ids),
+        list_problems(problems)
+    )]
     Contract {
         /// Profile name.
         provider: String,
@@ -140,16 +147,26 @@ pub enum ProviderError {
 }
 
 fn detail_suffix(detail: &Option<String>) -> String {
-    detail.as_ref().map(|d| format!(" ({d})")).unwrap_or_default()
+    detail
+        .as_ref()
+        .map(|d| format!(" ({d})"))
+        .unwrap_or_default()
 }
 
 /// Formats ids as `¶1, ¶2`.
 pub fn list_ids(ids: &[ParagraphId]) -> String {
-    ids.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+    ids.iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn list_problems(problems: &[ContractProblem]) -> String {
-    problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
+    problems
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// A protocol's decoded answer to one translation request.

@@ -6,7 +6,10 @@
 use serde_json::{Value, json};
 
 use super::contract::{self, PayloadParagraph, Task, TranslationPayload};
-use super::{ContractProblem, Decoded, HeaderValue, Protocol, ProviderError, Translated, WireReply, WireRequest};
+use super::{
+    ContractProblem, Decoded, HeaderValue, Protocol, ProviderError, Translated, WireReply,
+    WireRequest,
+};
 use crate::config::ResponseFormat;
 use crate::ingest::ParagraphId;
 use crate::plan::Chunk;
@@ -70,7 +73,10 @@ impl OpenAi {
             paragraphs: chunk
                 .paragraphs
                 .iter()
-                .map(|p| PayloadParagraph { id: p.id.0, text: p.text.clone() })
+                .map(|p| PayloadParagraph {
+                    id: p.id.0,
+                    text: p.text.clone(),
+                })
                 .collect(),
         };
         let user = serde_json::to_string(&payload).map_err(|e| ProviderError::Malformed {
@@ -130,8 +136,16 @@ impl Protocol for OpenAi {
         problems: &[ContractProblem],
     ) -> Result<WireRequest, ProviderError> {
         let mut messages = self.base_messages(chunk)?;
-        let problems = problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ");
-        let ids = chunk.paragraphs.iter().map(|p| p.id.0.to_string()).collect::<Vec<_>>();
+        let problems = problems
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("; ");
+        let ids = chunk
+            .paragraphs
+            .iter()
+            .map(|p| p.id.0.to_string())
+            .collect::<Vec<_>>();
         let instruction = self.prompts.repair(&RepairVars {
             problems: &problems,
             ids: &ids.join(", "),
@@ -142,8 +156,15 @@ impl Protocol for OpenAi {
         Ok(self.request(messages))
     }
 
-    fn decode_translation(&self, chunk: &Chunk, reply: &WireReply) -> Result<Decoded, ProviderError> {
-        let malformed = |detail: String| ProviderError::Malformed { provider: self.name.clone(), detail };
+    fn decode_translation(
+        &self,
+        chunk: &Chunk,
+        reply: &WireReply,
+    ) -> Result<Decoded, ProviderError> {
+        let malformed = |detail: String| ProviderError::Malformed {
+            provider: self.name.clone(),
+            detail,
+        };
         let body: Value = serde_json::from_slice(&reply.body)
             .map_err(|e| malformed(format!("the body is not JSON ({e})")))?;
         let choice = body
@@ -156,10 +177,16 @@ impl Protocol for OpenAi {
             .unwrap_or_default()
             .to_owned();
         if choice.get("finish_reason").and_then(Value::as_str) == Some("length") {
-            return Ok(Decoded::Broken { raw: content, problems: vec![ContractProblem::Truncated] });
+            return Ok(Decoded::Broken {
+                raw: content,
+                problems: vec![ContractProblem::Truncated],
+            });
         }
         Ok(match contract::parse_reply(&content) {
-            None => Decoded::Broken { raw: content, problems: vec![ContractProblem::NotJson] },
+            None => Decoded::Broken {
+                raw: content,
+                problems: vec![ContractProblem::NotJson],
+            },
             Some(entries) => check_entries(chunk, entries, content),
         })
     }
@@ -197,7 +224,12 @@ pub fn check_entries(chunk: &Chunk, entries: Vec<(u32, String)>, raw: String) ->
             .paragraphs
             .iter()
             .zip(texts)
-            .filter_map(|(p, text)| Some(Translated { id: p.id, text: text? }))
+            .filter_map(|(p, text)| {
+                Some(Translated {
+                    id: p.id,
+                    text: text?,
+                })
+            })
             .collect(),
     )
 }
@@ -205,7 +237,9 @@ pub fn check_entries(chunk: &Chunk, entries: Vec<(u32, String)>, raw: String) ->
 /// The API's own error message from an OpenAI-style error body, if there is one.
 pub fn error_detail(body: &[u8]) -> Option<String> {
     let value: Value = serde_json::from_slice(body).ok()?;
-    let message = value.pointer("/error/message").or_else(|| value.get("error"))?;
+    let message = value
+        .pointer("/error/message")
+        .or_else(|| value.get("error"))?;
     message.as_str().map(str::to_owned)
 }
 
@@ -220,7 +254,10 @@ mod tests {
             source_language: LanguageCode::DE,
             target_language: LanguageCode::EN,
             paragraphs: (1..=n)
-                .map(|i| Paragraph { id: ParagraphId(i), text: format!("Absatz {i}.") })
+                .map(|i| Paragraph {
+                    id: ParagraphId(i),
+                    text: format!("Absatz {i}."),
+                })
                 .collect(),
         }
     }
@@ -239,53 +276,89 @@ mod tests {
 
     fn completion(content: &str, finish: &str) -> WireReply {
         let body = json!({"choices":[{"index":0,"message":{"role":"assistant","content":content},"finish_reason":finish}]});
-        WireReply { status: 200, body: body.to_string().into_bytes() }
+        WireReply {
+            status: 200,
+            body: body.to_string().into_bytes(),
+        }
     }
 
     #[test]
     fn encodes_the_payload_as_the_user_message_with_ids() {
-        let req = protocol(Some("sk-1")).encode_translation(&chunk(2)).expect("encodes");
+        let req = protocol(Some("sk-1"))
+            .encode_translation(&chunk(2))
+            .expect("encodes");
         assert_eq!(req.url, "http://127.0.0.1:9/v1/chat/completions");
-        let user = req.body["messages"][1]["content"].as_str().expect("user message");
+        let user = req.body["messages"][1]["content"]
+            .as_str()
+            .expect("user message");
         let payload: TranslationPayload = serde_json::from_str(user).expect("payload");
-        assert_eq!(payload.paragraphs.iter().map(|p| p.id).collect::<Vec<_>>(), vec![1, 2]);
+        assert_eq!(
+            payload.paragraphs.iter().map(|p| p.id).collect::<Vec<_>>(),
+            vec![1, 2]
+        );
         assert_eq!(req.body["model"], "m");
         assert_eq!(req.body["response_format"]["type"], "json_schema");
-        assert!(req.headers.contains(&("x-team".into(), HeaderValue::Plain("news".into()))));
-        let auth = req.headers.iter().find(|(k, _)| k == "authorization").expect("auth header");
+        assert!(
+            req.headers
+                .contains(&("x-team".into(), HeaderValue::Plain("news".into())))
+        );
+        let auth = req
+            .headers
+            .iter()
+            .find(|(k, _)| k == "authorization")
+            .expect("auth header");
         assert_eq!(format!("{:?}", auth.1), "Secret((redacted))");
     }
 
     #[test]
     fn sends_no_authorization_without_a_key() {
-        let req = protocol(None).encode_translation(&chunk(1)).expect("encodes");
+        let req = protocol(None)
+            .encode_translation(&chunk(1))
+            .expect("encodes");
         assert!(req.headers.iter().all(|(k, _)| k != "authorization"));
     }
 
     #[test]
     fn repair_request_carries_the_broken_reply_and_the_problems() {
         let problems = [ContractProblem::Missing(ParagraphId(2))];
-        let req = protocol(None).encode_repair(&chunk(2), "{bad}", &problems).expect("encodes");
+        let req = protocol(None)
+            .encode_repair(&chunk(2), "{bad}", &problems)
+            .expect("encodes");
         let messages = req.body["messages"].as_array().expect("messages");
         assert_eq!(messages.len(), 4);
         assert_eq!(messages[2]["content"], "{bad}");
         let instruction = messages[3]["content"].as_str().expect("text");
-        assert!(instruction.contains("¶2 is missing") && instruction.contains("1, 2"), "{instruction}");
+        assert!(
+            instruction.contains("¶2 is missing") && instruction.contains("1, 2"),
+            "{instruction}"
+        );
     }
 
     #[test]
     fn decodes_a_complete_reply_in_chunk_order() {
-        let reply = completion(r#"{"paragraphs":[{"id":2,"text":"Two"},{"id":1,"text":" One\n more "}]}"#, "stop");
-        let decoded = protocol(None).decode_translation(&chunk(2), &reply).expect("decodes");
-        let Decoded::Complete(t) = decoded else { panic!("expected complete: {decoded:?}") };
-        assert_eq!(t.iter().map(|t| t.text.as_str()).collect::<Vec<_>>(), ["One more", "Two"]);
+        let reply = completion(
+            r#"{"paragraphs":[{"id":2,"text":"Two"},{"id":1,"text":" One\n more "}]}"#,
+            "stop",
+        );
+        let decoded = protocol(None)
+            .decode_translation(&chunk(2), &reply)
+            .expect("decodes");
+        let Decoded::Complete(t) = decoded else {
+            panic!("expected complete: {decoded:?}")
+        };
+        assert_eq!(
+            t.iter().map(|t| t.text.as_str()).collect::<Vec<_>>(),
+            ["One more", "Two"]
+        );
     }
 
     #[test]
     fn names_missing_extra_duplicate_and_empty_paragraphs() {
         let content = r#"[{"id":1,"text":"One"},{"id":1,"text":"Again"},{"id":3,"text":" "},{"id":9,"text":"x"}]"#;
         let decoded = protocol(None).decode_translation(&chunk(3), &completion(content, "stop"));
-        let Ok(Decoded::Broken { problems, .. }) = decoded else { panic!("{decoded:?}") };
+        let Ok(Decoded::Broken { problems, .. }) = decoded else {
+            panic!("{decoded:?}")
+        };
         assert_eq!(
             problems,
             vec![
@@ -300,20 +373,32 @@ mod tests {
     #[test]
     fn a_length_stop_is_truncation_even_if_the_json_parses() {
         let reply = completion(r#"{"paragraphs":[{"id":1,"text":"One"}]}"#, "length");
-        let decoded = protocol(None).decode_translation(&chunk(1), &reply).expect("decodes");
-        assert!(matches!(decoded, Decoded::Broken { ref problems, .. } if problems == &[ContractProblem::Truncated]));
+        let decoded = protocol(None)
+            .decode_translation(&chunk(1), &reply)
+            .expect("decodes");
+        assert!(
+            matches!(decoded, Decoded::Broken { ref problems, .. } if problems == &[ContractProblem::Truncated])
+        );
     }
 
     #[test]
     fn a_body_that_is_not_json_is_malformed() {
-        let reply = WireReply { status: 200, body: b"{\"choices\":[".to_vec() };
-        let err = protocol(None).decode_translation(&chunk(1), &reply).expect_err("malformed");
+        let reply = WireReply {
+            status: 200,
+            body: b"{\"choices\":[".to_vec(),
+        };
+        let err = protocol(None)
+            .decode_translation(&chunk(1), &reply)
+            .expect_err("malformed");
         assert!(err.to_string().contains("malformed body"), "{err}");
     }
 
     #[test]
     fn extracts_the_api_error_message() {
-        assert_eq!(error_detail(br#"{"error":{"message":"bad key"}}"#), Some("bad key".into()));
+        assert_eq!(
+            error_detail(br#"{"error":{"message":"bad key"}}"#),
+            Some("bad key".into())
+        );
         assert_eq!(error_detail(b"oops"), None);
     }
 }

@@ -82,7 +82,11 @@ pub struct Transport {
 impl Transport {
     /// Builds the client. `jobs` bounds requests in flight; `max_retries` counts retries after
     /// the first attempt.
-    pub fn new(timeout: Duration, max_retries: u32, jobs: u32) -> Result<Transport, TransportError> {
+    pub fn new(
+        timeout: Duration,
+        max_retries: u32,
+        jobs: u32,
+    ) -> Result<Transport, TransportError> {
         // The ring provider is compiled in; installing it twice is harmless.
         let _ = rustls::crypto::ring::default_provider().install_default();
         let builder = || {
@@ -115,7 +119,11 @@ impl Transport {
     /// a non-retryable 4xx.
     pub async fn send(&self, request: &WireRequest) -> Result<WireReply, TransportError> {
         use std::sync::atomic::Ordering::Relaxed;
-        let _permit = self.limit.acquire().await.map_err(|e| TransportError::Setup(e.to_string()))?;
+        let _permit = self
+            .limit
+            .acquire()
+            .await
+            .map_err(|e| TransportError::Setup(e.to_string()))?;
         let mut attempt = 0;
         loop {
             attempt += 1;
@@ -138,7 +146,10 @@ impl Transport {
         &self,
         request: &WireRequest,
     ) -> Result<(WireReply, Option<Duration>), reqwest::Error> {
-        let mut builder = self.client.post(&request.url).header("content-type", "application/json");
+        let mut builder = self
+            .client
+            .post(&request.url)
+            .header("content-type", "application/json");
         for (name, value) in &request.headers {
             builder = match value {
                 HeaderValue::Plain(v) => builder.header(name, v),
@@ -164,11 +175,21 @@ impl Transport {
     ) -> TransportError {
         let url = request.url.clone();
         match last {
-            Ok((reply, _)) => TransportError::GaveUp { url, attempts, status: reply.status },
-            Err(e) if e.is_timeout() => {
-                TransportError::Timeout { url, attempts, secs: self.timeout.as_secs() }
-            }
-            Err(e) => TransportError::Unreachable { url, attempts, detail: error_chain(&e) },
+            Ok((reply, _)) => TransportError::GaveUp {
+                url,
+                attempts,
+                status: reply.status,
+            },
+            Err(e) if e.is_timeout() => TransportError::Timeout {
+                url,
+                attempts,
+                secs: self.timeout.as_secs(),
+            },
+            Err(e) => TransportError::Unreachable {
+                url,
+                attempts,
+                detail: error_chain(&e),
+            },
         }
     }
 }
@@ -180,7 +201,9 @@ fn is_retryable(status: u16) -> bool {
 /// `BASE_BACKOFF × 2^(attempt-1)`, ±25% jitter so parallel requests do not retry in lockstep.
 fn backoff(attempt: u32) -> Duration {
     let base = BASE_BACKOFF.saturating_mul(1 << attempt.saturating_sub(1).min(6));
-    let random = std::collections::hash_map::RandomState::new().build_hasher().finish();
+    let random = std::collections::hash_map::RandomState::new()
+        .build_hasher()
+        .finish();
     let factor = 0.75 + (random % 1000) as f64 / 2000.0;
     base.mul_f64(factor)
 }
@@ -233,13 +256,18 @@ mod tests {
         for attempt in 1..=4 {
             let base = BASE_BACKOFF * (1 << (attempt - 1));
             let delay = backoff(attempt);
-            assert!(delay >= base.mul_f64(0.75) && delay <= base.mul_f64(1.25), "{delay:?}");
+            assert!(
+                delay >= base.mul_f64(0.75) && delay <= base.mul_f64(1.25),
+                "{delay:?}"
+            );
         }
     }
 
     #[test]
     fn only_429_and_5xx_are_retried() {
         assert!(is_retryable(429) && is_retryable(500) && is_retryable(503));
-        assert!(!is_retryable(400) && !is_retryable(401) && !is_retryable(404) && !is_retryable(200));
+        assert!(
+            !is_retryable(400) && !is_retryable(401) && !is_retryable(404) && !is_retryable(200)
+        );
     }
 }

@@ -96,9 +96,9 @@ fn pair_lines(pair: &ParagraphPair, geometry: Geometry, marker: &str) -> Vec<Lin
 mod tests {
     use super::*;
     use crate::ingest::ParagraphId;
-    use crate::render::Layout;
     use crate::render::lines::measure;
     use crate::render::tests::{WIDTHS, render_text, sample_report};
+    use crate::render::{Layout, MIN_WIDTH};
 
     fn render(report: &Report, width: usize) -> String {
         render_text(report, Layout::Columns, width, false)
@@ -109,7 +109,11 @@ mod tests {
         let report = sample_report();
         for width in WIDTHS.into_iter().chain(21..=39) {
             for line in render(&report, width).lines() {
-                assert!(measure(line) <= width, "{width}: {line:?} is {}", measure(line));
+                assert!(
+                    measure(line) <= width,
+                    "{width}: {line:?} is {}",
+                    measure(line)
+                );
             }
         }
     }
@@ -124,7 +128,10 @@ mod tests {
                 right: 37
             }
         );
-        assert_eq!((Geometry::new(2, 81).left, Geometry::new(2, 81).right), (37, 38));
+        assert_eq!(
+            (Geometry::new(2, 81).left, Geometry::new(2, 81).right),
+            (37, 38)
+        );
         assert_eq!(Geometry::new(3, 20).left + Geometry::new(3, 20).right, 13);
     }
 
@@ -188,8 +195,25 @@ mod tests {
         report.paragraphs[1].id = ParagraphId(10);
         report.paragraphs.truncate(2);
         let text = render(&report, 80);
-        assert!(text.lines().any(|line| line.starts_with(" ¶9 NATO")), "{text}");
-        assert!(text.lines().any(|line| line.starts_with("¶10 Chinesische")), "{text}");
+        assert!(
+            text.lines().any(|line| line.starts_with(" ¶9 NATO")),
+            "{text}"
+        );
+        assert!(
+            text.lines().any(|line| line.starts_with("¶10 Chinesische")),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn fits_the_widest_possible_id_at_the_minimum_width() {
+        let mut report = sample_report();
+        report.paragraphs[1].id = ParagraphId(u32::MAX);
+        let text = render(&report, MIN_WIDTH);
+        assert!(text.contains("¶4294967295 "), "{text}");
+        for line in text.lines() {
+            assert!(measure(line) <= MIN_WIDTH, "{line:?}");
+        }
     }
 
     #[test]
@@ -202,9 +226,18 @@ mod tests {
 
     #[test]
     fn pairs_are_separated_by_one_blank_line() {
-        let text = render(&sample_report(), 200);
-        assert!(text.contains("Ukraine.\n\n¶2 "), "{text}");
-        assert!(!text.contains("\n\n\n"), "{text}");
+        for width in WIDTHS {
+            let text = render(&sample_report(), width);
+            let rows: Vec<&str> = text.lines().collect();
+            for id in ["¶2 ", "¶3 "] {
+                let at = rows.iter().position(|row| row.starts_with(id));
+                let at = at.unwrap_or_else(|| panic!("no row for {id} at {width}"));
+                assert!(
+                    rows[at - 1].is_empty() && rows[at - 2].contains('│'),
+                    "{text}"
+                );
+            }
+        }
     }
 
     #[test]
@@ -219,7 +252,9 @@ mod tests {
             let escapes: Vec<&str> = colored.split('\x1b').skip(1).collect();
             assert!(!escapes.is_empty());
             for rest in escapes {
-                let ours = ["[0m", "[1m", "[2m"].iter().any(|sgr| rest.starts_with(sgr));
+                let ours = ["[0m", "[1m", "[2m"]
+                    .iter()
+                    .any(|sgr| rest.starts_with(sgr));
                 assert!(ours, "foreign escape before {rest:?}");
             }
         }

@@ -52,10 +52,16 @@ mod tests {
         assert!(first["id"].is_u64());
         assert_eq!(first["language"], "de");
         assert_eq!(first["translated"], true);
-        assert!(first["source"].as_str().is_some_and(|s| s.contains("äußerte")));
+        assert!(
+            first["source"]
+                .as_str()
+                .is_some_and(|s| s.contains("äußerte"))
+        );
         assert!(first["target"].is_string());
         assert_eq!(value["paragraphs"][2]["translated"], false);
-        let boilerplate = value["boilerplate"].as_array().expect("boilerplate is an array");
+        let boilerplate = value["boilerplate"]
+            .as_array()
+            .expect("boilerplate is an array");
         assert_eq!(boilerplate.len(), 2);
         assert!(boilerplate.iter().all(Value::is_string));
     }
@@ -64,7 +70,10 @@ mod tests {
     fn keeps_text_exact_and_unwrapped() {
         let report = sample_report();
         let value = parse(&render(&report));
-        assert_eq!(value["paragraphs"][1]["source"], report.paragraphs[1].source.as_str());
+        assert_eq!(
+            value["paragraphs"][1]["source"],
+            report.paragraphs[1].source.as_str()
+        );
     }
 
     #[test]
@@ -74,7 +83,10 @@ mod tests {
         let json = render(&report);
         assert!(!json.contains('\x1b'), "{json}");
         assert!(json.contains(r"\u001b[31mred"), "{json}");
-        assert_eq!(parse(&json)["paragraphs"][0]["target"], "\x1b[31mred\x1b[0m");
+        assert_eq!(
+            parse(&json)["paragraphs"][0]["target"],
+            "\x1b[31mred\x1b[0m"
+        );
     }
 
     #[test]

@@ -73,18 +73,22 @@ impl Line {
 
 /// Display width of `text` in terminal columns.
 ///
-/// Terminals disagree on some emoji sequences: textwrap counts `🕊️` (dove + VS16) as 1 column,
-/// unicode-width's string rules as 2; for a ZWJ sequence it is the other way round. Taking the
-/// larger of the two means a line that fits by this measure fits on either kind of terminal;
-/// the cost is at worst a column of misalignment on the narrower one, never a wrapped line.
+/// unicode-width's string rules, which treat emoji presentation sequences (`🕊️`, flags, skin
+/// tones) as two columns, as current terminals draw them. textwrap's own measure disagrees on
+/// some sequences (it counts `🕊️` as 1 and a flag as 4), so wrapped lines are re-measured here
+/// and re-wrapped narrower when they do not fit: one measure decides both fit and padding, and
+/// the column separator stays in place.
 pub(super) fn measure(text: &str) -> usize {
-    textwrap::core::display_width(text).max(UnicodeWidthStr::width(text))
+    UnicodeWidthStr::width(text)
 }
 
 /// `text` followed by spaces up to `width` display columns (unchanged when already as wide).
 pub(super) fn pad_right(text: &str, width: usize) -> String {
     let mut padded = String::from(text);
-    padded.extend(std::iter::repeat_n(' ', width.saturating_sub(measure(text))));
+    padded.extend(std::iter::repeat_n(
+        ' ',
+        width.saturating_sub(measure(text)),
+    ));
     padded
 }
 

@@ -127,7 +127,10 @@ pub fn detection(report: &DetectionReport, format: Format, out: &mut impl Write)
 
 /// `¶1 de 0.98`, `¶2 undecided 0.40`, or `¶7 en 0.91 boilerplate`, with a newline.
 fn paragraph_detection_line(paragraph: &ParagraphDetection) -> String {
-    let language = paragraph.language.as_ref().map_or("undecided", LanguageCode::as_str);
+    let language = paragraph
+        .language
+        .as_ref()
+        .map_or("undecided", LanguageCode::as_str);
     let suffix = if paragraph.boilerplate {
         " boilerplate"
     } else {
@@ -269,7 +272,12 @@ mod tests {
     }
 
     /// Renders `report` as text and returns it as a string.
-    pub(super) fn render_text(report: &Report, layout: Layout, width: usize, color: bool) -> String {
+    pub(super) fn render_text(
+        report: &Report,
+        layout: Layout,
+        width: usize,
+        color: bool,
+    ) -> String {
         let style = Style {
             color,
             width,
@@ -293,7 +301,11 @@ mod tests {
         let report = sample_report();
         for (width, picked) in [(60, Layout::Stacked), (100, Layout::Columns)] {
             let auto = render_text(&report, Layout::Auto, width, false);
-            assert_eq!(auto, render_text(&report, picked, width, false), "at {width}");
+            assert_eq!(
+                auto,
+                render_text(&report, picked, width, false),
+                "at {width}"
+            );
         }
     }
 
@@ -301,7 +313,10 @@ mod tests {
     fn header_names_languages_confidence_and_model() {
         let text = render_text(&sample_report(), Layout::Columns, 100, false);
         let first = text.lines().next().unwrap_or_default();
-        assert_eq!(first, "German → English · detected 0.99 · gpt-4o-mini (openai)");
+        assert_eq!(
+            first,
+            "German → English · detected 0.99 · gpt-4o-mini (openai)"
+        );
         assert_eq!(text.lines().nth(1), Some("─".repeat(100).as_str()));
     }
 
@@ -314,14 +329,20 @@ mod tests {
             model: String::new(),
         };
         let text = render_text(&report, Layout::Stacked, 100, false);
-        assert!(text.starts_with("German → English · given · deepl\n"), "{text}");
+        assert!(
+            text.starts_with("German → English · given · deepl\n"),
+            "{text}"
+        );
     }
 
     #[test]
     fn widths_below_the_minimum_render_at_the_minimum() {
         let report = sample_report();
         let narrow = render_text(&report, Layout::Columns, 5, false);
-        assert_eq!(narrow, render_text(&report, Layout::Columns, MIN_WIDTH, false));
+        assert_eq!(
+            narrow,
+            render_text(&report, Layout::Columns, MIN_WIDTH, false)
+        );
     }
 
     #[test]

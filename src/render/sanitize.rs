@@ -77,7 +77,10 @@ mod tests {
 
     #[test]
     fn replaces_c1_controls() {
-        assert_eq!(for_terminal("a\u{9B}31mb\u{9D}c\u{80}"), "a\u{FFFD}31mb\u{FFFD}c\u{FFFD}");
+        assert_eq!(
+            for_terminal("a\u{9B}31mb\u{9D}c\u{80}"),
+            "a\u{FFFD}31mb\u{FFFD}c\u{FFFD}"
+        );
     }
 
     #[test]
@@ -97,7 +100,10 @@ mod tests {
     fn defuses_osc8_hyperlinks() {
         let link = "\x1b]8;;https://evil.example\x1b\\click\x1b]8;;\x07";
         let clean = for_terminal(link);
-        assert!(!clean.contains('\x1b') && !clean.contains('\x07'), "{clean:?}");
+        assert!(
+            !clean.contains('\x1b') && !clean.contains('\x07'),
+            "{clean:?}"
+        );
         assert!(clean.contains("click"));
     }
 

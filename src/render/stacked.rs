@@ -91,7 +91,11 @@ mod tests {
         let report = sample_report();
         for width in WIDTHS.into_iter().chain(21..=39) {
             for line in render(&report, width).lines() {
-                assert!(measure(line) <= width, "{width}: {line:?} is {}", measure(line));
+                assert!(
+                    measure(line) <= width,
+                    "{width}: {line:?} is {}",
+                    measure(line)
+                );
             }
         }
     }
@@ -110,7 +114,10 @@ mod tests {
                 let first = first.map(|row| row.trim_start()).unwrap_or_default();
                 let first_word = pair.target.split(' ').next().unwrap_or_default();
                 let shown = first.split(' ').next().unwrap_or_default();
-                assert!(!shown.is_empty() && first_word.starts_with(shown), "{width}: {text}");
+                assert!(
+                    !shown.is_empty() && first_word.starts_with(shown),
+                    "{width}: {text}"
+                );
             }
         }
     }
@@ -122,13 +129,18 @@ mod tests {
         let first = rows.next().unwrap_or_default();
         assert!(first.starts_with("¶1 NATO"), "{text}");
         let second = rows.next().unwrap_or_default();
-        assert!(second.starts_with("   ") && !second.starts_with("    "), "{text}");
+        assert!(
+            second.starts_with("   ") && !second.starts_with("    "),
+            "{text}"
+        );
     }
 
     #[test]
     fn kept_paragraph_shows_a_marker_instead_of_repeating_itself() {
         let text = render(&sample_report(), 60);
-        assert!(text.contains("Ukraine,” the alliance said in English.\n    (kept: already English)\n"));
+        assert!(
+            text.contains("Ukraine,” the alliance said in English.\n    (kept: already English)\n")
+        );
         assert_eq!(text.matches("We stand with Ukraine").count(), 1);
     }
 

@@ -1,1 +1,12 @@
+//! The integration tests: the real `diglot` binary against the real mock API over HTTP on
+//! 127.0.0.1 with OS-chosen ports. One test binary (see STYLE.md): one module per feature.
 
+mod common;
+
+mod config;
+mod detect;
+mod faults;
+mod input;
+mod layout;
+mod mock_server;
+mod translate;

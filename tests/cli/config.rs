@@ -1,0 +1,132 @@
+//! Configuration: what a user with nothing configured is told, `diglot config`, bad files.
+
+use crate::common::{Sandbox, fixture, mock, run};
+
+#[test]
+fn nothing_configured_says_how_to_configure_and_exits_2() {
+    let sandbox = Sandbox::new();
+    let out = run(sandbox.cmd().arg("translate").arg(fixture("de-kurz.txt")));
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    let mut lines = out.stderr.lines();
+    assert_eq!(
+        lines.next(),
+        Some("diglot: error: no translation provider is configured")
+    );
+    let hint = lines.next().unwrap_or_default();
+    for needle in [
+        "OPENAI_API_KEY",
+        "--provider ollama",
+        "[providers.NAME]",
+        "--provider mock",
+    ] {
+        assert!(hint.contains(needle), "{needle:?} missing from {hint}");
+    }
+}
+
+#[test]
+fn config_shows_sources_and_never_the_key() {
+    let sandbox = Sandbox::new();
+    let out = run(sandbox
+        .cmd()
+        .arg("config")
+        .env("OPENAI_API_KEY", "sk-test-SECRET-123")
+        .env("DIGLOT_MODEL", "gpt-x"));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        !out.stdout.contains("SECRET") && !out.stderr.contains("SECRET"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("(redacted)"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("gpt-x") && out.stdout.contains("environment DIGLOT_MODEL"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("config.toml (not found)"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn a_profile_in_the_config_file_is_used_and_flags_beat_it() {
+    let sandbox = Sandbox::new();
+    let mock = mock(&[]);
+    sandbox.write(
+        "config/diglot/config.toml",
+        format!("provider = \"local\"\n[providers.local]\nkind = \"openai\"\nbase_url = \"{}\"\nmodel = \"file-model\"\nheaders = {{ x-team = \"news\" }}\n", mock.base_url()),
+    );
+    let out = run(sandbox
+        .cmd()
+        .args(["translate", "--format", "json", "--model", "flag-model"])
+        .arg(fixture("de-kurz.txt")));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let doc = crate::common::json(&out.stdout);
+    assert_eq!(doc["provider"]["name"], "local");
+    assert_eq!(doc["provider"]["model"], "flag-model");
+    assert_eq!(mock.requests()[0].body["model"], "flag-model");
+}
+
+#[test]
+fn a_malformed_config_file_exits_2_naming_file_line_and_key() {
+    let sandbox = Sandbox::new();
+    let path = sandbox.write(
+        "bad.toml",
+        "jobs = 2\n[providers.x]\nkind = \"openai\"\nmodle = \"typo\"\n",
+    );
+    let out = run(sandbox
+        .cmd()
+        .args(["translate", "--provider", "mock", "--config"])
+        .arg(&path)
+        .arg(fixture("de-kurz.txt")));
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("bad.toml")
+            && out.stderr.contains("line 4")
+            && out.stderr.contains("modle"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn an_unknown_provider_exits_2() {
+    let sandbox = Sandbox::new();
+    let out = run(sandbox
+        .cmd()
+        .args(["translate", "--provider", "nope"])
+        .arg(fixture("de-kurz.txt")));
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("unknown provider 'nope'"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn help_lists_the_exit_codes_and_version_prints() {
+    let sandbox = Sandbox::new();
+    let out = run(sandbox.cmd().arg("--help"));
+    assert_eq!(out.code, 0);
+    for code in ["  3 ", "  4 ", "  5 ", "  6 ", "  130 "] {
+        assert!(out.stdout.contains(code), "{code:?} missing from --help");
+    }
+    let out = run(sandbox.cmd().arg("--version"));
+    assert_eq!(
+        out.stdout.trim(),
+        format!("diglot {}", env!("CARGO_PKG_VERSION"))
+    );
+}
+
+#[test]
+fn a_bad_flag_is_a_usage_error() {
+    let sandbox = Sandbox::new();
+    let out = run(sandbox.cmd().args(["translate", "--width", "5"]));
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    let out = run(sandbox.cmd().args(["translate", "--to", "german"]));
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("ISO 639-1"), "{}", out.stderr);
+}

@@ -1,0 +1,202 @@
+//! Each injected fault over real HTTP: the exit code, the stderr line and the request count.
+
+use crate::common::{Sandbox, fixture, mock, mock_with};
+
+fn reference() -> std::path::PathBuf {
+    fixture("de-rutte-nato.txt")
+}
+
+/// A config whose `fast` profile does not retry and waits at most one second.
+fn fast_profile(sandbox: &Sandbox, base_url: &str) -> std::path::PathBuf {
+    sandbox.write(
+        "fast.toml",
+        format!("[providers.fast]\nkind = \"openai\"\nbase_url = \"{base_url}\"\nmodel = \"m\"\ntimeout = 1\nmax_retries = 0\n"),
+    )
+}
+
+#[test]
+fn retries_once_after_429_with_retry_after() {
+    let sandbox = Sandbox::new();
+    let mock = mock(&["429:1"]);
+    let out = sandbox.translate(&mock, &reference(), &[]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(mock.chat_requests(), 2);
+    assert!(out.stdout.contains("NATO membership for Kyiv"));
+}
+
+#[test]
+fn persistent_429_exits_5_after_four_attempts() {
+    let sandbox = Sandbox::new();
+    let mock = mock(&["429"]);
+    let out = sandbox.translate(&mock, &reference(), &[]);
+    assert_eq!(out.code, 5, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("answered HTTP 429 on all 4 attempt(s)"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(mock.chat_requests(), 4);
+    assert_eq!(out.stdout, "");
+}
+
+#[test]
+fn a_500_is_retried_and_persistent_500s_exit_5() {
+    let sandbox = Sandbox::new();
+    let flaky = mock(&["500:2"]);
+    let out = sandbox.translate(&flaky, &reference(), &[]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(flaky.chat_requests(), 3);
+
+    let broken = mock(&["500"]);
+    let config = fast_profile(&sandbox, &broken.base_url());
+    let mut cmd = sandbox.cmd();
+    cmd.args(["translate", "--provider", "fast", "--config"])
+        .arg(&config)
+        .arg(reference());
+    let out = crate::common::run(&mut cmd);
+    assert_eq!(out.code, 5, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("answered HTTP 500 on all 1 attempt(s)"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(broken.chat_requests(), 1);
+}
+
+#[test]
+fn a_slow_server_past_the_timeout_exits_5() {
+    let sandbox = Sandbox::new();
+    let slow = mock_with(&[], 3_000);
+    let config = fast_profile(&sandbox, &slow.base_url());
+    let mut cmd = sandbox.cmd();
+    cmd.args(["translate", "--provider", "fast", "--config"])
+        .arg(&config)
+        .arg(reference());
+    let out = crate::common::run(&mut cmd);
+    assert_eq!(out.code, 5, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("did not answer within 1 s"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("--timeout"),
+        "hint missing: {}",
+        out.stderr
+    );
+}
+
+#[test]
+fn json_in_a_fence_after_prose_is_accepted_without_repair() {
+    let sandbox = Sandbox::new();
+    let mock = mock(&["fenced"]);
+    let out = sandbox.translate(&mock, &reference(), &[]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(mock.chat_requests(), 1);
+    assert!(out.stdout.contains("NATO membership for Kyiv"));
+}
+
+#[test]
+fn a_reply_that_is_not_json_is_repaired_once() {
+    let sandbox = Sandbox::new();
+    let mock = mock(&["not-json:1"]);
+    let out = sandbox.translate(&mock, &reference(), &[]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(mock.chat_requests(), 2);
+    let repair = &mock.requests()[1].body["messages"];
+    assert_eq!(
+        repair.as_array().map(Vec::len),
+        Some(4),
+        "the repair request carries the bad reply"
+    );
+}
+
+#[test]
+fn a_missing_paragraph_is_repaired_and_output_stays_aligned() {
+    let sandbox = Sandbox::new();
+    let mock = mock(&["missing:1"]);
+    let out = sandbox.translate(&mock, &reference(), &["--format", "json"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(mock.chat_requests(), 2);
+    let doc = crate::common::json(&out.stdout);
+    assert_eq!(
+        doc["paragraphs"][7]["target"]
+            .as_str()
+            .map(|t| t.starts_with("The exact content")),
+        Some(true)
+    );
+}
+
+#[test]
+fn a_contract_that_stays_broken_exits_4_naming_the_paragraphs() {
+    let sandbox = Sandbox::new();
+    let mock = mock(&["missing"]);
+    let out = sandbox.translate(&mock, &reference(), &[]);
+    assert_eq!(out.code, 4, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("broke the paragraph contract for ¶"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("is missing"), "{}", out.stderr);
+    assert_eq!(out.stdout, "", "nothing misaligned may be printed");
+    // first request + repair, then halves down to single paragraphs, each asked and repaired
+    assert!(mock.chat_requests() > 2, "{}", mock.chat_requests());
+}
+
+#[test]
+fn prose_forever_exits_4() {
+    let sandbox = Sandbox::new();
+    let mock = mock(&["not-json"]);
+    let out = sandbox.translate(&mock, &fixture("de-kurz.txt"), &[]);
+    assert_eq!(out.code, 4, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("¶1") && out.stderr.contains("not the requested JSON"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(mock.chat_requests(), 2);
+}
+
+#[test]
+fn a_truncated_body_is_asked_again_then_exits_4() {
+    let sandbox = Sandbox::new();
+    let once = mock(&["truncated:1"]);
+    let out = sandbox.translate(&once, &reference(), &[]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(once.chat_requests(), 2);
+
+    let always = mock(&["truncated"]);
+    let out = sandbox.translate(&always, &reference(), &[]);
+    assert_eq!(out.code, 4, "{}", out.stderr);
+    assert!(out.stderr.contains("malformed body"), "{}", out.stderr);
+    assert_eq!(always.chat_requests(), 2);
+}
+
+#[test]
+fn escape_sequences_in_a_reply_never_reach_the_terminal() {
+    let sandbox = Sandbox::new();
+    let mock = mock(&["escape"]);
+    let mut cmd = sandbox.cmd();
+    cmd.args([
+        "translate",
+        "--provider",
+        "mock",
+        "--base-url",
+        &mock.base_url(),
+        "--color",
+        "always",
+    ])
+    .arg(reference());
+    let out = crate::common::run(&mut cmd);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.contains('␛'),
+        "the escape should be shown as a visible stand-in"
+    );
+    assert!(!out.stdout.contains('\u{7}'), "BEL reached stdout");
+    assert!(
+        !out.stdout.contains("\u{1b}[31m"),
+        "the reply's colour sequence reached stdout"
+    );
+}
