@@ -16,7 +16,6 @@ use crate::language::LanguageCode;
 use crate::mock::{MockOptions, MockServer};
 use crate::pipeline::Pipeline;
 use crate::prompt::Prompts;
-use crate::provider::openai::OpenAi;
 use crate::provider::transport::Transport;
 use crate::render::{self, Style};
 use crate::report::{
@@ -294,22 +293,13 @@ async fn send(
             url
         }
     };
-    let api_key = provider.api_key.as_ref().map(|k| k.value.clone());
-    let protocol = OpenAi {
-        name: provider.name.value.clone(),
-        base_url,
-        model: provider.model.value.clone(),
-        api_key: api_key.clone(),
-        headers: provider.headers.clone(),
-        response_format: provider.response_format,
-        prompts,
-    };
+    let protocol = crate::provider::protocol_for(provider, base_url, prompts);
     let transport = Transport::new(provider.timeout.value, provider.max_retries, jobs)?;
     let pipeline = Arc::new(Pipeline {
         provider: provider.name.value.clone(),
-        protocol: Arc::new(protocol),
+        protocol,
         transport,
-        api_key,
+        api_key: provider.api_key.as_ref().map(|k| k.value.clone()),
     });
     pipeline.translate(chunks).await
 }

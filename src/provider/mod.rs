@@ -44,15 +44,35 @@ pub enum HeaderValue {
     Secret(Secret),
 }
 
+/// The HTTP method of a [`WireRequest`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// `GET`, without a body.
+    Get,
+    /// `POST` with a JSON body.
+    Post,
+}
+
 /// An HTTP request as plain data.
 #[derive(Debug, Clone, PartialEq)]
 pub struct WireRequest {
+    /// `GET` or `POST`.
+    pub method: Method,
     /// Absolute URL.
     pub url: String,
     /// Headers beyond `content-type: application/json`.
     pub headers: Vec<(String, HeaderValue)>,
-    /// JSON body (requests are always `POST` with JSON).
+    /// JSON body (sent with `POST` only).
     pub body: serde_json::Value,
+}
+
+/// What a protocol can do, checked before any request is built.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Capabilities {
+    /// Whether it writes briefs (LLMs do; DeepL and LibreTranslate do not).
+    pub briefs: bool,
+    /// Characters of source text per request.
+    pub max_chars: usize,
 }
 
 /// An HTTP answer as plain data.
@@ -185,6 +205,10 @@ pub enum Decoded {
 
 /// One API family's wire format. Never touches network, clock or environment.
 pub trait Protocol: Send + Sync {
+    /// The API family.
+    fn kind(&self) -> ProviderKind;
+    /// What it can do and its request budget.
+    fn capabilities(&self) -> Capabilities;
     /// Builds the request that translates `chunk`.
     fn encode_translation(&self, chunk: &Chunk) -> Result<WireRequest, ProviderError>;
     /// Builds a repair request: the original request, the broken reply and what is wrong.
@@ -200,4 +224,25 @@ pub trait Protocol: Send + Sync {
         chunk: &Chunk,
         reply: &WireReply,
     ) -> Result<Decoded, ProviderError>;
+}
+
+/// The protocol for a resolved profile: one exhaustive `match` on the kind, no registry.
+/// `base_url` is the profile's, or the in-process mock's when the profile has none.
+pub fn protocol_for(
+    provider: &crate::config::ProviderSettings,
+    base_url: String,
+    prompts: crate::prompt::Prompts,
+) -> std::sync::Arc<dyn Protocol> {
+    match provider.kind {
+        ProviderKind::Openai | ProviderKind::Mock => std::sync::Arc::new(openai::OpenAi {
+            name: provider.name.value.clone(),
+            base_url,
+            model: provider.model.value.clone(),
+            api_key: provider.api_key.as_ref().map(|k| k.value.clone()),
+            headers: provider.headers.clone(),
+            response_format: provider.response_format,
+            prompts,
+            max_chunk_chars: provider.max_chunk_chars,
+        }),
+    }
 }

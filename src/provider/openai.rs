@@ -7,8 +7,8 @@ use serde_json::{Value, json};
 
 use super::contract::{self, PayloadParagraph, Task, TranslationPayload};
 use super::{
-    ContractProblem, Decoded, HeaderValue, Protocol, ProviderError, Translated, WireReply,
-    WireRequest,
+    Capabilities, ContractProblem, Decoded, HeaderValue, Method, Protocol, ProviderError,
+    ProviderKind, Translated, WireReply, WireRequest,
 };
 use crate::config::ResponseFormat;
 use crate::ingest::ParagraphId;
@@ -33,6 +33,8 @@ pub struct OpenAi {
     pub response_format: ResponseFormat,
     /// Prompt templates.
     pub prompts: Prompts,
+    /// Characters of source text per request.
+    pub max_chunk_chars: usize,
 }
 
 impl OpenAi {
@@ -53,6 +55,7 @@ impl OpenAi {
             ));
         }
         WireRequest {
+            method: Method::Post,
             url: format!("{}/chat/completions", self.base_url.trim_end_matches('/')),
             headers,
             body,
@@ -125,6 +128,17 @@ fn response_format(format: ResponseFormat) -> Option<Value> {
 }
 
 impl Protocol for OpenAi {
+    fn kind(&self) -> ProviderKind {
+        ProviderKind::Openai
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        Capabilities {
+            briefs: true,
+            max_chars: self.max_chunk_chars,
+        }
+    }
+
     fn encode_translation(&self, chunk: &Chunk) -> Result<WireRequest, ProviderError> {
         Ok(self.request(self.base_messages(chunk)?))
     }
@@ -271,6 +285,7 @@ mod tests {
             headers: vec![("x-team".into(), "news".into())],
             response_format: ResponseFormat::JsonSchema,
             prompts: Prompts::load(None).expect("built-in prompts"),
+            max_chunk_chars: 6000,
         }
     }
 

@@ -12,7 +12,7 @@ use std::time::{Duration, SystemTime};
 
 use tokio::sync::Semaphore;
 
-use super::{HeaderValue, WireReply, WireRequest};
+use super::{HeaderValue, Method, WireReply, WireRequest};
 
 /// The longest `Retry-After` diglot waits for; longer asks are cut to this.
 pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
@@ -146,17 +146,21 @@ impl Transport {
         &self,
         request: &WireRequest,
     ) -> Result<(WireReply, Option<Duration>), reqwest::Error> {
-        let mut builder = self
-            .client
-            .post(&request.url)
-            .header("content-type", "application/json");
+        let mut builder = match request.method {
+            Method::Get => self.client.get(&request.url),
+            Method::Post => self
+                .client
+                .post(&request.url)
+                .header("content-type", "application/json")
+                .body(request.body.to_string()),
+        };
         for (name, value) in &request.headers {
             builder = match value {
                 HeaderValue::Plain(v) => builder.header(name, v),
                 HeaderValue::Secret(s) => builder.header(name, s.expose()),
             };
         }
-        let response = builder.body(request.body.to_string()).send().await?;
+        let response = builder.send().await?;
         let status = response.status().as_u16();
         let retry_after = response
             .headers()
