@@ -50,8 +50,12 @@ pub enum Command {
     /// Detect the language of an article (on this machine, no API).
     #[command(after_help = EXIT_CODES)]
     Detect(DetectArgs),
-    /// Show the effective configuration and where each value comes from.
-    Config,
+    /// Show the effective configuration, or write an example config file.
+    Config(ConfigArgs),
+    /// Print shell completions for bash, zsh or fish.
+    Completions(CompletionsArgs),
+    /// Print the man page (roff).
+    Man,
     /// Run the built-in mock API (OpenAI-compatible) until interrupted.
     MockServer(MockServerArgs),
 }
@@ -130,6 +134,43 @@ pub struct DetectArgs {
     /// Output format.
     #[arg(long, value_name = "FORMAT", default_value = "text")]
     pub format: Format,
+}
+
+/// `diglot config`.
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    /// What to do; without one, `show`.
+    #[command(subcommand)]
+    pub action: Option<ConfigAction>,
+}
+
+/// `diglot config show|init`.
+#[derive(Debug, Clone, Copy, Subcommand)]
+pub enum ConfigAction {
+    /// Print each resolved value and where it came from (secrets redacted).
+    Show,
+    /// Write a commented example config (every kind, every key) to the config path; never
+    /// overwrites an existing file.
+    Init,
+}
+
+/// `diglot completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_name = "SHELL")]
+    pub shell: Shell,
+}
+
+/// Shells diglot writes completions for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Shell {
+    /// GNU Bash.
+    Bash,
+    /// Z shell.
+    Zsh,
+    /// fish.
+    Fish,
 }
 
 /// `diglot mock-server`.

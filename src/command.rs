@@ -7,7 +7,9 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::cli::{Cli, Command, DetectArgs, InputArgs, MockServerArgs, TranslateArgs};
+use crate::cli::{
+    Cli, Command, ConfigAction, ConfigArgs, DetectArgs, InputArgs, MockServerArgs, TranslateArgs,
+};
 use crate::config::{Env, Flags, LoadedFile, ProviderSettings, Settings, Terminal};
 use crate::detect::{Detector, DocumentDetection};
 use crate::error::{Error, InputError};
@@ -36,9 +38,37 @@ pub struct Outcome {
     pub warnings: Vec<String>,
 }
 
+impl Outcome {
+    /// Output with no warnings.
+    pub fn of(output: Vec<u8>) -> Outcome {
+        Outcome {
+            output,
+            warnings: Vec::new(),
+        }
+    }
+}
+
 /// Runs one subcommand (all but `mock-server`, which `main` drives through [`mock_server`]).
 pub fn run(cli: &Cli, env: &Env, terminal: Terminal) -> Result<Outcome, Error> {
+    // Help-like commands answer before any config is read.
+    match &cli.command {
+        Command::Completions(args) => {
+            return Ok(Outcome::of(crate::manual::completions(args.shell)));
+        }
+        Command::Man => {
+            return crate::manual::man_page()
+                .map(Outcome::of)
+                .map_err(write_error);
+        }
+        Command::Config(ConfigArgs {
+            action: Some(ConfigAction::Init),
+        }) => {
+            return crate::manual::config_init(cli.config.as_deref(), env);
+        }
+        _ => {}
+    }
     let file = LoadedFile::load(cli.config.as_deref(), env)?;
+    let warnings = file.warnings();
     let mut flags = Flags {
         color: cli.color,
         ..Flags::default()
@@ -56,18 +86,13 @@ pub fn run(cli: &Cli, env: &Env, terminal: Terminal) -> Result<Outcome, Error> {
         };
     }
     let settings = Settings::resolve(&flags, env, file, terminal)?;
-    match &cli.command {
+    let mut outcome = match &cli.command {
         Command::Translate(args) => translate(args, settings),
         Command::Detect(args) => detect(args),
-        Command::Config => Ok(Outcome {
-            output: settings.describe().into_bytes(),
-            warnings: vec![],
-        }),
-        Command::MockServer(_) => Err(Error::Io {
-            what: "run the mock server here".to_owned(),
-            source: std::io::Error::other("mock-server is driven by main"),
-        }),
-    }
+        _ => Ok(Outcome::of(settings.describe().into_bytes())),
+    }?;
+    outcome.warnings.splice(0..0, warnings);
+    Ok(outcome)
 }
 
 fn read_input(input: &InputArgs) -> Result<(PathBuf, Document), Error> {

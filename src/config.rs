@@ -175,6 +175,23 @@ pub enum ConfigError {
         /// The variable to set.
         var: String,
     },
+    /// `config init` found a file already there.
+    #[error("'{}' already exists; diglot never overwrites a config file", path.display())]
+    Exists {
+        /// The file.
+        path: PathBuf,
+    },
+    /// `config init` could not write.
+    #[error("cannot write '{}': {source}", path.display())]
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// Neither HOME nor XDG_CONFIG_HOME is set, so there is no default config path.
+    #[error("no config directory: set HOME or XDG_CONFIG_HOME, or pass --config FILE")]
+    NoConfigDir,
     /// The base URL is not an http(s) URL.
     #[error("invalid base URL '{url}' for provider '{profile}': {reason}")]
     BadUrl {
@@ -254,6 +271,9 @@ pub struct FileProfile {
     pub model: Option<String>,
     /// The environment variable that holds the key.
     pub api_key_env: Option<String>,
+    /// The key itself, inline. Discouraged: diglot warns when the file is readable by others.
+    /// Any key in the environment wins over it.
+    pub api_key: Option<String>,
     /// Extra HTTP headers sent with every request.
     #[serde(default)]
     pub headers: BTreeMap<String, String>,
@@ -321,11 +341,46 @@ impl LoadedFile {
         })
     }
 
+    /// Warnings about the file itself: an inline key in a file others can read.
+    pub fn warnings(&self) -> Vec<String> {
+        let Some(path) = self.path.as_ref().filter(|_| self.found) else {
+            return Vec::new();
+        };
+        let inline: Vec<&str> = self
+            .config
+            .providers
+            .iter()
+            .filter(|(_, p)| p.api_key.is_some())
+            .map(|(name, _)| name.as_str())
+            .collect();
+        if inline.is_empty() || !is_readable_by_others(&path.value) {
+            return Vec::new();
+        }
+        vec![format!(
+            "{} holds an API key inline (providers {}) and is readable by other users: \
+             run `chmod 600 {}`, or move the key to an environment variable (api_key_env)",
+            path.value.display(),
+            inline.join(", "),
+            path.value.display()
+        )]
+    }
+
     fn source(&self) -> Source {
         self.path
             .as_ref()
             .map_or(Source::Default, |p| Source::File(p.value.clone()))
     }
+}
+
+#[cfg(unix)]
+fn is_readable_by_others(path: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).is_ok_and(|m| m.permissions().mode() & 0o044 != 0)
+}
+
+#[cfg(not(unix))]
+fn is_readable_by_others(_path: &Path) -> bool {
+    false
 }
 
 /// Parses config file text; errors name the file, the line and the key.
@@ -700,6 +755,7 @@ fn built_in_profile(b: &BuiltIn) -> FileProfile {
         base_url: b.base_url.map(str::to_owned),
         model: Some(b.model.to_owned()),
         api_key_env: b.key_var.map(str::to_owned),
+        api_key: None,
         headers: BTreeMap::new(),
         timeout: None,
         max_retries: None,

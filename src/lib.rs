@@ -11,6 +11,7 @@ pub mod detect;
 pub mod error;
 pub mod ingest;
 pub mod language;
+pub mod manual;
 pub mod mock;
 pub mod pipeline;
 pub mod plan;

@@ -22,7 +22,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let env = Env::from_process();
     if let Command::MockServer(args) = &cli.command {
-        return finish(diglot::mock_server(args, announce).map(|()| Default::default()));
+        return finish(diglot::mock_server(args, announce).map(|()| diglot::Outcome::default()));
     }
     if let Some(input) = stdin_input(&cli.command)
         && input
@@ -45,7 +45,9 @@ fn stdin_input(command: &Command) -> Option<&InputArgs> {
     match command {
         Command::Translate(args) => Some(&args.input),
         Command::Detect(args) => Some(&args.input),
-        Command::Config | Command::MockServer(_) => None,
+        Command::Config(_) | Command::Completions(_) | Command::Man | Command::MockServer(_) => {
+            None
+        }
     }
 }
 

@@ -130,3 +130,66 @@ fn a_bad_flag_is_a_usage_error() {
     assert_eq!(out.code, 2, "{}", out.stderr);
     assert!(out.stderr.contains("ISO 639-1"), "{}", out.stderr);
 }
+
+#[test]
+fn completions_and_man_page_need_no_config() {
+    let sandbox = Sandbox::new();
+    sandbox.write("config/diglot/config.toml", "this is not toml");
+    for shell in ["bash", "zsh", "fish"] {
+        let out = run(sandbox.cmd().args(["completions", shell]));
+        assert_eq!(out.code, 0, "{shell}: {}", out.stderr);
+        assert!(out.stdout.contains("mock-server"), "{shell}");
+    }
+    let out = run(sandbox.cmd().arg("man"));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.contains(".TH diglot"),
+        "{}",
+        &out.stdout[..200.min(out.stdout.len())]
+    );
+}
+
+#[test]
+fn config_init_writes_the_example_and_never_overwrites() {
+    let sandbox = Sandbox::new();
+    let out = run(sandbox.cmd().args(["config", "init"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let path = sandbox.dir.path().join("config/diglot/config.toml");
+    let written = std::fs::read_to_string(&path).expect("written");
+    assert!(written.contains("[providers.local]") && written.contains("api_key_env"));
+    // the written file is a valid config: `config show` reads it without error
+    let out = run(sandbox.cmd().arg("config"));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(!out.stdout.contains("not found"), "{}", out.stdout);
+
+    std::fs::write(&path, "jobs = 3\n").expect("edit");
+    let out = run(sandbox.cmd().args(["config", "init"]));
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("already exists"), "{}", out.stderr);
+    assert_eq!(std::fs::read_to_string(&path).expect("kept"), "jobs = 3\n");
+}
+
+#[cfg(unix)]
+#[test]
+fn an_inline_key_in_a_world_readable_file_is_warned_about_but_never_shown() {
+    use std::os::unix::fs::PermissionsExt;
+    let sandbox = Sandbox::new();
+    let mock = mock(&[]);
+    let path = sandbox.write(
+        "config/diglot/config.toml",
+        format!("provider = \"p\"\n[providers.p]\nkind = \"openai\"\nbase_url = \"{}\"\napi_key = \"sk-INLINE-42\"\n", mock.base_url()),
+    );
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    let out = run(sandbox.cmd().arg("translate").arg(fixture("de-kurz.txt")));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr.starts_with("diglot: warning: ") && out.stderr.contains("chmod 600"),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("sk-INLINE-42") && !out.stdout.contains("sk-INLINE-42"));
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+    let out = run(sandbox.cmd().arg("translate").arg(fixture("de-kurz.txt")));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.stderr, "", "no warning once the file is private");
+}
