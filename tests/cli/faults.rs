@@ -200,3 +200,45 @@ fn escape_sequences_in_a_reply_never_reach_the_terminal() {
         "the reply's colour sequence reached stdout"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_exits_130_and_prints_nothing() {
+    let slow = mock_with(&[], 4_000);
+    let sandbox = Sandbox::new();
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin!("diglot"))
+        .args([
+            "translate",
+            "--provider",
+            "mock",
+            "--base-url",
+            &slow.base_url(),
+        ])
+        .arg(reference())
+        .env_clear()
+        .env("HOME", sandbox.dir.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("diglot starts");
+    // the mock logs a request only once answered, so give diglot time to send it (start-up and
+    // detection take well under a second), then interrupt while it waits for the answer
+    std::thread::sleep(std::time::Duration::from_millis(1_000));
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(status.success());
+    let output = child.wait_with_output().expect("diglot ends");
+    assert_eq!(
+        output.status.code(),
+        Some(130),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(output.stdout.is_empty());
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "diglot: error: interrupted\n"
+    );
+}
