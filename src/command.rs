@@ -245,7 +245,12 @@ fn translate(args: &TranslateArgs, settings: Settings) -> Result<Outcome, Error>
         prepared.target,
         provider.max_chunk_chars,
     );
-    let translated = block_on_interruptible(send(&provider, prompts, settings.jobs.value, chunks))?;
+    let translated = block_on_interruptible(send(
+        &provider,
+        prompts,
+        (settings.jobs.value, settings.progress),
+        chunks,
+    ))?;
     let mut by_id = crate::verify::alignment(&to_send, translated)?;
     let paragraphs = prepared
         .paragraphs
@@ -296,7 +301,7 @@ fn is_already_target(detection: &crate::detect::Detection, target: LanguageCode)
 async fn send(
     provider: &ProviderSettings,
     prompts: Prompts,
-    jobs: u32,
+    (jobs, progress): (u32, bool),
     chunks: Vec<crate::plan::Chunk>,
 ) -> Result<Vec<crate::provider::Translated>, Error> {
     if chunks.is_empty() {
@@ -325,6 +330,11 @@ async fn send(
         protocol,
         transport,
         api_key: provider.api_key.as_ref().map(|k| k.value.clone()),
+        progress: crate::pipeline::progress_bar(
+            progress,
+            chunks.len(),
+            &format!("translating with {}", provider.model.value),
+        ),
     });
     pipeline.translate(chunks).await
 }

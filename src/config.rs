@@ -429,6 +429,8 @@ pub struct Terminal {
     pub stdout_is_tty: bool,
     /// The terminal's width, when stdout is one.
     pub width: Option<usize>,
+    /// Whether stderr is a terminal (progress is shown only then).
+    pub stderr_is_tty: bool,
 }
 
 /// A provider profile with every layer applied: what the transport and protocol use.
@@ -471,6 +473,8 @@ pub struct Settings {
     pub color: Resolved<bool>,
     /// Where user prompt overrides live.
     pub prompts_dir: Option<PathBuf>,
+    /// Whether to draw progress on stderr.
+    pub progress: bool,
     /// The provider, or why none can be used (kept, so `detect` and `config` work without one).
     pub provider: Result<ProviderSettings, ConfigError>,
 }
@@ -502,6 +506,7 @@ impl Settings {
         let provider = resolve_provider(flags, env, &file);
         Ok(Settings {
             prompts_dir: env.config_dir().map(|d| d.join("prompts")),
+            progress: terminal.stderr_is_tty && env.get("TERM") != Some("dumb"),
             file,
             jobs,
             to,
@@ -1023,6 +1028,7 @@ model = "file-model"
         let term = Terminal {
             stdout_is_tty: true,
             width: Some(90),
+            stderr_is_tty: false,
         };
         let resolve = |flags: &Flags, env: &[(&str, &str)], term| {
             let env = Env::from_pairs(env.iter().copied());
@@ -1052,6 +1058,7 @@ model = "file-model"
         let tty = Terminal {
             stdout_is_tty: true,
             width: None,
+            stderr_is_tty: false,
         };
         let env = |pairs: &[(&str, &str)]| Env::from_pairs(pairs.iter().copied());
         assert!(resolve_color(None, &env(&[]), tty).value);

@@ -37,6 +37,7 @@ fn main() -> ExitCode {
     let terminal = Terminal {
         stdout_is_tty: stdout.is_terminal(),
         width: terminal_size::terminal_size_of(&stdout).map(|(w, _)| usize::from(w.0)),
+        stderr_is_tty: std::io::stderr().is_terminal(),
     };
     finish(diglot::run(&cli, &env, terminal))
 }

@@ -7,6 +7,7 @@
 
 use std::sync::Arc;
 
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use tokio::task::JoinSet;
 
 use crate::error::Error;
@@ -26,6 +27,23 @@ pub struct Pipeline {
     pub transport: Transport,
     /// The key in use, scrubbed from any error text an API sends back.
     pub api_key: Option<Secret>,
+    /// Progress on stderr (hidden when stderr is not a terminal).
+    pub progress: ProgressBar,
+}
+
+/// A progress bar on stderr for `chunks` requests, or a hidden one. Local models can take
+/// minutes per request: the user sees that diglot is waiting, not hanging.
+pub fn progress_bar(visible: bool, chunks: usize, what: &str) -> ProgressBar {
+    if !visible {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(chunks as u64), ProgressDrawTarget::stderr());
+    let style = ProgressStyle::with_template("{spinner} {msg} {pos}/{len} requests, {elapsed}")
+        .unwrap_or_else(|_| ProgressStyle::default_spinner());
+    bar.set_style(style);
+    bar.set_message(what.to_owned());
+    bar.enable_steady_tick(std::time::Duration::from_millis(200));
+    bar
 }
 
 impl Pipeline {
@@ -38,6 +56,7 @@ impl Pipeline {
         }
         let mut translated = Vec::new();
         while let Some(joined) = tasks.join_next().await {
+            self.progress.inc(1);
             match joined {
                 Ok(result) => translated.extend(result?),
                 Err(e) => {
@@ -48,6 +67,7 @@ impl Pipeline {
                 }
             }
         }
+        self.progress.finish_and_clear();
         translated.sort_by_key(|t| t.id);
         Ok(translated)
     }

@@ -206,7 +206,7 @@ fn escape_sequences_in_a_reply_never_reach_the_terminal() {
 fn ctrl_c_exits_130_and_prints_nothing() {
     let slow = mock_with(&[], 4_000);
     let sandbox = Sandbox::new();
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin!("diglot"))
+    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin!("diglot"))
         .args([
             "translate",
             "--provider",
