@@ -18,7 +18,10 @@
 //! | `DIGLOT_JOBS` | requests at once |
 //! | `DIGLOT_TO` | the default target language |
 //! | `DIGLOT_WIDTH` | the output width |
-//! | `OPENAI_API_KEY` | the key of the `openai` profile (and of any profile that names it) |
+//! | `OPENAI_API_KEY` | the key of `openai` profiles |
+//! | `ANTHROPIC_API_KEY` | the key of `anthropic` profiles |
+//! | `DEEPL_AUTH_KEY` | the key of `deepl` profiles (`…:fx` keys use the free host) |
+//! | `LIBRETRANSLATE_API_KEY` | the key of `libretranslate` profiles |
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -265,6 +268,16 @@ pub struct FileProfile {
     pub response_format: Option<ResponseFormat>,
     /// Characters of source text per request.
     pub max_chunk_chars: Option<usize>,
+    /// DeepL: the English to write, `en-us` (default) or `en-gb`.
+    pub english: Option<crate::provider::deepl::EnglishVariant>,
+    /// DeepL: the Portuguese to write, `pt-br` (default) or `pt-pt`.
+    pub portuguese: Option<crate::provider::deepl::PortugueseVariant>,
+    /// DeepL: `formality` (`default`, `more`, `less`, `prefer_more`, `prefer_less`).
+    pub formality: Option<crate::provider::deepl::Formality>,
+    /// DeepL: the glossary to use.
+    pub glossary_id: Option<String>,
+    /// DeepL: `preserve_formatting`.
+    pub preserve_formatting: Option<bool>,
 }
 
 /// The config file as loaded: where it is, whether it exists, and its contents.
@@ -399,6 +412,10 @@ pub struct ProviderSettings {
     pub response_format: ResponseFormat,
     /// Characters of source text per request.
     pub max_chunk_chars: usize,
+    /// The variable the key is read from (named in hints when the key is rejected).
+    pub key_var: String,
+    /// DeepL's options (unused by other kinds).
+    pub deepl: crate::provider::deepl::DeeplOptions,
 }
 
 /// Everything resolved: the immutable input to a run.
@@ -632,6 +649,28 @@ const BUILT_INS: &[BuiltIn] = &[
         key_var: None,
     },
     BuiltIn {
+        name: "anthropic",
+        kind: ProviderKind::Anthropic,
+        base_url: Some(crate::provider::anthropic::DEFAULT_BASE_URL),
+        model: crate::provider::anthropic::DEFAULT_MODEL,
+        key_var: Some("ANTHROPIC_API_KEY"),
+    },
+    // The host follows the key (`:fx` keys are free-tier keys); see `build_provider`.
+    BuiltIn {
+        name: "deepl",
+        kind: ProviderKind::Deepl,
+        base_url: None,
+        model: "",
+        key_var: Some("DEEPL_AUTH_KEY"),
+    },
+    BuiltIn {
+        name: "libretranslate",
+        kind: ProviderKind::Libretranslate,
+        base_url: Some(crate::provider::libretranslate::DEFAULT_BASE_URL),
+        model: "",
+        key_var: Some("LIBRETRANSLATE_API_KEY"),
+    },
+    BuiltIn {
         name: "mock",
         kind: ProviderKind::Mock,
         base_url: None,
@@ -705,6 +744,11 @@ fn built_in_profile(b: &BuiltIn) -> FileProfile {
         max_retries: None,
         response_format: None,
         max_chunk_chars: None,
+        english: None,
+        portuguese: None,
+        formality: None,
+        glossary_id: None,
+        preserve_formatting: None,
     }
 }
 
@@ -745,8 +789,30 @@ fn build_provider(
             .or_else(|| cfg.timeout.map(|v| (v, file.source()))),
         DEFAULT_TIMEOUT_SECS,
     );
-    let api_key = resolve_key(&name.value, &profile, env, base_url.as_ref())?;
+    let (api_key, key_var) = resolve_key(&name.value, &profile, env, base_url.as_ref())?;
+    let base_url = match (base_url, profile.kind, &api_key) {
+        (None, ProviderKind::Deepl, Some(key)) => Some(resolved(
+            crate::provider::deepl::base_url_for_key(key.value.expose()).to_owned(),
+            profile_source.clone(),
+        )),
+        (None, ProviderKind::Deepl, None) => {
+            return Err(ConfigError::MissingKey {
+                profile: name.value.clone(),
+                var: key_var,
+            });
+        }
+        (base_url, _, _) => base_url,
+    };
+    let deepl = crate::provider::deepl::DeeplOptions {
+        english: profile.english.unwrap_or_default(),
+        portuguese: profile.portuguese.unwrap_or_default(),
+        formality: profile.formality,
+        glossary_id: profile.glossary_id.clone(),
+        preserve_formatting: profile.preserve_formatting,
+    };
     Ok(ProviderSettings {
+        key_var,
+        deepl,
         kind: profile.kind,
         base_url,
         model,
@@ -768,33 +834,49 @@ fn build_provider(
     })
 }
 
+/// Hosts that always need a key; local servers (Ollama, llama.cpp, LibreTranslate, the mock)
+/// need none.
+const HOSTS_NEEDING_A_KEY: &[&str] = &[
+    "://api.openai.com",
+    "://api.anthropic.com",
+    "://api.deepl.com",
+    "://api-free.deepl.com",
+];
+
 /// `DIGLOT_API_KEY` beats the profile's own variable. A key is required only for the hosted
-/// OpenAI API; local servers (Ollama, llama.cpp) need none.
+/// APIs in [`HOSTS_NEEDING_A_KEY`]. Returns the key and the variable it is read from.
 fn resolve_key(
     profile_name: &str,
     profile: &FileProfile,
     env: &Env,
     base_url: Option<&Resolved<String>>,
-) -> Result<Option<Resolved<Secret>>, ConfigError> {
+) -> Result<(Option<Resolved<Secret>>, String), ConfigError> {
     let var = profile
         .api_key_env
         .as_deref()
         .unwrap_or(match profile.kind {
             ProviderKind::Openai => "OPENAI_API_KEY",
             ProviderKind::Mock => "DIGLOT_API_KEY",
+            ProviderKind::Anthropic => "ANTHROPIC_API_KEY",
+            ProviderKind::Deepl => "DEEPL_AUTH_KEY",
+            ProviderKind::Libretranslate => "LIBRETRANSLATE_API_KEY",
         });
     let found = ["DIGLOT_API_KEY", var].into_iter().find_map(|v| {
         env.get(v)
             .map(|key| resolved(Secret::new(key), Source::Env(v.to_owned())))
     });
-    let hosted = base_url.is_some_and(|u| u.value.contains("://api.openai.com"));
+    let hosted = base_url.is_some_and(|u| {
+        HOSTS_NEEDING_A_KEY
+            .iter()
+            .any(|host| u.value.contains(host))
+    });
     if found.is_none() && hosted {
         return Err(ConfigError::MissingKey {
             profile: profile_name.to_owned(),
             var: var.to_owned(),
         });
     }
-    Ok(found)
+    Ok((found, var.to_owned()))
 }
 
 fn check_url(profile: &str, url: &str) -> Result<(), ConfigError> {
