@@ -180,13 +180,12 @@ pub(super) fn positional_answers(
     answers
 }
 
-/// DeepL's answer to a refused key (403, also for fault 401) or a used-up quota (456).
+/// DeepL's answer to a refused key (403, as DeepL answers a bad key), fault 401, or a
+/// used-up quota (456).
 fn refused(kind: FaultKind) -> Response {
     match kind {
-        FaultKind::QuotaExceeded => json_response(
-            status_456(),
-            json!({"message": "Quota Exceeded"}).to_string(),
-        ),
+        FaultKind::QuotaExceeded => error(status_456(), "Quota Exceeded"),
+        FaultKind::Unauthorized => error(StatusCode::UNAUTHORIZED, "Unauthorized"),
         _ => error(
             StatusCode::FORBIDDEN,
             "Authorization failure, check auth_key",
