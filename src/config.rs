@@ -396,7 +396,9 @@ pub struct ProviderSettings {
     pub name: Resolved<String>,
     /// Wire protocol.
     pub kind: ProviderKind,
-    /// Base URL; `None` only for `mock`, which then starts its server in-process.
+    /// Base URL; `None` only for `mock` (and `openai` profiles without one), which then start
+    /// the mock server in-process. `deepl`, `anthropic` and `libretranslate` always have one:
+    /// the profile's, else the kind's default (for DeepL, the host the key belongs to).
     pub base_url: Option<Resolved<String>>,
     /// Model name.
     pub model: Resolved<String>,
@@ -770,6 +772,14 @@ fn build_provider(
             .clone()
             .map(|v| (v, profile_source.clone())),
     );
+    let base_url = base_url.or_else(|| {
+        let default = match profile.kind {
+            ProviderKind::Anthropic => crate::provider::anthropic::DEFAULT_BASE_URL,
+            ProviderKind::Libretranslate => crate::provider::libretranslate::DEFAULT_BASE_URL,
+            ProviderKind::Openai | ProviderKind::Mock | ProviderKind::Deepl => return None,
+        };
+        Some(resolved(default.to_owned(), Source::Default))
+    });
     if let Some(url) = &base_url {
         check_url(&name.value, &url.value)?;
     }
@@ -1094,5 +1104,83 @@ model = "file-model"
         assert_eq!(env.config_dir(), Some(PathBuf::from("/x/diglot")));
         let env = Env::from_pairs([("HOME", "/h")]);
         assert_eq!(env.config_dir(), Some(PathBuf::from("/h/.config/diglot")));
+    }
+
+    fn with_provider(name: &str) -> Flags {
+        Flags {
+            provider: Some(name.into()),
+            ..Flags::default()
+        }
+    }
+
+    #[test]
+    fn deepl_picks_its_host_from_the_key_and_base_url_overrides_it() {
+        let free = settings(with_provider("deepl"), &[("DEEPL_AUTH_KEY", "k:fx")], "");
+        let url = provider(&free).base_url.clone().expect("a base URL");
+        assert_eq!(url.value, "https://api-free.deepl.com");
+        assert_eq!(url.source, Source::BuiltInProfile("deepl".into()));
+        let pro = settings(with_provider("deepl"), &[("DEEPL_AUTH_KEY", "k")], "");
+        let url = provider(&pro).base_url.clone().map(|u| u.value);
+        assert_eq!(url.as_deref(), Some("https://api.deepl.com"));
+        let flags = Flags {
+            base_url: Some("http://127.0.0.1:9".into()),
+            ..with_provider("deepl")
+        };
+        let local = settings(flags, &[], "");
+        let url = provider(&local).base_url.clone().map(|u| u.value);
+        assert_eq!(url.as_deref(), Some("http://127.0.0.1:9"));
+    }
+
+    #[test]
+    fn hosted_kinds_without_a_key_name_their_variable() {
+        for (kind, var) in [
+            ("deepl", "DEEPL_AUTH_KEY"),
+            ("anthropic", "ANTHROPIC_API_KEY"),
+        ] {
+            let err = settings(with_provider(kind), &[], "")
+                .provider
+                .expect_err("needs a key");
+            assert!(
+                matches!(&err, ConfigError::MissingKey { var: v, .. } if v == var),
+                "{err}"
+            );
+        }
+        let toml = "[providers.c]\nkind = \"anthropic\"\n";
+        let c = settings(with_provider("c"), &[("ANTHROPIC_API_KEY", "k")], toml);
+        let url = provider(&c).base_url.clone().map(|u| u.value);
+        assert_eq!(url.as_deref(), Some("https://api.anthropic.com"));
+        let err = settings(with_provider("c"), &[], toml).provider;
+        assert!(matches!(err, Err(ConfigError::MissingKey { .. })));
+        let lt = settings(with_provider("libretranslate"), &[], "");
+        assert!(provider(&lt).api_key.is_none());
+        assert_eq!(provider(&lt).key_var, "LIBRETRANSLATE_API_KEY");
+    }
+
+    #[test]
+    fn deepl_profile_options_are_read_and_diglot_api_key_still_wins() {
+        let toml = "[providers.work]\nkind = \"deepl\"\nenglish = \"en-gb\"\n\
+                    portuguese = \"pt-pt\"\nformality = \"less\"\nglossary_id = \"g\"\n\
+                    preserve_formatting = false\n";
+        let env = [
+            ("DEEPL_AUTH_KEY", "vendor:fx"),
+            ("DIGLOT_API_KEY", "diglot"),
+        ];
+        let s = settings(with_provider("work"), &env, toml);
+        let p = provider(&s);
+        use crate::provider::deepl::{EnglishVariant, Formality, PortugueseVariant};
+        assert_eq!(p.deepl.english, EnglishVariant::EnGb);
+        assert_eq!(p.deepl.portuguese, PortugueseVariant::PtPt);
+        assert_eq!(p.deepl.formality, Some(Formality::Less));
+        assert_eq!(p.deepl.glossary_id.as_deref(), Some("g"));
+        assert_eq!(p.deepl.preserve_formatting, Some(false));
+        assert_eq!(p.api_key.as_ref().map(|k| k.value.expose()), Some("diglot"));
+        // The host follows the key in force, DIGLOT_API_KEY's.
+        let url = p.base_url.clone().map(|u| u.value);
+        assert_eq!(url.as_deref(), Some("https://api.deepl.com"));
+        let bad = parse_file(
+            Path::new("/c.toml"),
+            "[providers.w]\nkind = \"deepl\"\nenglish = \"en-au\"\n",
+        );
+        assert!(bad.is_err());
     }
 }

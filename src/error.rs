@@ -109,9 +109,6 @@ impl Error {
                  models on the server"
                     .to_owned(),
             ),
-            Error::Provider(ProviderError::Refused {
-                status: 401 | 403, ..
-            }) => Some("check the API key (OPENAI_API_KEY or DIGLOT_API_KEY)".to_owned()),
             _ => None,
         }
     }
