@@ -3,7 +3,7 @@
 //! Requires what the real API requires (an `anthropic-version` header, `model`, `max_tokens`
 //! and `messages`), refuses the key `bad-key` with 401, finds the diglot payload in the first
 //! user message (a string or text blocks) and answers a Messages reply whose text is the
-//! [`TranslationReply`] JSON, shaped by the same content faults as the chat format. Errors use
+//! [`TranslationReply`](crate::provider::contract::TranslationReply) JSON, shaped by the same content faults as the chat format. Errors use
 //! Anthropic's `{"type": "error", "error": {"type", "message"}}` shape.
 
 use std::sync::Arc;
@@ -184,4 +184,61 @@ fn refused(kind: FaultKind) -> Response {
 fn error(status: StatusCode, kind: &str, message: &str) -> Response {
     let body = json!({"type": "error", "error": {"type": kind, "message": message}});
     json_response(status, body.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mock::MockOptions;
+    use crate::mock::testing::{payload, started};
+
+    fn request(max_tokens: u32) -> Value {
+        let user = payload("de", "en", &[(1, "Eins."), (2, "Zwei.")]).to_string();
+        json!({"model": "m", "max_tokens": max_tokens, "system": "s",
+               "messages": [{"role": "user", "content": user}]})
+    }
+
+    const VERSION: (&str, &str) = ("anthropic-version", "2023-06-01");
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn answers_a_messages_reply_with_the_paragraphs() {
+        let server = started(MockOptions::default()).await;
+        let (status, _, text) = server
+            .post_json_at(MESSAGES_PATH, &[VERSION], &request(1024))
+            .await;
+        assert_eq!(status, 200, "{text}");
+        let reply: Value = serde_json::from_str(&text).expect("JSON");
+        assert_eq!(reply["type"], "message");
+        assert_eq!(reply["stop_reason"], "end_turn");
+        let content = reply["content"][0]["text"].as_str().expect("text");
+        let parsed: crate::provider::contract::TranslationReply =
+            serde_json::from_str(content).expect("a reply");
+        assert_eq!(parsed.paragraphs.len(), 2);
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn requires_the_version_header_and_refuses_the_bad_key() {
+        let server = started(MockOptions::default()).await;
+        let (status, _, _) = server
+            .post_json_at(MESSAGES_PATH, &[], &request(1024))
+            .await;
+        assert_eq!(status, 400);
+        let bad = [VERSION, ("x-api-key", "bad-key")];
+        let (status, _, text) = server
+            .post_json_at(MESSAGES_PATH, &bad, &request(1024))
+            .await;
+        assert_eq!(status, 401);
+        let error: Value = serde_json::from_str(&text).expect("JSON");
+        assert_eq!(error["error"]["type"], "authentication_error");
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn a_small_max_tokens_stops_at_max_tokens() {
+        let server = started(MockOptions::default()).await;
+        let (_, _, text) = server
+            .post_json_at(MESSAGES_PATH, &[VERSION], &request(1))
+            .await;
+        let reply: Value = serde_json::from_str(&text).expect("JSON");
+        assert_eq!(reply["stop_reason"], "max_tokens");
+    }
 }

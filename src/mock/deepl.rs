@@ -201,6 +201,46 @@ fn error(status: StatusCode, message: &str) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::mock::MockOptions;
+    use crate::mock::testing::started;
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn answers_in_order_with_billed_characters_and_counts_usage() {
+        let server = started(MockOptions::default()).await;
+        let body = json!({"text": ["Eins.", "Zwei."], "source_lang": "DE",
+                          "target_lang": "EN-US", "show_billed_characters": true});
+        let (status, _, text) = server.post_json_at(TRANSLATE_PATH, &[], &body).await;
+        assert_eq!(status, 200, "{text}");
+        let reply: Value = serde_json::from_str(&text).expect("JSON");
+        assert_eq!(reply["translations"][1]["text"], "[mock de→en] Zwei.");
+        assert_eq!(reply["translations"][0]["detected_source_language"], "DE");
+        assert!(reply["translations"][0]["billed_characters"].is_u64());
+        let (_, usage) = server.get_at(USAGE_PATH).await;
+        let usage: Value = serde_json::from_str(&usage).expect("JSON");
+        assert_eq!(usage["character_count"], 10);
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn holds_requests_to_deepl_limits_and_refuses_the_bad_key() {
+        let server = started(MockOptions::default()).await;
+        let many: Vec<String> = (0..51).map(|i| format!("Satz {i}.")).collect();
+        let body = json!({"text": many, "source_lang": "DE", "target_lang": "EN-US"});
+        let (status, _, text) = server.post_json_at(TRANSLATE_PATH, &[], &body).await;
+        assert_eq!(status, 413, "{text}");
+        let big = json!({"text": ["x".repeat(MAX_BODY_BYTES)], "source_lang": "DE",
+                         "target_lang": "EN-US"});
+        assert_eq!(server.post_json_at(TRANSLATE_PATH, &[], &big).await.0, 413);
+        let ok = json!({"text": ["Ja."], "source_lang": "DE", "target_lang": "EN-US"});
+        let bad_key = [("authorization", "DeepL-Auth-Key bad-key")];
+        let (status, _, text) = server.post_json_at(TRANSLATE_PATH, &bad_key, &ok).await;
+        assert_eq!(status, 403);
+        assert!(text.contains("\"message\""), "{text}");
+        let good_key = [("authorization", "DeepL-Auth-Key anything")];
+        assert_eq!(
+            server.post_json_at(TRANSLATE_PATH, &good_key, &ok).await.0,
+            200
+        );
+    }
 
     #[test]
     fn reads_deepl_language_codes() {

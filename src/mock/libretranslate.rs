@@ -185,3 +185,40 @@ fn answer(shared: &Shared, parsed: Result<Value, serde_json::Error>) -> Response
 fn error(status: StatusCode, message: &str) -> Response {
     json_response(status, json!({ "error": message }).to_string())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mock::MockOptions;
+    use crate::mock::testing::started;
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn translates_arrays_and_single_texts_and_lists_de_and_en() {
+        let server = started(MockOptions::default()).await;
+        let body = json!({"q": ["Eins.", "Zwei."], "source": "de", "target": "en"});
+        let (status, _, text) = server.post_json_at(TRANSLATE_PATH, &[], &body).await;
+        assert_eq!(status, 200, "{text}");
+        let reply: Value = serde_json::from_str(&text).expect("JSON");
+        assert_eq!(reply["translatedText"][1], "[mock de→en] Zwei.");
+        let one = json!({"q": "Eins.", "source": "de", "target": "en"});
+        let (_, _, text) = server.post_json_at(TRANSLATE_PATH, &[], &one).await;
+        let reply: Value = serde_json::from_str(&text).expect("JSON");
+        assert_eq!(reply["translatedText"], "[mock de→en] Eins.");
+        let (status, list) = server.get_at(LANGUAGES_PATH).await;
+        assert_eq!(status, 200);
+        let list: Value = serde_json::from_str(&list).expect("JSON");
+        assert_eq!(list[0]["code"], "de");
+        assert_eq!(list[1]["targets"], json!(["de", "en"]));
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn refuses_the_bad_key_and_unsupported_pairs() {
+        let server = started(MockOptions::default()).await;
+        let bad = json!({"q": ["Ja."], "source": "de", "target": "en", "api_key": "bad-key"});
+        let (status, _, text) = server.post_json_at(TRANSLATE_PATH, &[], &bad).await;
+        assert_eq!(status, 401);
+        assert!(text.contains("\"error\""), "{text}");
+        let fr = json!({"q": ["Ja."], "source": "de", "target": "fr"});
+        assert_eq!(server.post_json_at(TRANSLATE_PATH, &[], &fr).await.0, 400);
+    }
+}

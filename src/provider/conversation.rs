@@ -1,7 +1,7 @@
 //! The conversation an LLM provider holds for one chunk, independent of any wire format.
 //!
 //! Owns what is said: the system prompt, the user turn carrying the JSON
-//! [`TranslationPayload`](super::contract::TranslationPayload), and for a repair the model's
+//! [`TranslationPayload`], and for a repair the model's
 //! broken answer plus the repair instruction. `openai.rs` lays the turns out as chat messages
 //! (system first); `anthropic.rs` puts the system prompt in its top-level `system` field. A
 //! brief can build its own [`Conversation`] and reuse both layouts. Pure: no I/O.
