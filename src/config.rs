@@ -195,7 +195,7 @@ impl ConfigError {
     pub fn hint(&self) -> Option<String> {
         match self {
             ConfigError::NoProvider { config_path } => Some(format!(
-                "set OPENAI_API_KEY for OpenAI; or run a local Ollama and pass --provider ollama; \
+                "set OPENAI_API_KEY, ANTHROPIC_API_KEY or DEEPL_AUTH_KEY; or run a local Ollama and pass --provider ollama; \
                  or define [providers.NAME] with kind = \"openai\" in {}; \
                  or try it offline with --provider mock",
                 config_path
@@ -722,17 +722,25 @@ fn resolve_provider(
 }
 
 /// With no provider named anywhere, a key or a base URL in the environment or flags implies
-/// the OpenAI-compatible protocol.
+/// the OpenAI-compatible protocol; failing that, a vendor's own key variable implies its
+/// built-in profile (`ANTHROPIC_API_KEY` → `anthropic`, `DEEPL_AUTH_KEY` → `deepl`).
 fn implied_provider(flags: &Flags, env: &Env) -> Option<Resolved<String>> {
-    let hint = if flags.base_url.is_some() {
-        Source::Flag("--base-url".into())
-    } else {
-        ["DIGLOT_BASE_URL", "DIGLOT_API_KEY", "OPENAI_API_KEY"]
-            .into_iter()
-            .find(|var| env.get(var).is_some())
-            .map(|var| Source::Env(var.to_owned()))?
-    };
-    Some(resolved("openai".to_owned(), hint))
+    if flags.base_url.is_some() {
+        return Some(resolved(
+            "openai".to_owned(),
+            Source::Flag("--base-url".into()),
+        ));
+    }
+    [
+        ("DIGLOT_BASE_URL", "openai"),
+        ("DIGLOT_API_KEY", "openai"),
+        ("OPENAI_API_KEY", "openai"),
+        ("ANTHROPIC_API_KEY", "anthropic"),
+        ("DEEPL_AUTH_KEY", "deepl"),
+    ]
+    .into_iter()
+    .find(|(var, _)| env.get(var).is_some())
+    .map(|(var, profile)| resolved(profile.to_owned(), Source::Env(var.to_owned())))
 }
 
 fn built_in_profile(b: &BuiltIn) -> FileProfile {
@@ -1111,6 +1119,19 @@ model = "file-model"
             provider: Some(name.into()),
             ..Flags::default()
         }
+    }
+
+    #[test]
+    fn a_vendor_key_alone_selects_its_profile_and_openai_s_wins() {
+        let s = settings(Flags::default(), &[("DEEPL_AUTH_KEY", "k:fx")], "");
+        assert_eq!(provider(&s).name.value, "deepl");
+        let s = settings(Flags::default(), &[("ANTHROPIC_API_KEY", "k")], "");
+        assert_eq!(provider(&s).name.value, "anthropic");
+        let env = [("DEEPL_AUTH_KEY", "k"), ("OPENAI_API_KEY", "sk")];
+        assert_eq!(
+            provider(&settings(Flags::default(), &env, "")).name.value,
+            "openai"
+        );
     }
 
     #[test]
