@@ -87,7 +87,8 @@ pub struct TranslateArgs {
     #[arg(long, value_name = "LANG")]
     pub to: Option<LanguageCode>,
 
-    /// Provider profile or kind: openai, ollama, mock, or a [providers.NAME] from the config.
+    /// Provider profile or kind: openai, ollama, anthropic, deepl, libretranslate, mock, or a
+    /// [providers.NAME] from the config.
     #[arg(long, value_name = "NAME")]
     pub provider: Option<String>,
 
@@ -184,8 +185,8 @@ pub struct MockServerArgs {
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub latency_ms: u64,
 
-    /// Inject a fault: KIND or KIND:TIMES (429, 500, not-json, fenced, missing, truncated,
-    /// escape). Repeatable; faults are used up in order.
+    /// Inject a fault: KIND or KIND:TIMES (429, 500, 401, 403, 456, not-json, fenced, missing,
+    /// truncated, escape). Repeatable; faults are used up in order.
     #[arg(long, value_name = "KIND[:N]")]
     pub fault: Vec<Fault>,
 }

@@ -22,7 +22,7 @@ use crate::provider::transport::Transport;
 use crate::render::{self, Style};
 use crate::report::{
     DetectionReport, ParagraphDetection, ParagraphPair, ProviderInfo, Report, SourceInfo,
-    TargetInfo,
+    TargetInfo, Usage,
 };
 
 /// A paragraph detected in the target language with at least this confidence is kept as it is
@@ -239,17 +239,16 @@ fn translate(args: &TranslateArgs, settings: Settings) -> Result<Outcome, Error>
         .filter(|(_, d)| !is_already_target(d, prepared.target))
         .map(|(p, _)| p.clone())
         .collect();
-    let chunks = crate::plan::plan(
-        &to_send,
-        prepared.source.language,
-        prepared.target,
-        provider.max_chunk_chars,
-    );
-    let translated = block_on_interruptible(send(
+    let job = Job {
+        paragraphs: &to_send,
+        source: prepared.source.language,
+        target: prepared.target,
+    };
+    let (translated, billed_characters) = block_on_interruptible(send(
         &provider,
         prompts,
         (settings.jobs.value, settings.progress),
-        chunks,
+        job,
     ))?;
     let mut by_id = crate::verify::alignment(&to_send, translated)?;
     let paragraphs = prepared
@@ -279,6 +278,9 @@ fn translate(args: &TranslateArgs, settings: Settings) -> Result<Outcome, Error>
         },
         paragraphs,
         boilerplate: prepared.boilerplate,
+        usage: billed_characters.map(|n| Usage {
+            billed_characters: Some(n),
+        }),
     };
     let style = Style {
         color: settings.color.value,
@@ -297,15 +299,24 @@ fn is_already_target(detection: &crate::detect::Detection, target: LanguageCode)
     detection.language == Some(target) && detection.confidence >= KEEP_IF_ALREADY_TARGET
 }
 
-/// Starts the in-process mock when the profile asks for it, then runs the pipeline.
+/// The paragraphs to send and their direction; planned once the protocol is known.
+struct Job<'a> {
+    paragraphs: &'a [Paragraph],
+    source: LanguageCode,
+    target: LanguageCode,
+}
+
+/// Starts the in-process mock when the profile asks for it, plans the chunks within the
+/// protocol's budget, then runs the pipeline. Returns the translations and the characters
+/// billed, when the API reports them.
 async fn send(
     provider: &ProviderSettings,
     prompts: Prompts,
     (jobs, progress): (u32, bool),
-    chunks: Vec<crate::plan::Chunk>,
-) -> Result<Vec<crate::provider::Translated>, Error> {
-    if chunks.is_empty() {
-        return Ok(Vec::new());
+    job: Job<'_>,
+) -> Result<(Vec<crate::provider::Translated>, Option<u64>), Error> {
+    if job.paragraphs.is_empty() {
+        return Ok((Vec::new(), None));
     }
     let mut _mock = None;
     let base_url = match &provider.base_url {
@@ -324,6 +335,12 @@ async fn send(
         }
     };
     let protocol = crate::provider::protocol_for(provider, base_url, prompts);
+    let chunks = crate::plan::plan(
+        job.paragraphs,
+        job.source,
+        job.target,
+        &protocol.capabilities().budget(),
+    );
     let transport = Transport::new(provider.timeout.value, provider.max_retries, jobs)?;
     let pipeline = Arc::new(Pipeline {
         provider: provider.name.value.clone(),
@@ -333,10 +350,13 @@ async fn send(
         progress: crate::pipeline::progress_bar(
             progress,
             chunks.len(),
-            &format!("translating with {}", provider.model.value),
+            &format!("translating with {}", provider.name.value),
         ),
+        key_var: provider.key_var.clone(),
+        billed_characters: std::sync::Mutex::new(None),
     });
-    pipeline.translate(chunks).await
+    let translated = Arc::clone(&pipeline).translate(chunks).await?;
+    Ok((translated, pipeline.billed_characters()))
 }
 
 /// Runs `future` on a current-thread runtime; Ctrl-C ends it with [`Error::Interrupted`].

@@ -18,7 +18,10 @@
 //! | `DIGLOT_JOBS` | requests at once |
 //! | `DIGLOT_TO` | the default target language |
 //! | `DIGLOT_WIDTH` | the output width |
-//! | `OPENAI_API_KEY` | the key of the `openai` profile (and of any profile that names it) |
+//! | `OPENAI_API_KEY` | the key of `openai` profiles |
+//! | `ANTHROPIC_API_KEY` | the key of `anthropic` profiles |
+//! | `DEEPL_AUTH_KEY` | the key of `deepl` profiles (`…:fx` keys use the free host) |
+//! | `LIBRETRANSLATE_API_KEY` | the key of `libretranslate` profiles |
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -209,7 +212,7 @@ impl ConfigError {
     pub fn hint(&self) -> Option<String> {
         match self {
             ConfigError::NoProvider { config_path } => Some(format!(
-                "set OPENAI_API_KEY for OpenAI; or run a local Ollama and pass --provider ollama; \
+                "set OPENAI_API_KEY, ANTHROPIC_API_KEY or DEEPL_AUTH_KEY; or run a local Ollama and pass --provider ollama; \
                  or define [providers.NAME] with kind = \"openai\" in {}; \
                  or try it offline with --provider mock",
                 config_path
@@ -285,6 +288,16 @@ pub struct FileProfile {
     pub response_format: Option<ResponseFormat>,
     /// Characters of source text per request.
     pub max_chunk_chars: Option<usize>,
+    /// DeepL: the English to write, `en-us` (default) or `en-gb`.
+    pub english: Option<crate::provider::deepl::EnglishVariant>,
+    /// DeepL: the Portuguese to write, `pt-br` (default) or `pt-pt`.
+    pub portuguese: Option<crate::provider::deepl::PortugueseVariant>,
+    /// DeepL: `formality` (`default`, `more`, `less`, `prefer_more`, `prefer_less`).
+    pub formality: Option<crate::provider::deepl::Formality>,
+    /// DeepL: the glossary to use.
+    pub glossary_id: Option<String>,
+    /// DeepL: `preserve_formatting`.
+    pub preserve_formatting: Option<bool>,
 }
 
 /// The config file as loaded: where it is, whether it exists, and its contents.
@@ -440,7 +453,9 @@ pub struct ProviderSettings {
     pub name: Resolved<String>,
     /// Wire protocol.
     pub kind: ProviderKind,
-    /// Base URL; `None` only for `mock`, which then starts its server in-process.
+    /// Base URL; `None` only for `mock` (and `openai` profiles without one), which then start
+    /// the mock server in-process. `deepl`, `anthropic` and `libretranslate` always have one:
+    /// the profile's, else the kind's default (for DeepL, the host the key belongs to).
     pub base_url: Option<Resolved<String>>,
     /// Model name.
     pub model: Resolved<String>,
@@ -456,6 +471,10 @@ pub struct ProviderSettings {
     pub response_format: ResponseFormat,
     /// Characters of source text per request.
     pub max_chunk_chars: usize,
+    /// The variable the key is read from (named in hints when the key is rejected).
+    pub key_var: String,
+    /// DeepL's options (unused by other kinds).
+    pub deepl: crate::provider::deepl::DeeplOptions,
 }
 
 /// Everything resolved: the immutable input to a run.
@@ -692,6 +711,28 @@ const BUILT_INS: &[BuiltIn] = &[
         key_var: None,
     },
     BuiltIn {
+        name: "anthropic",
+        kind: ProviderKind::Anthropic,
+        base_url: Some(crate::provider::anthropic::DEFAULT_BASE_URL),
+        model: crate::provider::anthropic::DEFAULT_MODEL,
+        key_var: Some("ANTHROPIC_API_KEY"),
+    },
+    // The host follows the key (`:fx` keys are free-tier keys); see `build_provider`.
+    BuiltIn {
+        name: "deepl",
+        kind: ProviderKind::Deepl,
+        base_url: None,
+        model: "",
+        key_var: Some("DEEPL_AUTH_KEY"),
+    },
+    BuiltIn {
+        name: "libretranslate",
+        kind: ProviderKind::Libretranslate,
+        base_url: Some(crate::provider::libretranslate::DEFAULT_BASE_URL),
+        model: "",
+        key_var: Some("LIBRETRANSLATE_API_KEY"),
+    },
+    BuiltIn {
         name: "mock",
         kind: ProviderKind::Mock,
         base_url: None,
@@ -741,17 +782,25 @@ fn resolve_provider(
 }
 
 /// With no provider named anywhere, a key or a base URL in the environment or flags implies
-/// the OpenAI-compatible protocol.
+/// the OpenAI-compatible protocol; failing that, a vendor's own key variable implies its
+/// built-in profile (`ANTHROPIC_API_KEY` → `anthropic`, `DEEPL_AUTH_KEY` → `deepl`).
 fn implied_provider(flags: &Flags, env: &Env) -> Option<Resolved<String>> {
-    let hint = if flags.base_url.is_some() {
-        Source::Flag("--base-url".into())
-    } else {
-        ["DIGLOT_BASE_URL", "DIGLOT_API_KEY", "OPENAI_API_KEY"]
-            .into_iter()
-            .find(|var| env.get(var).is_some())
-            .map(|var| Source::Env(var.to_owned()))?
-    };
-    Some(resolved("openai".to_owned(), hint))
+    if flags.base_url.is_some() {
+        return Some(resolved(
+            "openai".to_owned(),
+            Source::Flag("--base-url".into()),
+        ));
+    }
+    [
+        ("DIGLOT_BASE_URL", "openai"),
+        ("DIGLOT_API_KEY", "openai"),
+        ("OPENAI_API_KEY", "openai"),
+        ("ANTHROPIC_API_KEY", "anthropic"),
+        ("DEEPL_AUTH_KEY", "deepl"),
+    ]
+    .into_iter()
+    .find(|(var, _)| env.get(var).is_some())
+    .map(|(var, profile)| resolved(profile.to_owned(), Source::Env(var.to_owned())))
 }
 
 fn built_in_profile(b: &BuiltIn) -> FileProfile {
@@ -766,6 +815,11 @@ fn built_in_profile(b: &BuiltIn) -> FileProfile {
         max_retries: None,
         response_format: None,
         max_chunk_chars: None,
+        english: None,
+        portuguese: None,
+        formality: None,
+        glossary_id: None,
+        preserve_formatting: None,
     }
 }
 
@@ -787,6 +841,14 @@ fn build_provider(
             .clone()
             .map(|v| (v, profile_source.clone())),
     );
+    let base_url = base_url.or_else(|| {
+        let default = match profile.kind {
+            ProviderKind::Anthropic => crate::provider::anthropic::DEFAULT_BASE_URL,
+            ProviderKind::Libretranslate => crate::provider::libretranslate::DEFAULT_BASE_URL,
+            ProviderKind::Openai | ProviderKind::Mock | ProviderKind::Deepl => return None,
+        };
+        Some(resolved(default.to_owned(), Source::Default))
+    });
     if let Some(url) = &base_url {
         check_url(&name.value, &url.value)?;
     }
@@ -806,8 +868,30 @@ fn build_provider(
             .or_else(|| cfg.timeout.map(|v| (v, file.source()))),
         DEFAULT_TIMEOUT_SECS,
     );
-    let api_key = resolve_key(&name.value, &profile, env, base_url.as_ref())?;
+    let (api_key, key_var) = resolve_key(&name.value, &profile, env, base_url.as_ref())?;
+    let base_url = match (base_url, profile.kind, &api_key) {
+        (None, ProviderKind::Deepl, Some(key)) => Some(resolved(
+            crate::provider::deepl::base_url_for_key(key.value.expose()).to_owned(),
+            profile_source.clone(),
+        )),
+        (None, ProviderKind::Deepl, None) => {
+            return Err(ConfigError::MissingKey {
+                profile: name.value.clone(),
+                var: key_var,
+            });
+        }
+        (base_url, _, _) => base_url,
+    };
+    let deepl = crate::provider::deepl::DeeplOptions {
+        english: profile.english.unwrap_or_default(),
+        portuguese: profile.portuguese.unwrap_or_default(),
+        formality: profile.formality,
+        glossary_id: profile.glossary_id.clone(),
+        preserve_formatting: profile.preserve_formatting,
+    };
     Ok(ProviderSettings {
+        key_var,
+        deepl,
         kind: profile.kind,
         base_url,
         model,
@@ -829,33 +913,49 @@ fn build_provider(
     })
 }
 
+/// Hosts that always need a key; local servers (Ollama, llama.cpp, LibreTranslate, the mock)
+/// need none.
+const HOSTS_NEEDING_A_KEY: &[&str] = &[
+    "://api.openai.com",
+    "://api.anthropic.com",
+    "://api.deepl.com",
+    "://api-free.deepl.com",
+];
+
 /// `DIGLOT_API_KEY` beats the profile's own variable. A key is required only for the hosted
-/// OpenAI API; local servers (Ollama, llama.cpp) need none.
+/// APIs in [`HOSTS_NEEDING_A_KEY`]. Returns the key and the variable it is read from.
 fn resolve_key(
     profile_name: &str,
     profile: &FileProfile,
     env: &Env,
     base_url: Option<&Resolved<String>>,
-) -> Result<Option<Resolved<Secret>>, ConfigError> {
+) -> Result<(Option<Resolved<Secret>>, String), ConfigError> {
     let var = profile
         .api_key_env
         .as_deref()
         .unwrap_or(match profile.kind {
             ProviderKind::Openai => "OPENAI_API_KEY",
             ProviderKind::Mock => "DIGLOT_API_KEY",
+            ProviderKind::Anthropic => "ANTHROPIC_API_KEY",
+            ProviderKind::Deepl => "DEEPL_AUTH_KEY",
+            ProviderKind::Libretranslate => "LIBRETRANSLATE_API_KEY",
         });
     let found = ["DIGLOT_API_KEY", var].into_iter().find_map(|v| {
         env.get(v)
             .map(|key| resolved(Secret::new(key), Source::Env(v.to_owned())))
     });
-    let hosted = base_url.is_some_and(|u| u.value.contains("://api.openai.com"));
+    let hosted = base_url.is_some_and(|u| {
+        HOSTS_NEEDING_A_KEY
+            .iter()
+            .any(|host| u.value.contains(host))
+    });
     if found.is_none() && hosted {
         return Err(ConfigError::MissingKey {
             profile: profile_name.to_owned(),
             var: var.to_owned(),
         });
     }
-    Ok(found)
+    Ok((found, var.to_owned()))
 }
 
 fn check_url(profile: &str, url: &str) -> Result<(), ConfigError> {
@@ -1075,5 +1175,96 @@ model = "file-model"
         assert_eq!(env.config_dir(), Some(PathBuf::from("/x/diglot")));
         let env = Env::from_pairs([("HOME", "/h")]);
         assert_eq!(env.config_dir(), Some(PathBuf::from("/h/.config/diglot")));
+    }
+
+    fn with_provider(name: &str) -> Flags {
+        Flags {
+            provider: Some(name.into()),
+            ..Flags::default()
+        }
+    }
+
+    #[test]
+    fn a_vendor_key_alone_selects_its_profile_and_openai_s_wins() {
+        let s = settings(Flags::default(), &[("DEEPL_AUTH_KEY", "k:fx")], "");
+        assert_eq!(provider(&s).name.value, "deepl");
+        let s = settings(Flags::default(), &[("ANTHROPIC_API_KEY", "k")], "");
+        assert_eq!(provider(&s).name.value, "anthropic");
+        let env = [("DEEPL_AUTH_KEY", "k"), ("OPENAI_API_KEY", "sk")];
+        assert_eq!(
+            provider(&settings(Flags::default(), &env, "")).name.value,
+            "openai"
+        );
+    }
+
+    #[test]
+    fn deepl_picks_its_host_from_the_key_and_base_url_overrides_it() {
+        let free = settings(with_provider("deepl"), &[("DEEPL_AUTH_KEY", "k:fx")], "");
+        let url = provider(&free).base_url.clone().expect("a base URL");
+        assert_eq!(url.value, "https://api-free.deepl.com");
+        assert_eq!(url.source, Source::BuiltInProfile("deepl".into()));
+        let pro = settings(with_provider("deepl"), &[("DEEPL_AUTH_KEY", "k")], "");
+        let url = provider(&pro).base_url.clone().map(|u| u.value);
+        assert_eq!(url.as_deref(), Some("https://api.deepl.com"));
+        let flags = Flags {
+            base_url: Some("http://127.0.0.1:9".into()),
+            ..with_provider("deepl")
+        };
+        let local = settings(flags, &[], "");
+        let url = provider(&local).base_url.clone().map(|u| u.value);
+        assert_eq!(url.as_deref(), Some("http://127.0.0.1:9"));
+    }
+
+    #[test]
+    fn hosted_kinds_without_a_key_name_their_variable() {
+        for (kind, var) in [
+            ("deepl", "DEEPL_AUTH_KEY"),
+            ("anthropic", "ANTHROPIC_API_KEY"),
+        ] {
+            let err = settings(with_provider(kind), &[], "")
+                .provider
+                .expect_err("needs a key");
+            assert!(
+                matches!(&err, ConfigError::MissingKey { var: v, .. } if v == var),
+                "{err}"
+            );
+        }
+        let toml = "[providers.c]\nkind = \"anthropic\"\n";
+        let c = settings(with_provider("c"), &[("ANTHROPIC_API_KEY", "k")], toml);
+        let url = provider(&c).base_url.clone().map(|u| u.value);
+        assert_eq!(url.as_deref(), Some("https://api.anthropic.com"));
+        let err = settings(with_provider("c"), &[], toml).provider;
+        assert!(matches!(err, Err(ConfigError::MissingKey { .. })));
+        let lt = settings(with_provider("libretranslate"), &[], "");
+        assert!(provider(&lt).api_key.is_none());
+        assert_eq!(provider(&lt).key_var, "LIBRETRANSLATE_API_KEY");
+    }
+
+    #[test]
+    fn deepl_profile_options_are_read_and_diglot_api_key_still_wins() {
+        let toml = "[providers.work]\nkind = \"deepl\"\nenglish = \"en-gb\"\n\
+                    portuguese = \"pt-pt\"\nformality = \"less\"\nglossary_id = \"g\"\n\
+                    preserve_formatting = false\n";
+        let env = [
+            ("DEEPL_AUTH_KEY", "vendor:fx"),
+            ("DIGLOT_API_KEY", "diglot"),
+        ];
+        let s = settings(with_provider("work"), &env, toml);
+        let p = provider(&s);
+        use crate::provider::deepl::{EnglishVariant, Formality, PortugueseVariant};
+        assert_eq!(p.deepl.english, EnglishVariant::EnGb);
+        assert_eq!(p.deepl.portuguese, PortugueseVariant::PtPt);
+        assert_eq!(p.deepl.formality, Some(Formality::Less));
+        assert_eq!(p.deepl.glossary_id.as_deref(), Some("g"));
+        assert_eq!(p.deepl.preserve_formatting, Some(false));
+        assert_eq!(p.api_key.as_ref().map(|k| k.value.expose()), Some("diglot"));
+        // The host follows the key in force, DIGLOT_API_KEY's.
+        let url = p.base_url.clone().map(|u| u.value);
+        assert_eq!(url.as_deref(), Some("https://api.deepl.com"));
+        let bad = parse_file(
+            Path::new("/c.toml"),
+            "[providers.w]\nkind = \"deepl\"\nenglish = \"en-au\"\n",
+        );
+        assert!(bad.is_err());
     }
 }

@@ -95,9 +95,20 @@ impl Error {
             Error::Transport(TransportError::Timeout { .. }) => {
                 Some("a local model on a CPU can take minutes: raise --timeout SECS".to_owned())
             }
-            Error::Provider(ProviderError::Refused {
-                status: 401 | 403, ..
-            }) => Some("check the API key (OPENAI_API_KEY or DIGLOT_API_KEY)".to_owned()),
+            Error::Provider(ProviderError::AuthRejected { key_var, .. }) => Some(format!(
+                "check the API key in {key_var} (or DIGLOT_API_KEY); \
+                 try it offline with --provider mock"
+            )),
+            Error::Provider(ProviderError::QuotaExceeded { .. }) => Some(
+                "the account's character quota is used up: wait for the next billing period, \
+                 raise the limit in the provider's account settings, or use another provider"
+                    .to_owned(),
+            ),
+            Error::Provider(ProviderError::UnsupportedPair { .. }) => Some(
+                "choose another target language with --to LANG, or install the language \
+                 models on the server"
+                    .to_owned(),
+            ),
             _ => None,
         }
     }

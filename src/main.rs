@@ -91,7 +91,7 @@ fn finish(result: Result<diglot::Outcome, Error>) -> ExitCode {
 fn exit_code(error: &Error) -> u8 {
     match error {
         Error::Config(_) | Error::Prompt(_) | Error::SameLanguage { .. } => 2,
-        Error::Provider(ProviderError::Prompt(_)) => 2,
+        Error::Provider(ProviderError::Prompt(_) | ProviderError::UnsupportedPair { .. }) => 2,
         Error::Input(_) => 3,
         Error::Provider(_) => 4,
         Error::Transport(TransportError::Setup(_)) => 1,

@@ -12,7 +12,6 @@ use tokio::task::JoinSet;
 
 use crate::error::Error;
 use crate::plan::Chunk;
-use crate::provider::openai::error_detail;
 use crate::provider::transport::Transport;
 use crate::provider::{Decoded, Protocol, ProviderError, Translated, WireReply, WireRequest};
 use crate::secret::Secret;
@@ -29,6 +28,10 @@ pub struct Pipeline {
     pub api_key: Option<Secret>,
     /// Progress on stderr (hidden when stderr is not a terminal).
     pub progress: ProgressBar,
+    /// The variable the key is read from, named when the API rejects the key.
+    pub key_var: String,
+    /// Characters the API billed so far, when it reports them (DeepL).
+    pub billed_characters: std::sync::Mutex<Option<u64>>,
 }
 
 /// A progress bar on stderr for `chunks` requests, or a hidden one. Local models can take
@@ -49,6 +52,9 @@ pub fn progress_bar(visible: bool, chunks: usize, what: &str) -> ProgressBar {
 impl Pipeline {
     /// Translates all chunks, concurrently, and returns every translation sorted by id.
     pub async fn translate(self: Arc<Self>, chunks: Vec<Chunk>) -> Result<Vec<Translated>, Error> {
+        if let Some(first) = chunks.first() {
+            self.preflight(first).await?;
+        }
         let mut tasks = JoinSet::new();
         for chunk in chunks {
             let pipeline = Arc::clone(&self);
@@ -70,6 +76,35 @@ impl Pipeline {
         self.progress.finish_and_clear();
         translated.sort_by_key(|t| t.id);
         Ok(translated)
+    }
+
+    /// The protocol's check before the article is sent (LibreTranslate's language pairs).
+    async fn preflight(&self, chunk: &Chunk) -> Result<(), Error> {
+        let Some(request) = self.protocol.encode_preflight() else {
+            return Ok(());
+        };
+        let reply = self.exchange(&request).await?;
+        self.protocol
+            .check_preflight(chunk.source_language, chunk.target_language, &reply)?;
+        Ok(())
+    }
+
+    /// The characters billed over the run, when the API reported them for every request.
+    pub fn billed_characters(&self) -> Option<u64> {
+        *self
+            .billed_characters
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn add_billed(&self, reply: &WireReply) {
+        if let Some(n) = self.protocol.billed_characters(reply) {
+            let mut billed = self
+                .billed_characters
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            *billed = Some(billed.unwrap_or(0) + n);
+        }
     }
 
     /// One chunk: ask; on a broken reply, repair once; if still broken, split in halves and
@@ -104,9 +139,11 @@ impl Pipeline {
     /// for once more: it is usually a connection cut short, not a model's choice.
     async fn ask(&self, chunk: &Chunk, request: &WireRequest) -> Result<Decoded, Error> {
         let reply = self.exchange(request).await?;
+        self.add_billed(&reply);
         match self.protocol.decode_translation(chunk, &reply) {
             Err(ProviderError::Malformed { .. }) => {
                 let reply = self.exchange(request).await?;
+                self.add_billed(&reply);
                 Ok(self.protocol.decode_translation(chunk, &reply)?)
             }
             other => Ok(other?),
@@ -118,10 +155,29 @@ impl Pipeline {
         if (200..300).contains(&reply.status) {
             return Ok(reply);
         }
-        Err(ProviderError::Refused {
-            provider: self.provider.clone(),
-            status: reply.status,
-            detail: error_detail(&reply.body).map(|d| self.scrub(&d)),
+        let provider = self.provider.clone();
+        let status = reply.status;
+        let detail = self
+            .protocol
+            .error_detail(&reply.body)
+            .map(|d| self.scrub(&d));
+        Err(match status {
+            401 | 403 => ProviderError::AuthRejected {
+                provider,
+                status,
+                key_var: self.key_var.clone(),
+                detail,
+            },
+            456 => ProviderError::QuotaExceeded {
+                provider,
+                status,
+                detail,
+            },
+            _ => ProviderError::Refused {
+                provider,
+                status,
+                detail,
+            },
         }
         .into())
     }

@@ -7,8 +7,38 @@
 use crate::ingest::{Paragraph, ParagraphId};
 use crate::language::LanguageCode;
 
-/// Paragraphs per request at most, whatever their size: models lose track of long id lists.
+/// Paragraphs per request at most for LLMs, whatever their size: models lose track of long id
+/// lists.
 pub const MAX_PARAGRAPHS_PER_CHUNK: usize = 24;
+
+/// How much one request may carry; it comes from the protocol's capabilities.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Budget {
+    /// Characters of source text.
+    pub max_chars: usize,
+    /// Paragraphs (at least 1 is always sent).
+    pub max_paragraphs: usize,
+    /// Bytes of the paragraphs as JSON strings, each plus one for its separator, when the
+    /// API limits the body size.
+    pub max_text_bytes: Option<usize>,
+}
+
+impl Budget {
+    /// An LLM budget: `max_chars` characters and [`MAX_PARAGRAPHS_PER_CHUNK`] paragraphs.
+    pub fn chars(max_chars: usize) -> Budget {
+        Budget {
+            max_chars,
+            max_paragraphs: MAX_PARAGRAPHS_PER_CHUNK,
+            max_text_bytes: None,
+        }
+    }
+}
+
+/// The bytes `text` takes as a JSON string in an array, separator included.
+pub fn json_text_bytes(text: &str) -> usize {
+    // A string always serializes; the fallback only keeps this total.
+    serde_json::to_string(text).map_or(text.len() * 6 + 2, |s| s.len()) + 1
+}
 
 /// One request's worth of paragraphs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,29 +72,37 @@ impl Chunk {
     }
 }
 
-/// Packs paragraphs greedily, in order, into chunks of at most `max_chars` characters of text
-/// and [`MAX_PARAGRAPHS_PER_CHUNK`] paragraphs.
+/// Packs paragraphs greedily, in order, into chunks within `budget`: characters, paragraph
+/// count and, when limited, JSON bytes.
 pub fn plan(
     paragraphs: &[Paragraph],
     source_language: LanguageCode,
     target_language: LanguageCode,
-    max_chars: usize,
+    budget: &Budget,
 ) -> Vec<Chunk> {
     let mut chunks: Vec<Chunk> = Vec::new();
     let mut current: Vec<Paragraph> = Vec::new();
-    let mut size = 0;
+    let (mut size, mut bytes) = (0, 0);
     for paragraph in paragraphs {
         let len = paragraph.text.chars().count();
-        let full = current.len() >= MAX_PARAGRAPHS_PER_CHUNK || size + len > max_chars;
+        let json_len = budget
+            .max_text_bytes
+            .map_or(0, |_| json_text_bytes(&paragraph.text));
+        let full = current.len() >= budget.max_paragraphs.max(1)
+            || size + len > budget.max_chars
+            || budget
+                .max_text_bytes
+                .is_some_and(|max| bytes + json_len > max);
         if full && !current.is_empty() {
             chunks.push(Chunk {
                 source_language,
                 target_language,
                 paragraphs: std::mem::take(&mut current),
             });
-            size = 0;
+            (size, bytes) = (0, 0);
         }
         size += len;
+        bytes += json_len;
         current.push(paragraph.clone());
     }
     if !current.is_empty() {
@@ -105,7 +143,7 @@ mod tests {
             &paragraphs(&[40, 40, 40, 90, 10]),
             LanguageCode::DE,
             LanguageCode::EN,
-            100,
+            &Budget::chars(100),
         );
         assert_eq!(shape(&chunks), vec![vec![1, 2], vec![3], vec![4, 5]]);
     }
@@ -116,7 +154,7 @@ mod tests {
             &paragraphs(&[10, 500, 10]),
             LanguageCode::DE,
             LanguageCode::EN,
-            100,
+            &Budget::chars(100),
         );
         assert_eq!(shape(&chunks), vec![vec![1], vec![2], vec![3]]);
     }
@@ -124,14 +162,19 @@ mod tests {
     #[test]
     fn caps_the_number_of_paragraphs_per_chunk() {
         let many = paragraphs(&[1; 30]);
-        let chunks = plan(&many, LanguageCode::DE, LanguageCode::EN, 10_000);
+        let chunks = plan(
+            &many,
+            LanguageCode::DE,
+            LanguageCode::EN,
+            &Budget::chars(10_000),
+        );
         assert_eq!(chunks.len(), 2);
         assert_eq!(chunks[0].paragraphs.len(), MAX_PARAGRAPHS_PER_CHUNK);
     }
 
     #[test]
     fn no_paragraphs_make_no_chunks() {
-        assert!(plan(&[], LanguageCode::DE, LanguageCode::EN, 100).is_empty());
+        assert!(plan(&[], LanguageCode::DE, LanguageCode::EN, &Budget::chars(100)).is_empty());
     }
 
     #[test]
@@ -140,14 +183,59 @@ mod tests {
             &paragraphs(&[1, 1, 1]),
             LanguageCode::DE,
             LanguageCode::EN,
-            100,
+            &Budget::chars(100),
         )[0];
         let (a, b) = chunk.halves().expect("splits");
         assert_eq!(
             (shape(&[a]), shape(&[b])),
             (vec![vec![1]], vec![vec![2, 3]])
         );
-        let single = &plan(&paragraphs(&[1]), LanguageCode::DE, LanguageCode::EN, 100)[0];
+        let single = &plan(
+            &paragraphs(&[1]),
+            LanguageCode::DE,
+            LanguageCode::EN,
+            &Budget::chars(100),
+        )[0];
         assert!(single.halves().is_none());
+    }
+
+    #[test]
+    fn respects_a_protocol_paragraph_cap_and_a_byte_limit() {
+        let budget = Budget {
+            max_chars: usize::MAX,
+            max_paragraphs: 50,
+            max_text_bytes: None,
+        };
+        let chunks = plan(
+            &paragraphs(&[1; 120]),
+            LanguageCode::DE,
+            LanguageCode::EN,
+            &budget,
+        );
+        assert_eq!(
+            chunks
+                .iter()
+                .map(|c| c.paragraphs.len())
+                .collect::<Vec<_>>(),
+            [50, 50, 20]
+        );
+        // Each 10-letter paragraph is 13 bytes as `"aaaaaaaaaa",`: three fit in 40 bytes.
+        let budget = Budget {
+            max_text_bytes: Some(40),
+            ..budget
+        };
+        let chunks = plan(
+            &paragraphs(&[10; 7]),
+            LanguageCode::DE,
+            LanguageCode::EN,
+            &budget,
+        );
+        assert_eq!(shape(&chunks), vec![vec![1, 2, 3], vec![4, 5, 6], vec![7]]);
+    }
+
+    #[test]
+    fn json_bytes_count_escapes_and_utf8() {
+        assert_eq!(json_text_bytes("ab"), 5);
+        assert_eq!(json_text_bytes("\"ä"), 7);
     }
 }

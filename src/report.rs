@@ -21,6 +21,17 @@ pub struct Report {
     pub paragraphs: Vec<ParagraphPair>,
     /// Boilerplate set aside untranslated, in order (empty with `--keep-boilerplate`).
     pub boilerplate: Vec<String>,
+    /// What the provider reported it charged, when it reports anything (DeepL).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub usage: Option<Usage>,
+}
+
+/// What a provider reported about the cost of a run.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Usage {
+    /// Characters billed (DeepL's `billed_characters`, summed over requests).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub billed_characters: Option<u64>,
 }
 
 /// The source side of a report.

@@ -2,7 +2,9 @@
 //! order in which requests use them up.
 //!
 //! Owns [`FaultKind`], [`Fault`] (parsed from `KIND` or `KIND:N`) and the queue that hands each
-//! chat request its fault. It does not shape responses: `openai.rs` turns a kind into bytes.
+//! translation request its fault, whatever the protocol. It does not shape responses: each
+//! protocol's file (`openai.rs`, `anthropic.rs`, `deepl.rs`, `libretranslate.rs`) turns a kind
+//! into bytes.
 
 use std::fmt;
 use std::str::FromStr;
@@ -28,11 +30,17 @@ pub enum FaultKind {
     /// (`escape`) Every translated text carries a terminal colour sequence (`ESC [31m`) and a
     /// BEL, as a hostile or broken model might send.
     Escape,
+    /// (`401`) Status 401: the key is refused, in the protocol's error format.
+    Unauthorized,
+    /// (`403`) Status 403: access refused (DeepL's answer to a bad key).
+    Forbidden,
+    /// (`456`) Status 456: the account's quota is used up (DeepL's quota status).
+    QuotaExceeded,
 }
 
 impl FaultKind {
     /// Every kind, in the order the help text lists them.
-    pub const ALL: [FaultKind; 7] = [
+    pub const ALL: [FaultKind; 10] = [
         FaultKind::RateLimit,
         FaultKind::ServerError,
         FaultKind::NotJson,
@@ -40,6 +48,9 @@ impl FaultKind {
         FaultKind::Missing,
         FaultKind::Truncated,
         FaultKind::Escape,
+        FaultKind::Unauthorized,
+        FaultKind::Forbidden,
+        FaultKind::QuotaExceeded,
     ];
 
     /// The name `--fault` accepts for this kind.
@@ -52,6 +63,9 @@ impl FaultKind {
             FaultKind::Missing => "missing",
             FaultKind::Truncated => "truncated",
             FaultKind::Escape => "escape",
+            FaultKind::Unauthorized => "401",
+            FaultKind::Forbidden => "403",
+            FaultKind::QuotaExceeded => "456",
         }
     }
 }
@@ -203,7 +217,7 @@ mod tests {
         assert_eq!(
             err.to_string(),
             "unknown fault 'teapot' (valid faults: 429, 500, not-json, fenced, missing, \
-             truncated, escape)"
+             truncated, escape, 401, 403, 456)"
         );
     }
 

@@ -1,5 +1,6 @@
 //! The built-in mock API server: a real HTTP server on a local socket that speaks the
-//! OpenAI-compatible chat format, for users' CI (`diglot mock-server`) and our own tests.
+//! OpenAI-compatible chat format, the Anthropic Messages API, DeepL API v2 and LibreTranslate,
+//! for users' CI (`diglot mock-server`) and our own tests.
 //!
 //! Owns starting and stopping the server, routing, latency, and the request log. In:
 //! [`MockOptions`] (latency and faults) and an address. Out: a running server whose
@@ -7,12 +8,18 @@
 //! saw. The chat format is in `openai.rs`, the recorded answers in `cassette.rs`, and the fault
 //! kinds in `faults.rs`. The library never prints: `main.rs` announces the address.
 //!
-//! Routes, all under `/v1`: `POST /v1/chat/completions` and `GET /v1/models`. Anything else gets
-//! an OpenAI-style 404 or 405. Every answer, error or not, waits for the configured latency and
-//! is logged.
+//! Routes: `POST /v1/chat/completions` and `GET /v1/models` (OpenAI, base URL `…/v1`),
+//! `POST /v1/messages` (Anthropic), `POST /v2/translate` and `GET /v2/usage` (DeepL),
+//! `POST /translate`, `GET /languages` and `POST /detect` (LibreTranslate); the last three
+//! families take the server's root as base URL. Anything else gets an OpenAI-style 404 or 405.
+//! Every answer, error or not, waits for the configured latency and is logged. All
+//! translation endpoints answer from the same cassettes and use up the same fault queue.
 
+mod anthropic;
 mod cassette;
+mod deepl;
 mod faults;
+mod libretranslate;
 mod openai;
 #[cfg(test)]
 mod testing;
@@ -42,6 +49,8 @@ pub use openai::MODEL_ID;
 const CHAT_PATH: &str = "/v1/chat/completions";
 /// Path of the model list.
 const MODELS_PATH: &str = "/v1/models";
+/// The key that every protocol of the mock refuses (401, or 403 for DeepL).
+pub const BAD_KEY: &str = "bad-key";
 /// How long a shutdown waits for requests in flight before it drops them.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 
@@ -72,6 +81,18 @@ impl LoggedRequest {
     pub fn is_chat(&self) -> bool {
         self.method == "POST" && self.path == CHAT_PATH
     }
+
+    /// Whether this is a `POST` to any protocol's translation endpoint.
+    pub fn is_translation(&self) -> bool {
+        self.method == "POST"
+            && [
+                CHAT_PATH,
+                anthropic::MESSAGES_PATH,
+                deepl::TRANSLATE_PATH,
+                libretranslate::TRANSLATE_PATH,
+            ]
+            .contains(&self.path.as_str())
+    }
 }
 
 /// State shared by all handlers of one server.
@@ -83,6 +104,8 @@ struct Shared {
     log: Mutex<Vec<LoggedRequest>>,
     /// Chat completions answered so far, for their ids (`mock-1`, `mock-2`, …).
     completions: AtomicU64,
+    /// Characters DeepL requests were billed for, for `GET /v2/usage`.
+    billed: AtomicU64,
     /// Set when a handler panicked; the test guard turns it into a failure.
     handler_panicked: AtomicBool,
 }
@@ -97,6 +120,7 @@ impl Shared {
             cassettes,
             log: Mutex::default(),
             completions: AtomicU64::new(0),
+            billed: AtomicU64::new(0),
             handler_panicked: AtomicBool::new(false),
         })
     }
@@ -150,14 +174,25 @@ async fn unknown_route(
 ) -> Response {
     let logged = serde_json::from_slice(&body).unwrap_or(Value::Null);
     let path = uri.path().to_owned();
-    let status = if [CHAT_PATH, MODELS_PATH].contains(&path.as_str()) {
+    let served = [
+        CHAT_PATH,
+        MODELS_PATH,
+        anthropic::MESSAGES_PATH,
+        deepl::TRANSLATE_PATH,
+        deepl::USAGE_PATH,
+        libretranslate::TRANSLATE_PATH,
+        libretranslate::LANGUAGES_PATH,
+        libretranslate::DETECT_PATH,
+    ];
+    let status = if served.contains(&path.as_str()) {
         StatusCode::METHOD_NOT_ALLOWED
     } else {
         StatusCode::NOT_FOUND
     };
     let message = format!(
         "the mock server does not serve {method} {path} \
-         (it serves POST {CHAT_PATH} and GET {MODELS_PATH})"
+         (it serves POST {CHAT_PATH}, GET {MODELS_PATH}, POST /v1/messages, \
+         POST /v2/translate, GET /v2/usage, POST /translate, GET /languages, POST /detect)"
     );
     shared
         .respond(method, uri, logged, || {
@@ -173,6 +208,27 @@ fn router(shared: Arc<Shared>) -> Router {
             post(openai::chat_completions).fallback(unknown_route),
         )
         .route(MODELS_PATH, get(openai::models).fallback(unknown_route))
+        .route(
+            anthropic::MESSAGES_PATH,
+            post(anthropic::messages).fallback(unknown_route),
+        )
+        .route(
+            deepl::TRANSLATE_PATH,
+            post(deepl::translate).fallback(unknown_route),
+        )
+        .route(deepl::USAGE_PATH, get(deepl::usage).fallback(unknown_route))
+        .route(
+            libretranslate::TRANSLATE_PATH,
+            post(libretranslate::translate).fallback(unknown_route),
+        )
+        .route(
+            libretranslate::LANGUAGES_PATH,
+            get(libretranslate::languages).fallback(unknown_route),
+        )
+        .route(
+            libretranslate::DETECT_PATH,
+            post(libretranslate::detect).fallback(unknown_route),
+        )
         .fallback(unknown_route)
         .with_state(shared)
 }
@@ -329,6 +385,21 @@ impl BackgroundMock {
             .iter()
             .filter(|r| r.is_chat())
             .count()
+    }
+
+    /// How many translation requests, of any protocol, were answered.
+    pub fn translation_requests(&self) -> usize {
+        self.shared
+            .log_lock()
+            .iter()
+            .filter(|r| r.is_translation())
+            .count()
+    }
+
+    /// The server's root URL, `http://127.0.0.1:PORT`: the base URL for the Anthropic, DeepL
+    /// and LibreTranslate protocols.
+    pub fn root_url(&self) -> String {
+        format!("http://{}", self.addr)
     }
 }
 

@@ -12,7 +12,7 @@ use std::sync::atomic::Ordering;
 
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -25,7 +25,7 @@ use crate::provider::contract::{PayloadParagraph, TranslationPayload, Translatio
 pub const MODEL_ID: &str = "diglot-mock";
 
 /// What the `not-json` fault answers instead of the reply.
-const PROSE_REPLY: &str = "Sure! I have translated the article for you. The paragraphs read \
+pub(super) const PROSE_REPLY: &str = "Sure! I have translated the article for you. The paragraphs read \
     naturally now, and I kept every name and number as it was.";
 
 /// The sentence the `fenced` fault puts before the fenced reply.
@@ -77,13 +77,50 @@ pub(super) async fn chat_completions(
     State(shared): State<Arc<Shared>>,
     method: Method,
     uri: Uri,
+    headers: HeaderMap,
     body: Bytes,
 ) -> Response {
     let parsed = serde_json::from_slice::<Value>(&body);
     let logged = parsed.as_ref().map_or(Value::Null, Clone::clone);
+    let bad_key = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v == format!("Bearer {}", super::BAD_KEY));
     shared
-        .respond(method, uri, logged, || answer_chat(&shared, parsed))
+        .respond(method, uri, logged, || {
+            if bad_key {
+                return refused(FaultKind::Unauthorized);
+            }
+            answer_chat(&shared, parsed)
+        })
         .await
+}
+
+/// The OpenAI-style answer to the `401`, `403` and `456` faults (and to the bad key).
+fn refused(kind: FaultKind) -> Response {
+    match kind {
+        FaultKind::Forbidden => error_response(
+            StatusCode::FORBIDDEN,
+            "permission_error",
+            "the mock server refuses access (fault 403)",
+        ),
+        FaultKind::QuotaExceeded => error_response(
+            status_456(),
+            "insufficient_quota",
+            "you exceeded your current quota (fault 456)",
+        ),
+        _ => error_response(
+            StatusCode::UNAUTHORIZED,
+            "invalid_request_error",
+            "Incorrect API key provided (the mock refuses 'bad-key' and fault 401)",
+        ),
+    }
+}
+
+/// DeepL's non-standard "quota exceeded" status.
+pub(super) fn status_456() -> StatusCode {
+    // Invariant: 456 is within 100..=999.
+    StatusCode::from_u16(456).expect("456 is a valid status code")
 }
 
 /// `GET /v1/models`: lists the one mock model.
@@ -115,6 +152,9 @@ fn answer_chat(shared: &Shared, parsed: Result<Value, serde_json::Error>) -> Res
     let fault = shared.faults.next();
     match fault {
         Some(FaultKind::RateLimit) => rate_limited(),
+        Some(
+            kind @ (FaultKind::Unauthorized | FaultKind::Forbidden | FaultKind::QuotaExceeded),
+        ) => refused(kind),
         Some(FaultKind::ServerError) => error_response(
             StatusCode::INTERNAL_SERVER_ERROR,
             "server_error",
@@ -150,7 +190,7 @@ fn translation_request(body: &Value) -> Result<Translation, BadRequest> {
 }
 
 /// Answers each paragraph in order, keeping its id.
-fn translate(shared: &Shared, payload: &TranslationPayload) -> TranslationReply {
+pub(super) fn translate(shared: &Shared, payload: &TranslationPayload) -> TranslationReply {
     let (from, to) = (payload.source_language, payload.target_language);
     let paragraphs = payload
         .paragraphs
@@ -164,7 +204,7 @@ fn translate(shared: &Shared, payload: &TranslationPayload) -> TranslationReply 
 }
 
 /// The assistant message's content for a reply, shaped by the content faults.
-fn reply_content(mut reply: TranslationReply, fault: Option<FaultKind>) -> String {
+pub(super) fn reply_content(mut reply: TranslationReply, fault: Option<FaultKind>) -> String {
     match fault {
         Some(FaultKind::NotJson) => return PROSE_REPLY.to_owned(),
         Some(FaultKind::Missing) => {
@@ -219,7 +259,7 @@ fn completion_response(
 }
 
 /// The largest char boundary at or before the middle of `text`.
-fn half_on_char_boundary(text: &str) -> usize {
+pub(super) fn half_on_char_boundary(text: &str) -> usize {
     (0..=text.len() / 2)
         .rev()
         .find(|&i| text.is_char_boundary(i))
@@ -250,7 +290,7 @@ pub(super) fn error_response(
 }
 
 /// A response with a JSON content type and `body` as is.
-fn json_response(status: StatusCode, body: String) -> Response {
+pub(super) fn json_response(status: StatusCode, body: String) -> Response {
     (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
 }
 

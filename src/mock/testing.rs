@@ -53,6 +53,37 @@ impl TestServer {
         self.post_raw(&body.to_string()).await
     }
 
+    /// POSTs JSON `body` to `path` under the server's root with `headers`: status, headers
+    /// and body text.
+    pub(super) async fn post_json_at(
+        &self,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &Value,
+    ) -> (u16, HeaderMap, String) {
+        let url = format!("http://{}{path}", self.server.addr());
+        let mut request = self
+            .client
+            .post(url)
+            .header("content-type", "application/json")
+            .body(body.to_string());
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let response = request.send().await.expect("mock answers");
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        (status, headers, response.text().await.expect("body"))
+    }
+
+    /// GETs `path` under the server's root: status and body text.
+    pub(super) async fn get_at(&self, path: &str) -> (u16, String) {
+        let url = format!("http://{}{path}", self.server.addr());
+        let response = self.client.get(url).send().await.expect("mock answers");
+        let status = response.status().as_u16();
+        (status, response.text().await.expect("body"))
+    }
+
     /// GETs `path` under the base URL: status and body text.
     pub(super) async fn get(&self, path: &str) -> (u16, String) {
         let url = format!("{}{path}", self.server.base_url());

@@ -6,7 +6,10 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::{ContractProblem, Decoded, Translated};
+use crate::ingest::ParagraphId;
 use crate::language::LanguageCode;
+use crate::plan::Chunk;
 
 /// Marks what a payload asks for, so a server (the mock) can tell requests apart.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -107,6 +110,48 @@ fn parse_id(value: &serde_json::Value) -> Option<u32> {
             .ok(),
         _ => None,
     }
+}
+
+/// Holds the entries against the chunk: each requested id exactly once, non-empty, nothing else.
+/// On success the translations come back in chunk order with whitespace folded to one line.
+pub fn check_entries(chunk: &Chunk, entries: Vec<(u32, String)>, raw: String) -> Decoded {
+    let mut problems = Vec::new();
+    let mut texts: Vec<Option<String>> = vec![None; chunk.paragraphs.len()];
+    for (id, text) in entries {
+        let Some(slot) = chunk.paragraphs.iter().position(|p| p.id.0 == id) else {
+            problems.push(ContractProblem::Unexpected(id));
+            continue;
+        };
+        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        if texts[slot].is_some() {
+            problems.push(ContractProblem::Duplicate(ParagraphId(id)));
+        } else if text.is_empty() {
+            problems.push(ContractProblem::Empty(ParagraphId(id)));
+        } else {
+            texts[slot] = Some(text);
+        }
+    }
+    for (paragraph, text) in chunk.paragraphs.iter().zip(&texts) {
+        if text.is_none() && !problems.contains(&ContractProblem::Empty(paragraph.id)) {
+            problems.push(ContractProblem::Missing(paragraph.id));
+        }
+    }
+    if !problems.is_empty() {
+        return Decoded::Broken { raw, problems };
+    }
+    Decoded::Complete(
+        chunk
+            .paragraphs
+            .iter()
+            .zip(texts)
+            .filter_map(|(p, text)| {
+                Some(Translated {
+                    id: p.id,
+                    text: text?,
+                })
+            })
+            .collect(),
+    )
 }
 
 #[cfg(test)]

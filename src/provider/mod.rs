@@ -4,7 +4,11 @@
 //! translations; it never touches the network, the clock or the environment, so it is tested
 //! against recorded answers. [`transport::Transport`] is the only code that sends.
 
+pub mod anthropic;
 pub mod contract;
+pub mod conversation;
+pub mod deepl;
+pub mod libretranslate;
 pub mod openai;
 pub mod transport;
 
@@ -24,6 +28,12 @@ pub enum ProviderKind {
     Openai,
     /// The built-in mock API, spoken to over HTTP with the `openai` protocol.
     Mock,
+    /// Anthropic Messages API, `POST {base_url}/v1/messages`.
+    Anthropic,
+    /// DeepL API v2, `POST {base_url}/v2/translate` (translation only).
+    Deepl,
+    /// LibreTranslate, `POST {base_url}/translate` (translation only).
+    Libretranslate,
 }
 
 impl fmt::Display for ProviderKind {
@@ -31,6 +41,9 @@ impl fmt::Display for ProviderKind {
         f.write_str(match self {
             ProviderKind::Openai => "openai",
             ProviderKind::Mock => "mock",
+            ProviderKind::Anthropic => "anthropic",
+            ProviderKind::Deepl => "deepl",
+            ProviderKind::Libretranslate => "libretranslate",
         })
     }
 }
@@ -73,6 +86,22 @@ pub struct Capabilities {
     pub briefs: bool,
     /// Characters of source text per request.
     pub max_chars: usize,
+    /// Paragraphs per request at most (DeepL: 50 texts).
+    pub max_paragraphs: usize,
+    /// Bytes of JSON-encoded paragraph text per request at most, when the API limits the
+    /// request size (DeepL: 128 KiB per body, less the room the other fields need).
+    pub max_text_bytes: Option<usize>,
+}
+
+impl Capabilities {
+    /// The planner's budget for one request.
+    pub fn budget(&self) -> crate::plan::Budget {
+        crate::plan::Budget {
+            max_chars: self.max_chars,
+            max_paragraphs: self.max_paragraphs,
+            max_text_bytes: self.max_text_bytes,
+        }
+    }
 }
 
 /// An HTTP answer as plain data.
@@ -108,6 +137,13 @@ pub enum ContractProblem {
     Empty(ParagraphId),
     /// The model stopped at its length limit.
     Truncated,
+    /// A positional API (DeepL, LibreTranslate) answered a different number of texts.
+    WrongCount {
+        /// Texts sent.
+        expected: usize,
+        /// Translations received.
+        got: usize,
+    },
 }
 
 impl fmt::Display for ContractProblem {
@@ -119,6 +155,12 @@ impl fmt::Display for ContractProblem {
             ContractProblem::Duplicate(id) => write!(f, "{id} appears twice"),
             ContractProblem::Empty(id) => write!(f, "{id} is empty"),
             ContractProblem::Truncated => f.write_str("the reply was cut off at the length limit"),
+            ContractProblem::WrongCount { expected, got } => {
+                write!(
+                    f,
+                    "the reply has {got} translation(s) for {expected} text(s)"
+                )
+            }
         }
     }
 }
@@ -149,6 +191,49 @@ pub enum ProviderError {
         provider: String,
         /// What was wrong.
         detail: String,
+    },
+    /// The API rejected the key (401, or DeepL's 403).
+    #[error(
+        "{provider} rejected the API key: HTTP {status}{}",
+        detail_suffix(detail)
+    )]
+    AuthRejected {
+        /// Profile name.
+        provider: String,
+        /// HTTP status.
+        status: u16,
+        /// The variable the key is read from, for the hint.
+        key_var: String,
+        /// The API's own error message, if it gave one.
+        detail: Option<String>,
+    },
+    /// The account's quota is used up (DeepL's 456).
+    #[error(
+        "{provider} refused the request: the account's quota is used up (HTTP {status}){}",
+        detail_suffix(detail)
+    )]
+    QuotaExceeded {
+        /// Profile name.
+        provider: String,
+        /// HTTP status.
+        status: u16,
+        /// The API's own error message, if it gave one.
+        detail: Option<String>,
+    },
+    /// The server does not translate this language pair (a configuration problem: exit 2).
+    #[error(
+        "{provider} cannot translate {source_language} to {target_language} (it offers: {})",
+        offered.join(", ")
+    )]
+    UnsupportedPair {
+        /// Profile name.
+        provider: String,
+        /// The article's language.
+        source_language: crate::language::LanguageCode,
+        /// The requested target language.
+        target_language: crate::language::LanguageCode,
+        /// The pairs the server offers, as `de→en`.
+        offered: Vec<String>,
     },
     /// The reply broke the paragraph contract, even after repair.
     #[error(
@@ -224,6 +309,29 @@ pub trait Protocol: Send + Sync {
         chunk: &Chunk,
         reply: &WireReply,
     ) -> Result<Decoded, ProviderError>;
+    /// The API's own message in an error body (4xx/5xx), if it has one.
+    fn error_detail(&self, body: &[u8]) -> Option<String> {
+        openai::error_detail(body)
+    }
+    /// Characters the API says it billed for a 2xx translation reply (DeepL), if it says.
+    fn billed_characters(&self, _reply: &WireReply) -> Option<u64> {
+        None
+    }
+    /// A request to send once before the article, to check that the API can do the job
+    /// (LibreTranslate: `GET /languages`); `None` when there is nothing to check.
+    fn encode_preflight(&self) -> Option<WireRequest> {
+        None
+    }
+    /// Reads the 2xx answer to [`encode_preflight`](Protocol::encode_preflight): `Ok` when
+    /// `source` → `target` can be translated.
+    fn check_preflight(
+        &self,
+        _source: crate::language::LanguageCode,
+        _target: crate::language::LanguageCode,
+        _reply: &WireReply,
+    ) -> Result<(), ProviderError> {
+        Ok(())
+    }
 }
 
 /// The protocol for a resolved profile: one exhaustive `match` on the kind, no registry.
@@ -233,15 +341,40 @@ pub fn protocol_for(
     base_url: String,
     prompts: crate::prompt::Prompts,
 ) -> std::sync::Arc<dyn Protocol> {
+    let name = provider.name.value.clone();
+    let api_key = provider.api_key.as_ref().map(|k| k.value.clone());
     match provider.kind {
         ProviderKind::Openai | ProviderKind::Mock => std::sync::Arc::new(openai::OpenAi {
-            name: provider.name.value.clone(),
+            name,
             base_url,
             model: provider.model.value.clone(),
-            api_key: provider.api_key.as_ref().map(|k| k.value.clone()),
+            api_key,
             headers: provider.headers.clone(),
             response_format: provider.response_format,
             prompts,
+            max_chunk_chars: provider.max_chunk_chars,
+        }),
+        ProviderKind::Anthropic => std::sync::Arc::new(anthropic::Anthropic {
+            name,
+            base_url,
+            model: provider.model.value.clone(),
+            api_key,
+            headers: provider.headers.clone(),
+            prompts,
+            max_chunk_chars: provider.max_chunk_chars,
+        }),
+        ProviderKind::Deepl => std::sync::Arc::new(deepl::Deepl {
+            name,
+            base_url,
+            api_key,
+            headers: provider.headers.clone(),
+            options: provider.deepl.clone(),
+        }),
+        ProviderKind::Libretranslate => std::sync::Arc::new(libretranslate::LibreTranslate {
+            name,
+            base_url,
+            api_key,
+            headers: provider.headers.clone(),
             max_chunk_chars: provider.max_chunk_chars,
         }),
     }

@@ -5,15 +5,16 @@
 
 use serde_json::{Value, json};
 
-use super::contract::{self, PayloadParagraph, Task, TranslationPayload};
+pub use super::contract::check_entries;
+use super::contract::{self};
+use super::conversation::{self, Conversation};
 use super::{
     Capabilities, ContractProblem, Decoded, HeaderValue, Method, Protocol, ProviderError,
-    ProviderKind, Translated, WireReply, WireRequest,
+    ProviderKind, WireReply, WireRequest,
 };
 use crate::config::ResponseFormat;
-use crate::ingest::ParagraphId;
 use crate::plan::Chunk;
-use crate::prompt::{Prompts, RepairVars, TranslateVars};
+use crate::prompt::Prompts;
 use crate::secret::Secret;
 
 /// An OpenAI-compatible endpoint with a model and the prompts in force.
@@ -62,34 +63,15 @@ impl OpenAi {
         }
     }
 
-    fn base_messages(&self, chunk: &Chunk) -> Result<Vec<Value>, ProviderError> {
-        let system = self.prompts.translate(&TranslateVars {
-            source: chunk.source_language.as_str(),
-            source_name: chunk.source_language.name(),
-            target: chunk.target_language.as_str(),
-            target_name: chunk.target_language.name(),
-        })?;
-        let payload = TranslationPayload {
-            task: Task::Translate,
-            source_language: chunk.source_language,
-            target_language: chunk.target_language,
-            paragraphs: chunk
-                .paragraphs
-                .iter()
-                .map(|p| PayloadParagraph {
-                    id: p.id.0,
-                    text: p.text.clone(),
-                })
-                .collect(),
-        };
-        let user = serde_json::to_string(&payload).map_err(|e| ProviderError::Malformed {
-            provider: self.name.clone(),
-            detail: format!("cannot encode the request: {e}"),
-        })?;
-        Ok(vec![
-            json!({"role": "system", "content": system}),
-            json!({"role": "user", "content": user}),
-        ])
+    fn messages(conversation: Conversation) -> Vec<Value> {
+        std::iter::once(json!({"role": "system", "content": conversation.system}))
+            .chain(
+                conversation
+                    .turns
+                    .into_iter()
+                    .map(|(role, content)| json!({"role": role.as_str(), "content": content})),
+            )
+            .collect()
     }
 }
 
@@ -136,11 +118,14 @@ impl Protocol for OpenAi {
         Capabilities {
             briefs: true,
             max_chars: self.max_chunk_chars,
+            max_paragraphs: crate::plan::MAX_PARAGRAPHS_PER_CHUNK,
+            max_text_bytes: None,
         }
     }
 
     fn encode_translation(&self, chunk: &Chunk) -> Result<WireRequest, ProviderError> {
-        Ok(self.request(self.base_messages(chunk)?))
+        let conversation = conversation::translation(&self.name, &self.prompts, chunk)?;
+        Ok(self.request(Self::messages(conversation)))
     }
 
     fn encode_repair(
@@ -149,25 +134,8 @@ impl Protocol for OpenAi {
         raw: &str,
         problems: &[ContractProblem],
     ) -> Result<WireRequest, ProviderError> {
-        let mut messages = self.base_messages(chunk)?;
-        let problems = problems
-            .iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join("; ");
-        let ids = chunk
-            .paragraphs
-            .iter()
-            .map(|p| p.id.0.to_string())
-            .collect::<Vec<_>>();
-        let instruction = self.prompts.repair(&RepairVars {
-            problems: &problems,
-            ids: &ids.join(", "),
-            target_name: chunk.target_language.name(),
-        })?;
-        messages.push(json!({"role": "assistant", "content": raw}));
-        messages.push(json!({"role": "user", "content": instruction}));
-        Ok(self.request(messages))
+        let conversation = conversation::repair(&self.name, &self.prompts, chunk, raw, problems)?;
+        Ok(self.request(Self::messages(conversation)))
     }
 
     fn decode_translation(
@@ -206,48 +174,6 @@ impl Protocol for OpenAi {
     }
 }
 
-/// Holds the entries against the chunk: each requested id exactly once, non-empty, nothing else.
-/// On success the translations come back in chunk order with whitespace folded to one line.
-pub fn check_entries(chunk: &Chunk, entries: Vec<(u32, String)>, raw: String) -> Decoded {
-    let mut problems = Vec::new();
-    let mut texts: Vec<Option<String>> = vec![None; chunk.paragraphs.len()];
-    for (id, text) in entries {
-        let Some(slot) = chunk.paragraphs.iter().position(|p| p.id.0 == id) else {
-            problems.push(ContractProblem::Unexpected(id));
-            continue;
-        };
-        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
-        if texts[slot].is_some() {
-            problems.push(ContractProblem::Duplicate(ParagraphId(id)));
-        } else if text.is_empty() {
-            problems.push(ContractProblem::Empty(ParagraphId(id)));
-        } else {
-            texts[slot] = Some(text);
-        }
-    }
-    for (paragraph, text) in chunk.paragraphs.iter().zip(&texts) {
-        if text.is_none() && !problems.contains(&ContractProblem::Empty(paragraph.id)) {
-            problems.push(ContractProblem::Missing(paragraph.id));
-        }
-    }
-    if !problems.is_empty() {
-        return Decoded::Broken { raw, problems };
-    }
-    Decoded::Complete(
-        chunk
-            .paragraphs
-            .iter()
-            .zip(texts)
-            .filter_map(|(p, text)| {
-                Some(Translated {
-                    id: p.id,
-                    text: text?,
-                })
-            })
-            .collect(),
-    )
-}
-
 /// The API's own error message from an OpenAI-style error body, if there is one.
 pub fn error_detail(body: &[u8]) -> Option<String> {
     let value: Value = serde_json::from_slice(body).ok()?;
@@ -260,8 +186,9 @@ pub fn error_detail(body: &[u8]) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::Paragraph;
+    use crate::ingest::{Paragraph, ParagraphId};
     use crate::language::LanguageCode;
+    use crate::provider::contract::TranslationPayload;
 
     fn chunk(n: u32) -> Chunk {
         Chunk {

@@ -9,4 +9,6 @@ mod faults;
 mod input;
 mod layout;
 mod mock_server;
+mod providers;
 mod translate;
+mod wire_specs;

@@ -1,0 +1,244 @@
+//! The Anthropic side of the mock API: `POST /v1/messages`.
+//!
+//! Requires what the real API requires (an `anthropic-version` header, `model`, `max_tokens`
+//! and `messages`), refuses the key `bad-key` with 401, finds the diglot payload in the first
+//! user message (a string or text blocks) and answers a Messages reply whose text is the
+//! [`TranslationReply`](crate::provider::contract::TranslationReply) JSON, shaped by the same content faults as the chat format. Errors use
+//! Anthropic's `{"type": "error", "error": {"type", "message"}}` shape.
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
+use axum::response::Response;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::Shared;
+use super::faults::FaultKind;
+use super::openai::{half_on_char_boundary, json_response, reply_content, status_456};
+use crate::provider::contract::TranslationPayload;
+
+/// Path of the Messages endpoint.
+pub(super) const MESSAGES_PATH: &str = "/v1/messages";
+
+#[derive(Debug, Deserialize)]
+struct MessagesRequest {
+    model: String,
+    max_tokens: u32,
+    messages: Vec<Message>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Message {
+    role: String,
+    content: Value,
+}
+
+impl Message {
+    /// The text of a message: a string, or the concatenated text blocks.
+    fn text(&self) -> String {
+        match &self.content {
+            Value::String(text) => text.clone(),
+            Value::Array(blocks) => blocks
+                .iter()
+                .filter_map(|b| b.get("text").and_then(Value::as_str))
+                .collect(),
+            _ => String::new(),
+        }
+    }
+}
+
+/// `POST /v1/messages`.
+pub(super) async fn messages(
+    State(shared): State<Arc<Shared>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let parsed = serde_json::from_slice::<Value>(&body);
+    let logged = parsed.as_ref().map_or(Value::Null, Clone::clone);
+    let key = headers
+        .get("x-api-key")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let versioned = headers.contains_key("anthropic-version");
+    shared
+        .respond(method, uri, logged, || {
+            if key.as_deref() == Some(super::BAD_KEY) {
+                return refused(FaultKind::Unauthorized);
+            }
+            if !versioned {
+                return error(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_request_error",
+                    "anthropic-version: header is required",
+                );
+            }
+            answer(&shared, parsed)
+        })
+        .await
+}
+
+fn answer(shared: &Shared, parsed: Result<Value, serde_json::Error>) -> Response {
+    let request = match parsed.and_then(MessagesRequest::deserialize) {
+        Ok(request) => request,
+        Err(e) => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                "invalid_request_error",
+                &format!("request body is not a Messages request: {e}"),
+            );
+        }
+    };
+    let Some(payload) = request
+        .messages
+        .iter()
+        .filter(|m| m.role == "user")
+        .find_map(|m| serde_json::from_str::<TranslationPayload>(&m.text()).ok())
+    else {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request_error",
+            "no user message holds a diglot translation payload",
+        );
+    };
+    let fault = shared.faults.next();
+    match fault {
+        Some(FaultKind::RateLimit) => {
+            let mut response = error(
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate_limit_error",
+                "rate limit reached for the mock server (fault 429)",
+            );
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+            return response;
+        }
+        Some(FaultKind::ServerError) => {
+            return error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "api_error",
+                "the mock server failed on purpose (fault 500)",
+            );
+        }
+        Some(
+            kind @ (FaultKind::Unauthorized | FaultKind::Forbidden | FaultKind::QuotaExceeded),
+        ) => return refused(kind),
+        _ => {}
+    }
+    let input_chars: usize = request
+        .messages
+        .iter()
+        .map(|m| m.text().chars().count())
+        .sum();
+    let text = reply_content(super::openai::translate(shared, &payload), fault);
+    let output_tokens = text.chars().count().div_ceil(4);
+    let stop_reason = if output_tokens > request.max_tokens as usize {
+        "max_tokens"
+    } else {
+        "end_turn"
+    };
+    let message = json!({
+        "id": "msg_mock",
+        "type": "message",
+        "role": "assistant",
+        "model": request.model,
+        "content": [{"type": "text", "text": text}],
+        "stop_reason": stop_reason,
+        "stop_sequence": null,
+        "usage": {"input_tokens": input_chars.div_ceil(4), "output_tokens": output_tokens},
+    });
+    let mut body = message.to_string();
+    if fault == Some(FaultKind::Truncated) {
+        body.truncate(half_on_char_boundary(&body));
+    }
+    json_response(StatusCode::OK, body)
+}
+
+/// Anthropic's answer to a refused key (401), refused access (403) or the quota fault (456).
+fn refused(kind: FaultKind) -> Response {
+    match kind {
+        FaultKind::Forbidden => error(
+            StatusCode::FORBIDDEN,
+            "permission_error",
+            "the mock server refuses access (fault 403)",
+        ),
+        FaultKind::QuotaExceeded => error(
+            status_456(),
+            "billing_error",
+            "your credit balance is too low (fault 456)",
+        ),
+        _ => error(
+            StatusCode::UNAUTHORIZED,
+            "authentication_error",
+            "invalid x-api-key",
+        ),
+    }
+}
+
+/// An Anthropic-style error.
+fn error(status: StatusCode, kind: &str, message: &str) -> Response {
+    let body = json!({"type": "error", "error": {"type": kind, "message": message}});
+    json_response(status, body.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mock::MockOptions;
+    use crate::mock::testing::{payload, started};
+
+    fn request(max_tokens: u32) -> Value {
+        let user = payload("de", "en", &[(1, "Eins."), (2, "Zwei.")]).to_string();
+        json!({"model": "m", "max_tokens": max_tokens, "system": "s",
+               "messages": [{"role": "user", "content": user}]})
+    }
+
+    const VERSION: (&str, &str) = ("anthropic-version", "2023-06-01");
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn answers_a_messages_reply_with_the_paragraphs() {
+        let server = started(MockOptions::default()).await;
+        let (status, _, text) = server
+            .post_json_at(MESSAGES_PATH, &[VERSION], &request(1024))
+            .await;
+        assert_eq!(status, 200, "{text}");
+        let reply: Value = serde_json::from_str(&text).expect("JSON");
+        assert_eq!(reply["type"], "message");
+        assert_eq!(reply["stop_reason"], "end_turn");
+        let content = reply["content"][0]["text"].as_str().expect("text");
+        let parsed: crate::provider::contract::TranslationReply =
+            serde_json::from_str(content).expect("a reply");
+        assert_eq!(parsed.paragraphs.len(), 2);
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn requires_the_version_header_and_refuses_the_bad_key() {
+        let server = started(MockOptions::default()).await;
+        let (status, _, _) = server
+            .post_json_at(MESSAGES_PATH, &[], &request(1024))
+            .await;
+        assert_eq!(status, 400);
+        let bad = [VERSION, ("x-api-key", "bad-key")];
+        let (status, _, text) = server
+            .post_json_at(MESSAGES_PATH, &bad, &request(1024))
+            .await;
+        assert_eq!(status, 401);
+        let error: Value = serde_json::from_str(&text).expect("JSON");
+        assert_eq!(error["error"]["type"], "authentication_error");
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn a_small_max_tokens_stops_at_max_tokens() {
+        let server = started(MockOptions::default()).await;
+        let (_, _, text) = server
+            .post_json_at(MESSAGES_PATH, &[VERSION], &request(1))
+            .await;
+        let reply: Value = serde_json::from_str(&text).expect("JSON");
+        assert_eq!(reply["stop_reason"], "max_tokens");
+    }
+}

@@ -1,0 +1,224 @@
+//! The LibreTranslate side of the mock API: `POST /translate`, `GET /languages` and
+//! `POST /detect`.
+//!
+//! Offers German and English (both directions), refuses the body key `bad-key` with 401,
+//! answers `q` (a string or an array) from the cassettes in order, and detects `source: "auto"`
+//! with diglot's own detector. Errors use LibreTranslate's `{"error": …}` shape. Faults come
+//! from the shared queue, shaped as in `deepl.rs`.
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
+use axum::response::Response;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::Shared;
+use super::deepl::positional_answers;
+use super::faults::FaultKind;
+use super::openai::{PROSE_REPLY, half_on_char_boundary, json_response, status_456};
+use crate::detect::Detector;
+use crate::language::LanguageCode;
+
+/// Path of the translate endpoint.
+pub(super) const TRANSLATE_PATH: &str = "/translate";
+/// Path of the language list.
+pub(super) const LANGUAGES_PATH: &str = "/languages";
+/// Path of the detect endpoint.
+pub(super) const DETECT_PATH: &str = "/detect";
+/// The languages the mock offers, each to all the others.
+const OFFERED: [(LanguageCode, &str); 2] =
+    [(LanguageCode::DE, "German"), (LanguageCode::EN, "English")];
+
+/// `q` is one text or several.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum Query {
+    One(String),
+    Many(Vec<String>),
+}
+
+#[derive(Debug, Deserialize)]
+struct TranslateRequest {
+    q: Query,
+    source: String,
+    target: String,
+    #[serde(default)]
+    api_key: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct DetectRequest {
+    q: String,
+    #[serde(default)]
+    api_key: Option<String>,
+}
+
+/// `POST /translate`.
+pub(super) async fn translate(
+    State(shared): State<Arc<Shared>>,
+    method: Method,
+    uri: Uri,
+    body: Bytes,
+) -> Response {
+    let parsed = serde_json::from_slice::<Value>(&body);
+    let logged = parsed.as_ref().map_or(Value::Null, Clone::clone);
+    shared
+        .respond(method, uri, logged, || answer(&shared, parsed))
+        .await
+}
+
+/// `GET /languages`: German and English, each translatable to both.
+pub(super) async fn languages(
+    State(shared): State<Arc<Shared>>,
+    method: Method,
+    uri: Uri,
+) -> Response {
+    let targets: Vec<&str> = OFFERED.iter().map(|(code, _)| code.as_str()).collect();
+    let list: Vec<Value> = OFFERED
+        .iter()
+        .map(|(code, name)| json!({"code": code.as_str(), "name": name, "targets": targets}))
+        .collect();
+    shared
+        .respond(method, uri, Value::Null, || {
+            json_response(StatusCode::OK, Value::from(list).to_string())
+        })
+        .await
+}
+
+/// `POST /detect`: the language of `q` with a confidence in percent.
+pub(super) async fn detect(
+    State(shared): State<Arc<Shared>>,
+    method: Method,
+    uri: Uri,
+    body: Bytes,
+) -> Response {
+    let parsed = serde_json::from_slice::<Value>(&body);
+    let logged = parsed.as_ref().map_or(Value::Null, Clone::clone);
+    shared
+        .respond(method, uri, logged, || {
+            let request = match parsed.and_then(DetectRequest::deserialize) {
+                Ok(request) => request,
+                Err(e) => return error(StatusCode::BAD_REQUEST, &format!("Invalid request: {e}")),
+            };
+            if request.api_key.as_deref() == Some(super::BAD_KEY) {
+                return error(StatusCode::UNAUTHORIZED, "Invalid API key");
+            }
+            let detection = Detector::new().detect(&request.q);
+            let answer = json!([{
+                "language": detection.language.map(|l| l.to_string()).unwrap_or_default(),
+                "confidence": (detection.confidence * 100.0).round(),
+            }]);
+            json_response(StatusCode::OK, answer.to_string())
+        })
+        .await
+}
+
+fn offered(code: LanguageCode) -> bool {
+    OFFERED.iter().any(|(c, _)| *c == code)
+}
+
+fn answer(shared: &Shared, parsed: Result<Value, serde_json::Error>) -> Response {
+    let request = match parsed.and_then(TranslateRequest::deserialize) {
+        Ok(request) => request,
+        Err(e) => return error(StatusCode::BAD_REQUEST, &format!("Invalid request: {e}")),
+    };
+    if request.api_key.as_deref() == Some(super::BAD_KEY) {
+        return error(StatusCode::UNAUTHORIZED, "Invalid API key");
+    }
+    let (texts, many) = match request.q {
+        Query::One(text) => (vec![text], false),
+        Query::Many(texts) => (texts, true),
+    };
+    let source = if request.source == "auto" {
+        let all = texts.join("\n");
+        Detector::new().detect(&all).language
+    } else {
+        request.source.parse().ok()
+    };
+    let (Some(from), Ok(to)) = (source, request.target.parse::<LanguageCode>()) else {
+        return error(StatusCode::BAD_REQUEST, "Invalid source or target language");
+    };
+    if !offered(from) || !offered(to) {
+        return error(
+            StatusCode::BAD_REQUEST,
+            &format!("{from}→{to} is not supported by this server"),
+        );
+    }
+    let fault = shared.faults.next();
+    match fault {
+        Some(FaultKind::RateLimit) => {
+            let mut response = error(StatusCode::TOO_MANY_REQUESTS, "Slowdown: too many requests");
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+            return response;
+        }
+        Some(FaultKind::ServerError) => {
+            return error(StatusCode::INTERNAL_SERVER_ERROR, "Cannot translate text");
+        }
+        Some(FaultKind::Unauthorized) => return error(StatusCode::UNAUTHORIZED, "Invalid API key"),
+        Some(FaultKind::Forbidden) => return error(StatusCode::FORBIDDEN, "Banned"),
+        Some(FaultKind::QuotaExceeded) => return error(status_456(), "Quota exceeded"),
+        Some(FaultKind::NotJson) => return json_response(StatusCode::OK, PROSE_REPLY.to_owned()),
+        _ => {}
+    }
+    let answers = positional_answers(shared, from, to, &texts, fault);
+    let mut reply = if many {
+        json!({ "translatedText": answers })
+    } else {
+        json!({ "translatedText": answers.first().cloned().unwrap_or_default() })
+    };
+    if request.source == "auto" {
+        reply["detectedLanguage"] = json!({"language": from.as_str(), "confidence": 90.0});
+    }
+    let mut body = reply.to_string();
+    if fault == Some(FaultKind::Truncated) {
+        body.truncate(half_on_char_boundary(&body));
+    }
+    json_response(StatusCode::OK, body)
+}
+
+/// A LibreTranslate-style error: `{"error": …}`.
+fn error(status: StatusCode, message: &str) -> Response {
+    json_response(status, json!({ "error": message }).to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mock::MockOptions;
+    use crate::mock::testing::started;
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn translates_arrays_and_single_texts_and_lists_de_and_en() {
+        let server = started(MockOptions::default()).await;
+        let body = json!({"q": ["Eins.", "Zwei."], "source": "de", "target": "en"});
+        let (status, _, text) = server.post_json_at(TRANSLATE_PATH, &[], &body).await;
+        assert_eq!(status, 200, "{text}");
+        let reply: Value = serde_json::from_str(&text).expect("JSON");
+        assert_eq!(reply["translatedText"][1], "[mock de→en] Zwei.");
+        let one = json!({"q": "Eins.", "source": "de", "target": "en"});
+        let (_, _, text) = server.post_json_at(TRANSLATE_PATH, &[], &one).await;
+        let reply: Value = serde_json::from_str(&text).expect("JSON");
+        assert_eq!(reply["translatedText"], "[mock de→en] Eins.");
+        let (status, list) = server.get_at(LANGUAGES_PATH).await;
+        assert_eq!(status, 200);
+        let list: Value = serde_json::from_str(&list).expect("JSON");
+        assert_eq!(list[0]["code"], "de");
+        assert_eq!(list[1]["targets"], json!(["de", "en"]));
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn refuses_the_bad_key_and_unsupported_pairs() {
+        let server = started(MockOptions::default()).await;
+        let bad = json!({"q": ["Ja."], "source": "de", "target": "en", "api_key": "bad-key"});
+        let (status, _, text) = server.post_json_at(TRANSLATE_PATH, &[], &bad).await;
+        assert_eq!(status, 401);
+        assert!(text.contains("\"error\""), "{text}");
+        let fr = json!({"q": ["Ja."], "source": "de", "target": "fr"});
+        assert_eq!(server.post_json_at(TRANSLATE_PATH, &[], &fr).await.0, 400);
+    }
+}

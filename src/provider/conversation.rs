@@ -1,0 +1,117 @@
+//! The conversation an LLM provider holds for one chunk, independent of any wire format.
+//!
+//! Owns what is said: the system prompt, the user turn carrying the JSON
+//! [`TranslationPayload`], and for a repair the model's
+//! broken answer plus the repair instruction. `openai.rs` lays the turns out as chat messages
+//! (system first); `anthropic.rs` puts the system prompt in its top-level `system` field. A
+//! brief can build its own [`Conversation`] and reuse both layouts. Pure: no I/O.
+
+use super::contract::{PayloadParagraph, Task, TranslationPayload};
+use super::{ContractProblem, ProviderError};
+use crate::plan::Chunk;
+use crate::prompt::{Prompts, RepairVars, TranslateVars};
+
+/// Who says a turn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// diglot.
+    User,
+    /// The model.
+    Assistant,
+}
+
+impl Role {
+    /// The role's name in both the OpenAI and the Anthropic formats.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::User => "user",
+            Role::Assistant => "assistant",
+        }
+    }
+}
+
+/// A system prompt and the turns after it, user first, alternating.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Conversation {
+    /// The system prompt.
+    pub system: String,
+    /// The turns, in order.
+    pub turns: Vec<(Role, String)>,
+}
+
+impl Conversation {
+    /// Characters in the system prompt and all turns (for output-size estimates).
+    pub fn chars(&self) -> usize {
+        self.system.chars().count()
+            + self
+                .turns
+                .iter()
+                .map(|(_, t)| t.chars().count())
+                .sum::<usize>()
+    }
+}
+
+/// The translation request for `chunk`: the translate prompt and the payload as JSON.
+pub fn translation(
+    provider: &str,
+    prompts: &Prompts,
+    chunk: &Chunk,
+) -> Result<Conversation, ProviderError> {
+    let system = prompts.translate(&TranslateVars {
+        source: chunk.source_language.as_str(),
+        source_name: chunk.source_language.name(),
+        target: chunk.target_language.as_str(),
+        target_name: chunk.target_language.name(),
+    })?;
+    let payload = TranslationPayload {
+        task: Task::Translate,
+        source_language: chunk.source_language,
+        target_language: chunk.target_language,
+        paragraphs: chunk
+            .paragraphs
+            .iter()
+            .map(|p| PayloadParagraph {
+                id: p.id.0,
+                text: p.text.clone(),
+            })
+            .collect(),
+    };
+    let user = serde_json::to_string(&payload).map_err(|e| ProviderError::Malformed {
+        provider: provider.to_owned(),
+        detail: format!("cannot encode the request: {e}"),
+    })?;
+    Ok(Conversation {
+        system,
+        turns: vec![(Role::User, user)],
+    })
+}
+
+/// The repair request: the translation request, the broken answer `raw`, and an instruction
+/// naming `problems` and the ids wanted.
+pub fn repair(
+    provider: &str,
+    prompts: &Prompts,
+    chunk: &Chunk,
+    raw: &str,
+    problems: &[ContractProblem],
+) -> Result<Conversation, ProviderError> {
+    let mut conversation = translation(provider, prompts, chunk)?;
+    let problems = problems
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("; ");
+    let ids = chunk
+        .paragraphs
+        .iter()
+        .map(|p| p.id.0.to_string())
+        .collect::<Vec<_>>();
+    let instruction = prompts.repair(&RepairVars {
+        problems: &problems,
+        ids: &ids.join(", "),
+        target_name: chunk.target_language.name(),
+    })?;
+    conversation.turns.push((Role::Assistant, raw.to_owned()));
+    conversation.turns.push((Role::User, instruction));
+    Ok(conversation)
+}

@@ -1,0 +1,421 @@
+//! The DeepL API v2 protocol: `POST {base_url}/v2/translate` with a JSON body (translation
+//! only).
+//!
+//! Paragraphs go out as the `text` array, at most [`MAX_TEXTS`] per request and at most
+//! [`MAX_BODY_BYTES`] of body; the planner keeps to both through [`Capabilities`]. The reply's
+//! `translations` come back in request order, one per text, and are mapped back to paragraph
+//! ids by position; a count mismatch is a [`ContractProblem::WrongCount`] that the pipeline's
+//! ask-again-then-split path handles. Pure encode/decode: no I/O.
+
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::{
+    Capabilities, ContractProblem, Decoded, HeaderValue, Method, Protocol, ProviderError,
+    ProviderKind, Translated, WireReply, WireRequest,
+};
+use crate::language::LanguageCode;
+use crate::plan::Chunk;
+use crate::secret::Secret;
+
+/// The host for DeepL API Free keys (keys ending in `:fx`).
+pub const FREE_BASE_URL: &str = "https://api-free.deepl.com";
+/// The host for DeepL API Pro keys.
+pub const PRO_BASE_URL: &str = "https://api.deepl.com";
+/// Texts per request at most (DeepL's documented limit).
+pub const MAX_TEXTS: usize = 50;
+/// Bytes of request body at most (DeepL's documented 128 KiB).
+pub const MAX_BODY_BYTES: usize = 128 * 1024;
+/// Room kept in the body for everything but the texts (languages, options, glossary id).
+const BODY_RESERVE: usize = 2 * 1024;
+
+/// The host a key belongs to: `:fx` keys are DeepL API Free keys.
+pub fn base_url_for_key(key: &str) -> &'static str {
+    if key.trim_end().ends_with(":fx") {
+        FREE_BASE_URL
+    } else {
+        PRO_BASE_URL
+    }
+}
+
+/// Which English DeepL writes (`english = "en-us" | "en-gb"` in a profile).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+pub enum EnglishVariant {
+    /// American English, `EN-US` (the default).
+    #[default]
+    #[serde(rename = "en-us")]
+    EnUs,
+    /// British English, `EN-GB`.
+    #[serde(rename = "en-gb")]
+    EnGb,
+}
+
+/// Which Portuguese DeepL writes (`portuguese = "pt-br" | "pt-pt"` in a profile).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+pub enum PortugueseVariant {
+    /// Brazilian Portuguese, `PT-BR` (the default).
+    #[default]
+    #[serde(rename = "pt-br")]
+    PtBr,
+    /// European Portuguese, `PT-PT`.
+    #[serde(rename = "pt-pt")]
+    PtPt,
+}
+
+/// DeepL's `formality` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Formality {
+    /// The language's default.
+    Default,
+    /// More formal; fails for target languages without formality.
+    More,
+    /// Less formal; fails for target languages without formality.
+    Less,
+    /// More formal where the language supports it.
+    PreferMore,
+    /// Less formal where the language supports it.
+    PreferLess,
+}
+
+impl Formality {
+    fn as_str(self) -> &'static str {
+        match self {
+            Formality::Default => "default",
+            Formality::More => "more",
+            Formality::Less => "less",
+            Formality::PreferMore => "prefer_more",
+            Formality::PreferLess => "prefer_less",
+        }
+    }
+}
+
+/// The DeepL settings a profile may set.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DeeplOptions {
+    /// Target variant for English.
+    pub english: EnglishVariant,
+    /// Target variant for Portuguese.
+    pub portuguese: PortugueseVariant,
+    /// Sent as `formality` when set.
+    pub formality: Option<Formality>,
+    /// Sent as `glossary_id` when set.
+    pub glossary_id: Option<String>,
+    /// Sent as `preserve_formatting` when set.
+    pub preserve_formatting: Option<bool>,
+}
+
+/// A DeepL endpoint with its key and options.
+#[derive(Debug, Clone)]
+pub struct Deepl {
+    /// Profile name, for messages.
+    pub name: String,
+    /// `https://api.deepl.com`, `https://api-free.deepl.com` or the profile's; no `/v2`.
+    pub base_url: String,
+    /// Sent as `Authorization: DeepL-Auth-Key …` when set.
+    pub api_key: Option<Secret>,
+    /// Extra headers from the profile.
+    pub headers: Vec<(String, String)>,
+    /// Languages variants and request options.
+    pub options: DeeplOptions,
+}
+
+/// DeepL's source language code: the ISO code in capitals.
+pub fn source_lang(code: LanguageCode) -> String {
+    code.as_str().to_ascii_uppercase()
+}
+
+/// DeepL's target language code: English and Portuguese need a variant, Norwegian is `NB`.
+pub fn target_lang(code: LanguageCode, options: &DeeplOptions) -> String {
+    match code.as_str() {
+        "en" => match options.english {
+            EnglishVariant::EnUs => "EN-US".to_owned(),
+            EnglishVariant::EnGb => "EN-GB".to_owned(),
+        },
+        "pt" => match options.portuguese {
+            PortugueseVariant::PtBr => "PT-BR".to_owned(),
+            PortugueseVariant::PtPt => "PT-PT".to_owned(),
+        },
+        "no" => "NB".to_owned(),
+        other => other.to_ascii_uppercase(),
+    }
+}
+
+/// The parts of a `/v2/translate` answer diglot reads.
+#[derive(Debug, Deserialize)]
+struct TranslateReply {
+    translations: Vec<TranslationEntry>,
+}
+
+#[derive(Debug, Deserialize)]
+struct TranslationEntry {
+    text: String,
+    #[serde(default)]
+    billed_characters: Option<u64>,
+}
+
+impl Deepl {
+    fn malformed(&self, detail: String) -> ProviderError {
+        ProviderError::Malformed {
+            provider: self.name.clone(),
+            detail,
+        }
+    }
+
+    fn parse(&self, reply: &WireReply) -> Result<TranslateReply, ProviderError> {
+        serde_json::from_slice(&reply.body)
+            .map_err(|e| self.malformed(format!("the body is not a DeepL translate reply ({e})")))
+    }
+}
+
+impl Protocol for Deepl {
+    fn kind(&self) -> ProviderKind {
+        ProviderKind::Deepl
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        Capabilities {
+            briefs: false,
+            max_chars: MAX_BODY_BYTES,
+            max_paragraphs: MAX_TEXTS,
+            max_text_bytes: Some(MAX_BODY_BYTES - BODY_RESERVE),
+        }
+    }
+
+    fn encode_translation(&self, chunk: &Chunk) -> Result<WireRequest, ProviderError> {
+        let texts: Vec<&str> = chunk.paragraphs.iter().map(|p| p.text.as_str()).collect();
+        let mut body = json!({
+            "text": texts,
+            "source_lang": source_lang(chunk.source_language),
+            "target_lang": target_lang(chunk.target_language, &self.options),
+            "show_billed_characters": true,
+        });
+        if let Some(formality) = self.options.formality {
+            body["formality"] = Value::from(formality.as_str());
+        }
+        if let Some(glossary) = &self.options.glossary_id {
+            body["glossary_id"] = Value::from(glossary.as_str());
+        }
+        if let Some(preserve) = self.options.preserve_formatting {
+            body["preserve_formatting"] = Value::from(preserve);
+        }
+        let mut headers: Vec<(String, HeaderValue)> = self
+            .headers
+            .iter()
+            .map(|(k, v)| (k.clone(), HeaderValue::Plain(v.clone())))
+            .collect();
+        if let Some(key) = &self.api_key {
+            headers.push((
+                "authorization".to_owned(),
+                HeaderValue::Secret(Secret::new(format!("DeepL-Auth-Key {}", key.expose()))),
+            ));
+        }
+        Ok(WireRequest {
+            method: Method::Post,
+            url: format!("{}/v2/translate", self.base_url.trim_end_matches('/')),
+            headers,
+            body,
+        })
+    }
+
+    /// DeepL is deterministic and has no conversation: a repair is the same request again.
+    fn encode_repair(
+        &self,
+        chunk: &Chunk,
+        _raw: &str,
+        _problems: &[ContractProblem],
+    ) -> Result<WireRequest, ProviderError> {
+        self.encode_translation(chunk)
+    }
+
+    fn decode_translation(
+        &self,
+        chunk: &Chunk,
+        reply: &WireReply,
+    ) -> Result<Decoded, ProviderError> {
+        let parsed = self.parse(reply)?;
+        let raw = String::from_utf8_lossy(&reply.body).into_owned();
+        if parsed.translations.len() != chunk.paragraphs.len() {
+            return Ok(Decoded::Broken {
+                raw,
+                problems: vec![ContractProblem::WrongCount {
+                    expected: chunk.paragraphs.len(),
+                    got: parsed.translations.len(),
+                }],
+            });
+        }
+        let mut problems = Vec::new();
+        let mut done = Vec::new();
+        for (paragraph, entry) in chunk.paragraphs.iter().zip(parsed.translations) {
+            let text = entry.text.split_whitespace().collect::<Vec<_>>().join(" ");
+            if text.is_empty() {
+                problems.push(ContractProblem::Empty(paragraph.id));
+            } else {
+                done.push(Translated {
+                    id: paragraph.id,
+                    text,
+                });
+            }
+        }
+        Ok(if problems.is_empty() {
+            Decoded::Complete(done)
+        } else {
+            Decoded::Broken { raw, problems }
+        })
+    }
+
+    /// DeepL errors are `{"message": "…"}`, sometimes with `detail`.
+    fn error_detail(&self, body: &[u8]) -> Option<String> {
+        let value: Value = serde_json::from_slice(body).ok()?;
+        let message = value.get("message").and_then(Value::as_str)?;
+        Some(match value.get("detail").and_then(Value::as_str) {
+            Some(detail) if !detail.is_empty() => format!("{message}: {detail}"),
+            _ => message.to_owned(),
+        })
+    }
+
+    fn billed_characters(&self, reply: &WireReply) -> Option<u64> {
+        let parsed = self.parse(reply).ok()?;
+        parsed
+            .translations
+            .iter()
+            .map(|t| t.billed_characters)
+            .sum::<Option<u64>>()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::{Paragraph, ParagraphId};
+
+    fn chunk(n: u32, to: LanguageCode) -> Chunk {
+        Chunk {
+            source_language: LanguageCode::DE,
+            target_language: to,
+            paragraphs: (1..=n)
+                .map(|i| Paragraph {
+                    id: ParagraphId(i),
+                    text: format!("Absatz {i}."),
+                })
+                .collect(),
+        }
+    }
+
+    fn protocol(options: DeeplOptions) -> Deepl {
+        Deepl {
+            name: "deepl".into(),
+            base_url: "https://api-free.deepl.com/".into(),
+            api_key: Some(Secret::new("k:fx")),
+            headers: vec![],
+            options,
+        }
+    }
+
+    fn reply(body: Value) -> WireReply {
+        WireReply {
+            status: 200,
+            body: body.to_string().into_bytes(),
+        }
+    }
+
+    #[test]
+    fn free_keys_go_to_the_free_host() {
+        assert_eq!(base_url_for_key("abc:fx"), FREE_BASE_URL);
+        assert_eq!(base_url_for_key("abc"), PRO_BASE_URL);
+    }
+
+    #[test]
+    fn encodes_texts_languages_options_and_the_auth_header() {
+        let options = DeeplOptions {
+            english: EnglishVariant::EnGb,
+            formality: Some(Formality::PreferLess),
+            glossary_id: Some("g-1".into()),
+            preserve_formatting: Some(true),
+            ..DeeplOptions::default()
+        };
+        let req = protocol(options)
+            .encode_translation(&chunk(2, LanguageCode::EN))
+            .expect("encodes");
+        assert_eq!(req.url, "https://api-free.deepl.com/v2/translate");
+        assert_eq!(
+            req.body,
+            json!({"text": ["Absatz 1.", "Absatz 2."], "source_lang": "DE", "target_lang": "EN-GB",
+                   "show_billed_characters": true, "formality": "prefer_less",
+                   "glossary_id": "g-1", "preserve_formatting": true})
+        );
+        let (_, auth) = req
+            .headers
+            .iter()
+            .find(|(k, _)| k == "authorization")
+            .expect("auth header");
+        let HeaderValue::Secret(auth) = auth else {
+            panic!("the key must be secret")
+        };
+        assert_eq!(auth.expose(), "DeepL-Auth-Key k:fx");
+    }
+
+    #[test]
+    fn target_variants_default_to_us_english_and_brazilian_portuguese() {
+        let options = DeeplOptions::default();
+        assert_eq!(target_lang(LanguageCode::EN, &options), "EN-US");
+        assert_eq!(target_lang(LanguageCode::DE, &options), "DE");
+        let pt: LanguageCode = "pt".parse().expect("code");
+        assert_eq!(target_lang(pt, &options), "PT-BR");
+        let options = DeeplOptions {
+            portuguese: PortugueseVariant::PtPt,
+            ..options
+        };
+        assert_eq!(target_lang(pt, &options), "PT-PT");
+    }
+
+    #[test]
+    fn maps_translations_back_by_position_and_sums_billed_characters() {
+        let body = json!({"translations": [
+            {"detected_source_language": "DE", "text": "Paragraph\n1.", "billed_characters": 10},
+            {"detected_source_language": "DE", "text": "Paragraph 2.", "billed_characters": 10}]});
+        let p = protocol(DeeplOptions::default());
+        let decoded = p
+            .decode_translation(&chunk(2, LanguageCode::EN), &reply(body.clone()))
+            .expect("decodes");
+        assert_eq!(
+            decoded,
+            Decoded::Complete(vec![
+                Translated {
+                    id: ParagraphId(1),
+                    text: "Paragraph 1.".into()
+                },
+                Translated {
+                    id: ParagraphId(2),
+                    text: "Paragraph 2.".into()
+                },
+            ])
+        );
+        assert_eq!(p.billed_characters(&reply(body)), Some(20));
+    }
+
+    #[test]
+    fn a_count_mismatch_is_a_contract_problem() {
+        let body = json!({"translations": [{"text": "One."}]});
+        let p = protocol(DeeplOptions::default());
+        let decoded = p
+            .decode_translation(&chunk(2, LanguageCode::EN), &reply(body.clone()))
+            .expect("decodes");
+        assert!(
+            matches!(decoded, Decoded::Broken { ref problems, .. }
+                if problems == &[ContractProblem::WrongCount { expected: 2, got: 1 }]),
+            "{decoded:?}"
+        );
+        assert_eq!(p.billed_characters(&reply(body)), None);
+    }
+
+    #[test]
+    fn reads_deepl_error_messages() {
+        let p = protocol(DeeplOptions::default());
+        assert_eq!(
+            p.error_detail(br#"{"message":"Quota Exceeded"}"#),
+            Some("Quota Exceeded".into())
+        );
+        assert_eq!(p.error_detail(b"<html>"), None);
+    }
+}
