@@ -7,8 +7,14 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::cli::{Cli, Command, DetectArgs, InputArgs, MockServerArgs, TranslateArgs};
-use crate::config::{Env, Flags, LoadedFile, ProviderSettings, Settings, Terminal};
+use crate::brief::{Brief, BriefInput};
+use crate::cli::{
+    BriefArgs, BriefOptions, Cli, Command, DetectArgs, InputArgs, MockServerArgs, TranslateArgs,
+    TranslateOptions,
+};
+use crate::config::{
+    ConfigError, Env, Flags, LoadedFile, ProviderSettings, Settings, Terminal, check_brief_capable,
+};
 use crate::detect::{Detector, DocumentDetection};
 use crate::error::{Error, InputError};
 use crate::ingest::{Document, Paragraph, ingest};
@@ -19,8 +25,8 @@ use crate::prompt::Prompts;
 use crate::provider::transport::Transport;
 use crate::render::{self, Style};
 use crate::report::{
-    DetectionReport, ParagraphDetection, ParagraphPair, ProviderInfo, Report, SourceInfo,
-    TargetInfo,
+    BriefReport, DetectionReport, ParagraphDetection, ParagraphPair, ProviderInfo, Report,
+    SourceInfo, TargetInfo,
 };
 
 /// A paragraph detected in the target language with at least this confidence is kept as it is
@@ -39,25 +45,18 @@ pub struct Outcome {
 /// Runs one subcommand (all but `mock-server`, which `main` drives through [`mock_server`]).
 pub fn run(cli: &Cli, env: &Env, terminal: Terminal) -> Result<Outcome, Error> {
     let file = LoadedFile::load(cli.config.as_deref(), env)?;
-    let mut flags = Flags {
-        color: cli.color,
-        ..Flags::default()
-    };
-    if let Command::Translate(args) = &cli.command {
-        flags = Flags {
-            provider: args.provider.clone(),
-            base_url: args.base_url.clone(),
-            model: args.model.clone(),
-            timeout: args.timeout,
-            jobs: args.jobs,
-            to: args.to,
-            width: args.width,
+    let flags = match &cli.command {
+        Command::Translate(args) => flags_of(&args.options, &args.brief_options, cli),
+        Command::Brief(args) => flags_of(&args.options, &args.brief_options, cli),
+        _ => Flags {
             color: cli.color,
-        };
-    }
+            ..Flags::default()
+        },
+    };
     let settings = Settings::resolve(&flags, env, file, terminal)?;
     match &cli.command {
         Command::Translate(args) => translate(args, settings),
+        Command::Brief(args) => brief(args, settings),
         Command::Detect(args) => detect(args),
         Command::Config => Ok(Outcome {
             output: settings.describe().into_bytes(),
@@ -67,6 +66,21 @@ pub fn run(cli: &Cli, env: &Env, terminal: Terminal) -> Result<Outcome, Error> {
             what: "run the mock server here".to_owned(),
             source: std::io::Error::other("mock-server is driven by main"),
         }),
+    }
+}
+
+/// The command-line layer of the settings, from the flags `translate` and `brief` share.
+fn flags_of(options: &TranslateOptions, brief: &BriefOptions, cli: &Cli) -> Flags {
+    Flags {
+        provider: options.provider.clone(),
+        brief_provider: brief.brief_provider.clone(),
+        base_url: options.base_url.clone(),
+        model: options.model.clone(),
+        timeout: options.timeout,
+        jobs: options.jobs,
+        to: options.to,
+        width: options.width,
+        color: cli.color,
     }
 }
 
@@ -153,14 +167,18 @@ struct Prepared {
     target: LanguageCode,
 }
 
-fn prepare(args: &TranslateArgs, to: Option<LanguageCode>) -> Result<Prepared, Error> {
-    let (_, document) = read_input(&args.input)?;
+fn prepare(
+    input: &InputArgs,
+    from: Option<LanguageCode>,
+    to: Option<LanguageCode>,
+) -> Result<Prepared, Error> {
+    let (_, document) = read_input(input)?;
     let Document {
         mut paragraphs,
         boilerplate,
         ..
     } = document;
-    let boilerplate = if args.input.keep_boilerplate {
+    let boilerplate = if input.keep_boilerplate {
         paragraphs.extend(boilerplate);
         Vec::new()
     } else {
@@ -168,7 +186,7 @@ fn prepare(args: &TranslateArgs, to: Option<LanguageCode>) -> Result<Prepared, E
     };
     let texts: Vec<&str> = paragraphs.iter().map(|p| p.text.as_str()).collect();
     let detection = Detector::new().detect_document(&texts);
-    let source = match (args.from, detection.document.language) {
+    let source = match (from, detection.document.language) {
         (Some(forced), _) => SourceInfo {
             language: forced,
             confidence: detection.share(forced),
@@ -203,10 +221,123 @@ fn prepare(args: &TranslateArgs, to: Option<LanguageCode>) -> Result<Prepared, E
     })
 }
 
-fn translate(args: &TranslateArgs, settings: Settings) -> Result<Outcome, Error> {
-    let provider = settings.provider?;
+/// The provider for briefs (the one named for briefs, else the translation's), checked for the
+/// capability before anything is read or sent.
+fn brief_provider(
+    named: Option<Result<ProviderSettings, ConfigError>>,
+    translation: &ProviderSettings,
+    prompts: &Prompts,
+) -> Result<ProviderSettings, Error> {
+    let provider = match named {
+        Some(named) => named?,
+        None => translation.clone(),
+    };
+    let placeholder = "http://127.0.0.1/v1".to_owned();
+    let base_url = provider
+        .base_url
+        .as_ref()
+        .map_or(placeholder, |u| u.value.clone());
+    let protocol = crate::provider::protocol_for(&provider, base_url, prompts.clone());
+    check_brief_capable(&provider, protocol.capabilities())?;
+    Ok(provider)
+}
+
+fn provider_info(provider: &ProviderSettings) -> ProviderInfo {
+    ProviderInfo {
+        name: provider.name.value.clone(),
+        model: provider.model.value.clone(),
+    }
+}
+
+fn style_of(options: &TranslateOptions, settings: &Settings) -> Style {
+    Style {
+        color: settings.color.value,
+        width: settings.width.value,
+        layout: options.layout,
+    }
+}
+
+/// Asks `provider` for a brief of the prepared paragraphs and verifies it.
+fn write_brief(
+    provider: &ProviderSettings,
+    prompts: Prompts,
+    prepared: &Prepared,
+    points: u8,
+) -> Result<Brief, Error> {
+    let input = BriefInput {
+        source_language: prepared.source.language,
+        target_language: prepared.target,
+        points,
+        paragraphs: prepared.paragraphs.clone(),
+    };
+    let detector = Detector::new();
+    block_on_interruptible(async {
+        let (_mock, pipeline) = connect(provider, prompts, 1).await?;
+        pipeline
+            .brief(&input, |brief| {
+                crate::verify::brief::check(brief, &input, &detector)
+            })
+            .await
+    })
+}
+
+fn brief(args: &BriefArgs, mut settings: Settings) -> Result<Outcome, Error> {
+    let translation = std::mem::replace(
+        &mut settings.provider,
+        Err(ConfigError::NoProvider { config_path: None }),
+    )?;
     let prompts = Prompts::load(settings.prompts_dir.as_deref())?;
-    let prepared = prepare(args, settings.to.as_ref().map(|to| to.value))?;
+    let provider = brief_provider(settings.brief_provider.take(), &translation, &prompts)?;
+    let prepared = prepare(
+        &args.input,
+        args.options.from,
+        settings.to.as_ref().map(|to| to.value),
+    )?;
+    let brief = write_brief(&provider, prompts, &prepared, args.brief_options.points)?;
+    let report = BriefReport {
+        source: prepared.source,
+        target: TargetInfo {
+            language: prepared.target,
+        },
+        provider: provider_info(&provider),
+        brief,
+    };
+    let style = style_of(&args.options, &settings);
+    let mut output = Vec::new();
+    render::brief(
+        &report,
+        args.options.format,
+        &style,
+        args.only_target,
+        &mut output,
+    )
+    .map_err(write_error)?;
+    Ok(Outcome {
+        output,
+        warnings: vec![],
+    })
+}
+
+fn translate(args: &TranslateArgs, mut settings: Settings) -> Result<Outcome, Error> {
+    let provider = std::mem::replace(
+        &mut settings.provider,
+        Err(ConfigError::NoProvider { config_path: None }),
+    )?;
+    let prompts = Prompts::load(settings.prompts_dir.as_deref())?;
+    let brief_provider = if args.brief {
+        Some(brief_provider(
+            settings.brief_provider.take(),
+            &provider,
+            &prompts,
+        )?)
+    } else {
+        None
+    };
+    let prepared = prepare(
+        &args.input,
+        args.options.from,
+        settings.to.as_ref().map(|to| to.value),
+    )?;
     let to_send: Vec<Paragraph> = prepared
         .paragraphs
         .iter()
@@ -220,7 +351,12 @@ fn translate(args: &TranslateArgs, settings: Settings) -> Result<Outcome, Error>
         prepared.target,
         provider.max_chunk_chars,
     );
-    let translated = block_on_interruptible(send(&provider, prompts, settings.jobs.value, chunks))?;
+    let translated = block_on_interruptible(send(
+        &provider,
+        prompts.clone(),
+        settings.jobs.value,
+        chunks,
+    ))?;
     let mut by_id = crate::verify::alignment(&to_send, translated)?;
     let paragraphs = prepared
         .paragraphs
@@ -238,25 +374,28 @@ fn translate(args: &TranslateArgs, settings: Settings) -> Result<Outcome, Error>
             }
         })
         .collect();
+    let brief = match &brief_provider {
+        Some(brief_provider) => Some(write_brief(
+            brief_provider,
+            prompts,
+            &prepared,
+            args.brief_options.points,
+        )?),
+        None => None,
+    };
     let report = Report {
         source: prepared.source,
         target: TargetInfo {
             language: prepared.target,
         },
-        provider: ProviderInfo {
-            name: provider.name.value.clone(),
-            model: provider.model.value.clone(),
-        },
+        provider: provider_info(&provider),
         paragraphs,
         boilerplate: prepared.boilerplate,
+        brief,
     };
-    let style = Style {
-        color: settings.color.value,
-        width: settings.width.value,
-        layout: args.layout,
-    };
+    let style = style_of(&args.options, &settings);
     let mut output = Vec::new();
-    render::translation(&report, args.format, &style, &mut output).map_err(write_error)?;
+    render::translation(&report, args.options.format, &style, &mut output).map_err(write_error)?;
     Ok(Outcome {
         output,
         warnings: vec![],
@@ -277,7 +416,18 @@ async fn send(
     if chunks.is_empty() {
         return Ok(Vec::new());
     }
-    let mut _mock = None;
+    let (_mock, pipeline) = connect(provider, prompts, jobs).await?;
+    pipeline.translate(chunks).await
+}
+
+/// The pipeline for `provider`, with the in-process mock it talks to when the profile has no
+/// base URL (keep it alive as long as the pipeline is used).
+async fn connect(
+    provider: &ProviderSettings,
+    prompts: Prompts,
+    jobs: u32,
+) -> Result<(Option<MockServer>, Arc<Pipeline>), Error> {
+    let mut mock = None;
     let base_url = match &provider.base_url {
         Some(url) => url.value.clone(),
         None => {
@@ -289,7 +439,7 @@ async fn send(
                     source,
                 })?;
             let url = server.base_url();
-            _mock = Some(server);
+            mock = Some(server);
             url
         }
     };
@@ -301,7 +451,7 @@ async fn send(
         transport,
         api_key: provider.api_key.as_ref().map(|k| k.value.clone()),
     });
-    pipeline.translate(chunks).await
+    Ok((mock, pipeline))
 }
 
 /// Runs `future` on a current-thread runtime; Ctrl-C ends it with [`Error::Interrupted`].

@@ -5,6 +5,7 @@
 
 use serde::Serialize;
 
+use crate::brief::Brief;
 use crate::ingest::ParagraphId;
 use crate::language::LanguageCode;
 
@@ -21,6 +22,22 @@ pub struct Report {
     pub paragraphs: Vec<ParagraphPair>,
     /// Boilerplate set aside untranslated, in order (empty with `--keep-boilerplate`).
     pub boilerplate: Vec<String>,
+    /// The verified bilingual brief, with `--brief`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub brief: Option<Brief>,
+}
+
+/// The result of `diglot brief`: the languages, who wrote it, and the verified brief.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BriefReport {
+    /// The source language and how sure detection is of it.
+    pub source: SourceInfo,
+    /// The target language.
+    pub target: TargetInfo,
+    /// Who wrote the brief.
+    pub provider: ProviderInfo,
+    /// The brief.
+    pub brief: Brief,
 }
 
 /// The source side of a report.

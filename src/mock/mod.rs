@@ -11,6 +11,7 @@
 //! an OpenAI-style 404 or 405. Every answer, error or not, waits for the configured latency and
 //! is logged.
 
+mod brief;
 mod cassette;
 mod faults;
 mod openai;
@@ -34,7 +35,7 @@ use serde_json::Value;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-pub use cassette::{CASSETTES, CassetteError, CassetteIndex, pseudo_translation};
+pub use cassette::{BRIEF_CASSETTES, CASSETTES, CassetteError, CassetteIndex, pseudo_translation};
 pub use faults::{Fault, FaultKind, ParseFaultError, valid_kinds};
 pub use openai::MODEL_ID;
 

@@ -1,0 +1,101 @@
+//! Brief: the bilingual summary of an article as plain data.
+//!
+//! A [`Brief`] is a headline, key points and the people and organisations the article names,
+//! every item in both the source and the target language, every point (and entity) naming the
+//! paragraphs it draws on. Its serde form is both the `"brief"` field of `--format json` and
+//! the JSON a model must answer with (see the README, "Bilingual brief"). Built by a protocol
+//! from a reply, held to the article by `verify::brief`, rendered by `render::brief`.
+
+use serde::Serialize;
+
+use crate::ingest::{Paragraph, ParagraphId};
+use crate::language::LanguageCode;
+use crate::provider::ContractProblem;
+
+/// The fewest key points a brief may be asked for.
+pub const MIN_POINTS: u8 = 3;
+/// The most key points a brief may be asked for.
+pub const MAX_POINTS: u8 = 7;
+/// Key points asked for unless `--points` says otherwise.
+pub const DEFAULT_POINTS: u8 = 5;
+
+/// One text in both languages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Bilingual {
+    /// In the article's language.
+    pub source: String,
+    /// In the target language.
+    pub target: String,
+}
+
+/// One key point, in both languages, with the paragraphs it draws on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BriefPoint {
+    /// In the article's language.
+    pub source: String,
+    /// In the target language.
+    pub target: String,
+    /// The paragraphs it draws on (serialized as bare numbers).
+    pub paragraphs: Vec<ParagraphId>,
+}
+
+/// A person or organisation the article names, with the role the article gives it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BriefEntity {
+    /// The name as the article spells it.
+    pub name: String,
+    /// The role the article gives it, in both languages.
+    pub role: Bilingual,
+    /// The paragraphs that name it.
+    pub paragraphs: Vec<ParagraphId>,
+}
+
+/// A bilingual brief of one article.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Brief {
+    /// The headline.
+    pub headline: Bilingual,
+    /// The key points, most important first.
+    pub points: Vec<BriefPoint>,
+    /// The people and organisations named.
+    pub entities: Vec<BriefEntity>,
+}
+
+/// What a brief request is about: the article's body paragraphs and the languages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BriefInput {
+    /// The article's language.
+    pub source_language: LanguageCode,
+    /// The language of the second side.
+    pub target_language: LanguageCode,
+    /// How many key points to ask for.
+    pub points: u8,
+    /// The paragraphs, in order, with their ids.
+    pub paragraphs: Vec<Paragraph>,
+}
+
+impl BriefInput {
+    /// The paragraph with `id`, if the brief was asked about it.
+    pub fn paragraph(&self, id: ParagraphId) -> Option<&Paragraph> {
+        self.paragraphs.iter().find(|p| p.id == id)
+    }
+}
+
+/// A protocol's decoded answer to a brief request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BriefDecoded {
+    /// A brief of the right shape (not yet verified against the article).
+    Complete {
+        /// The brief.
+        brief: Brief,
+        /// The model's text, for a repair request if verification fails.
+        raw: String,
+    },
+    /// The reply is not a brief; `raw` is the model's text, for the repair request.
+    Broken {
+        /// The model's answer as text.
+        raw: String,
+        /// What is wrong with it.
+        problems: Vec<ContractProblem>,
+    },
+}
