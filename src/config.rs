@@ -979,6 +979,121 @@ base_url = "http://file:1/v1"
 model = "file-model"
 "#;
 
+    const BRIEF_FILE: &str = r#"
+provider = "local"
+[brief]
+provider = "writer"
+[providers.local]
+kind = "openai"
+base_url = "http://file:1/v1"
+model = "file-model"
+[providers.writer]
+kind = "openai"
+base_url = "http://writer:1/v1"
+model = "writer-model"
+"#;
+
+    fn brief_provider(s: &Settings) -> &ProviderSettings {
+        s.brief_provider
+            .as_ref()
+            .expect("a brief provider is named")
+            .as_ref()
+            .expect("it resolves")
+    }
+
+    #[test]
+    fn the_brief_uses_the_translation_provider_unless_one_is_named() {
+        let s = settings(Flags::default(), &[], FILE);
+        assert!(s.brief_provider.is_none());
+        let named_same = Flags {
+            brief_provider: Some("local".into()),
+            ..Flags::default()
+        };
+        assert!(settings(named_same, &[], FILE).brief_provider.is_none());
+    }
+
+    #[test]
+    fn brief_provider_file_then_env_then_flag() {
+        let s = settings(Flags::default(), &[], BRIEF_FILE);
+        let p = brief_provider(&s);
+        assert_eq!(p.name.value, "writer");
+        assert!(matches!(p.name.source, Source::File(_)));
+        assert_eq!(p.model.value, "writer-model");
+
+        let env = [("DIGLOT_BRIEF_PROVIDER", "ollama")];
+        let s = settings(Flags::default(), &env, BRIEF_FILE);
+        assert_eq!(brief_provider(&s).name.value, "ollama");
+        assert_eq!(
+            brief_provider(&s).name.source,
+            Source::Env("DIGLOT_BRIEF_PROVIDER".into())
+        );
+
+        let flags = Flags {
+            brief_provider: Some("mock".into()),
+            ..Flags::default()
+        };
+        let s = settings(flags, &env, BRIEF_FILE);
+        assert_eq!(brief_provider(&s).name.value, "mock");
+        assert_eq!(
+            brief_provider(&s).name.source,
+            Source::Flag("--brief-provider".into())
+        );
+        assert!(
+            s.describe().contains("brief provider   mock"),
+            "{}",
+            s.describe()
+        );
+    }
+
+    #[test]
+    fn model_and_base_url_overrides_stay_with_the_translation_provider() {
+        let flags = Flags {
+            model: Some("flag-model".into()),
+            base_url: Some("http://flag:1/v1".into()),
+            ..Flags::default()
+        };
+        let s = settings(flags, &[("DIGLOT_MODEL", "env-model")], BRIEF_FILE);
+        assert_eq!(provider(&s).model.value, "flag-model");
+        let writer = brief_provider(&s);
+        assert_eq!(writer.model.value, "writer-model");
+        assert_eq!(
+            writer.base_url.as_ref().map(|u| u.value.as_str()),
+            Some("http://writer:1/v1")
+        );
+    }
+
+    #[test]
+    fn an_unknown_brief_provider_is_an_error_only_for_the_brief() {
+        let env = [("DIGLOT_BRIEF_PROVIDER", "nobody")];
+        let s = settings(Flags::default(), &env, FILE);
+        assert!(s.provider.is_ok());
+        assert!(matches!(
+            s.brief_provider,
+            Some(Err(ConfigError::UnknownProvider { .. }))
+        ));
+    }
+
+    #[test]
+    fn a_provider_that_cannot_write_briefs_is_a_config_error_with_a_hint() {
+        let s = settings(Flags::default(), &[], FILE);
+        let p = provider(&s);
+        let translation_only = crate::provider::Capabilities {
+            briefs: false,
+            max_chars: 6000,
+        };
+        let err = check_brief_capable(p, translation_only).expect_err("no briefs");
+        assert_eq!(
+            err.to_string(),
+            "provider 'local' (openai) cannot write briefs"
+        );
+        assert!(err.hint().is_some_and(|h| h.contains("--brief-provider")));
+        let llm = crate::provider::Capabilities {
+            briefs: true,
+            ..translation_only
+        };
+        assert!(check_brief_capable(p, llm).is_ok());
+    }
+
     #[test]
     fn file_beats_defaults() {
         let s = settings(Flags::default(), &[], FILE);
