@@ -407,3 +407,32 @@ fn the_brief_provider_comes_from_flag_env_or_file_and_config_shows_it() {
     assert_eq!(json(&out.stdout)["provider"]["model"], "other-model");
     assert_eq!(mock.chat_requests(), 1);
 }
+
+#[test]
+fn an_article_without_a_cassette_gets_a_marked_pseudo_brief_that_passes_the_checks() {
+    let sandbox = Sandbox::new();
+    let mock = mock(&[]);
+    let mut cmd = sandbox.cmd();
+    cmd.args([
+        "brief",
+        "--provider",
+        "mock",
+        "--base-url",
+        &mock.base_url(),
+    ])
+    .args(["--format", "json"])
+    .arg(fixture("en-city-budget.txt"));
+    let out = run(&mut cmd);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let doc = json(&out.stdout);
+    assert_eq!(doc["target"]["language"], "de");
+    let points = doc["brief"]["points"].as_array().expect("points");
+    assert_eq!(points.len(), 5);
+    assert!(points.iter().all(|p| {
+        p["target"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("[mock en→de]"))
+    }));
+    assert_eq!(points[0]["paragraphs"], serde_json::json!([1]));
+    assert_eq!(mock.chat_requests(), 1, "no repair was needed");
+}
