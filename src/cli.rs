@@ -47,6 +47,10 @@ pub enum Command {
     /// Translate an article and print it beside the original.
     #[command(after_help = EXIT_CODES)]
     Translate(TranslateArgs),
+    /// Write a bilingual brief: headline, key points and who is named, in both languages,
+    /// every point citing its paragraphs.
+    #[command(after_help = EXIT_CODES)]
+    Brief(BriefArgs),
     /// Detect the language of an article (on this machine, no API).
     #[command(after_help = EXIT_CODES)]
     Detect(DetectArgs),
@@ -79,6 +83,42 @@ pub struct TranslateArgs {
     #[command(flatten)]
     pub input: InputArgs,
 
+    /// Languages, provider and output.
+    #[command(flatten)]
+    pub options: TranslateOptions,
+
+    /// Also write a bilingual brief, printed above the translation (JSON: a "brief" field).
+    #[arg(long)]
+    pub brief: bool,
+
+    /// How the brief is written (with --brief).
+    #[command(flatten)]
+    pub brief_options: BriefOptions,
+}
+
+/// `diglot brief`.
+#[derive(Debug, Args)]
+pub struct BriefArgs {
+    /// The article.
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// Languages, provider and output.
+    #[command(flatten)]
+    pub options: TranslateOptions,
+
+    /// How the brief is written.
+    #[command(flatten)]
+    pub brief_options: BriefOptions,
+
+    /// Print only the target-language brief (text and markdown), for pasting into a report.
+    #[arg(long)]
+    pub only_target: bool,
+}
+
+/// The flags `translate` and `brief` share: languages, provider and output.
+#[derive(Debug, Args)]
+pub struct TranslateOptions {
     /// Source language (ISO 639-1), instead of detecting it.
     #[arg(long, value_name = "LANG")]
     pub from: Option<LanguageCode>,
@@ -119,6 +159,19 @@ pub struct TranslateArgs {
     /// Output width in columns [default: the terminal's, 100 when not a terminal].
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(20..))]
     pub width: Option<u16>,
+}
+
+/// How a brief is written.
+#[derive(Debug, Args)]
+pub struct BriefOptions {
+    /// Key points in the brief (3 to 7).
+    #[arg(long, value_name = "N", default_value_t = crate::brief::DEFAULT_POINTS,
+          value_parser = clap::value_parser!(u8).range(3..=7))]
+    pub points: u8,
+
+    /// Provider profile for the brief [default: the translation's].
+    #[arg(long, value_name = "NAME")]
+    pub brief_provider: Option<String>,
 }
 
 /// `diglot detect`.
@@ -186,7 +239,8 @@ pub struct MockServerArgs {
     pub latency_ms: u64,
 
     /// Inject a fault: KIND or KIND:TIMES (429, 500, 401, 403, 456, not-json, fenced, missing,
-    /// truncated, escape). Repeatable; faults are used up in order.
+    /// truncated, escape; for brief requests only: brief-bad-ref, brief-untranslated,
+    /// brief-malformed). Repeatable; faults are used up in order.
     #[arg(long, value_name = "KIND[:N]")]
     pub fault: Vec<Fault>,
 }

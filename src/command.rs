@@ -7,10 +7,14 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use crate::brief::{Brief, BriefInput};
 use crate::cli::{
-    Cli, Command, ConfigAction, ConfigArgs, DetectArgs, InputArgs, MockServerArgs, TranslateArgs,
+    BriefArgs, BriefOptions, Cli, Command, ConfigAction, ConfigArgs, DetectArgs, InputArgs,
+    MockServerArgs, TranslateArgs, TranslateOptions,
 };
-use crate::config::{Env, Flags, LoadedFile, ProviderSettings, Settings, Terminal};
+use crate::config::{
+    ConfigError, Env, Flags, LoadedFile, ProviderSettings, Settings, Terminal, check_brief_capable,
+};
 use crate::detect::{Detector, DocumentDetection};
 use crate::error::{Error, InputError};
 use crate::ingest::{Document, Paragraph, ingest};
@@ -21,8 +25,8 @@ use crate::prompt::Prompts;
 use crate::provider::transport::Transport;
 use crate::render::{self, Style};
 use crate::report::{
-    DetectionReport, ParagraphDetection, ParagraphPair, ProviderInfo, Report, SourceInfo,
-    TargetInfo, Usage,
+    BriefReport, DetectionReport, ParagraphDetection, ParagraphPair, ProviderInfo, Report,
+    SourceInfo, TargetInfo, Usage,
 };
 
 /// A paragraph detected in the target language with at least this confidence is kept as it is
@@ -69,30 +73,38 @@ pub fn run(cli: &Cli, env: &Env, terminal: Terminal) -> Result<Outcome, Error> {
     }
     let file = LoadedFile::load(cli.config.as_deref(), env)?;
     let warnings = file.warnings();
-    let mut flags = Flags {
-        color: cli.color,
-        ..Flags::default()
-    };
-    if let Command::Translate(args) = &cli.command {
-        flags = Flags {
-            provider: args.provider.clone(),
-            base_url: args.base_url.clone(),
-            model: args.model.clone(),
-            timeout: args.timeout,
-            jobs: args.jobs,
-            to: args.to,
-            width: args.width,
+    let flags = match &cli.command {
+        Command::Translate(args) => flags_of(&args.options, &args.brief_options, cli),
+        Command::Brief(args) => flags_of(&args.options, &args.brief_options, cli),
+        _ => Flags {
             color: cli.color,
-        };
-    }
+            ..Flags::default()
+        },
+    };
     let settings = Settings::resolve(&flags, env, file, terminal)?;
     let mut outcome = match &cli.command {
         Command::Translate(args) => translate(args, settings),
+        Command::Brief(args) => brief(args, settings),
         Command::Detect(args) => detect(args),
         _ => Ok(Outcome::of(settings.describe().into_bytes())),
     }?;
     outcome.warnings.splice(0..0, warnings);
     Ok(outcome)
+}
+
+/// The command-line layer of the settings, from the flags `translate` and `brief` share.
+fn flags_of(options: &TranslateOptions, brief: &BriefOptions, cli: &Cli) -> Flags {
+    Flags {
+        provider: options.provider.clone(),
+        brief_provider: brief.brief_provider.clone(),
+        base_url: options.base_url.clone(),
+        model: options.model.clone(),
+        timeout: options.timeout,
+        jobs: options.jobs,
+        to: options.to,
+        width: options.width,
+        color: cli.color,
+    }
 }
 
 fn read_input(input: &InputArgs) -> Result<(PathBuf, Document), Error> {
@@ -178,14 +190,18 @@ struct Prepared {
     target: LanguageCode,
 }
 
-fn prepare(args: &TranslateArgs, to: Option<LanguageCode>) -> Result<Prepared, Error> {
-    let (_, document) = read_input(&args.input)?;
+fn prepare(
+    input: &InputArgs,
+    from: Option<LanguageCode>,
+    to: Option<LanguageCode>,
+) -> Result<Prepared, Error> {
+    let (_, document) = read_input(input)?;
     let Document {
         mut paragraphs,
         boilerplate,
         ..
     } = document;
-    let boilerplate = if args.input.keep_boilerplate {
+    let boilerplate = if input.keep_boilerplate {
         paragraphs.extend(boilerplate);
         Vec::new()
     } else {
@@ -193,7 +209,7 @@ fn prepare(args: &TranslateArgs, to: Option<LanguageCode>) -> Result<Prepared, E
     };
     let texts: Vec<&str> = paragraphs.iter().map(|p| p.text.as_str()).collect();
     let detection = Detector::new().detect_document(&texts);
-    let source = match (args.from, detection.document.language) {
+    let source = match (from, detection.document.language) {
         (Some(forced), _) => SourceInfo {
             language: forced,
             confidence: detection.share(forced),
@@ -228,10 +244,123 @@ fn prepare(args: &TranslateArgs, to: Option<LanguageCode>) -> Result<Prepared, E
     })
 }
 
-fn translate(args: &TranslateArgs, settings: Settings) -> Result<Outcome, Error> {
-    let provider = settings.provider?;
+/// The provider for briefs (the one named for briefs, else the translation's), checked for the
+/// capability before anything is read or sent.
+fn brief_provider(
+    named: Option<Result<ProviderSettings, ConfigError>>,
+    translation: &ProviderSettings,
+    prompts: &Prompts,
+) -> Result<ProviderSettings, Error> {
+    let provider = match named {
+        Some(named) => named?,
+        None => translation.clone(),
+    };
+    let placeholder = "http://127.0.0.1/v1".to_owned();
+    let base_url = provider
+        .base_url
+        .as_ref()
+        .map_or(placeholder, |u| u.value.clone());
+    let protocol = crate::provider::protocol_for(&provider, base_url, prompts.clone());
+    check_brief_capable(&provider, protocol.capabilities())?;
+    Ok(provider)
+}
+
+fn provider_info(provider: &ProviderSettings) -> ProviderInfo {
+    ProviderInfo {
+        name: provider.name.value.clone(),
+        model: provider.model.value.clone(),
+    }
+}
+
+fn style_of(options: &TranslateOptions, settings: &Settings) -> Style {
+    Style {
+        color: settings.color.value,
+        width: settings.width.value,
+        layout: options.layout,
+    }
+}
+
+/// Asks `provider` for a brief of the prepared paragraphs and verifies it.
+fn write_brief(
+    provider: &ProviderSettings,
+    prompts: Prompts,
+    prepared: &Prepared,
+    points: u8,
+) -> Result<Brief, Error> {
+    let input = BriefInput {
+        source_language: prepared.source.language,
+        target_language: prepared.target,
+        points,
+        paragraphs: prepared.paragraphs.clone(),
+    };
+    let detector = Detector::new();
+    block_on_interruptible(async {
+        let (_mock, pipeline) = connect(provider, prompts, (1, false)).await?;
+        pipeline
+            .brief(&input, |brief| {
+                crate::verify::brief::check(brief, &input, &detector)
+            })
+            .await
+    })
+}
+
+fn brief(args: &BriefArgs, mut settings: Settings) -> Result<Outcome, Error> {
+    let translation = std::mem::replace(
+        &mut settings.provider,
+        Err(ConfigError::NoProvider { config_path: None }),
+    )?;
     let prompts = Prompts::load(settings.prompts_dir.as_deref())?;
-    let prepared = prepare(args, settings.to.as_ref().map(|to| to.value))?;
+    let provider = brief_provider(settings.brief_provider.take(), &translation, &prompts)?;
+    let prepared = prepare(
+        &args.input,
+        args.options.from,
+        settings.to.as_ref().map(|to| to.value),
+    )?;
+    let brief = write_brief(&provider, prompts, &prepared, args.brief_options.points)?;
+    let report = BriefReport {
+        source: prepared.source,
+        target: TargetInfo {
+            language: prepared.target,
+        },
+        provider: provider_info(&provider),
+        brief,
+    };
+    let style = style_of(&args.options, &settings);
+    let mut output = Vec::new();
+    render::brief(
+        &report,
+        args.options.format,
+        &style,
+        args.only_target,
+        &mut output,
+    )
+    .map_err(write_error)?;
+    Ok(Outcome {
+        output,
+        warnings: vec![],
+    })
+}
+
+fn translate(args: &TranslateArgs, mut settings: Settings) -> Result<Outcome, Error> {
+    let provider = std::mem::replace(
+        &mut settings.provider,
+        Err(ConfigError::NoProvider { config_path: None }),
+    )?;
+    let prompts = Prompts::load(settings.prompts_dir.as_deref())?;
+    let brief_provider = if args.brief {
+        Some(brief_provider(
+            settings.brief_provider.take(),
+            &provider,
+            &prompts,
+        )?)
+    } else {
+        None
+    };
+    let prepared = prepare(
+        &args.input,
+        args.options.from,
+        settings.to.as_ref().map(|to| to.value),
+    )?;
     let to_send: Vec<Paragraph> = prepared
         .paragraphs
         .iter()
@@ -246,7 +375,7 @@ fn translate(args: &TranslateArgs, settings: Settings) -> Result<Outcome, Error>
     };
     let (translated, billed_characters) = block_on_interruptible(send(
         &provider,
-        prompts,
+        prompts.clone(),
         (settings.jobs.value, settings.progress),
         job,
     ))?;
@@ -267,28 +396,31 @@ fn translate(args: &TranslateArgs, settings: Settings) -> Result<Outcome, Error>
             }
         })
         .collect();
+    let brief = match &brief_provider {
+        Some(brief_provider) => Some(write_brief(
+            brief_provider,
+            prompts,
+            &prepared,
+            args.brief_options.points,
+        )?),
+        None => None,
+    };
     let report = Report {
         source: prepared.source,
         target: TargetInfo {
             language: prepared.target,
         },
-        provider: ProviderInfo {
-            name: provider.name.value.clone(),
-            model: provider.model.value.clone(),
-        },
+        provider: provider_info(&provider),
         paragraphs,
         boilerplate: prepared.boilerplate,
         usage: billed_characters.map(|n| Usage {
             billed_characters: Some(n),
         }),
+        brief,
     };
-    let style = Style {
-        color: settings.color.value,
-        width: settings.width.value,
-        layout: args.layout,
-    };
+    let style = style_of(&args.options, &settings);
     let mut output = Vec::new();
-    render::translation(&report, args.format, &style, &mut output).map_err(write_error)?;
+    render::translation(&report, args.options.format, &style, &mut output).map_err(write_error)?;
     Ok(Outcome {
         output,
         warnings: vec![],
@@ -299,16 +431,15 @@ fn is_already_target(detection: &crate::detect::Detection, target: LanguageCode)
     detection.language == Some(target) && detection.confidence >= KEEP_IF_ALREADY_TARGET
 }
 
-/// The paragraphs to send and their direction; planned once the protocol is known.
+/// The paragraphs to send and their direction.
 struct Job<'a> {
     paragraphs: &'a [Paragraph],
     source: LanguageCode,
     target: LanguageCode,
 }
 
-/// Starts the in-process mock when the profile asks for it, plans the chunks within the
-/// protocol's budget, then runs the pipeline. Returns the translations and the characters
-/// billed, when the API reports them.
+/// Connects to the provider, plans the chunks within its protocol's budget, and runs the
+/// pipeline. Returns the translations and the characters billed, when the API reports them.
 async fn send(
     provider: &ProviderSettings,
     prompts: Prompts,
@@ -318,7 +449,26 @@ async fn send(
     if job.paragraphs.is_empty() {
         return Ok((Vec::new(), None));
     }
-    let mut _mock = None;
+    let (_mock, pipeline) = connect(provider, prompts, (jobs, progress)).await?;
+    let chunks = crate::plan::plan(
+        job.paragraphs,
+        job.source,
+        job.target,
+        &pipeline.protocol.capabilities().budget(),
+    );
+    pipeline.progress.set_length(chunks.len() as u64);
+    let translated = Arc::clone(&pipeline).translate(chunks).await?;
+    Ok((translated, pipeline.billed_characters()))
+}
+
+/// The pipeline for `provider`, with the in-process mock it talks to when the profile has no
+/// base URL (keep it alive as long as the pipeline is used).
+async fn connect(
+    provider: &ProviderSettings,
+    prompts: Prompts,
+    (jobs, progress): (u32, bool),
+) -> Result<(Option<MockServer>, Arc<Pipeline>), Error> {
+    let mut mock = None;
     let base_url = match &provider.base_url {
         Some(url) => url.value.clone(),
         None => {
@@ -330,17 +480,11 @@ async fn send(
                     source,
                 })?;
             let url = server.base_url();
-            _mock = Some(server);
+            mock = Some(server);
             url
         }
     };
     let protocol = crate::provider::protocol_for(provider, base_url, prompts);
-    let chunks = crate::plan::plan(
-        job.paragraphs,
-        job.source,
-        job.target,
-        &protocol.capabilities().budget(),
-    );
     let transport = Transport::new(provider.timeout.value, provider.max_retries, jobs)?;
     let pipeline = Arc::new(Pipeline {
         provider: provider.name.value.clone(),
@@ -349,14 +493,13 @@ async fn send(
         api_key: provider.api_key.as_ref().map(|k| k.value.clone()),
         progress: crate::pipeline::progress_bar(
             progress,
-            chunks.len(),
+            0,
             &format!("translating with {}", provider.name.value),
         ),
         key_var: provider.key_var.clone(),
         billed_characters: std::sync::Mutex::new(None),
     });
-    let translated = Arc::clone(&pipeline).translate(chunks).await?;
-    Ok((translated, pipeline.billed_characters()))
+    Ok((mock, pipeline))
 }
 
 /// Runs `future` on a current-thread runtime; Ctrl-C ends it with [`Error::Interrupted`].

@@ -11,6 +11,7 @@
 //! |---|---|
 //! | `DIGLOT_CONFIG` | the config file path |
 //! | `DIGLOT_PROVIDER` | the provider profile name |
+//! | `DIGLOT_BRIEF_PROVIDER` | the provider profile for briefs (default: the translation's) |
 //! | `DIGLOT_BASE_URL` | the profile's base URL |
 //! | `DIGLOT_MODEL` | the profile's model |
 //! | `DIGLOT_API_KEY` | the API key, for any profile (beats the profile's own variable) |
@@ -74,6 +75,17 @@ impl Env {
             .get(name)
             .map(String::as_str)
             .filter(|v| !v.is_empty())
+    }
+
+    /// This environment without `DIGLOT_BASE_URL` and `DIGLOT_MODEL` when `strip` is set: a
+    /// brief profile other than the translation's keeps its own URL and model.
+    fn without_overrides(&self, strip: bool) -> Env {
+        let mut env = self.clone();
+        if strip {
+            env.0.remove("DIGLOT_BASE_URL");
+            env.0.remove("DIGLOT_MODEL");
+        }
+        env
     }
 
     /// The user's config directory: `$XDG_CONFIG_HOME/diglot`, else `$HOME/.config/diglot`.
@@ -195,6 +207,14 @@ pub enum ConfigError {
     /// Neither HOME nor XDG_CONFIG_HOME is set, so there is no default config path.
     #[error("no config directory: set HOME or XDG_CONFIG_HOME, or pass --config FILE")]
     NoConfigDir,
+    /// The provider chosen for briefs speaks a protocol that cannot write them.
+    #[error("provider '{profile}' ({kind}) cannot write briefs")]
+    NoBriefs {
+        /// Profile name.
+        profile: String,
+        /// Its wire protocol.
+        kind: ProviderKind,
+    },
     /// The base URL is not an http(s) URL.
     #[error("invalid base URL '{url}' for provider '{profile}': {reason}")]
     BadUrl {
@@ -222,6 +242,11 @@ impl ConfigError {
             ConfigError::MissingKey { var, .. } => Some(format!(
                 "export {var}=… (or DIGLOT_API_KEY), or try it offline with --provider mock"
             )),
+            ConfigError::NoBriefs { .. } => Some(
+                "choose an LLM profile for the brief with --brief-provider NAME, \
+                 DIGLOT_BRIEF_PROVIDER or [brief] provider = \"NAME\" in the config file"
+                    .to_owned(),
+            ),
             ConfigError::UnknownProvider { .. } => {
                 Some("define it as [providers.NAME] in the config file".to_owned())
             }
@@ -260,6 +285,17 @@ pub struct FileConfig {
     /// Named provider profiles.
     #[serde(default)]
     pub providers: BTreeMap<String, FileProfile>,
+    /// The `[brief]` table.
+    #[serde(default)]
+    pub brief: FileBrief,
+}
+
+/// The `[brief]` table.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileBrief {
+    /// The provider profile that writes briefs (default: the translation's).
+    pub provider: Option<String>,
 }
 
 /// One `[providers.NAME]` table.
@@ -419,6 +455,8 @@ fn resolved<T>(value: T, source: Source) -> Resolved<T> {
 pub struct Flags {
     /// `--provider`.
     pub provider: Option<String>,
+    /// `--brief-provider`.
+    pub brief_provider: Option<String>,
     /// `--base-url`.
     pub base_url: Option<String>,
     /// `--model`.
@@ -496,6 +534,8 @@ pub struct Settings {
     pub progress: bool,
     /// The provider, or why none can be used (kept, so `detect` and `config` work without one).
     pub provider: Result<ProviderSettings, ConfigError>,
+    /// The provider for briefs when a layer names one; `None` means the translation's.
+    pub brief_provider: Option<Result<ProviderSettings, ConfigError>>,
 }
 
 impl Settings {
@@ -523,6 +563,7 @@ impl Settings {
         let width = resolve_width(flags, env, cfg, &file_source, terminal)?;
         let color = resolve_color(flags.color, env, terminal);
         let provider = resolve_provider(flags, env, &file);
+        let brief_provider = resolve_brief_provider(flags, env, &file, &provider);
         Ok(Settings {
             prompts_dir: env.config_dir().map(|d| d.join("prompts")),
             progress: terminal.stderr_is_tty && env.get("TERM") != Some("dumb"),
@@ -532,6 +573,7 @@ impl Settings {
             width,
             color,
             provider,
+            brief_provider,
         })
     }
 }
@@ -589,6 +631,29 @@ impl Settings {
                     out.push_str(&format!("                 hint: {hint}\n"));
                 }
             }
+        }
+        match &self.brief_provider {
+            None => out.push_str(&format!(
+                "{:<16} {:<32} ({})\n",
+                "brief provider",
+                "(the translation's)",
+                Source::Default
+            )),
+            Some(Ok(p)) => {
+                out.push_str(&format!(
+                    "{:<16} {:<32} ({})\n",
+                    "brief provider", p.name.value, p.name.source
+                ));
+                out.push_str(&format!(
+                    "{:<16} {:<32} ({})\n",
+                    "  kind", p.kind, p.name.source
+                ));
+                out.push_str(&format!(
+                    "{:<16} {:<32} ({})\n",
+                    "  model", p.model.value, p.model.source
+                ));
+            }
+            Some(Err(e)) => out.push_str(&format!("brief provider   (none) {e}\n")),
         }
         out
     }
@@ -757,7 +822,19 @@ fn resolve_provider(
     .ok_or_else(|| ConfigError::NoProvider {
         config_path: file.path.as_ref().map(|p| p.value.clone()),
     })?;
+    profile_named(name, flags, env, file, true)
+}
 
+/// The profile `name` (from the config file, else built in) with every layer applied;
+/// `DIGLOT_BASE_URL` and `DIGLOT_MODEL` only when `env_overrides` is set.
+fn profile_named(
+    name: Resolved<String>,
+    flags: &Flags,
+    env: &Env,
+    file: &LoadedFile,
+    env_overrides: bool,
+) -> Result<ProviderSettings, ConfigError> {
+    let cfg = &file.config;
     let (profile, profile_source) = match cfg.providers.get(&name.value) {
         Some(profile) => (profile.clone(), file.source()),
         None => {
@@ -778,7 +855,67 @@ fn resolve_provider(
             )
         }
     };
-    build_provider(name, profile, profile_source, flags, env, cfg, file)
+    build_provider(
+        name,
+        profile,
+        profile_source,
+        flags,
+        &env.without_overrides(!env_overrides),
+        cfg,
+        file,
+    )
+}
+
+/// `--brief-provider` > `DIGLOT_BRIEF_PROVIDER` > `[brief] provider`; `None` when no layer names
+/// one, or when it names the translation's profile (which then serves both, flags included).
+/// A different profile gets its own base URL and model: `--base-url`, `--model` and their
+/// variables apply to the translation's profile only.
+fn resolve_brief_provider(
+    flags: &Flags,
+    env: &Env,
+    file: &LoadedFile,
+    translation: &Result<ProviderSettings, ConfigError>,
+) -> Option<Result<ProviderSettings, ConfigError>> {
+    let name = layer_opt(
+        flags
+            .brief_provider
+            .clone()
+            .map(|v| (v, "--brief-provider")),
+        env.get("DIGLOT_BRIEF_PROVIDER")
+            .map(|v| (v.to_owned(), "DIGLOT_BRIEF_PROVIDER".to_owned())),
+        file.config
+            .brief
+            .provider
+            .clone()
+            .map(|v| (v, file.source())),
+    )?;
+    if let Ok(provider) = translation
+        && provider.name.value == name.value
+    {
+        return None;
+    }
+    let own = Flags {
+        base_url: None,
+        model: None,
+        ..flags.clone()
+    };
+    Some(profile_named(name, &own, env, file, false))
+}
+
+/// Whether a protocol with `capabilities` can write the brief for `provider`; checked before
+/// any input is read or request sent.
+pub fn check_brief_capable(
+    provider: &ProviderSettings,
+    capabilities: crate::provider::Capabilities,
+) -> Result<(), ConfigError> {
+    if capabilities.briefs {
+        Ok(())
+    } else {
+        Err(ConfigError::NoBriefs {
+            profile: provider.name.value.clone(),
+            kind: provider.kind,
+        })
+    }
 }
 
 /// With no provider named anywhere, a key or a base URL in the environment or flags implies
@@ -1002,6 +1139,123 @@ kind = "openai"
 base_url = "http://file:1/v1"
 model = "file-model"
 "#;
+
+    const BRIEF_FILE: &str = r#"
+provider = "local"
+[brief]
+provider = "writer"
+[providers.local]
+kind = "openai"
+base_url = "http://file:1/v1"
+model = "file-model"
+[providers.writer]
+kind = "openai"
+base_url = "http://writer:1/v1"
+model = "writer-model"
+"#;
+
+    fn brief_provider(s: &Settings) -> &ProviderSettings {
+        s.brief_provider
+            .as_ref()
+            .expect("a brief provider is named")
+            .as_ref()
+            .expect("it resolves")
+    }
+
+    #[test]
+    fn the_brief_uses_the_translation_provider_unless_one_is_named() {
+        let s = settings(Flags::default(), &[], FILE);
+        assert!(s.brief_provider.is_none());
+        let named_same = Flags {
+            brief_provider: Some("local".into()),
+            ..Flags::default()
+        };
+        assert!(settings(named_same, &[], FILE).brief_provider.is_none());
+    }
+
+    #[test]
+    fn brief_provider_file_then_env_then_flag() {
+        let s = settings(Flags::default(), &[], BRIEF_FILE);
+        let p = brief_provider(&s);
+        assert_eq!(p.name.value, "writer");
+        assert!(matches!(p.name.source, Source::File(_)));
+        assert_eq!(p.model.value, "writer-model");
+
+        let env = [("DIGLOT_BRIEF_PROVIDER", "ollama")];
+        let s = settings(Flags::default(), &env, BRIEF_FILE);
+        assert_eq!(brief_provider(&s).name.value, "ollama");
+        assert_eq!(
+            brief_provider(&s).name.source,
+            Source::Env("DIGLOT_BRIEF_PROVIDER".into())
+        );
+
+        let flags = Flags {
+            brief_provider: Some("mock".into()),
+            ..Flags::default()
+        };
+        let s = settings(flags, &env, BRIEF_FILE);
+        assert_eq!(brief_provider(&s).name.value, "mock");
+        assert_eq!(
+            brief_provider(&s).name.source,
+            Source::Flag("--brief-provider".into())
+        );
+        assert!(
+            s.describe().contains("brief provider   mock"),
+            "{}",
+            s.describe()
+        );
+    }
+
+    #[test]
+    fn model_and_base_url_overrides_stay_with_the_translation_provider() {
+        let flags = Flags {
+            model: Some("flag-model".into()),
+            base_url: Some("http://flag:1/v1".into()),
+            ..Flags::default()
+        };
+        let s = settings(flags, &[("DIGLOT_MODEL", "env-model")], BRIEF_FILE);
+        assert_eq!(provider(&s).model.value, "flag-model");
+        let writer = brief_provider(&s);
+        assert_eq!(writer.model.value, "writer-model");
+        assert_eq!(
+            writer.base_url.as_ref().map(|u| u.value.as_str()),
+            Some("http://writer:1/v1")
+        );
+    }
+
+    #[test]
+    fn an_unknown_brief_provider_is_an_error_only_for_the_brief() {
+        let env = [("DIGLOT_BRIEF_PROVIDER", "nobody")];
+        let s = settings(Flags::default(), &env, FILE);
+        assert!(s.provider.is_ok());
+        assert!(matches!(
+            s.brief_provider,
+            Some(Err(ConfigError::UnknownProvider { .. }))
+        ));
+    }
+
+    #[test]
+    fn a_provider_that_cannot_write_briefs_is_a_config_error_with_a_hint() {
+        let s = settings(Flags::default(), &[], FILE);
+        let p = provider(&s);
+        let translation_only = crate::provider::Capabilities {
+            briefs: false,
+            max_chars: 6000,
+            max_paragraphs: 50,
+            max_text_bytes: None,
+        };
+        let err = check_brief_capable(p, translation_only).expect_err("no briefs");
+        assert_eq!(
+            err.to_string(),
+            "provider 'local' (openai) cannot write briefs"
+        );
+        assert!(err.hint().is_some_and(|h| h.contains("--brief-provider")));
+        let llm = crate::provider::Capabilities {
+            briefs: true,
+            ..translation_only
+        };
+        assert!(check_brief_capable(p, llm).is_ok());
+    }
 
     #[test]
     fn file_beats_defaults() {

@@ -10,6 +10,7 @@ use crate::prompt::PromptError;
 use crate::provider::ProviderError;
 use crate::provider::transport::TransportError;
 use crate::verify::VerifyError;
+use crate::verify::brief::BriefVerifyError;
 
 /// Why the input cannot be used. Exits 3.
 #[derive(Debug, thiserror::Error)]
@@ -62,6 +63,9 @@ pub enum Error {
     /// The assembled result failed verification. Exit 6.
     #[error(transparent)]
     Verify(#[from] VerifyError),
+    /// The brief failed its checks, even after repair. Exit 6.
+    #[error(transparent)]
+    BriefVerify(#[from] BriefVerifyError),
     /// The article is already in the target language. Exit 2.
     #[error("the article is already in {} ({language}), the target language", language.name())]
     SameLanguage {

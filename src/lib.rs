@@ -4,6 +4,7 @@
 //! here so the integration tests can drive the same code. Data flows one way:
 //! `ingest` → `detect` → `plan` → `provider` → `verify` → `render` (see `CONTRIBUTING.md`).
 
+pub mod brief;
 pub mod cli;
 pub mod command;
 pub mod config;

@@ -45,6 +45,7 @@ fn main() -> ExitCode {
 fn stdin_input(command: &Command) -> Option<&InputArgs> {
     match command {
         Command::Translate(args) => Some(&args.input),
+        Command::Brief(args) => Some(&args.input),
         Command::Detect(args) => Some(&args.input),
         Command::Config(_) | Command::Completions(_) | Command::Man | Command::MockServer(_) => {
             None
@@ -96,7 +97,7 @@ fn exit_code(error: &Error) -> u8 {
         Error::Provider(_) => 4,
         Error::Transport(TransportError::Setup(_)) => 1,
         Error::Transport(_) => 5,
-        Error::Verify(_) => 6,
+        Error::Verify(_) | Error::BriefVerify(_) => 6,
         Error::Interrupted => 130,
         Error::Io { .. } => 1,
     }

@@ -10,11 +10,13 @@ use std::sync::Arc;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use tokio::task::JoinSet;
 
+use crate::brief::{Brief, BriefDecoded, BriefInput};
 use crate::error::Error;
 use crate::plan::Chunk;
 use crate::provider::transport::Transport;
 use crate::provider::{Decoded, Protocol, ProviderError, Translated, WireReply, WireRequest};
 use crate::secret::Secret;
+use crate::verify::brief::{BriefFailure, BriefVerifyError};
 
 /// Everything one run needs to talk to its provider.
 pub struct Pipeline {
@@ -145,6 +147,63 @@ impl Pipeline {
                 let reply = self.exchange(request).await?;
                 self.add_billed(&reply);
                 Ok(self.protocol.decode_translation(chunk, &reply)?)
+            }
+            other => Ok(other?),
+        }
+    }
+
+    /// Asks for a brief and holds it to `check`. A reply that is not a brief, or that fails a
+    /// check, gets one repair request naming what was wrong; after that, a reply that is still
+    /// not a brief is [`ProviderError::BriefContract`] (exit 4) and one that still fails a check
+    /// is [`BriefVerifyError`] (exit 6).
+    pub async fn brief(
+        &self,
+        input: &BriefInput,
+        check: impl Fn(&Brief) -> Vec<BriefFailure>,
+    ) -> Result<Brief, Error> {
+        let request = self.protocol.encode_brief(input)?;
+        let (raw, problems): (String, Vec<String>) = match self.ask_brief(input, &request).await? {
+            BriefDecoded::Complete { brief, raw } => {
+                let failures = check(&brief);
+                if failures.is_empty() {
+                    return Ok(brief);
+                }
+                (raw, failures.iter().map(ToString::to_string).collect())
+            }
+            BriefDecoded::Broken { raw, problems } => {
+                (raw, problems.iter().map(ToString::to_string).collect())
+            }
+        };
+        let repair = self.protocol.encode_brief_repair(input, &raw, &problems)?;
+        match self.ask_brief(input, &repair).await? {
+            BriefDecoded::Complete { brief, .. } => {
+                let failures = check(&brief);
+                if failures.is_empty() {
+                    Ok(brief)
+                } else {
+                    Err(BriefVerifyError { failures }.into())
+                }
+            }
+            BriefDecoded::Broken { problems, .. } => Err(ProviderError::BriefContract {
+                provider: self.provider.clone(),
+                problems,
+            }
+            .into()),
+        }
+    }
+
+    /// Sends one brief request and decodes the answer; a body that is not the API's format is
+    /// asked for once more, as in [`Pipeline::translate`].
+    async fn ask_brief(
+        &self,
+        input: &BriefInput,
+        request: &WireRequest,
+    ) -> Result<BriefDecoded, Error> {
+        let reply = self.exchange(request).await?;
+        match self.protocol.decode_brief(input, &reply) {
+            Err(ProviderError::Malformed { .. }) => {
+                let reply = self.exchange(request).await?;
+                Ok(self.protocol.decode_brief(input, &reply)?)
             }
             other => Ok(other?),
         }

@@ -12,6 +12,8 @@ use serde::Serialize;
 
 const TRANSLATE: &str = include_str!("../prompts/translate.md");
 const REPAIR: &str = include_str!("../prompts/repair.md");
+const BRIEF: &str = include_str!("../prompts/brief.md");
+const BRIEF_REPAIR: &str = include_str!("../prompts/brief-repair.md");
 
 /// Why a prompt template cannot be used.
 #[derive(Debug, thiserror::Error)]
@@ -46,6 +48,8 @@ struct Template {
 pub struct Prompts {
     translate: Template,
     repair: Template,
+    brief: Template,
+    brief_repair: Template,
 }
 
 /// Variables the translate template may use.
@@ -59,6 +63,36 @@ pub struct TranslateVars<'a> {
     pub target: &'a str,
     /// Target language name in English.
     pub target_name: &'a str,
+}
+
+/// Variables the brief template may use.
+#[derive(Debug, Serialize)]
+pub struct BriefVars<'a> {
+    /// Source ISO code.
+    pub source: &'a str,
+    /// Source language name in English.
+    pub source_name: &'a str,
+    /// Target ISO code.
+    pub target: &'a str,
+    /// Target language name in English.
+    pub target_name: &'a str,
+    /// How many key points to write.
+    pub points: u8,
+}
+
+/// Variables the brief repair template may use.
+#[derive(Debug, Serialize)]
+pub struct BriefRepairVars<'a> {
+    /// What was wrong, `; `-separated.
+    pub problems: &'a str,
+    /// The paragraph ids that may be cited, e.g. `1, 2, 3`.
+    pub ids: &'a str,
+    /// Source language name in English.
+    pub source_name: &'a str,
+    /// Target language name in English.
+    pub target_name: &'a str,
+    /// How many key points to write.
+    pub points: u8,
 }
 
 /// Variables the repair template may use.
@@ -78,6 +112,8 @@ impl Prompts {
         Ok(Prompts {
             translate: load_one(dir, "translate", TRANSLATE)?,
             repair: load_one(dir, "repair", REPAIR)?,
+            brief: load_one(dir, "brief", BRIEF)?,
+            brief_repair: load_one(dir, "brief-repair", BRIEF_REPAIR)?,
         })
     }
 
@@ -89,6 +125,16 @@ impl Prompts {
     /// Renders the repair instruction.
     pub fn repair(&self, vars: &RepairVars<'_>) -> Result<String, PromptError> {
         render(&self.repair, vars)
+    }
+
+    /// Renders the system prompt of a brief request.
+    pub fn brief(&self, vars: &BriefVars<'_>) -> Result<String, PromptError> {
+        render(&self.brief, vars)
+    }
+
+    /// Renders the brief repair instruction.
+    pub fn brief_repair(&self, vars: &BriefRepairVars<'_>) -> Result<String, PromptError> {
+        render(&self.brief_repair, vars)
     }
 }
 
@@ -159,6 +205,42 @@ mod tests {
             .expect("renders");
         assert!(
             text.contains("¶2 is missing") && text.contains("these ids") && text.contains("1, 2")
+        );
+        insta::assert_snapshot!(text);
+    }
+
+    #[test]
+    fn built_in_brief_prompt_names_languages_points_and_the_json_shape() {
+        let vars = BriefVars {
+            source: "de",
+            source_name: "German",
+            target: "en",
+            target_name: "English",
+            points: 5,
+        };
+        let text = Prompts::load(None)
+            .and_then(|p| p.brief(&vars))
+            .expect("renders");
+        assert!(text.contains("in German (de)") && text.contains("in English (en)"));
+        assert!(text.contains("exactly 5 key points"), "{text}");
+        assert!(text.contains(r#""paragraphs": [2, 5]"#), "{text}");
+        insta::assert_snapshot!(text);
+    }
+
+    #[test]
+    fn built_in_brief_repair_prompt_lists_problems_ids_and_points() {
+        let vars = BriefRepairVars {
+            problems: "point 1 cites ¶9, which is not in the article",
+            ids: "1, 2",
+            source_name: "German",
+            target_name: "English",
+            points: 3,
+        };
+        let text = Prompts::load(None)
+            .and_then(|p| p.brief_repair(&vars))
+            .expect("renders");
+        assert!(
+            text.contains("cites ¶9") && text.contains("ids: 1, 2") && text.contains("Write 3")
         );
         insta::assert_snapshot!(text);
     }

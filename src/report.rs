@@ -5,6 +5,7 @@
 
 use serde::Serialize;
 
+use crate::brief::Brief;
 use crate::ingest::ParagraphId;
 use crate::language::LanguageCode;
 
@@ -24,6 +25,9 @@ pub struct Report {
     /// What the provider reported it charged, when it reports anything (DeepL).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub usage: Option<Usage>,
+    /// The verified bilingual brief, with `--brief`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub brief: Option<Brief>,
 }
 
 /// What a provider reported about the cost of a run.
@@ -32,6 +36,19 @@ pub struct Usage {
     /// Characters billed (DeepL's `billed_characters`, summed over requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub billed_characters: Option<u64>,
+}
+
+/// The result of `diglot brief`: the languages, who wrote it, and the verified brief.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BriefReport {
+    /// The source language and how sure detection is of it.
+    pub source: SourceInfo,
+    /// The target language.
+    pub target: TargetInfo,
+    /// Who wrote the brief.
+    pub provider: ProviderInfo,
+    /// The brief.
+    pub brief: Brief,
 }
 
 /// The source side of a report.

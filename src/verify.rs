@@ -3,7 +3,9 @@
 //!
 //! Pure. The protocols already hold each reply to the contract; this checks the assembled
 //! result of all chunks, so a bug in chunking, reassembly or a protocol can never print
-//! paragraphs beside the wrong translation.
+//! paragraphs beside the wrong translation. The brief's checks are in [`brief`].
+
+pub mod brief;
 
 use std::collections::BTreeMap;
 

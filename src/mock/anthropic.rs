@@ -105,7 +105,7 @@ fn answer(shared: &Shared, parsed: Result<Value, serde_json::Error>) -> Response
             "no user message holds a diglot translation payload",
         );
     };
-    let fault = shared.faults.next();
+    let fault = shared.faults.next_for(false);
     match fault {
         Some(FaultKind::RateLimit) => {
             let mut response = error(

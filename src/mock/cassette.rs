@@ -36,6 +36,14 @@ pub const CASSETTES: &[(&str, &str)] = &[
     ),
 ];
 
+/// Every compiled-in brief cassette: its file name under `fixtures/cassettes/` and its text.
+/// Its shape is documented in `brief.rs`; the unit tests there check each one against its
+/// article and the brief checks.
+pub const BRIEF_CASSETTES: &[(&str, &str)] = &[(
+    "de-rutte-nato.brief.en.json",
+    include_str!("../../fixtures/cassettes/de-rutte-nato.brief.en.json"),
+)];
+
 /// Why the compiled-in cassettes cannot be used. Only a broken build can cause this, and the
 /// unit tests catch it before that.
 #[derive(Debug, thiserror::Error)]

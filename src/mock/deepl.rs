@@ -106,7 +106,7 @@ fn answer(shared: &Shared, parsed: Result<Value, serde_json::Error>) -> Response
             "Value for 'source_lang' or 'target_lang' not supported.",
         );
     };
-    let fault = shared.faults.next();
+    let fault = shared.faults.next_for(false);
     match fault {
         Some(FaultKind::RateLimit) => {
             let mut response = error(StatusCode::TOO_MANY_REQUESTS, "Too many requests");

@@ -36,11 +36,20 @@ pub enum FaultKind {
     Forbidden,
     /// (`456`) Status 456: the account's quota is used up (DeepL's quota status).
     QuotaExceeded,
+    /// (`brief-bad-ref`) A brief whose first point cites a paragraph that does not exist.
+    /// Brief requests only.
+    BriefBadRef,
+    /// (`brief-untranslated`) A brief whose first point's target side is left in the source
+    /// language. Brief requests only.
+    BriefUntranslated,
+    /// (`brief-malformed`) A reply to a brief request that is prose, not JSON. Brief requests
+    /// only.
+    BriefMalformed,
 }
 
 impl FaultKind {
     /// Every kind, in the order the help text lists them.
-    pub const ALL: [FaultKind; 10] = [
+    pub const ALL: [FaultKind; 13] = [
         FaultKind::RateLimit,
         FaultKind::ServerError,
         FaultKind::NotJson,
@@ -51,6 +60,9 @@ impl FaultKind {
         FaultKind::Unauthorized,
         FaultKind::Forbidden,
         FaultKind::QuotaExceeded,
+        FaultKind::BriefBadRef,
+        FaultKind::BriefUntranslated,
+        FaultKind::BriefMalformed,
     ];
 
     /// The name `--fault` accepts for this kind.
@@ -66,7 +78,18 @@ impl FaultKind {
             FaultKind::Unauthorized => "401",
             FaultKind::Forbidden => "403",
             FaultKind::QuotaExceeded => "456",
+            FaultKind::BriefBadRef => "brief-bad-ref",
+            FaultKind::BriefUntranslated => "brief-untranslated",
+            FaultKind::BriefMalformed => "brief-malformed",
         }
+    }
+
+    /// Whether only brief requests take this fault (translation requests skip it).
+    pub fn is_brief_only(self) -> bool {
+        matches!(
+            self,
+            FaultKind::BriefBadRef | FaultKind::BriefUntranslated | FaultKind::BriefMalformed
+        )
     }
 }
 
@@ -172,16 +195,17 @@ impl FaultQueue {
         }
     }
 
-    /// The fault for the next chat request, if any, using it up once.
-    pub fn next(&self) -> Option<FaultKind> {
+    /// The fault for the next request of its kind, using it up once: a translation request
+    /// (`brief` false) skips the brief-only faults, leaving them for brief requests.
+    pub fn next_for(&self, brief: bool) -> Option<FaultKind> {
         // A poisoned lock only means another handler panicked mid-update; counts are still valid.
         let mut remaining = self
             .remaining
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
-        let fault = remaining
-            .iter_mut()
-            .find(|fault| fault.times.is_none_or(|n| n > 0))?;
+        let fault = remaining.iter_mut().find(|fault| {
+            fault.times.is_none_or(|n| n > 0) && (brief || !fault.kind.is_brief_only())
+        })?;
         if let Some(n) = &mut fault.times {
             *n -= 1;
         }
@@ -217,7 +241,7 @@ mod tests {
         assert_eq!(
             err.to_string(),
             "unknown fault 'teapot' (valid faults: 429, 500, not-json, fenced, missing, \
-             truncated, escape, 401, 403, 456)"
+             truncated, escape, 401, 403, 456, brief-bad-ref, brief-untranslated, brief-malformed)"
         );
     }
 
@@ -235,7 +259,7 @@ mod tests {
     #[test]
     fn queue_uses_faults_in_order_then_answers_normally() {
         let queue = FaultQueue::new(&[fault("429:1"), fault("missing:2")]);
-        let got: Vec<_> = (0..5).map(|_| queue.next()).collect();
+        let got: Vec<_> = (0..5).map(|_| queue.next_for(false)).collect();
         use FaultKind::*;
         assert_eq!(
             got,
@@ -244,12 +268,21 @@ mod tests {
     }
 
     #[test]
+    fn translation_requests_skip_brief_faults_and_leave_them_for_briefs() {
+        let queue = FaultQueue::new(&[fault("brief-bad-ref:1"), fault("429:1")]);
+        assert_eq!(queue.next_for(false), Some(FaultKind::RateLimit));
+        assert_eq!(queue.next_for(false), None);
+        assert_eq!(queue.next_for(true), Some(FaultKind::BriefBadRef));
+        assert_eq!(queue.next_for(true), None);
+    }
+
+    #[test]
     fn unlimited_fault_is_never_used_up() {
         let queue = FaultQueue::new(&[fault("500"), fault("429:1")]);
         for _ in 0..10 {
-            assert_eq!(queue.next(), Some(FaultKind::ServerError));
+            assert_eq!(queue.next_for(false), Some(FaultKind::ServerError));
         }
-        assert_eq!(FaultQueue::new(&[]).next(), None);
+        assert_eq!(FaultQueue::new(&[]).next_for(false), None);
     }
 
     /// Each fault kind over real HTTP: what a client sees for a two-paragraph request.

@@ -147,7 +147,7 @@ fn answer(shared: &Shared, parsed: Result<Value, serde_json::Error>) -> Response
             &format!("{from}→{to} is not supported by this server"),
         );
     }
-    let fault = shared.faults.next();
+    let fault = shared.faults.next_for(false);
     match fault {
         Some(FaultKind::RateLimit) => {
             let mut response = error(StatusCode::TOO_MANY_REQUESTS, "Slowdown: too many requests");

@@ -16,6 +16,7 @@
 //! translation endpoints answer from the same cassettes and use up the same fault queue.
 
 mod anthropic;
+mod brief;
 mod cassette;
 mod deepl;
 mod faults;
@@ -41,7 +42,7 @@ use serde_json::Value;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-pub use cassette::{CASSETTES, CassetteError, CassetteIndex, pseudo_translation};
+pub use cassette::{BRIEF_CASSETTES, CASSETTES, CassetteError, CassetteIndex, pseudo_translation};
 pub use faults::{Fault, FaultKind, ParseFaultError, valid_kinds};
 pub use openai::MODEL_ID;
 

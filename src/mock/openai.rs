@@ -1,11 +1,12 @@
 //! The OpenAI-compatible side of the mock API: `POST /v1/chat/completions` and `GET /v1/models`.
 //!
 //! Owns the chat wire format as the mock sees it. In: a chat request whose first user message
-//! that parses as a [`TranslationPayload`] is the payload (later messages, such as a repair
-//! turn, are ignored). Out: a chat completion whose content is a [`TranslationReply`] as JSON,
-//! with each paragraph answered from the cassettes or pseudo-translated, shaped by the request's
-//! fault if it has one. Latency, logging and routing live in `mod.rs`; the answers themselves
-//! in `cassette.rs`.
+//! that parses as a [`TranslationPayload`] or a [`BriefPayload`] is the payload (later
+//! messages, such as a repair turn, are ignored). Out: a chat completion whose content is a
+//! [`TranslationReply`] as JSON, with each paragraph answered from the cassettes or
+//! pseudo-translated, or a brief (`brief.rs`), shaped by the request's fault if it has one.
+//! Latency, logging and routing live in `mod.rs`; the answers themselves in `cassette.rs` and
+//! `brief.rs`.
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -19,7 +20,9 @@ use serde_json::{Value, json};
 
 use super::Shared;
 use super::faults::FaultKind;
-use crate::provider::contract::{PayloadParagraph, TranslationPayload, TranslationReply};
+use crate::provider::contract::{
+    BriefPayload, PayloadParagraph, TranslationPayload, TranslationReply,
+};
 
 /// The only model the mock lists; any requested model name is accepted and echoed.
 pub const MODEL_ID: &str = "diglot-mock";
@@ -40,10 +43,11 @@ enum BadRequest {
     /// The body is JSON but not `{"model": "...", "messages": [...]}`.
     #[error("request body is not a chat completion request: {0}")]
     NotChat(#[source] serde_json::Error),
-    /// No user message is a diglot translation payload.
+    /// No user message is a diglot translation or brief payload.
     #[error(
         "no user message holds a diglot translation payload (a JSON object with task, \
-         source_language, target_language and paragraphs)"
+         source_language, target_language and paragraphs) or brief payload (the same with \
+         task \"brief\" and points)"
     )]
     NoPayload,
 }
@@ -63,11 +67,20 @@ struct ChatMessage {
     content: Value,
 }
 
-/// A valid translation request: what the answer needs from it.
+/// What a request asks for.
+#[derive(Debug)]
+enum Payload {
+    /// A translation.
+    Translate(TranslationPayload),
+    /// A brief.
+    Brief(BriefPayload),
+}
+
+/// A valid translation or brief request: what the answer needs from it.
 #[derive(Debug)]
 struct Translation {
     model: String,
-    payload: TranslationPayload,
+    payload: Payload,
     /// Characters in all message contents, for the token estimate.
     prompt_chars: usize,
 }
@@ -149,7 +162,8 @@ fn answer_chat(shared: &Shared, parsed: Result<Value, serde_json::Error>) -> Res
         Ok(translation) => translation,
         Err(bad) => return error_response(StatusCode::BAD_REQUEST, "invalid_request_error", bad),
     };
-    let fault = shared.faults.next();
+    let is_brief = matches!(translation.payload, Payload::Brief(_));
+    let fault = shared.faults.next_for(is_brief);
     match fault {
         Some(FaultKind::RateLimit) => rate_limited(),
         Some(
@@ -162,13 +176,29 @@ fn answer_chat(shared: &Shared, parsed: Result<Value, serde_json::Error>) -> Res
         ),
         _ => {
             let number = shared.completions.fetch_add(1, Ordering::Relaxed) + 1;
-            let reply = translate(shared, &translation.payload);
-            completion_response(&translation, number, reply, fault)
+            let content = match &translation.payload {
+                Payload::Translate(payload) => reply_content(translate(shared, payload), fault),
+                Payload::Brief(payload) => match super::brief::brief_for(payload) {
+                    Ok(brief) => {
+                        let max_id = payload.paragraphs.iter().map(|p| p.id).max();
+                        super::brief::reply_content(brief, fault, max_id.unwrap_or(0))
+                    }
+                    Err(broken) => {
+                        return error_response(
+                            StatusCode::INTERNAL_SERVER_ERROR,
+                            "server_error",
+                            broken,
+                        );
+                    }
+                },
+            };
+            completion_response(&translation, number, content, fault)
         }
     }
 }
 
-/// Finds the payload: the first user message whose content parses as a [`TranslationPayload`].
+/// Finds the payload: the first user message whose content parses as a [`TranslationPayload`]
+/// or a [`BriefPayload`] (their `task` fields and unknown-field checks tell them apart).
 fn translation_request(body: &Value) -> Result<Translation, BadRequest> {
     let request = ChatRequest::deserialize(body).map_err(BadRequest::NotChat)?;
     let texts = || {
@@ -180,7 +210,11 @@ fn translation_request(body: &Value) -> Result<Translation, BadRequest> {
     let prompt_chars = texts().map(|(_, text)| text.chars().count()).sum();
     let payload = texts()
         .filter(|(message, _)| message.role == "user")
-        .find_map(|(_, text)| serde_json::from_str::<TranslationPayload>(text).ok())
+        .find_map(|(_, text)| {
+            TranslationPayload::from_message(text)
+                .map(Payload::Translate)
+                .or_else(|| BriefPayload::from_message(text).map(Payload::Brief))
+        })
         .ok_or(BadRequest::NoPayload)?;
     Ok(Translation {
         model: request.model,
@@ -225,14 +259,13 @@ pub(super) fn reply_content(mut reply: TranslationReply, fault: Option<FaultKind
     }
 }
 
-/// A 200 chat completion carrying `reply` (or, for `truncated`, its first half).
+/// A 200 chat completion carrying `content` (or, for `truncated`, its first half).
 fn completion_response(
     translation: &Translation,
     number: u64,
-    reply: TranslationReply,
+    content: String,
     fault: Option<FaultKind>,
 ) -> Response {
-    let content = reply_content(reply, fault);
     let prompt_tokens = translation.prompt_chars.div_ceil(4);
     let completion_tokens = content.chars().count().div_ceil(4);
     let completion = json!({

@@ -2,11 +2,15 @@
 //!
 //! The user message of a translation request is exactly one [`TranslationPayload`] as JSON.
 //! The model must answer with a [`TranslationReply`] as JSON: the same ids, each with its
-//! translation. The mock API parses the same types, so both sides cannot drift apart.
+//! translation. A brief request sends a [`BriefPayload`] instead and must get a
+//! [`Brief`](crate::brief::Brief) back ([`parse_brief_reply`]). The `task` field and
+//! `deny_unknown_fields` keep the two payloads from parsing as each other. The mock API parses
+//! the same types, so both sides cannot drift apart.
 
 use serde::{Deserialize, Serialize};
 
 use super::{ContractProblem, Decoded, Translated};
+use crate::brief::{Bilingual, Brief, BriefEntity, BriefPoint};
 use crate::ingest::ParagraphId;
 use crate::language::LanguageCode;
 use crate::plan::Chunk;
@@ -17,10 +21,13 @@ use crate::plan::Chunk;
 pub enum Task {
     /// Translate every paragraph.
     Translate,
+    /// Write a bilingual brief of the paragraphs.
+    Brief,
 }
 
 /// The user message of a translation request.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct TranslationPayload {
     /// Always [`Task::Translate`].
     pub task: Task,
@@ -30,6 +37,40 @@ pub struct TranslationPayload {
     pub target_language: LanguageCode,
     /// The paragraphs, in order.
     pub paragraphs: Vec<PayloadParagraph>,
+}
+
+impl TranslationPayload {
+    /// Parses a user message as a translation payload: the JSON shape and `task: translate`.
+    pub fn from_message(text: &str) -> Option<TranslationPayload> {
+        serde_json::from_str::<TranslationPayload>(text)
+            .ok()
+            .filter(|p| p.task == Task::Translate)
+    }
+}
+
+/// The user message of a brief request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BriefPayload {
+    /// Always [`Task::Brief`].
+    pub task: Task,
+    /// Language of the paragraphs.
+    pub source_language: LanguageCode,
+    /// Language of the second side of every item.
+    pub target_language: LanguageCode,
+    /// How many key points to write.
+    pub points: u8,
+    /// The paragraphs, in order.
+    pub paragraphs: Vec<PayloadParagraph>,
+}
+
+impl BriefPayload {
+    /// Parses a user message as a brief payload: the JSON shape and `task: brief`.
+    pub fn from_message(text: &str) -> Option<BriefPayload> {
+        serde_json::from_str::<BriefPayload>(text)
+            .ok()
+            .filter(|p| p.task == Task::Brief)
+    }
 }
 
 /// One paragraph in a payload or a reply.
@@ -57,17 +98,7 @@ const MAX_JSON_STARTS: usize = 64;
 /// of `{id, text}` objects, or an object mapping ids to texts. Ids may be numbers or strings
 /// such as `"3"` or `"¶3"`. Returns `None` when no such JSON is found.
 pub fn parse_reply(text: &str) -> Option<Vec<(u32, String)>> {
-    text.char_indices()
-        .filter(|(_, c)| *c == '{' || *c == '[')
-        .take(MAX_JSON_STARTS)
-        .find_map(|(start, _)| {
-            let mut stream =
-                serde_json::Deserializer::from_str(&text[start..]).into_iter::<serde_json::Value>();
-            match stream.next() {
-                Some(Ok(value)) => entries_of(&value),
-                _ => None,
-            }
-        })
+    json_values(text).find_map(|value| entries_of(&value))
 }
 
 fn entries_of(value: &serde_json::Value) -> Option<Vec<(u32, String)>> {
@@ -154,6 +185,107 @@ pub fn check_entries(chunk: &Chunk, entries: Vec<(u32, String)>, raw: String) ->
     )
 }
 
+/// Finds a brief in a model's answer, as leniently as [`parse_reply`]: the object itself, in
+/// Markdown fences or after prose, or wrapped as `{"brief": {…}}`. It needs a `headline` object
+/// and a `points` array; a missing text is read as empty and missing references as none, so
+/// that verification names them. Paragraph references may be numbers or strings such as `"3"`
+/// or `"¶3"`, under `paragraphs`, `refs` or `references`. `entities` may be absent. Returns
+/// `None` when no such JSON is found.
+pub fn parse_brief_reply(text: &str) -> Option<Brief> {
+    json_values(text).find_map(|value| brief_of(&value))
+}
+
+/// The JSON values that start at one of the first [`MAX_JSON_STARTS`] braces or brackets.
+fn json_values(text: &str) -> impl Iterator<Item = serde_json::Value> + '_ {
+    text.char_indices()
+        .filter(|(_, c)| *c == '{' || *c == '[')
+        .take(MAX_JSON_STARTS)
+        .filter_map(|(start, _)| {
+            let mut stream =
+                serde_json::Deserializer::from_str(&text[start..]).into_iter::<serde_json::Value>();
+            stream.next()?.ok()
+        })
+}
+
+fn brief_of(value: &serde_json::Value) -> Option<Brief> {
+    if let Some(inner) = value.get("brief") {
+        return brief_of(inner);
+    }
+    let headline = bilingual_of(value.get("headline")?)?;
+    let points = value
+        .get("points")?
+        .as_array()?
+        .iter()
+        .map(|point| {
+            Some(BriefPoint {
+                source: text_of(point, "source"),
+                target: text_of(point, "target"),
+                paragraphs: refs_of(point),
+            })
+        })
+        .collect::<Option<Vec<_>>>()?;
+    let entities = match value.get("entities") {
+        None | Some(serde_json::Value::Null) => Vec::new(),
+        Some(list) => list
+            .as_array()?
+            .iter()
+            .map(|entity| {
+                Some(BriefEntity {
+                    name: text_of(entity, "name"),
+                    role: entity
+                        .get("role")
+                        .and_then(bilingual_of)
+                        .unwrap_or_else(|| Bilingual {
+                            source: String::new(),
+                            target: String::new(),
+                        }),
+                    paragraphs: refs_of(entity),
+                })
+            })
+            .collect::<Option<Vec<_>>>()?,
+    };
+    Some(Brief {
+        headline,
+        points,
+        entities,
+    })
+}
+
+fn bilingual_of(value: &serde_json::Value) -> Option<Bilingual> {
+    value.is_object().then(|| Bilingual {
+        source: text_of(value, "source"),
+        target: text_of(value, "target"),
+    })
+}
+
+/// The string at `key`, whitespace folded to single spaces; empty when absent.
+fn text_of(value: &serde_json::Value, key: &str) -> String {
+    value
+        .get(key)
+        .and_then(serde_json::Value::as_str)
+        .unwrap_or_default()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Paragraph references under `paragraphs`, `refs` or `references`: an array or a single id.
+/// Ids that do not parse become `¶0`, which verification reports as not in the article.
+fn refs_of(value: &serde_json::Value) -> Vec<ParagraphId> {
+    let Some(refs) = ["paragraphs", "refs", "references"]
+        .iter()
+        .find_map(|k| value.get(*k))
+    else {
+        return Vec::new();
+    };
+    let one = |v: &serde_json::Value| ParagraphId(parse_id(v).unwrap_or(0));
+    match refs {
+        serde_json::Value::Array(items) => items.iter().map(one).collect(),
+        serde_json::Value::Null => Vec::new(),
+        single => vec![one(single)],
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -219,5 +351,71 @@ mod tests {
             serde_json::from_str::<TranslationPayload>(&json).ok(),
             Some(payload)
         );
+    }
+
+    const BRIEF: &str = r#"{"headline":{"source":"Kopf","target":"Head"},
+        "points":[{"source":"Eins","target":"One","paragraphs":[1,"¶2"]}],
+        "entities":[{"name":"Rutte","role":{"source":"Premier","target":"Premier"},"paragraphs":[1]}]}"#;
+
+    #[test]
+    fn parses_a_brief_in_fences_after_prose() {
+        let reply = format!("Here is the brief:\n```json\n{BRIEF}\n```");
+        let brief = parse_brief_reply(&reply).expect("a brief");
+        assert_eq!(brief.headline.target, "Head");
+        assert_eq!(brief.points[0].paragraphs, [ParagraphId(1), ParagraphId(2)]);
+        assert_eq!(brief.entities[0].name, "Rutte");
+    }
+
+    #[test]
+    fn brief_parse_accepts_a_wrapper_single_refs_and_no_entities() {
+        let reply = r#"{"brief":{"headline":{"source":"K","target":"H"},
+            "points":[{"source":"a\n b","target":"c","refs":"3"}]}}"#;
+        let brief = parse_brief_reply(reply).expect("a brief");
+        assert_eq!(brief.points[0].paragraphs, [ParagraphId(3)]);
+        assert_eq!(brief.points[0].source, "a b");
+        assert!(brief.entities.is_empty());
+    }
+
+    #[test]
+    fn brief_parse_reads_missing_texts_as_empty_and_bad_ids_as_zero() {
+        let reply = r#"{"headline":{"target":"H"},"points":[{"target":"c","paragraphs":["x"]}]}"#;
+        let brief = parse_brief_reply(reply).expect("a brief");
+        assert_eq!(brief.headline.source, "");
+        assert_eq!(brief.points[0].paragraphs, [ParagraphId(0)]);
+    }
+
+    #[test]
+    fn brief_parse_rejects_prose_and_translation_replies() {
+        assert_eq!(parse_brief_reply("Sure, here is a summary."), None);
+        assert_eq!(
+            parse_brief_reply(r#"{"paragraphs":[{"id":1,"text":"One"}]}"#),
+            None
+        );
+        assert_eq!(parse_brief_reply(&BRIEF[..40]), None);
+    }
+
+    #[test]
+    fn translation_and_brief_payloads_never_parse_as_each_other() {
+        let brief = BriefPayload {
+            task: Task::Brief,
+            source_language: LanguageCode::DE,
+            target_language: LanguageCode::EN,
+            points: 5,
+            paragraphs: vec![PayloadParagraph {
+                id: 1,
+                text: "Hallo".into(),
+            }],
+        };
+        let brief_json = serde_json::to_string(&brief).expect("serializes");
+        assert!(brief_json.starts_with(r#"{"task":"brief""#), "{brief_json}");
+        assert_eq!(BriefPayload::from_message(&brief_json), Some(brief));
+        assert_eq!(TranslationPayload::from_message(&brief_json), None);
+        let translation =
+            r#"{"task":"translate","source_language":"de","target_language":"en","paragraphs":[]}"#;
+        assert!(TranslationPayload::from_message(translation).is_some());
+        assert_eq!(BriefPayload::from_message(translation), None);
+        let mislabelled =
+            r#"{"task":"brief","source_language":"de","target_language":"en","paragraphs":[]}"#;
+        assert_eq!(TranslationPayload::from_message(mislabelled), None);
     }
 }

@@ -6,10 +6,14 @@
 //! (system first); `anthropic.rs` puts the system prompt in its top-level `system` field. A
 //! brief can build its own [`Conversation`] and reuse both layouts. Pure: no I/O.
 
-use super::contract::{PayloadParagraph, Task, TranslationPayload};
+use serde::Serialize;
+
+use super::contract::{BriefPayload, PayloadParagraph, Task, TranslationPayload};
 use super::{ContractProblem, ProviderError};
+use crate::brief::BriefInput;
+use crate::ingest::Paragraph;
 use crate::plan::Chunk;
-use crate::prompt::{Prompts, RepairVars, TranslateVars};
+use crate::prompt::{BriefRepairVars, BriefVars, Prompts, RepairVars, TranslateVars};
 
 /// Who says a turn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,16 +71,29 @@ pub fn translation(
         task: Task::Translate,
         source_language: chunk.source_language,
         target_language: chunk.target_language,
-        paragraphs: chunk
-            .paragraphs
-            .iter()
-            .map(|p| PayloadParagraph {
-                id: p.id.0,
-                text: p.text.clone(),
-            })
-            .collect(),
+        paragraphs: payload_paragraphs(&chunk.paragraphs),
     };
-    let user = serde_json::to_string(&payload).map_err(|e| ProviderError::Malformed {
+    opening(provider, system, &payload)
+}
+
+/// The paragraphs as they travel in a payload.
+fn payload_paragraphs(paragraphs: &[Paragraph]) -> Vec<PayloadParagraph> {
+    paragraphs
+        .iter()
+        .map(|p| PayloadParagraph {
+            id: p.id.0,
+            text: p.text.clone(),
+        })
+        .collect()
+}
+
+/// A conversation of the system prompt and the payload as JSON in the first user turn.
+fn opening(
+    provider: &str,
+    system: String,
+    payload: &impl Serialize,
+) -> Result<Conversation, ProviderError> {
+    let user = serde_json::to_string(payload).map_err(|e| ProviderError::Malformed {
         provider: provider.to_owned(),
         detail: format!("cannot encode the request: {e}"),
     })?;
@@ -84,6 +101,56 @@ pub fn translation(
         system,
         turns: vec![(Role::User, user)],
     })
+}
+
+/// The brief request: the brief prompt and the [`BriefPayload`] as JSON.
+pub fn brief(
+    provider: &str,
+    prompts: &Prompts,
+    input: &BriefInput,
+) -> Result<Conversation, ProviderError> {
+    let system = prompts.brief(&BriefVars {
+        source: input.source_language.as_str(),
+        source_name: input.source_language.name(),
+        target: input.target_language.as_str(),
+        target_name: input.target_language.name(),
+        points: input.points,
+    })?;
+    let payload = BriefPayload {
+        task: Task::Brief,
+        source_language: input.source_language,
+        target_language: input.target_language,
+        points: input.points,
+        paragraphs: payload_paragraphs(&input.paragraphs),
+    };
+    opening(provider, system, &payload)
+}
+
+/// The brief repair request: the brief request, the answer `raw`, and an instruction naming
+/// the failed checks.
+pub fn brief_repair(
+    provider: &str,
+    prompts: &Prompts,
+    input: &BriefInput,
+    raw: &str,
+    problems: &[String],
+) -> Result<Conversation, ProviderError> {
+    let mut conversation = brief(provider, prompts, input)?;
+    let ids = input
+        .paragraphs
+        .iter()
+        .map(|p| p.id.0.to_string())
+        .collect::<Vec<_>>();
+    let instruction = prompts.brief_repair(&BriefRepairVars {
+        problems: &problems.join("; "),
+        ids: &ids.join(", "),
+        source_name: input.source_language.name(),
+        target_name: input.target_language.name(),
+        points: input.points,
+    })?;
+    conversation.turns.push((Role::Assistant, raw.to_owned()));
+    conversation.turns.push((Role::User, instruction));
+    Ok(conversation)
 }
 
 /// The repair request: the translation request, the broken answer `raw`, and an instruction

@@ -16,6 +16,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::brief::{BriefDecoded, BriefInput};
 use crate::ingest::ParagraphId;
 use crate::plan::Chunk;
 use crate::secret::Secret;
@@ -249,6 +250,22 @@ pub enum ProviderError {
         /// What was wrong with the last reply.
         problems: Vec<ContractProblem>,
     },
+    /// The reply to a brief request is not a brief, even after repair.
+    #[error("{provider} did not answer with a brief: {}", list_problems(problems))]
+    BriefContract {
+        /// Profile name.
+        provider: String,
+        /// What was wrong with the last reply.
+        problems: Vec<ContractProblem>,
+    },
+    /// The protocol cannot do this (e.g. a translation-only API asked for a brief).
+    #[error("{provider} cannot {what}")]
+    Unsupported {
+        /// Profile name or kind.
+        provider: String,
+        /// What was asked, e.g. `write briefs`.
+        what: String,
+    },
 }
 
 fn detail_suffix(detail: &Option<String>) -> String {
@@ -272,6 +289,14 @@ fn list_problems(problems: &[ContractProblem]) -> String {
         .map(ToString::to_string)
         .collect::<Vec<_>>()
         .join("; ")
+}
+
+/// `provider` cannot do `what` (a brief, for a protocol without briefs).
+fn unsupported(provider: String, what: &str) -> ProviderError {
+    ProviderError::Unsupported {
+        provider,
+        what: what.to_owned(),
+    }
 }
 
 /// A protocol's decoded answer to one translation request.
@@ -331,6 +356,31 @@ pub trait Protocol: Send + Sync {
         _reply: &WireReply,
     ) -> Result<(), ProviderError> {
         Ok(())
+    }
+    /// Builds the request for a bilingual brief. Protocols without briefs keep the default,
+    /// which is [`ProviderError::Unsupported`].
+    fn encode_brief(&self, input: &BriefInput) -> Result<WireRequest, ProviderError> {
+        let _ = input;
+        Err(unsupported(self.kind().to_string(), "write briefs"))
+    }
+    /// Builds a brief repair request: the original request, the reply and what is wrong.
+    fn encode_brief_repair(
+        &self,
+        input: &BriefInput,
+        raw: &str,
+        problems: &[String],
+    ) -> Result<WireRequest, ProviderError> {
+        let _ = (input, raw, problems);
+        Err(unsupported(self.kind().to_string(), "write briefs"))
+    }
+    /// Reads a 2xx answer to a brief or brief repair request.
+    fn decode_brief(
+        &self,
+        input: &BriefInput,
+        reply: &WireReply,
+    ) -> Result<BriefDecoded, ProviderError> {
+        let _ = (input, reply);
+        Err(unsupported(self.kind().to_string(), "write briefs"))
     }
 }
 

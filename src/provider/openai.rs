@@ -12,6 +12,7 @@ use super::{
     Capabilities, ContractProblem, Decoded, HeaderValue, Method, Protocol, ProviderError,
     ProviderKind, WireReply, WireRequest,
 };
+use crate::brief::{BriefDecoded, BriefInput};
 use crate::config::ResponseFormat;
 use crate::plan::Chunk;
 use crate::prompt::Prompts;
@@ -38,10 +39,19 @@ pub struct OpenAi {
     pub max_chunk_chars: usize,
 }
 
+/// Which reply a request asks for, and so which JSON schema it sends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reply {
+    /// [`contract::TranslationReply`].
+    Translation,
+    /// A [`crate::brief::Brief`].
+    Brief,
+}
+
 impl OpenAi {
-    fn request(&self, messages: Vec<Value>) -> WireRequest {
+    fn request(&self, messages: Vec<Value>, reply: Reply) -> WireRequest {
         let mut body = json!({ "model": self.model, "messages": messages, "temperature": 0 });
-        if let Some(format) = response_format(self.response_format) {
+        if let Some(format) = response_format(self.response_format, reply) {
             body["response_format"] = format;
         }
         let mut headers: Vec<(String, HeaderValue)> = self
@@ -73,14 +83,37 @@ impl OpenAi {
             )
             .collect()
     }
+
+    /// The assistant's text from a 2xx completion, and whether it stopped at the length limit.
+    fn completion_content(&self, reply: &WireReply) -> Result<(String, bool), ProviderError> {
+        let malformed = |detail: String| ProviderError::Malformed {
+            provider: self.name.clone(),
+            detail,
+        };
+        let body: Value = serde_json::from_slice(&reply.body)
+            .map_err(|e| malformed(format!("the body is not JSON ({e})")))?;
+        let choice = body
+            .get("choices")
+            .and_then(|c| c.get(0))
+            .ok_or_else(|| malformed("the body has no choices".to_owned()))?;
+        let content = choice
+            .pointer("/message/content")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        let truncated = choice.get("finish_reason").and_then(Value::as_str) == Some("length");
+        Ok((content, truncated))
+    }
 }
 
-/// The JSON schema of [`contract::TranslationReply`], for `response_format: json_schema`.
-fn response_format(format: ResponseFormat) -> Option<Value> {
-    match format {
-        ResponseFormat::None => None,
-        ResponseFormat::JsonObject => Some(json!({"type": "json_object"})),
-        ResponseFormat::JsonSchema => Some(json!({
+/// The `response_format` for `reply`: the profile's choice, with diglot's schema for
+/// `json_schema`.
+fn response_format(format: ResponseFormat, reply: Reply) -> Option<Value> {
+    match (format, reply) {
+        (ResponseFormat::None, _) => None,
+        (ResponseFormat::JsonObject, _) => Some(json!({"type": "json_object"})),
+        (ResponseFormat::JsonSchema, Reply::Brief) => Some(brief_schema()),
+        (ResponseFormat::JsonSchema, Reply::Translation) => Some(json!({
             "type": "json_schema",
             "json_schema": {
                 "name": "paragraph_translations",
@@ -109,6 +142,59 @@ fn response_format(format: ResponseFormat) -> Option<Value> {
     }
 }
 
+/// The JSON schema of a [`crate::brief::Brief`] (documented in the README), for
+/// `response_format: json_schema`.
+fn brief_schema() -> Value {
+    let bilingual = json!({
+        "type": "object",
+        "properties": {"source": {"type": "string"}, "target": {"type": "string"}},
+        "required": ["source", "target"],
+        "additionalProperties": false
+    });
+    let refs = json!({"type": "array", "items": {"type": "integer"}});
+    json!({
+        "type": "json_schema",
+        "json_schema": {
+            "name": "bilingual_brief",
+            "strict": true,
+            "schema": {
+                "type": "object",
+                "properties": {
+                    "headline": bilingual,
+                    "points": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "properties": {
+                                "source": {"type": "string"},
+                                "target": {"type": "string"},
+                                "paragraphs": refs
+                            },
+                            "required": ["source", "target", "paragraphs"],
+                            "additionalProperties": false
+                        }
+                    },
+                    "entities": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "properties": {
+                                "name": {"type": "string"},
+                                "role": bilingual,
+                                "paragraphs": refs
+                            },
+                            "required": ["name", "role", "paragraphs"],
+                            "additionalProperties": false
+                        }
+                    }
+                },
+                "required": ["headline", "points", "entities"],
+                "additionalProperties": false
+            }
+        }
+    })
+}
+
 impl Protocol for OpenAi {
     fn kind(&self) -> ProviderKind {
         ProviderKind::Openai
@@ -125,7 +211,7 @@ impl Protocol for OpenAi {
 
     fn encode_translation(&self, chunk: &Chunk) -> Result<WireRequest, ProviderError> {
         let conversation = conversation::translation(&self.name, &self.prompts, chunk)?;
-        Ok(self.request(Self::messages(conversation)))
+        Ok(self.request(Self::messages(conversation), Reply::Translation))
     }
 
     fn encode_repair(
@@ -135,7 +221,7 @@ impl Protocol for OpenAi {
         problems: &[ContractProblem],
     ) -> Result<WireRequest, ProviderError> {
         let conversation = conversation::repair(&self.name, &self.prompts, chunk, raw, problems)?;
-        Ok(self.request(Self::messages(conversation)))
+        Ok(self.request(Self::messages(conversation), Reply::Translation))
     }
 
     fn decode_translation(
@@ -143,22 +229,8 @@ impl Protocol for OpenAi {
         chunk: &Chunk,
         reply: &WireReply,
     ) -> Result<Decoded, ProviderError> {
-        let malformed = |detail: String| ProviderError::Malformed {
-            provider: self.name.clone(),
-            detail,
-        };
-        let body: Value = serde_json::from_slice(&reply.body)
-            .map_err(|e| malformed(format!("the body is not JSON ({e})")))?;
-        let choice = body
-            .get("choices")
-            .and_then(|c| c.get(0))
-            .ok_or_else(|| malformed("the body has no choices".to_owned()))?;
-        let content = choice
-            .pointer("/message/content")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned();
-        if choice.get("finish_reason").and_then(Value::as_str) == Some("length") {
+        let (content, truncated) = self.completion_content(reply)?;
+        if truncated {
             return Ok(Decoded::Broken {
                 raw: content,
                 problems: vec![ContractProblem::Truncated],
@@ -170,6 +242,46 @@ impl Protocol for OpenAi {
                 problems: vec![ContractProblem::NotJson],
             },
             Some(entries) => check_entries(chunk, entries, content),
+        })
+    }
+
+    fn encode_brief(&self, input: &BriefInput) -> Result<WireRequest, ProviderError> {
+        let conversation = conversation::brief(&self.name, &self.prompts, input)?;
+        Ok(self.request(Self::messages(conversation), Reply::Brief))
+    }
+
+    fn encode_brief_repair(
+        &self,
+        input: &BriefInput,
+        raw: &str,
+        problems: &[String],
+    ) -> Result<WireRequest, ProviderError> {
+        let conversation =
+            conversation::brief_repair(&self.name, &self.prompts, input, raw, problems)?;
+        Ok(self.request(Self::messages(conversation), Reply::Brief))
+    }
+
+    fn decode_brief(
+        &self,
+        _input: &BriefInput,
+        reply: &WireReply,
+    ) -> Result<BriefDecoded, ProviderError> {
+        let (content, truncated) = self.completion_content(reply)?;
+        if truncated {
+            return Ok(BriefDecoded::Broken {
+                raw: content,
+                problems: vec![ContractProblem::Truncated],
+            });
+        }
+        Ok(match contract::parse_brief_reply(&content) {
+            Some(brief) => BriefDecoded::Complete {
+                brief,
+                raw: content,
+            },
+            None => BriefDecoded::Broken {
+                raw: content,
+                problems: vec![ContractProblem::NotJson],
+            },
         })
     }
 }
@@ -188,7 +300,7 @@ mod tests {
     use super::*;
     use crate::ingest::{Paragraph, ParagraphId};
     use crate::language::LanguageCode;
-    use crate::provider::contract::TranslationPayload;
+    use crate::provider::contract::{BriefPayload, TranslationPayload};
 
     fn chunk(n: u32) -> Chunk {
         Chunk {
@@ -342,5 +454,80 @@ mod tests {
             Some("bad key".into())
         );
         assert_eq!(error_detail(b"oops"), None);
+    }
+
+    fn brief_input() -> BriefInput {
+        BriefInput {
+            source_language: LanguageCode::DE,
+            target_language: LanguageCode::EN,
+            points: 3,
+            paragraphs: chunk(2).paragraphs,
+        }
+    }
+
+    #[test]
+    fn encodes_a_brief_payload_with_the_brief_schema() {
+        let req = protocol(Some("sk-1"))
+            .encode_brief(&brief_input())
+            .expect("encodes");
+        assert_eq!(req.url, "http://127.0.0.1:9/v1/chat/completions");
+        let user = req.body["messages"][1]["content"]
+            .as_str()
+            .expect("user message");
+        let payload = BriefPayload::from_message(user).expect("a brief payload");
+        assert_eq!(payload.points, 3);
+        assert_eq!(payload.paragraphs.len(), 2);
+        assert!(TranslationPayload::from_message(user).is_none());
+        let system = req.body["messages"][0]["content"].as_str().expect("system");
+        assert!(system.contains("exactly 3 key points"), "{system}");
+        let format = &req.body["response_format"];
+        assert_eq!(format["json_schema"]["name"], "bilingual_brief");
+        assert!(req.headers.iter().any(|(k, _)| k == "authorization"));
+    }
+
+    #[test]
+    fn brief_requests_respect_the_profiles_response_format() {
+        let mut openai = protocol(None);
+        openai.response_format = ResponseFormat::None;
+        let req = openai.encode_brief(&brief_input()).expect("encodes");
+        assert!(req.body.get("response_format").is_none());
+        openai.response_format = ResponseFormat::JsonObject;
+        let req = openai.encode_brief(&brief_input()).expect("encodes");
+        assert_eq!(req.body["response_format"]["type"], "json_object");
+    }
+
+    #[test]
+    fn brief_repair_carries_the_reply_and_the_failures() {
+        let problems = ["point 1 cites ¶9, which is not in the article".to_owned()];
+        let req = protocol(None)
+            .encode_brief_repair(&brief_input(), "{\"headline\":{}}", &problems)
+            .expect("encodes");
+        let messages = req.body["messages"].as_array().expect("messages");
+        assert_eq!(messages.len(), 4);
+        assert_eq!(messages[2]["role"], "assistant");
+        assert_eq!(messages[2]["content"], "{\"headline\":{}}");
+        let instruction = messages[3]["content"].as_str().expect("text");
+        assert!(instruction.contains("cites ¶9") && instruction.contains("ids: 1, 2"));
+    }
+
+    #[test]
+    fn decodes_a_brief_and_flags_prose_and_truncation() {
+        let content = r#"{"headline":{"source":"K","target":"H"},"points":[{"source":"a","target":"b","paragraphs":[1]}],"entities":[]}"#;
+        let decoded = protocol(None)
+            .decode_brief(&brief_input(), &completion(content, "stop"))
+            .expect("decodes");
+        let BriefDecoded::Complete { brief, raw } = decoded else {
+            panic!("{decoded:?}")
+        };
+        assert_eq!(brief.points[0].paragraphs, [ParagraphId(1)]);
+        assert_eq!(raw, content);
+        let prose = protocol(None).decode_brief(&brief_input(), &completion("No.", "stop"));
+        assert!(
+            matches!(prose, Ok(BriefDecoded::Broken { ref problems, .. }) if problems == &[ContractProblem::NotJson])
+        );
+        let cut = protocol(None).decode_brief(&brief_input(), &completion(content, "length"));
+        assert!(
+            matches!(cut, Ok(BriefDecoded::Broken { ref problems, .. }) if problems == &[ContractProblem::Truncated])
+        );
     }
 }

@@ -12,16 +12,20 @@
 //! shown once, with a dimmed `(kept: already English)` marker in place of its translation.
 //! No line is ever wider than [`Style::width`] display columns.
 
+mod brief;
 mod columns;
 mod json;
 mod lines;
+mod markdown;
 pub mod sanitize;
 mod stacked;
 
 use std::io::{self, Write};
 
 use crate::language::LanguageCode;
-use crate::report::{DetectionReport, ParagraphDetection, Report};
+use crate::report::{
+    BriefReport, DetectionReport, ParagraphDetection, ProviderInfo, Report, SourceInfo, TargetInfo,
+};
 
 use lines::{Line, Tone, wrap_to};
 
@@ -43,6 +47,8 @@ pub enum Format {
     Text,
     /// The report as pretty-printed JSON; its field names are a stable schema.
     Json,
+    /// Markdown: the brief, then each paragraph in bold id, source, and quoted translation.
+    Markdown,
 }
 
 /// How text output places a paragraph and its translation, chosen with `--layout`.
@@ -92,11 +98,59 @@ pub fn translation(
 ) -> io::Result<()> {
     match format {
         Format::Json => json::write(report, out),
+        Format::Markdown => markdown::write_translation(report, out),
         Format::Text => {
             let width = style.width.max(MIN_WIDTH);
-            let lines = match style.layout.for_width(width) {
+            let mut lines = match style.layout.for_width(width) {
                 Layout::Stacked => stacked::lines(report, width),
                 Layout::Columns | Layout::Auto => columns::lines(report, width),
+            };
+            if let Some(brief) = &report.brief {
+                // Below the header and its rule, above the paragraphs.
+                let at = lines
+                    .iter()
+                    .position(|line| line.spans.iter().any(|s| s.text.starts_with('─')))
+                    .map_or(0, |rule| rule + 1);
+                let mut block = brief::lines(brief, style.layout, width);
+                block.push(Line::default());
+                block.push(Line::of("─".repeat(width), Tone::Dim));
+                lines.splice(at..at, block);
+            }
+            lines::write_lines(&lines, style.color, out)
+        }
+    }
+}
+
+/// Writes a brief report to `out` in `format`, in one write.
+///
+/// Text is a header like the translation's (`German → English · brief · MODEL (PROVIDER)`),
+/// then the brief side by side (stacked below 80 columns with `--layout auto`); with
+/// `only_target`, the target-language headline, bullets with references, and entities. JSON is
+/// the report's serde form (`only_target` does not change it). Markdown follows `only_target`.
+pub fn brief(
+    report: &BriefReport,
+    format: Format,
+    style: &Style,
+    only_target: bool,
+    out: &mut impl Write,
+) -> io::Result<()> {
+    match format {
+        Format::Json => json::write(report, out),
+        Format::Markdown => markdown::write_brief(report, only_target, out),
+        Format::Text => {
+            let width = style.width.max(MIN_WIDTH);
+            let lines = if only_target {
+                brief::target_lines(&report.brief, width)
+            } else {
+                let mut lines = header_lines_of(
+                    &report.source,
+                    &report.target,
+                    &report.provider,
+                    Some("brief"),
+                    width,
+                );
+                lines.extend(brief::lines(&report.brief, style.layout, width));
+                lines
             };
             lines::write_lines(&lines, style.color, out)
         }
@@ -112,7 +166,7 @@ pub fn translation(
 pub fn detection(report: &DetectionReport, format: Format, out: &mut impl Write) -> io::Result<()> {
     match format {
         Format::Json => json::write(report, out),
-        Format::Text => {
+        Format::Text | Format::Markdown => {
             let mut text = match report.language {
                 Some(code) => format!("{} {} {:.2}\n", code, code.name(), report.confidence),
                 None => format!("undecided {:.2}\n", report.confidence),
@@ -145,21 +199,38 @@ fn paragraph_detection_line(paragraph: &ParagraphDetection) -> String {
 /// The header (`German → English · detected 0.99 · gpt-4o-mini (openai)`, bold, wrapped to
 /// `width`) and a dimmed rule of `─` the full width.
 fn header_lines(report: &Report, width: usize) -> Vec<Line> {
-    let detection = if report.source.forced {
+    header_lines_of(
+        &report.source,
+        &report.target,
+        &report.provider,
+        None,
+        width,
+    )
+}
+
+/// The header for any report; `what` (such as `brief`) goes after the languages.
+fn header_lines_of(
+    source: &SourceInfo,
+    target: &TargetInfo,
+    provider: &ProviderInfo,
+    what: Option<&str>,
+    width: usize,
+) -> Vec<Line> {
+    let detection = if source.forced {
         String::from("given")
     } else {
-        format!("detected {:.2}", report.source.confidence)
+        format!("detected {:.2}", source.confidence)
     };
-    let provider = &report.provider;
     let by = if provider.model.is_empty() {
         provider.name.clone()
     } else {
         format!("{} ({})", provider.model, provider.name)
     };
+    let what = what.map(|w| format!("{w} · ")).unwrap_or_default();
     let header = format!(
-        "{} → {} · {detection} · {by}",
-        report.source.language.name(),
-        report.target.language.name(),
+        "{} → {} · {what}{detection} · {by}",
+        source.language.name(),
+        target.language.name(),
     );
     let mut lines: Vec<Line> = wrap_to(&header, width)
         .into_iter()
@@ -269,6 +340,7 @@ mod tests {
                 "Unterstützen Sie unabhängigen Journalismus – jetzt spenden!".to_owned(),
             ],
             usage: None,
+            brief: None,
         }
     }
 

@@ -3,6 +3,7 @@
 
 mod common;
 
+mod brief;
 mod config;
 mod detect;
 mod faults;

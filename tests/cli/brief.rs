@@ -1,0 +1,438 @@
+//! `diglot brief` and `translate --brief` against the mock API: the reference article's brief
+//! as text, JSON and Markdown, repair of each failed check, the exit codes when repair fails,
+//! and the width invariant.
+
+use diglot::mock::BackgroundMock;
+
+use crate::common::{Run, Sandbox, fixture, json, mock, run, widest_line};
+
+fn reference() -> std::path::PathBuf {
+    fixture("de-rutte-nato.txt")
+}
+
+/// `diglot brief --provider mock --base-url MOCK --width 80 --color never REFERENCE ARGS…`.
+fn brief(sandbox: &Sandbox, mock: &BackgroundMock, args: &[&str]) -> Run {
+    let mut cmd = sandbox.cmd();
+    cmd.args([
+        "brief",
+        "--provider",
+        "mock",
+        "--base-url",
+        &mock.base_url(),
+    ])
+    .args(["--width", "80", "--color", "never"])
+    .arg(reference())
+    .args(args);
+    run(&mut cmd)
+}
+
+/// The `task` of every chat request's payload, in order.
+fn tasks(mock: &BackgroundMock) -> Vec<String> {
+    mock.requests()
+        .iter()
+        .filter(|r| r.is_chat())
+        .map(|r| {
+            let user = r.body["messages"][1]["content"]
+                .as_str()
+                .unwrap_or_default();
+            let payload: serde_json::Value = serde_json::from_str(user).unwrap_or_default();
+            payload["task"].as_str().unwrap_or_default().to_owned()
+        })
+        .collect()
+}
+
+/// The last chat request's final user message (the repair instruction of a repair request).
+fn last_instruction(mock: &BackgroundMock) -> String {
+    let requests = mock.requests();
+    let last = requests
+        .iter()
+        .rev()
+        .find(|r| r.is_chat())
+        .expect("a request");
+    let messages = last.body["messages"].as_array().expect("messages");
+    assert_eq!(messages.len(), 4, "a repair request has 4 messages");
+    messages[3]["content"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+#[test]
+fn reference_article_brief_side_by_side_with_references() {
+    let sandbox = Sandbox::new();
+    let mock = mock(&[]);
+    let out = brief(&sandbox, &mock, &[]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout
+            .starts_with("German → English · brief · detected 1.00 · diglot-mock (mock)"),
+        "{}",
+        out.stdout
+    );
+    for expected in [
+        "Rutte: NATO membership for Ukraine",
+        "Key points",
+        "People and organisations",
+        "Mark Rutte – the Dutch Prime",
+        "Annmarie Hordern – Bloomberg",
+        "Donald Trump – US President",
+        "¶4,5",
+        "¶7 Trumps Sondergesandter",
+    ] {
+        assert!(out.stdout.contains(expected), "{expected}:\n{}", out.stdout);
+    }
+    assert!(widest_line(&out.stdout) <= 80);
+    assert_eq!(tasks(&mock), ["brief"]);
+    assert_eq!(out.stderr, "");
+}
+
+#[test]
+fn brief_json_has_languages_provider_and_the_documented_brief() {
+    let sandbox = Sandbox::new();
+    let mock = mock(&[]);
+    let out = brief(&sandbox, &mock, &["--format", "json"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let doc = json(&out.stdout);
+    assert_eq!(doc["source"]["language"], "de");
+    assert_eq!(doc["target"]["language"], "en");
+    assert_eq!(doc["provider"]["name"], "mock");
+    let brief = &doc["brief"];
+    assert!(
+        brief["headline"]["source"]
+            .as_str()
+            .is_some_and(|s| s.starts_with("Rutte: NATO-Beitritt"))
+    );
+    let points = brief["points"].as_array().expect("points");
+    assert_eq!(points.len(), 5);
+    assert_eq!(points[4]["paragraphs"], serde_json::json!([7]));
+    assert!(
+        points[4]["target"]
+            .as_str()
+            .is_some_and(|t| t.contains("30-day ceasefire"))
+    );
+    let entities = brief["entities"].as_array().expect("entities");
+    let rutte = entities
+        .iter()
+        .find(|e| e["name"] == "Mark Rutte")
+        .expect("Rutte");
+    assert_eq!(rutte["role"]["target"], "the Dutch Prime Minister");
+    assert!(doc.get("paragraphs").is_none());
+}
+
+#[test]
+fn brief_as_markdown() {
+    let sandbox = Sandbox::new();
+    let mock = mock(&[]);
+    let out = brief(&sandbox, &mock, &["--format", "markdown"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout
+            .starts_with("## Rutte: NATO membership for Ukraine"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("### Key points\n"));
+    assert!(
+        out.stdout.contains("30-day ceasefire. (¶7)\n"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("- **Mark Rutte** – the Dutch Prime Minister (¶1,3,4,6)")
+    );
+}
+
+#[test]
+fn only_target_prints_the_target_language_brief_alone() {
+    let sandbox = Sandbox::new();
+    let mock = mock(&[]);
+    let out = brief(&sandbox, &mock, &["--only-target"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.starts_with("Rutte: NATO membership for Ukraine"));
+    assert!(out.stdout.contains("• NATO membership for Kyiv"));
+    assert!(out.stdout.contains("(¶7)"));
+    assert!(
+        out.stdout
+            .contains("• Mark Rutte – the Dutch Prime Minister")
+    );
+    assert!(!out.stdout.contains("Sondergesandter"), "{}", out.stdout);
+    assert!(widest_line(&out.stdout) <= 80);
+}
+
+#[test]
+fn points_3_gives_three_points() {
+    let sandbox = Sandbox::new();
+    let mock = mock(&[]);
+    let out = brief(&sandbox, &mock, &["--points", "3", "--format", "json"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let doc = json(&out.stdout);
+    assert_eq!(doc["brief"]["points"].as_array().map(Vec::len), Some(3));
+    let out = brief(&sandbox, &mock, &["--points", "8"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+}
+
+#[test]
+fn no_line_of_the_brief_is_wider_than_the_width() {
+    let sandbox = Sandbox::new();
+    let mock = mock(&[]);
+    for width in ["40", "80", "120"] {
+        for extra in [&[][..], &["--only-target"], &["--layout", "columns"]] {
+            let mut cmd = sandbox.cmd();
+            cmd.args([
+                "brief",
+                "--provider",
+                "mock",
+                "--base-url",
+                &mock.base_url(),
+            ])
+            .args(["--width", width, "--color", "never"])
+            .arg(reference())
+            .args(extra);
+            let out = run(&mut cmd);
+            assert_eq!(out.code, 0, "{}", out.stderr);
+            let limit: usize = width.parse().expect("number");
+            assert!(
+                widest_line(&out.stdout) <= limit,
+                "{width}:\n{}",
+                out.stdout
+            );
+        }
+    }
+}
+
+#[test]
+fn a_bad_reference_is_repaired_once() {
+    let sandbox = Sandbox::new();
+    let mock = mock(&["brief-bad-ref:1"]);
+    let out = brief(&sandbox, &mock, &["--format", "json"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(mock.chat_requests(), 2);
+    assert!(
+        last_instruction(&mock).contains("point 1 cites ¶9, which is not in the article"),
+        "{}",
+        last_instruction(&mock)
+    );
+    assert_eq!(
+        json(&out.stdout)["brief"]["points"][0]["paragraphs"],
+        serde_json::json!([1])
+    );
+}
+
+#[test]
+fn an_untranslated_target_side_is_repaired_once() {
+    let sandbox = Sandbox::new();
+    let mock = mock(&["brief-untranslated:1"]);
+    let out = brief(&sandbox, &mock, &[]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(mock.chat_requests(), 2);
+    assert!(
+        last_instruction(&mock)
+            .contains("the target side of point 1 is in German (de), not English (en)"),
+        "{}",
+        last_instruction(&mock)
+    );
+}
+
+#[test]
+fn a_reply_that_is_not_json_is_repaired_once() {
+    let sandbox = Sandbox::new();
+    let mock = mock(&["brief-malformed:1"]);
+    let out = brief(&sandbox, &mock, &[]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(mock.chat_requests(), 2);
+    assert!(last_instruction(&mock).contains("the reply is not the requested JSON"));
+}
+
+#[test]
+fn a_bad_reference_twice_exits_6_and_prints_nothing() {
+    let sandbox = Sandbox::new();
+    let mock = mock(&["brief-bad-ref:2"]);
+    let out = brief(&sandbox, &mock, &[]);
+    assert_eq!(out.code, 6, "{}", out.stderr);
+    assert_eq!(
+        out.stderr,
+        "diglot: error: the brief failed verification: point 1 cites ¶9, which is not in the article\n"
+    );
+    assert_eq!(out.stdout, "");
+    assert_eq!(mock.chat_requests(), 2);
+}
+
+#[test]
+fn an_untranslated_target_side_twice_exits_6() {
+    let sandbox = Sandbox::new();
+    let mock = mock(&["brief-untranslated:2"]);
+    let out = brief(&sandbox, &mock, &["--format", "json"]);
+    assert_eq!(out.code, 6, "{}", out.stderr);
+    assert!(
+        out.stderr.starts_with(
+            "diglot: error: the brief failed verification: the target side of point 1 is in German"
+        ),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(out.stderr.lines().count(), 1);
+    assert_eq!(out.stdout, "");
+}
+
+#[test]
+fn a_reply_that_is_never_json_exits_4() {
+    let sandbox = Sandbox::new();
+    let mock = mock(&["brief-malformed:2"]);
+    let out = brief(&sandbox, &mock, &[]);
+    assert_eq!(out.code, 4, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("did not answer with a brief: the reply is not the requested JSON"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(out.stdout, "");
+}
+
+#[test]
+fn translate_with_brief_prints_the_brief_above_the_translation() {
+    let sandbox = Sandbox::new();
+    let mock = mock(&[]);
+    let out = sandbox.translate(&mock, &reference(), &["--brief"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let brief_at = out.stdout.find("Key points").expect("the brief");
+    let pairs_at = out
+        .stdout
+        .find("¶1 Eine NATO-Mitgliedschaft")
+        .expect("the pairs");
+    assert!(brief_at < pairs_at, "{}", out.stdout);
+    assert!(out.stdout.starts_with("German → English"));
+    assert!(widest_line(&out.stdout) <= 80);
+    assert_eq!(tasks(&mock), ["translate", "brief"]);
+}
+
+#[test]
+fn translate_with_brief_as_json_has_paragraphs_and_brief() {
+    let sandbox = Sandbox::new();
+    let mock = mock(&[]);
+    let out = sandbox.translate(&mock, &reference(), &["--brief", "--format", "json"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let doc = json(&out.stdout);
+    assert_eq!(doc["paragraphs"].as_array().map(Vec::len), Some(8));
+    assert_eq!(doc["brief"]["points"].as_array().map(Vec::len), Some(5));
+
+    let plain = sandbox.translate(&mock, &reference(), &["--format", "json"]);
+    assert!(
+        json(&plain.stdout).get("brief").is_none(),
+        "{}",
+        plain.stdout
+    );
+}
+
+#[test]
+fn translation_requests_leave_brief_faults_for_the_brief() {
+    let sandbox = Sandbox::new();
+    let mock = mock(&["brief-bad-ref:1"]);
+    let out = sandbox.translate(&mock, &reference(), &["--brief", "--format", "json"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(tasks(&mock), ["translate", "brief", "brief"]);
+}
+
+#[test]
+fn translate_as_markdown_quotes_each_translation() {
+    let sandbox = Sandbox::new();
+    let mock = mock(&[]);
+    let out = sandbox.translate(&mock, &reference(), &["--format", "markdown"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout
+            .starts_with("# German → English\n\n**¶1** Eine NATO"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("\n> NATO membership for Kyiv"));
+}
+
+#[test]
+fn the_brief_provider_comes_from_flag_env_or_file_and_config_shows_it() {
+    let sandbox = Sandbox::new();
+    let config = sandbox.write(
+        "brief.toml",
+        "provider = \"mock\"\n[brief]\nprovider = \"writer\"\n\
+         [providers.writer]\nkind = \"openai\"\nbase_url = \"http://127.0.0.1:9/v1\"\nmodel = \"w\"\n",
+    );
+    let mut cmd = sandbox.cmd();
+    cmd.args(["config", "--config"]).arg(&config);
+    let out = run(&mut cmd);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let line = out
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("brief provider"))
+        .expect("a brief provider line");
+    assert!(
+        line.contains("writer") && line.contains("config file"),
+        "{line}"
+    );
+
+    let mut cmd = sandbox.cmd();
+    cmd.env("DIGLOT_BRIEF_PROVIDER", "ollama")
+        .args(["config", "--config"])
+        .arg(&config);
+    let out = run(&mut cmd);
+    assert!(out.stdout.contains("ollama"), "{}", out.stdout);
+    assert!(out.stdout.contains("environment DIGLOT_BRIEF_PROVIDER"));
+
+    // The flag wins, and the named profile writes the brief: here the mock over HTTP.
+    let mock = mock(&[]);
+    let mocked = sandbox.write(
+        "mocked.toml",
+        format!(
+            "provider = \"mock\"\n[brief]\nprovider = \"writer\"\n\
+             [providers.writer]\nkind = \"openai\"\nbase_url = \"http://127.0.0.1:9/v1\"\nmodel = \"w\"\n\
+             [providers.other]\nkind = \"openai\"\nbase_url = \"{}\"\nmodel = \"other-model\"\n",
+            mock.base_url()
+        ),
+    );
+    let mut cmd = sandbox.cmd();
+    cmd.args([
+        "brief",
+        "--brief-provider",
+        "other",
+        "--format",
+        "json",
+        "--config",
+    ])
+    .arg(&mocked)
+    .arg(reference());
+    let out = run(&mut cmd);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(json(&out.stdout)["provider"]["name"], "other");
+    assert_eq!(json(&out.stdout)["provider"]["model"], "other-model");
+    assert_eq!(mock.chat_requests(), 1);
+}
+
+#[test]
+fn an_article_without_a_cassette_gets_a_marked_pseudo_brief_that_passes_the_checks() {
+    let sandbox = Sandbox::new();
+    let mock = mock(&[]);
+    let mut cmd = sandbox.cmd();
+    cmd.args([
+        "brief",
+        "--provider",
+        "mock",
+        "--base-url",
+        &mock.base_url(),
+    ])
+    .args(["--format", "json"])
+    .arg(fixture("en-city-budget.txt"));
+    let out = run(&mut cmd);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let doc = json(&out.stdout);
+    assert_eq!(doc["target"]["language"], "de");
+    let points = doc["brief"]["points"].as_array().expect("points");
+    assert_eq!(points.len(), 5);
+    assert!(points.iter().all(|p| {
+        p["target"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("[mock en→de]"))
+    }));
+    assert_eq!(points[0]["paragraphs"], serde_json::json!([1]));
+    assert_eq!(mock.chat_requests(), 1, "no repair was needed");
+}
