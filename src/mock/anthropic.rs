@@ -17,8 +17,7 @@ use serde_json::{Value, json};
 
 use super::Shared;
 use super::faults::FaultKind;
-use super::openai::{half_on_char_boundary, json_response, reply_content, status_456};
-use crate::provider::contract::TranslationPayload;
+use super::openai::{answer_content, half_on_char_boundary, json_response, payload_in, status_456};
 
 /// Path of the Messages endpoint.
 pub(super) const MESSAGES_PATH: &str = "/v1/messages";
@@ -97,15 +96,17 @@ fn answer(shared: &Shared, parsed: Result<Value, serde_json::Error>) -> Response
         .messages
         .iter()
         .filter(|m| m.role == "user")
-        .find_map(|m| serde_json::from_str::<TranslationPayload>(&m.text()).ok())
+        .find_map(|m| payload_in(&m.text()))
     else {
         return error(
             StatusCode::BAD_REQUEST,
             "invalid_request_error",
-            "no user message holds a diglot translation payload",
+            "no user message holds a diglot translation or brief payload",
         );
     };
-    let fault = shared.faults.next_for(false);
+    let fault = shared
+        .faults
+        .next_for(matches!(payload, super::openai::Payload::Brief(_)));
     match fault {
         Some(FaultKind::RateLimit) => {
             let mut response = error(
@@ -135,7 +136,10 @@ fn answer(shared: &Shared, parsed: Result<Value, serde_json::Error>) -> Response
         .iter()
         .map(|m| m.text().chars().count())
         .sum();
-    let text = reply_content(super::openai::translate(shared, &payload), fault);
+    let text = match answer_content(shared, &payload, fault) {
+        Ok(text) => text,
+        Err(broken) => return error(StatusCode::INTERNAL_SERVER_ERROR, "api_error", broken),
+    };
     let output_tokens = text.chars().count().div_ceil(4);
     let stop_reason = if output_tokens > request.max_tokens as usize {
         "max_tokens"

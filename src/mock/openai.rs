@@ -69,7 +69,7 @@ struct ChatMessage {
 
 /// What a request asks for.
 #[derive(Debug)]
-enum Payload {
+pub(super) enum Payload {
     /// A translation.
     Translate(TranslationPayload),
     /// A brief.
@@ -176,21 +176,15 @@ fn answer_chat(shared: &Shared, parsed: Result<Value, serde_json::Error>) -> Res
         ),
         _ => {
             let number = shared.completions.fetch_add(1, Ordering::Relaxed) + 1;
-            let content = match &translation.payload {
-                Payload::Translate(payload) => reply_content(translate(shared, payload), fault),
-                Payload::Brief(payload) => match super::brief::brief_for(payload) {
-                    Ok(brief) => {
-                        let max_id = payload.paragraphs.iter().map(|p| p.id).max();
-                        super::brief::reply_content(brief, fault, max_id.unwrap_or(0))
-                    }
-                    Err(broken) => {
-                        return error_response(
-                            StatusCode::INTERNAL_SERVER_ERROR,
-                            "server_error",
-                            broken,
-                        );
-                    }
-                },
+            let content = match answer_content(shared, &translation.payload, fault) {
+                Ok(content) => content,
+                Err(broken) => {
+                    return error_response(
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        "server_error",
+                        broken,
+                    );
+                }
             };
             completion_response(&translation, number, content, fault)
         }
@@ -210,16 +204,37 @@ fn translation_request(body: &Value) -> Result<Translation, BadRequest> {
     let prompt_chars = texts().map(|(_, text)| text.chars().count()).sum();
     let payload = texts()
         .filter(|(message, _)| message.role == "user")
-        .find_map(|(_, text)| {
-            TranslationPayload::from_message(text)
-                .map(Payload::Translate)
-                .or_else(|| BriefPayload::from_message(text).map(Payload::Brief))
-        })
+        .find_map(|(_, text)| payload_in(text))
         .ok_or(BadRequest::NoPayload)?;
     Ok(Translation {
         model: request.model,
         payload,
         prompt_chars,
+    })
+}
+
+/// The diglot payload a user message holds, if any: the `task` field and the payloads'
+/// unknown-field checks keep a translation and a brief apart.
+pub(super) fn payload_in(text: &str) -> Option<Payload> {
+    TranslationPayload::from_message(text)
+        .map(Payload::Translate)
+        .or_else(|| BriefPayload::from_message(text).map(Payload::Brief))
+}
+
+/// The model's text for `payload`, with `fault` applied to it. `Err` only when a compiled-in
+/// brief cassette is broken.
+pub(super) fn answer_content(
+    shared: &Shared,
+    payload: &Payload,
+    fault: Option<FaultKind>,
+) -> Result<String, &'static str> {
+    Ok(match payload {
+        Payload::Translate(payload) => reply_content(translate(shared, payload), fault),
+        Payload::Brief(payload) => {
+            let brief = super::brief::brief_for(payload)?;
+            let max_id = payload.paragraphs.iter().map(|p| p.id).max();
+            super::brief::reply_content(brief, fault, max_id.unwrap_or(0))
+        }
     })
 }
 

@@ -14,6 +14,7 @@ use super::{
     Capabilities, ContractProblem, Decoded, HeaderValue, Method, Protocol, ProviderError,
     ProviderKind, WireReply, WireRequest,
 };
+use crate::brief::{BriefDecoded, BriefInput};
 use crate::plan::Chunk;
 use crate::prompt::Prompts;
 use crate::secret::Secret;
@@ -158,20 +159,39 @@ impl Protocol for Anthropic {
         reply: &WireReply,
     ) -> Result<Decoded, ProviderError> {
         let (content, truncated) = self.reply_text(reply)?;
-        if truncated {
-            return Ok(Decoded::Broken {
-                raw: content,
-                problems: vec![ContractProblem::Truncated],
-            });
-        }
-        Ok(match contract::parse_reply(&content) {
-            None => Decoded::Broken {
-                raw: content,
-                problems: vec![ContractProblem::NotJson],
-            },
-            Some(entries) => contract::check_entries(chunk, entries, content),
-        })
+        Ok(contract::decode_translation_text(chunk, content, truncated))
     }
+
+    fn encode_brief(&self, input: &BriefInput) -> Result<WireRequest, ProviderError> {
+        let conversation = conversation::brief(&self.name, &self.prompts, input)?;
+        Ok(self.request(conversation, brief_max_tokens(input)))
+    }
+
+    fn encode_brief_repair(
+        &self,
+        input: &BriefInput,
+        raw: &str,
+        problems: &[String],
+    ) -> Result<WireRequest, ProviderError> {
+        let conversation =
+            conversation::brief_repair(&self.name, &self.prompts, input, raw, problems)?;
+        Ok(self.request(conversation, brief_max_tokens(input)))
+    }
+
+    fn decode_brief(
+        &self,
+        _input: &BriefInput,
+        reply: &WireReply,
+    ) -> Result<BriefDecoded, ProviderError> {
+        let (content, truncated) = self.reply_text(reply)?;
+        Ok(contract::decode_brief_text(content, truncated))
+    }
+}
+
+/// A brief's answer grows with its points, not the article: about 1,500 characters a point in
+/// both languages with references, so `max_tokens_for` that much.
+fn brief_max_tokens(input: &BriefInput) -> u32 {
+    max_tokens_for(usize::from(input.points) * 1500)
 }
 
 #[cfg(test)]

@@ -286,6 +286,46 @@ fn refs_of(value: &serde_json::Value) -> Vec<ParagraphId> {
     }
 }
 
+/// Reads a model's translation answer: a cut-off answer is truncation, otherwise the paragraphs
+/// are found leniently and held to the chunk. Shared by every LLM protocol.
+pub fn decode_translation_text(chunk: &Chunk, content: String, truncated: bool) -> Decoded {
+    if truncated {
+        return Decoded::Broken {
+            raw: content,
+            problems: vec![ContractProblem::Truncated],
+        };
+    }
+    match parse_reply(&content) {
+        None => Decoded::Broken {
+            raw: content,
+            problems: vec![ContractProblem::NotJson],
+        },
+        Some(entries) => check_entries(chunk, entries, content),
+    }
+}
+
+/// Reads a model's brief answer: a cut-off answer is truncation, otherwise the brief is found
+/// leniently (verification against the article comes later). Shared by every LLM protocol.
+pub fn decode_brief_text(content: String, truncated: bool) -> crate::brief::BriefDecoded {
+    use crate::brief::BriefDecoded;
+    if truncated {
+        return BriefDecoded::Broken {
+            raw: content,
+            problems: vec![ContractProblem::Truncated],
+        };
+    }
+    match parse_brief_reply(&content) {
+        Some(brief) => BriefDecoded::Complete {
+            brief,
+            raw: content,
+        },
+        None => BriefDecoded::Broken {
+            raw: content,
+            problems: vec![ContractProblem::NotJson],
+        },
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -230,19 +230,7 @@ impl Protocol for OpenAi {
         reply: &WireReply,
     ) -> Result<Decoded, ProviderError> {
         let (content, truncated) = self.completion_content(reply)?;
-        if truncated {
-            return Ok(Decoded::Broken {
-                raw: content,
-                problems: vec![ContractProblem::Truncated],
-            });
-        }
-        Ok(match contract::parse_reply(&content) {
-            None => Decoded::Broken {
-                raw: content,
-                problems: vec![ContractProblem::NotJson],
-            },
-            Some(entries) => check_entries(chunk, entries, content),
-        })
+        Ok(contract::decode_translation_text(chunk, content, truncated))
     }
 
     fn encode_brief(&self, input: &BriefInput) -> Result<WireRequest, ProviderError> {
@@ -267,22 +255,7 @@ impl Protocol for OpenAi {
         reply: &WireReply,
     ) -> Result<BriefDecoded, ProviderError> {
         let (content, truncated) = self.completion_content(reply)?;
-        if truncated {
-            return Ok(BriefDecoded::Broken {
-                raw: content,
-                problems: vec![ContractProblem::Truncated],
-            });
-        }
-        Ok(match contract::parse_brief_reply(&content) {
-            Some(brief) => BriefDecoded::Complete {
-                brief,
-                raw: content,
-            },
-            None => BriefDecoded::Broken {
-                raw: content,
-                problems: vec![ContractProblem::NotJson],
-            },
-        })
+        Ok(contract::decode_brief_text(content, truncated))
     }
 }
 

@@ -537,5 +537,98 @@ fn unknown_profile_keys_stay_errors() {
     assert!(out.stderr.contains("formalty"), "{}", out.stderr);
 }
 
-// Not yet covered: DeepL for the translation together with a brief from an LLM profile. The
-// brief feature lives on the `brief` branch; the test belongs with the merge of both.
+#[test]
+fn deepl_translates_while_an_llm_profile_writes_the_brief() {
+    let sandbox = Sandbox::new();
+    let mock = mock(&[]);
+    let config = sandbox.write(
+        "mixed.toml",
+        format!(
+            "[brief]\nprovider = \"llm\"\n[providers.llm]\nkind = \"openai\"\nbase_url = \"{}\"\nmodel = \"m\"\n",
+            mock.base_url()
+        ),
+    );
+    let out = translate(
+        &sandbox,
+        &mock,
+        "deepl",
+        &fixture("de-rutte-nato.txt"),
+        &[],
+        &[
+            "--brief",
+            "--format",
+            "json",
+            "--config",
+            config.to_str().expect("UTF-8 path"),
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let doc = json(&out.stdout);
+    assert_eq!(doc["provider"]["name"], "deepl");
+    assert_eq!(doc["paragraphs"].as_array().map(Vec::len), Some(8));
+    assert!(
+        doc["brief"]["points"]
+            .as_array()
+            .is_some_and(|p| !p.is_empty()),
+        "{doc}"
+    );
+    let paths: Vec<String> = mock.requests().iter().map(|r| r.path.clone()).collect();
+    assert!(paths.contains(&"/v2/translate".to_owned()), "{paths:?}");
+    assert!(
+        paths.contains(&"/v1/chat/completions".to_owned()),
+        "{paths:?}"
+    );
+    for request in mock.requests().iter().filter(|r| r.path == "/v2/translate") {
+        assert_valid(Wire::Deepl, &request.body);
+    }
+}
+
+#[test]
+fn translation_only_kinds_cannot_write_briefs_and_nothing_is_sent() {
+    let sandbox = Sandbox::new();
+    let mock = mock(&[]);
+    for kind in ["deepl", "libretranslate"] {
+        let mut cmd = sandbox.cmd();
+        cmd.args(["brief", "--provider", kind, "--base-url", &mock.root_url()])
+            .arg(fixture("de-rutte-nato.txt"));
+        let out = run(&mut cmd);
+        assert_eq!(out.code, 2, "{kind}: {}", out.stderr);
+        assert!(out.stderr.contains("cannot write briefs"), "{}", out.stderr);
+        assert!(
+            out.stderr.contains("--brief-provider"),
+            "hint missing: {}",
+            out.stderr
+        );
+    }
+    assert!(mock.requests().is_empty(), "{:?}", mock.requests());
+}
+
+#[test]
+fn anthropic_writes_the_brief_in_its_own_wire_format() {
+    let sandbox = Sandbox::new();
+    let mock = mock(&[]);
+    let mut cmd = sandbox.cmd();
+    cmd.args([
+        "brief",
+        "--provider",
+        "anthropic",
+        "--format",
+        "json",
+        "--base-url",
+    ])
+    .arg(mock.root_url())
+    .arg(fixture("de-rutte-nato.txt"));
+    let out = run(&mut cmd);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let doc = json(&out.stdout);
+    assert!(
+        doc["brief"]["headline"]["target"]
+            .as_str()
+            .is_some_and(|h| h.contains("Rutte")),
+        "{doc}"
+    );
+    let requests = mock.requests();
+    assert_eq!(requests.len(), 1);
+    assert_eq!(requests[0].path, "/v1/messages");
+    assert_valid(Wire::Anthropic, &requests[0].body);
+}
