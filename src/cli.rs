@@ -240,7 +240,7 @@ pub struct MockServerArgs {
 
     /// Inject a fault: KIND or KIND:TIMES (429, 500, 401, 403, 456, not-json, fenced, missing,
     /// truncated, escape; for brief requests only: brief-bad-ref, brief-untranslated,
-    /// brief-malformed). Repeatable; faults are used up in order.
+    /// brief-malformed, brief-empty, brief-number). Repeatable; faults are used up in order.
     #[arg(long, value_name = "KIND[:N]")]
     pub fault: Vec<Fault>,
 }

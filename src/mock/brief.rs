@@ -113,6 +113,18 @@ pub(super) fn reply_content(mut brief: Value, fault: Option<FaultKind>, max_id: 
                 brief["points"][0] = point;
             }
         }
+        Some(FaultKind::BriefEmpty) => {
+            if let Some(point) = brief.pointer_mut("/points/0") {
+                point["target"] = json!("");
+            }
+        }
+        Some(FaultKind::BriefNumber) => {
+            // 987654 stands in no article: a number the cited paragraphs cannot back.
+            if let Some(point) = brief.pointer_mut("/points/0") {
+                let target = point["target"].as_str().unwrap_or_default().to_owned();
+                point["target"] = json!(format!("{target} (987654 people)"));
+            }
+        }
         Some(FaultKind::Missing) => {
             if let Some(points) = brief.get_mut("points").and_then(Value::as_array_mut) {
                 points.pop();

@@ -45,11 +45,16 @@ pub enum FaultKind {
     /// (`brief-malformed`) A reply to a brief request that is prose, not JSON. Brief requests
     /// only.
     BriefMalformed,
+    /// (`brief-empty`) A brief whose first point's target side is empty. Brief requests only.
+    BriefEmpty,
+    /// (`brief-number`) A brief whose first point states a number no cited paragraph has.
+    /// Brief requests only.
+    BriefNumber,
 }
 
 impl FaultKind {
     /// Every kind, in the order the help text lists them.
-    pub const ALL: [FaultKind; 13] = [
+    pub const ALL: [FaultKind; 15] = [
         FaultKind::RateLimit,
         FaultKind::ServerError,
         FaultKind::NotJson,
@@ -63,6 +68,8 @@ impl FaultKind {
         FaultKind::BriefBadRef,
         FaultKind::BriefUntranslated,
         FaultKind::BriefMalformed,
+        FaultKind::BriefEmpty,
+        FaultKind::BriefNumber,
     ];
 
     /// The name `--fault` accepts for this kind.
@@ -81,6 +88,8 @@ impl FaultKind {
             FaultKind::BriefBadRef => "brief-bad-ref",
             FaultKind::BriefUntranslated => "brief-untranslated",
             FaultKind::BriefMalformed => "brief-malformed",
+            FaultKind::BriefEmpty => "brief-empty",
+            FaultKind::BriefNumber => "brief-number",
         }
     }
 
@@ -88,7 +97,11 @@ impl FaultKind {
     pub fn is_brief_only(self) -> bool {
         matches!(
             self,
-            FaultKind::BriefBadRef | FaultKind::BriefUntranslated | FaultKind::BriefMalformed
+            FaultKind::BriefBadRef
+                | FaultKind::BriefUntranslated
+                | FaultKind::BriefMalformed
+                | FaultKind::BriefEmpty
+                | FaultKind::BriefNumber
         )
     }
 }
@@ -241,7 +254,7 @@ mod tests {
         assert_eq!(
             err.to_string(),
             "unknown fault 'teapot' (valid faults: 429, 500, not-json, fenced, missing, \
-             truncated, escape, 401, 403, 456, brief-bad-ref, brief-untranslated, brief-malformed)"
+             truncated, escape, 401, 403, 456, brief-bad-ref, brief-untranslated, brief-malformed, brief-empty, brief-number)"
         );
     }
 

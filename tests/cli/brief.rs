@@ -436,3 +436,40 @@ fn an_article_without_a_cassette_gets_a_marked_pseudo_brief_that_passes_the_chec
     assert_eq!(points[0]["paragraphs"], serde_json::json!([1]));
     assert_eq!(mock.chat_requests(), 1, "no repair was needed");
 }
+
+/// A brief fault injected once is repaired; injected twice, the run exits 6 naming the failure.
+fn assert_repaired_once_then_fatal_twice(fault: &str, failure: &str) {
+    let sandbox = Sandbox::new();
+    let once = mock(&[&format!("{fault}:1")]);
+    let out = brief(&sandbox, &once, &["--format", "json"]);
+    assert_eq!(out.code, 0, "{fault}: {}", out.stderr);
+    assert_eq!(once.chat_requests(), 2);
+    assert!(
+        last_instruction(&once).contains(failure),
+        "{}",
+        last_instruction(&once)
+    );
+
+    let twice = mock(&[&format!("{fault}:2")]);
+    let out = brief(&sandbox, &twice, &[]);
+    assert_eq!(out.code, 6, "{fault}: {}", out.stderr);
+    assert!(
+        out.stderr
+            .starts_with("diglot: error: the brief failed verification: ")
+            && out.stderr.contains(failure),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(out.stdout, "");
+    assert_eq!(twice.chat_requests(), 2);
+}
+
+#[test]
+fn an_empty_side_is_repaired_once_and_fatal_twice() {
+    assert_repaired_once_then_fatal_twice("brief-empty", "point 1 has an empty target side");
+}
+
+#[test]
+fn a_number_no_cited_paragraph_has_is_repaired_once_and_fatal_twice() {
+    assert_repaired_once_then_fatal_twice("brief-number", "987654");
+}
