@@ -218,16 +218,6 @@ impl Protocol for Deepl {
         })
     }
 
-    /// DeepL is deterministic and has no conversation: a repair is the same request again.
-    fn encode_repair(
-        &self,
-        chunk: &Chunk,
-        _raw: &str,
-        _problems: &[ContractProblem],
-    ) -> Result<WireRequest, ProviderError> {
-        self.encode_translation(chunk)
-    }
-
     fn decode_translation(
         &self,
         chunk: &Chunk,

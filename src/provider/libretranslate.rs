@@ -106,16 +106,6 @@ impl Protocol for LibreTranslate {
         })
     }
 
-    /// Machine translation has no conversation: a repair is the same request again.
-    fn encode_repair(
-        &self,
-        chunk: &Chunk,
-        _raw: &str,
-        _problems: &[ContractProblem],
-    ) -> Result<WireRequest, ProviderError> {
-        self.encode_translation(chunk)
-    }
-
     fn decode_translation(
         &self,
         chunk: &Chunk,

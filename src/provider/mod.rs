@@ -95,6 +95,17 @@ pub struct Capabilities {
 }
 
 impl Capabilities {
+    /// An LLM's capabilities: briefs, and `max_chars` of text in at most
+    /// [`crate::plan::MAX_PARAGRAPHS_PER_CHUNK`] paragraphs per request.
+    pub fn llm(max_chars: usize) -> Capabilities {
+        Capabilities {
+            briefs: true,
+            max_chars,
+            max_paragraphs: crate::plan::MAX_PARAGRAPHS_PER_CHUNK,
+            max_text_bytes: None,
+        }
+    }
+
     /// The planner's budget for one request.
     pub fn budget(&self) -> crate::plan::Budget {
         crate::plan::Budget {
@@ -322,12 +333,17 @@ pub trait Protocol: Send + Sync {
     /// Builds the request that translates `chunk`.
     fn encode_translation(&self, chunk: &Chunk) -> Result<WireRequest, ProviderError>;
     /// Builds a repair request: the original request, the broken reply and what is wrong.
+    /// The default, for machine translation without a conversation (DeepL, LibreTranslate),
+    /// sends the same request again.
     fn encode_repair(
         &self,
         chunk: &Chunk,
         raw: &str,
         problems: &[ContractProblem],
-    ) -> Result<WireRequest, ProviderError>;
+    ) -> Result<WireRequest, ProviderError> {
+        let _ = (raw, problems);
+        self.encode_translation(chunk)
+    }
     /// Reads a 2xx answer to a translation or repair request.
     fn decode_translation(
         &self,

@@ -201,12 +201,7 @@ impl Protocol for OpenAi {
     }
 
     fn capabilities(&self) -> Capabilities {
-        Capabilities {
-            briefs: true,
-            max_chars: self.max_chunk_chars,
-            max_paragraphs: crate::plan::MAX_PARAGRAPHS_PER_CHUNK,
-            max_text_bytes: None,
-        }
+        Capabilities::llm(self.max_chunk_chars)
     }
 
     fn encode_translation(&self, chunk: &Chunk) -> Result<WireRequest, ProviderError> {
