@@ -86,7 +86,14 @@ pub fn run(cli: &Cli, env: &Env, terminal: Terminal) -> Result<Outcome, Error> {
         Command::Translate(args) => translate(args, settings),
         Command::Brief(args) => brief(args, settings),
         Command::Detect(args) => detect(args),
-        _ => Ok(Outcome::of(settings.describe().into_bytes())),
+        Command::MockServer(_) => Err(Error::Io {
+            what: "run the mock server here".to_owned(),
+            source: std::io::Error::other("`mock-server` runs through diglot::mock_server"),
+        }),
+        // `config` (show); completions, man and `config init` returned above.
+        Command::Config(_) | Command::Completions(_) | Command::Man => {
+            Ok(Outcome::of(settings.describe().into_bytes()))
+        }
     }?;
     outcome.warnings.splice(0..0, warnings);
     Ok(outcome)

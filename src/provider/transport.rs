@@ -59,15 +59,6 @@ pub enum TransportError {
     },
 }
 
-/// Counts what the transport did, for `usage`.
-#[derive(Debug, Default)]
-pub struct Counters {
-    /// HTTP requests sent, retries included.
-    pub requests: std::sync::atomic::AtomicU64,
-    /// Retries.
-    pub retries: std::sync::atomic::AtomicU64,
-}
-
 /// One HTTP client shared by every request of a run.
 #[derive(Debug, Clone)]
 pub struct Transport {
@@ -75,8 +66,6 @@ pub struct Transport {
     timeout: Duration,
     max_retries: u32,
     limit: Arc<Semaphore>,
-    /// What was sent.
-    pub counters: Arc<Counters>,
 }
 
 impl Transport {
@@ -111,14 +100,12 @@ impl Transport {
             timeout,
             max_retries,
             limit: Arc::new(Semaphore::new(jobs.max(1) as usize)),
-            counters: Arc::default(),
         })
     }
 
     /// Sends `request`, retrying transient failures. Returns the final answer, which is 2xx or
     /// a non-retryable 4xx.
     pub async fn send(&self, request: &WireRequest) -> Result<WireReply, TransportError> {
-        use std::sync::atomic::Ordering::Relaxed;
         let _permit = self
             .limit
             .acquire()
@@ -127,7 +114,6 @@ impl Transport {
         let mut attempt = 0;
         loop {
             attempt += 1;
-            self.counters.requests.fetch_add(1, Relaxed);
             let outcome = self.attempt(request).await;
             let delay = match outcome {
                 Ok((reply, _)) if !is_retryable(reply.status) => return Ok(reply),
@@ -137,7 +123,6 @@ impl Transport {
             if attempt > self.max_retries {
                 return Err(self.give_up(request, attempt, outcome));
             }
-            self.counters.retries.fetch_add(1, Relaxed);
             tokio::time::sleep(delay).await;
         }
     }
