@@ -115,6 +115,21 @@ pub fn plan(
     chunks
 }
 
+/// A German→English chunk of `n` short paragraphs ¶1..¶n, for protocol unit tests.
+#[cfg(test)]
+pub(crate) fn sample_chunk(n: u32) -> Chunk {
+    Chunk {
+        source_language: LanguageCode::DE,
+        target_language: LanguageCode::EN,
+        paragraphs: (1..=n)
+            .map(|i| Paragraph {
+                id: ParagraphId(i),
+                text: format!("Absatz {i}."),
+            })
+            .collect(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

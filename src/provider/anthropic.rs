@@ -192,21 +192,8 @@ fn brief_max_tokens(input: &BriefInput) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::{Paragraph, ParagraphId};
-    use crate::language::LanguageCode;
 
-    fn chunk(n: u32) -> Chunk {
-        Chunk {
-            source_language: LanguageCode::DE,
-            target_language: LanguageCode::EN,
-            paragraphs: (1..=n)
-                .map(|i| Paragraph {
-                    id: ParagraphId(i),
-                    text: format!("Absatz {i}."),
-                })
-                .collect(),
-        }
-    }
+    use crate::plan::sample_chunk as chunk;
 
     fn protocol() -> Anthropic {
         Anthropic {

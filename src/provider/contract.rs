@@ -286,6 +286,27 @@ fn refs_of(value: &serde_json::Value) -> Vec<ParagraphId> {
     }
 }
 
+/// Holds machine-translation output to the chunk: one text per paragraph, in order (DeepL and
+/// LibreTranslate answer by position, not by id), none empty. Whitespace is folded to one line.
+pub fn check_positional(chunk: &Chunk, texts: Vec<String>, raw: String) -> Decoded {
+    if texts.len() != chunk.paragraphs.len() {
+        return Decoded::Broken {
+            raw,
+            problems: vec![ContractProblem::WrongCount {
+                expected: chunk.paragraphs.len(),
+                got: texts.len(),
+            }],
+        };
+    }
+    let entries = chunk
+        .paragraphs
+        .iter()
+        .zip(texts)
+        .map(|(paragraph, text)| (paragraph.id.0, text))
+        .collect();
+    check_entries(chunk, entries, raw)
+}
+
 /// Reads a model's translation answer: a cut-off answer is truncation, otherwise the paragraphs
 /// are found leniently and held to the chunk. Shared by every LLM protocol.
 pub fn decode_translation_text(chunk: &Chunk, content: String, truncated: bool) -> Decoded {

@@ -11,8 +11,8 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::{
-    Capabilities, ContractProblem, Decoded, HeaderValue, Method, Protocol, ProviderError,
-    ProviderKind, Translated, WireReply, WireRequest,
+    Capabilities, Decoded, HeaderValue, Method, Protocol, ProviderError, ProviderKind, WireReply,
+    WireRequest, contract,
 };
 use crate::language::LanguageCode;
 use crate::plan::Chunk;
@@ -225,33 +225,8 @@ impl Protocol for Deepl {
     ) -> Result<Decoded, ProviderError> {
         let parsed = self.parse(reply)?;
         let raw = String::from_utf8_lossy(&reply.body).into_owned();
-        if parsed.translations.len() != chunk.paragraphs.len() {
-            return Ok(Decoded::Broken {
-                raw,
-                problems: vec![ContractProblem::WrongCount {
-                    expected: chunk.paragraphs.len(),
-                    got: parsed.translations.len(),
-                }],
-            });
-        }
-        let mut problems = Vec::new();
-        let mut done = Vec::new();
-        for (paragraph, entry) in chunk.paragraphs.iter().zip(parsed.translations) {
-            let text = entry.text.split_whitespace().collect::<Vec<_>>().join(" ");
-            if text.is_empty() {
-                problems.push(ContractProblem::Empty(paragraph.id));
-            } else {
-                done.push(Translated {
-                    id: paragraph.id,
-                    text,
-                });
-            }
-        }
-        Ok(if problems.is_empty() {
-            Decoded::Complete(done)
-        } else {
-            Decoded::Broken { raw, problems }
-        })
+        let texts = parsed.translations.into_iter().map(|t| t.text).collect();
+        Ok(contract::check_positional(chunk, texts, raw))
     }
 
     /// DeepL errors are `{"message": "…"}`, sometimes with `detail`.
@@ -278,6 +253,7 @@ impl Protocol for Deepl {
 mod tests {
     use super::*;
     use crate::ingest::{Paragraph, ParagraphId};
+    use crate::provider::{ContractProblem, Translated};
 
     fn chunk(n: u32, to: LanguageCode) -> Chunk {
         Chunk {

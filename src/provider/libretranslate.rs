@@ -9,8 +9,8 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::{
-    Capabilities, ContractProblem, Decoded, HeaderValue, Method, Protocol, ProviderError,
-    ProviderKind, Translated, WireReply, WireRequest,
+    Capabilities, Decoded, HeaderValue, Method, Protocol, ProviderError, ProviderKind, WireReply,
+    WireRequest, contract,
 };
 use crate::language::LanguageCode;
 use crate::plan::Chunk;
@@ -114,33 +114,8 @@ impl Protocol for LibreTranslate {
         let parsed: TranslateReply = serde_json::from_slice(&reply.body)
             .map_err(|e| self.malformed(format!("the body is not a LibreTranslate reply ({e})")))?;
         let raw = String::from_utf8_lossy(&reply.body).into_owned();
-        if parsed.translated_text.len() != chunk.paragraphs.len() {
-            return Ok(Decoded::Broken {
-                raw,
-                problems: vec![ContractProblem::WrongCount {
-                    expected: chunk.paragraphs.len(),
-                    got: parsed.translated_text.len(),
-                }],
-            });
-        }
-        let mut problems = Vec::new();
-        let mut done = Vec::new();
-        for (paragraph, text) in chunk.paragraphs.iter().zip(parsed.translated_text) {
-            let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
-            if text.is_empty() {
-                problems.push(ContractProblem::Empty(paragraph.id));
-            } else {
-                done.push(Translated {
-                    id: paragraph.id,
-                    text,
-                });
-            }
-        }
-        Ok(if problems.is_empty() {
-            Decoded::Complete(done)
-        } else {
-            Decoded::Broken { raw, problems }
-        })
+        let texts = parsed.translated_text;
+        Ok(contract::check_positional(chunk, texts, raw))
     }
 
     fn encode_preflight(&self) -> Option<WireRequest> {
@@ -188,20 +163,9 @@ impl Protocol for LibreTranslate {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::{Paragraph, ParagraphId};
+    use crate::provider::ContractProblem;
 
-    fn chunk(n: u32) -> Chunk {
-        Chunk {
-            source_language: LanguageCode::DE,
-            target_language: LanguageCode::EN,
-            paragraphs: (1..=n)
-                .map(|i| Paragraph {
-                    id: ParagraphId(i),
-                    text: format!("Absatz {i}."),
-                })
-                .collect(),
-        }
-    }
+    use crate::plan::sample_chunk as chunk;
 
     fn protocol(key: Option<&str>) -> LibreTranslate {
         LibreTranslate {

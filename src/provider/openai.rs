@@ -266,22 +266,11 @@ pub fn error_detail(body: &[u8]) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::{Paragraph, ParagraphId};
+    use crate::ingest::ParagraphId;
     use crate::language::LanguageCode;
     use crate::provider::contract::{BriefPayload, TranslationPayload};
 
-    fn chunk(n: u32) -> Chunk {
-        Chunk {
-            source_language: LanguageCode::DE,
-            target_language: LanguageCode::EN,
-            paragraphs: (1..=n)
-                .map(|i| Paragraph {
-                    id: ParagraphId(i),
-                    text: format!("Absatz {i}."),
-                })
-                .collect(),
-        }
-    }
+    use crate::plan::sample_chunk as chunk;
 
     fn protocol(key: Option<&str>) -> OpenAi {
         OpenAi {

@@ -283,6 +283,20 @@ mod tests {
     /// Widths every text test renders at: MIN_WIDTH to very wide.
     pub(super) const WIDTHS: [usize; 6] = [20, 40, 60, 80, 120, 200];
 
+    #[test]
+    fn no_line_is_wider_than_the_width_nor_ends_in_spaces_in_either_layout() {
+        let report = sample_report();
+        for layout in [Layout::Columns, Layout::Stacked] {
+            for width in WIDTHS.into_iter().chain(21..=39) {
+                for line in render_text(&report, layout, width, false).lines() {
+                    let wide = lines::measure(line);
+                    assert!(wide <= width, "{layout:?} {width}: {line:?} is {wide}");
+                    assert_eq!(line.trim_end(), line, "{layout:?} {width}: trailing spaces");
+                }
+            }
+        }
+    }
+
     /// A German article in English: umlauts and ß, CJK and emoji on both sides, one paragraph
     /// already in English, and two boilerplate paragraphs.
     pub(super) fn sample_report() -> Report {
