@@ -21,7 +21,8 @@ Exit codes:
   4    the provider refused: authentication, other 4xx, or a reply that broke the
        paragraph contract even after repair
   5    the provider is unreachable: network error, timeout, 5xx or 429 after retries
-  6    verification failed (nothing misaligned is printed)
+  6    verification failed (nothing misaligned is printed), or fidelity checks
+       failed with --strict or `diglot check` (after the output is printed)
   130  interrupted (Ctrl-C)";
 
 /// Put a news article and its translation side by side.
@@ -54,6 +55,10 @@ pub enum Command {
     /// Detect the language of an article (on this machine, no API).
     #[command(after_help = EXIT_CODES)]
     Detect(DetectArgs),
+    /// Re-run the fidelity checks on a saved `translate --format json` result (for CI);
+    /// exits 6 when any check fails.
+    #[command(after_help = EXIT_CODES)]
+    Check(CheckArgs),
     /// Show the effective configuration, or write an example config file.
     Config(ConfigArgs),
     /// Print shell completions for bash, zsh or fish.
@@ -94,6 +99,23 @@ pub struct TranslateArgs {
     /// How the brief is written (with --brief).
     #[command(flatten)]
     pub brief_options: BriefOptions,
+
+    /// Exit 6 when any fidelity check fails (numbers, quotations, untranslated leftovers,
+    /// length, empty), after printing everything.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+/// `diglot check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The saved result of `diglot translate --format json`, or `-` for stdin.
+    #[arg(value_name = "FILE.json")]
+    pub file: PathBuf,
+
+    /// Output format (text lists the failed checks; json is `{"paragraphs": N, "checks": […]}`).
+    #[arg(long, value_name = "FORMAT", default_value = "text")]
+    pub format: Format,
 }
 
 /// `diglot brief`.
@@ -239,8 +261,10 @@ pub struct MockServerArgs {
     pub latency_ms: u64,
 
     /// Inject a fault: KIND or KIND:TIMES (429, 500, 401, 403, 456, not-json, fenced, missing,
-    /// truncated, escape; for brief requests only: brief-bad-ref, brief-untranslated,
-    /// brief-malformed, brief-empty, brief-number). Repeatable; faults are used up in order.
+    /// truncated, escape; crafted translations that the fidelity checks catch: drop-number,
+    /// untranslated, truncate-paragraph; for brief requests only: brief-bad-ref,
+    /// brief-untranslated, brief-malformed, brief-empty, brief-number). Repeatable; faults
+    /// are used up in order.
     #[arg(long, value_name = "KIND[:N]")]
     pub fault: Vec<Fault>,
 }

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use crate::brief::{Brief, BriefInput};
 use crate::cli::{
-    BriefArgs, BriefOptions, Cli, Command, ConfigAction, ConfigArgs, DetectArgs, InputArgs,
+    BriefArgs, BriefOptions, CheckArgs, Cli, Command, ConfigAction, ConfigArgs, DetectArgs, InputArgs,
     MockServerArgs, TranslateArgs, TranslateOptions,
 };
 use crate::config::{
@@ -24,6 +24,7 @@ use crate::pipeline::Pipeline;
 use crate::prompt::Prompts;
 use crate::provider::transport::Transport;
 use crate::render::{self, Style};
+use crate::verify::fidelity::ChecksFailed;
 use crate::report::{
     BriefReport, DetectionReport, ParagraphDetection, ParagraphPair, ProviderInfo, Report,
     SourceInfo, TargetInfo, Usage,
@@ -40,6 +41,8 @@ pub struct Outcome {
     pub output: Vec<u8>,
     /// Non-fatal notes for stderr.
     pub warnings: Vec<String>,
+    /// An error that ends the run only after `output` is printed (`--strict` fidelity checks).
+    pub error_after_output: Option<Error>,
 }
 
 impl Outcome {
@@ -47,7 +50,7 @@ impl Outcome {
     pub fn of(output: Vec<u8>) -> Outcome {
         Outcome {
             output,
-            warnings: Vec::new(),
+            ..Outcome::default()
         }
     }
 }
@@ -86,6 +89,7 @@ pub fn run(cli: &Cli, env: &Env, terminal: Terminal) -> Result<Outcome, Error> {
         Command::Translate(args) => translate(args, settings),
         Command::Brief(args) => brief(args, settings),
         Command::Detect(args) => detect(args),
+        Command::Check(args) => check(args),
         Command::MockServer(_) => Err(Error::Io {
             what: "run the mock server here".to_owned(),
             source: std::io::Error::other("`mock-server` runs through diglot::mock_server"),
@@ -114,21 +118,29 @@ fn flags_of(options: &TranslateOptions, brief: &BriefOptions, cli: &Cli) -> Flag
     }
 }
 
-fn read_input(input: &InputArgs) -> Result<(PathBuf, Document), Error> {
-    let path = input.file.clone().unwrap_or_else(|| PathBuf::from("-"));
-    let bytes = if path == Path::new("-") {
+/// The bytes of `path`, or of stdin for `-`.
+fn read_bytes(path: &Path) -> Result<Vec<u8>, Error> {
+    if path == Path::new("-") {
         let mut bytes = Vec::new();
         std::io::stdin()
             .lock()
             .read_to_end(&mut bytes)
             .map(|_| bytes)
     } else {
-        std::fs::read(&path)
+        std::fs::read(path)
     }
-    .map_err(|source| InputError::Read {
-        path: path.clone(),
-        source,
-    })?;
+    .map_err(|source| {
+        InputError::Read {
+            path: path.to_owned(),
+            source,
+        }
+        .into()
+    })
+}
+
+fn read_input(input: &InputArgs) -> Result<(PathBuf, Document), Error> {
+    let path = input.file.clone().unwrap_or_else(|| PathBuf::from("-"));
+    let bytes = read_bytes(&path)?;
     let document = ingest(&bytes).map_err(|source| InputError::Ingest {
         path: path.clone(),
         source,
@@ -175,10 +187,7 @@ fn detect(args: &DetectArgs) -> Result<Outcome, Error> {
     };
     let mut output = Vec::new();
     render::detection(&report, args.format, &mut output).map_err(write_error)?;
-    Ok(Outcome {
-        output,
-        warnings: vec![],
-    })
+    Ok(Outcome::of(output))
 }
 
 fn write_error(source: std::io::Error) -> Error {
@@ -342,10 +351,7 @@ fn brief(args: &BriefArgs, mut settings: Settings) -> Result<Outcome, Error> {
         &mut output,
     )
     .map_err(write_error)?;
-    Ok(Outcome {
-        output,
-        warnings: vec![],
-    })
+    Ok(Outcome::of(output))
 }
 
 fn translate(args: &TranslateArgs, mut settings: Settings) -> Result<Outcome, Error> {
@@ -402,7 +408,13 @@ fn translate(args: &TranslateArgs, mut settings: Settings) -> Result<Outcome, Er
                 confidence: d.confidence,
             }
         })
-        .collect();
+        .collect::<Vec<_>>();
+    let checks = crate::verify::fidelity::check(
+        &paragraphs,
+        prepared.source.language,
+        prepared.target,
+        &Detector::new(),
+    );
     let brief = match &brief_provider {
         Some(brief_provider) => Some(write_brief(
             brief_provider,
@@ -424,13 +436,38 @@ fn translate(args: &TranslateArgs, mut settings: Settings) -> Result<Outcome, Er
             billed_characters: Some(n),
         }),
         brief,
+        checks,
     };
     let style = style_of(&args.options, &settings);
     let mut output = Vec::new();
     render::translation(&report, args.options.format, &style, &mut output).map_err(write_error)?;
+    let failed = ChecksFailed::of(&report.checks).filter(|_| args.strict);
     Ok(Outcome {
         output,
         warnings: vec![],
+        error_after_output: failed.map(Error::from),
+    })
+}
+
+/// `diglot check`: reads a saved `--format json` translation, runs the fidelity checks again
+/// (the saved `checks` are ignored) and prints what failed; any failure ends in exit 6.
+fn check(args: &CheckArgs) -> Result<Outcome, Error> {
+    let path = args.file.clone();
+    let bytes = read_bytes(&path)?;
+    let mut report: Report = serde_json::from_slice(&bytes)
+        .map_err(|source| InputError::NotAResult { path, source })?;
+    report.checks = crate::verify::fidelity::check(
+        &report.paragraphs,
+        report.source.language,
+        report.target.language,
+        &Detector::new(),
+    );
+    let mut output = Vec::new();
+    render::checks(&report, args.format, &mut output).map_err(write_error)?;
+    Ok(Outcome {
+        output,
+        warnings: vec![],
+        error_after_output: ChecksFailed::of(&report.checks).map(Error::from),
     })
 }
 

@@ -11,6 +11,7 @@ use crate::provider::ProviderError;
 use crate::provider::transport::TransportError;
 use crate::verify::VerifyError;
 use crate::verify::brief::BriefVerifyError;
+use crate::verify::fidelity::ChecksFailed;
 
 /// Why the input cannot be used. Exits 3.
 #[derive(Debug, thiserror::Error)]
@@ -30,6 +31,14 @@ pub enum InputError {
         path: PathBuf,
         /// What is wrong with it.
         source: IngestError,
+    },
+    /// A file given to `diglot check` is not a saved `--format json` translation.
+    #[error("'{}' is not a diglot translation result (--format json): {source}", path.display())]
+    NotAResult {
+        /// The path (`-` for stdin).
+        path: PathBuf,
+        /// Where and why the JSON did not read.
+        source: serde_json::Error,
     },
     /// Detection cannot decide the article's language.
     #[error(
@@ -66,6 +75,9 @@ pub enum Error {
     /// The brief failed its checks, even after repair. Exit 6.
     #[error(transparent)]
     BriefVerify(#[from] BriefVerifyError),
+    /// Fidelity checks failed under `--strict` or `diglot check`. Exit 6, after the output.
+    #[error(transparent)]
+    Fidelity(#[from] ChecksFailed),
     /// The article is already in the target language. Exit 2.
     #[error("the article is already in {} ({language}), the target language", language.name())]
     SameLanguage {

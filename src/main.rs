@@ -47,7 +47,8 @@ fn stdin_input(command: &Command) -> Option<&InputArgs> {
         Command::Translate(args) => Some(&args.input),
         Command::Brief(args) => Some(&args.input),
         Command::Detect(args) => Some(&args.input),
-        Command::Config(_) | Command::Completions(_) | Command::Man | Command::MockServer(_) => {
+        Command::Check(_)
+        | Command::Config(_) | Command::Completions(_) | Command::Man | Command::MockServer(_) => {
             None
         }
     }
@@ -66,15 +67,19 @@ fn finish(result: Result<diglot::Outcome, Error>) -> ExitCode {
             for warning in &outcome.warnings {
                 eprintln!("diglot: warning: {warning}");
             }
-            let mut out = std::io::stdout().lock();
-            match out.write_all(&outcome.output).and_then(|()| out.flush()) {
-                Ok(()) => ExitCode::SUCCESS,
+            let written = {
+                let mut out = std::io::stdout().lock();
+                out.write_all(&outcome.output).and_then(|()| out.flush())
+            };
+            match (written, outcome.error_after_output) {
                 // A closed pipe (`diglot … | head`) is the reader's choice, not a failure.
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
-                Err(e) => {
+                (Err(e), _) if e.kind() != std::io::ErrorKind::BrokenPipe => {
                     eprintln!("diglot: error: cannot write to stdout: {e}");
                     ExitCode::from(1)
                 }
+                // Printed in full; now the failure the user asked to gate on (`--strict`).
+                (_, Some(error)) => finish(Err(error)),
+                _ => ExitCode::SUCCESS,
             }
         }
         Err(error) => {
@@ -97,7 +102,7 @@ fn exit_code(error: &Error) -> u8 {
         Error::Provider(_) => 4,
         Error::Transport(TransportError::Setup(_)) => 1,
         Error::Transport(_) => 5,
-        Error::Verify(_) | Error::BriefVerify(_) => 6,
+        Error::Verify(_) | Error::BriefVerify(_) | Error::Fidelity(_) => 6,
         Error::Interrupted => 130,
         Error::Io { .. } => 1,
     }

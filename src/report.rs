@@ -1,16 +1,19 @@
 //! Report: the finished, verified result of a run, as plain data for the renderers.
 //!
 //! Built by the pipeline after verification and handed to `render`; its serde form *is* the
-//! documented `--format json` schema, so fields may be added but never renamed.
+//! documented `--format json` schema, so fields may be added but never renamed. A [`Report`]
+//! also reads back from that JSON (for `diglot check`): fields added later default when absent,
+//! and `usage` and `brief`, which no check needs, are not read back.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::brief::Brief;
 use crate::ingest::ParagraphId;
 use crate::language::LanguageCode;
+use crate::verify::fidelity::Check;
 
 /// A verified translation of one article.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Report {
     /// The source language and how sure detection is of it.
     pub source: SourceInfo,
@@ -21,13 +24,17 @@ pub struct Report {
     /// Paragraph pairs in article order: every paragraph exactly once.
     pub paragraphs: Vec<ParagraphPair>,
     /// Boilerplate set aside untranslated, in order (empty with `--keep-boilerplate`).
+    #[serde(default)]
     pub boilerplate: Vec<String>,
     /// What the provider reported it charged, when it reports anything (DeepL).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", skip_deserializing)]
     pub usage: Option<Usage>,
     /// The verified bilingual brief, with `--brief`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", skip_deserializing)]
     pub brief: Option<Brief>,
+    /// The fidelity checks the translation failed, in paragraph order (`[]` when clean).
+    #[serde(default)]
+    pub checks: Vec<Check>,
 }
 
 /// What a provider reported about the cost of a run.
@@ -52,25 +59,27 @@ pub struct BriefReport {
 }
 
 /// The source side of a report.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SourceInfo {
     /// ISO 639-1 code.
     pub language: LanguageCode,
     /// Share of the article's letters detected in this language, weighted by confidence (0..=1).
+    #[serde(default)]
     pub confidence: f64,
     /// True when the language was given with `--from` rather than detected.
+    #[serde(default)]
     pub forced: bool,
 }
 
 /// The target side of a report.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TargetInfo {
     /// ISO 639-1 code.
     pub language: LanguageCode,
 }
 
 /// The provider profile that produced the translation.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProviderInfo {
     /// Profile name (`openai`, `mock`, or a name from the config file).
     pub name: String,
@@ -79,7 +88,7 @@ pub struct ProviderInfo {
 }
 
 /// One source paragraph beside its translation.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ParagraphPair {
     /// Stable paragraph id (serialized as the bare number).
     pub id: ParagraphId,
@@ -88,8 +97,10 @@ pub struct ParagraphPair {
     /// Translation. Equal to `source` when `translated` is false.
     pub target: String,
     /// Language detected for this paragraph, if detection decided.
+    #[serde(default)]
     pub language: Option<LanguageCode>,
     /// Detection confidence for this paragraph (0..=1).
+    #[serde(default)]
     pub confidence: f64,
     /// False when the paragraph was already in the target language and kept as it was.
     pub translated: bool,

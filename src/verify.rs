@@ -3,9 +3,13 @@
 //!
 //! Pure. The protocols already hold each reply to the contract; this checks the assembled
 //! result of all chunks, so a bug in chunking, reassembly or a protocol can never print
-//! paragraphs beside the wrong translation. The brief's checks are in [`brief`].
+//! paragraphs beside the wrong translation. The brief's checks are in [`brief`]; the per-paragraph
+//! fidelity checks (numbers, quotations, leftovers, length) in [`fidelity`], on top of the
+//! locale-aware [`numbers`].
 
 pub mod brief;
+pub mod fidelity;
+pub mod numbers;
 
 use std::collections::BTreeMap;
 

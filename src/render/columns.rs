@@ -57,14 +57,15 @@ pub(super) fn lines(report: &Report, width: usize) -> Vec<Line> {
         if index > 0 {
             lines.push(Line::default());
         }
-        lines.extend(pair_lines(pair, geometry, &marker));
+        lines.extend(pair_lines(pair, &super::id_label(report, pair), geometry, &marker));
     }
     lines.extend(super::boilerplate_lines(report, width));
+    lines.extend(super::legend_lines(report, width));
     lines
 }
 
-/// One pair's rows: as many as the longer side needs, the id on the first.
-fn pair_lines(pair: &ParagraphPair, geometry: Geometry, marker: &str) -> Vec<Line> {
+/// One pair's rows: as many as the longer side needs, the margin `label` (the id) on the first.
+fn pair_lines(pair: &ParagraphPair, label: &str, geometry: Geometry, marker: &str) -> Vec<Line> {
     let left = wrap_to(&pair.source, geometry.left);
     let (right, right_tone) = if pair.translated {
         (wrap_to(&pair.target, geometry.right), Tone::Plain)
@@ -74,12 +75,8 @@ fn pair_lines(pair: &ParagraphPair, geometry: Geometry, marker: &str) -> Vec<Lin
     let rows = left.len().max(right.len());
     (0..rows)
         .map(|row| {
-            let id = if row == 0 {
-                pair.id.to_string()
-            } else {
-                String::new()
-            };
-            let mut line = Line::of(pad_left(&id, geometry.id) + " ", Tone::Dim);
+            let id = if row == 0 { label } else { "" };
+            let mut line = Line::of(pad_left(id, geometry.id) + " ", super::margin_tone(id));
             let source = left.get(row).map_or("", String::as_str);
             line.push(pad_right(source, geometry.left), Tone::Plain);
             line.push(SEPARATOR, Tone::Dim);

@@ -69,8 +69,27 @@ pub(super) fn write_translation(report: &Report, out: &mut impl Write) -> io::Re
             text.push_str(&format!("{}\n\n", escape(paragraph)));
         }
     }
+    text.push_str(&checks_text(report));
     out.write_all(text.trim_end().as_bytes())?;
     out.write_all(b"\n")
+}
+
+/// The failed fidelity checks as a `## Checks` list (`- **¶3** number missing: 30`), or nothing
+/// when every check passed.
+pub(super) fn checks_text(report: &Report) -> String {
+    if report.checks.is_empty() {
+        return String::new();
+    }
+    let mut text = String::from("## Checks\n\n");
+    for check in &report.checks {
+        text.push_str(&format!(
+            "- **{}** {}\n",
+            check.paragraph,
+            escape(&check.describe())
+        ));
+    }
+    text.push('\n');
+    text
 }
 
 /// A brief report, both languages or the target side alone.

@@ -10,7 +10,10 @@
 //! confidence and the model; a rule; the pairs; then, when the ingest step set any aside, a
 //! dimmed boilerplate section. A paragraph kept untranslated (already in the target language) is
 //! shown once, with a dimmed `(kept: already English)` marker in place of its translation.
-//! No line is ever wider than [`Style::width`] display columns.
+//! A paragraph that failed a fidelity check has a bold `!` in the margin before its id, and a
+//! legend after everything else names each failed check (`! ¶3 number missing: 30`); without
+//! failed checks the margin is as narrow as the ids. No line is ever wider than [`Style::width`]
+//! display columns.
 
 mod brief;
 mod columns;
@@ -24,7 +27,8 @@ use std::io::{self, Write};
 
 use crate::language::LanguageCode;
 use crate::report::{
-    BriefReport, DetectionReport, ParagraphDetection, ProviderInfo, Report, SourceInfo, TargetInfo,
+    BriefReport, DetectionReport, ParagraphDetection, ParagraphPair, ProviderInfo, Report,
+    SourceInfo, TargetInfo,
 };
 
 use lines::{Line, Tone, wrap_to};
@@ -117,6 +121,40 @@ pub fn translation(
                 lines.splice(at..at, block);
             }
             lines::write_lines(&lines, style.color, out)
+        }
+    }
+}
+
+/// Writes the fidelity checks of `report` to `out` in `format` (for `diglot check`).
+///
+/// Text is the legend the translation's text output ends with, or one line saying all
+/// paragraphs pass; JSON is `{"paragraphs": N, "checks": [...]}`; Markdown the `## Checks` list.
+pub fn checks(report: &Report, format: Format, out: &mut impl Write) -> io::Result<()> {
+    match format {
+        Format::Json => json::write(
+            &serde_json::json!({
+                "paragraphs": report.paragraphs.len(),
+                "checks": report.checks,
+            }),
+            out,
+        ),
+        Format::Markdown if report.checks.is_empty() => out.write_all(b"No failed checks.\n"),
+        Format::Markdown => out.write_all(markdown::checks_text(report).trim_start().as_bytes()),
+        Format::Text if report.checks.is_empty() => writeln!(
+            out,
+            "all {} paragraphs pass the fidelity checks",
+            report.paragraphs.len()
+        ),
+        Format::Text => {
+            let text: String = report
+                .checks
+                .iter()
+                .map(|check| {
+                    let line = format!("{CHECK_MARKER} {} {}", check.paragraph, check.describe());
+                    format!("{}\n", sanitize::for_terminal(&line))
+                })
+                .collect();
+            out.write_all(text.as_bytes())
         }
     }
 }
@@ -245,14 +283,65 @@ fn kept_marker(report: &Report) -> String {
     format!("(kept: already {})", report.target.language.name())
 }
 
-/// Display width of the widest paragraph id (`¶12` is 3), for right-aligning ids.
+/// What marks a paragraph that failed a fidelity check, in the margin and the legend.
+const CHECK_MARKER: &str = "!";
+
+/// Display width of the margin label (`¶12` is 3; with failed checks, `! ¶12` is 5), for
+/// right-aligning ids.
 fn id_width(report: &Report) -> usize {
+    let marker = if report.checks.is_empty() {
+        0
+    } else {
+        CHECK_MARKER.len() + 1
+    };
     report
         .paragraphs
         .iter()
-        .map(|pair| lines::measure(&pair.id.to_string()))
+        .map(|pair| lines::measure(&pair.id.to_string()) + marker)
         .max()
         .unwrap_or(0)
+}
+
+/// The margin label of a paragraph: its id (`¶3`), or `! ¶3` when it failed a check.
+fn id_label(report: &Report, pair: &ParagraphPair) -> String {
+    if report.checks.iter().any(|c| c.paragraph == pair.id) {
+        format!("{CHECK_MARKER} {}", pair.id)
+    } else {
+        pair.id.to_string()
+    }
+}
+
+/// A flagged margin (`! ¶3`) stands out; a plain id is dimmed.
+fn margin_tone(label: &str) -> Tone {
+    if label.starts_with(CHECK_MARKER) {
+        Tone::Bold
+    } else {
+        Tone::Dim
+    }
+}
+
+/// The legend of failed checks: a blank line, a bold title, then one line per check
+/// (`! ¶3 number missing: 30`) wrapped to `width`. Empty when every check passed.
+fn legend_lines(report: &Report, width: usize) -> Vec<Line> {
+    if report.checks.is_empty() {
+        return Vec::new();
+    }
+    let mut lines = vec![Line::default()];
+    let title = format!("Fidelity checks failed ({CHECK_MARKER} in the margin):");
+    lines.extend(
+        wrap_to(&title, width)
+            .into_iter()
+            .map(|line| Line::of(line, Tone::Bold)),
+    );
+    for check in &report.checks {
+        let text = format!("{CHECK_MARKER} {} {}", check.paragraph, check.describe());
+        lines.extend(
+            wrap_to(&text, width)
+                .into_iter()
+                .map(|line| Line::of(line, Tone::Plain)),
+        );
+    }
+    lines
 }
 
 /// The dimmed boilerplate section: a blank line, a label, then each boilerplate paragraph
@@ -278,7 +367,7 @@ fn boilerplate_lines(report: &Report, width: usize) -> Vec<Line> {
 mod tests {
     use super::*;
     use crate::ingest::ParagraphId;
-    use crate::report::{ParagraphPair, ProviderInfo, SourceInfo, TargetInfo};
+    use crate::report::{ProviderInfo, SourceInfo, TargetInfo};
 
     /// Widths every text test renders at: MIN_WIDTH to very wide.
     pub(super) const WIDTHS: [usize; 6] = [20, 40, 60, 80, 120, 200];
@@ -355,6 +444,7 @@ mod tests {
             ],
             usage: None,
             brief: None,
+            checks: Vec::new(),
         }
     }
 

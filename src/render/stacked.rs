@@ -29,26 +29,24 @@ pub(super) fn lines(report: &Report, width: usize) -> Vec<Line> {
         if index > 0 {
             lines.push(Line::default());
         }
-        lines.extend(source_lines(pair, id_width, width));
+        lines.extend(source_lines(pair, &super::id_label(report, pair), id_width, width));
         lines.extend(translation_lines(pair, &marker, width));
     }
     lines.extend(super::boilerplate_lines(report, width));
+    lines.extend(super::legend_lines(report, width));
     lines
 }
 
-/// The source paragraph with its id in the margin, continuation lines aligned under the text.
-fn source_lines(pair: &ParagraphPair, id_width: usize, width: usize) -> Vec<Line> {
+/// The source paragraph with its margin `label` (the id), continuation lines aligned under the
+/// text.
+fn source_lines(pair: &ParagraphPair, label: &str, id_width: usize, width: usize) -> Vec<Line> {
     let margin = id_width + 1;
     wrap_to(&pair.source, width.saturating_sub(margin))
         .into_iter()
         .enumerate()
         .map(|(row, text)| {
-            let id = if row == 0 {
-                pair.id.to_string()
-            } else {
-                String::new()
-            };
-            let mut line = Line::of(pad_left(&id, id_width) + " ", Tone::Dim);
+            let id = if row == 0 { label } else { "" };
+            let mut line = Line::of(pad_left(id, id_width) + " ", super::margin_tone(id));
             line.push(text, Tone::Plain);
             line.trim_end();
             line

@@ -11,7 +11,8 @@
 //!   ([`Detector::detect`] gives `Some` language, at 0.7 or more); a short or mixed text such as
 //!   a name is not judged at all, so it can never fail. Entity names are never judged;
 //! - every number in a point or a role, on either side, occurs in a paragraph it cites (the
-//!   headline's numbers in any paragraph). Numbers are compared after [`normalize_number`], so
+//!   headline's numbers in any paragraph). Numbers are compared after
+//!   [`normalize_number`](crate::verify::numbers::normalize_number), so
 //!   `1.000`, `1,000` and `1000` are the same number, and `3,8` is `3.8`.
 
 use std::collections::BTreeSet;
@@ -21,6 +22,7 @@ use crate::brief::{Brief, BriefInput};
 use crate::detect::Detector;
 use crate::ingest::ParagraphId;
 use crate::language::LanguageCode;
+use crate::verify::numbers::numbers_in;
 
 /// Which item of a brief a failure is about.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -279,72 +281,6 @@ fn numbers(brief: &Brief, input: &BriefInput, failures: &mut Vec<BriefFailure>) 
     }
 }
 
-/// The numbers written in `text`, each as written and normalized: runs of digits, joined by a
-/// single `.` or `,` between digits (`30`, `1.000`, `1,000`, `3,8`, `1.234,5`).
-pub fn numbers_in(text: &str) -> Vec<(String, String)> {
-    let chars: Vec<char> = text.chars().collect();
-    let mut found = Vec::new();
-    let mut i = 0;
-    while i < chars.len() {
-        if !chars[i].is_ascii_digit() {
-            i += 1;
-            continue;
-        }
-        let start = i;
-        while i < chars.len() {
-            let digit = chars[i].is_ascii_digit();
-            let joiner =
-                matches!(chars[i], '.' | ',') && chars.get(i + 1).is_some_and(char::is_ascii_digit);
-            if !(digit || joiner) {
-                break;
-            }
-            i += 1;
-        }
-        let written: String = chars[start..i].iter().collect();
-        let normal = normalize_number(&written);
-        found.push((written, normal));
-    }
-    found
-}
-
-/// One spelling for a number written with locale separators.
-///
-/// With both `.` and `,`, the last kind is the decimal mark and the other groups thousands
-/// (`1.234,5` and `1,234.5` are `1234.5`). With one kind only: when every group after the first
-/// has exactly three digits and the first has one to three, the separators group thousands
-/// (`1.000`, `1,000`, `1.000.000` are `1000`, `1000000`); otherwise a single separator is the
-/// decimal mark (`3,8` and `3.8` are `3.8`). Leading zeros of the whole part are dropped.
-pub fn normalize_number(written: &str) -> String {
-    let has_dot = written.contains('.');
-    let has_comma = written.contains(',');
-    let (whole, fraction) = if has_dot && has_comma {
-        let mark = written.rfind(['.', ',']).unwrap_or(written.len());
-        (
-            written[..mark].replace(['.', ','], ""),
-            Some(written[mark + 1..].to_owned()),
-        )
-    } else if has_dot || has_comma {
-        let groups: Vec<&str> = written.split(['.', ',']).collect();
-        let thousands = groups.first().is_some_and(|g| (1..=3).contains(&g.len()))
-            && groups.iter().skip(1).all(|g| g.len() == 3);
-        if thousands {
-            (groups.concat(), None)
-        } else if groups.len() == 2 {
-            (groups[0].to_owned(), Some(groups[1].to_owned()))
-        } else {
-            (groups.concat(), None)
-        }
-    } else {
-        (written.to_owned(), None)
-    };
-    let whole = whole.trim_start_matches('0');
-    let whole = if whole.is_empty() { "0" } else { whole };
-    match fraction {
-        Some(fraction) => format!("{whole}.{fraction}"),
-        None => whole.to_owned(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -541,28 +477,5 @@ mod tests {
             }),
             "30 is in ¶2, but point 1 cites only ¶1: {found:?}"
         );
-    }
-
-    #[test]
-    fn numbers_compare_across_locale_separators() {
-        for (written, normal) in [
-            ("30", "30"),
-            ("1.000", "1000"),
-            ("1,000", "1000"),
-            ("1000", "1000"),
-            ("1.000.000", "1000000"),
-            ("3,8", "3.8"),
-            ("3.8", "3.8"),
-            ("1.234,5", "1234.5"),
-            ("1,234.5", "1234.5"),
-            ("007", "7"),
-        ] {
-            assert_eq!(normalize_number(written), normal, "{written}");
-        }
-        let found: Vec<String> = numbers_in("Am 30. März, 1.000 Mann; 3,8 % und 2025.")
-            .into_iter()
-            .map(|(w, _)| w)
-            .collect();
-        assert_eq!(found, ["30", "1.000", "3,8", "2025"]);
     }
 }

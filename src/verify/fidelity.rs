@@ -1,0 +1,451 @@
+//! Fidelity checks: does each translated paragraph still say what its source says?
+//!
+//! Pure, and run on every translation after [`alignment`](super::alignment) has made sure the
+//! paragraphs line up (and again by `diglot check` on a saved JSON result). Unlike alignment,
+//! a failed check does not stop the run: the findings go into the report as [`Check`]s, shown
+//! beside the paragraph, and only `--strict` (or `diglot check`) turns them into exit 6.
+//! Paragraphs kept as they were (`translated: false`) are not checked. The checks, in the order
+//! they are reported for a paragraph:
+//!
+//! - `empty`: the translation is blank (nothing else is checked then);
+//! - `untranslated`: lingua is confident ([`Detector::detect`] decides, at 0.7 or more) that a
+//!   translation of at least [`MIN_JUDGED_CHARS`] characters is still in the source language.
+//!   Shorter texts (names, datelines) are never judged;
+//! - `number_missing`: a number, date or time of the source is not in the translation, compared
+//!   across locales by `verify::numbers` (`1.000` = `1,000`, `14. März` = `March 14`,
+//!   `14 Uhr` = `2 p.m.`); whole numbers up to 12 may be spelled out (`2` = `two`), so only
+//!   digits that really vanished are flagged. One check per missing number, named as the
+//!   source writes it;
+//! - `quote_missing`: the translation has fewer quotations than the source. A quotation is a
+//!   pair of double quotes of any style (`"…"`, `„…“`, `“…”`, `«…»`, `「…」`) or a single low
+//!   or angle quote (`‚…‘`, `‹…›`, and `‘…’` in the translation). Counting, not matching, is
+//!   deliberate: a translation changes the quote style and the words inside, so only the number
+//!   of quotations can be compared, and `’` (an apostrophe as often as a quote) is not counted;
+//! - `length_ratio`: for a source of at least [`MIN_JUDGED_CHARS`] characters, the translation
+//!   is under half or over twice as long as the language pair normally gives (see
+//!   [`expected_ratio`]): a cut-off or a runaway answer.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::detect::Detector;
+use crate::ingest::ParagraphId;
+use crate::language::LanguageCode;
+use crate::report::ParagraphPair;
+use crate::verify::numbers::{Offered, missing};
+
+/// Shorter texts are not judged for language or length: too little to be sure.
+pub const MIN_JUDGED_CHARS: usize = 60;
+
+/// A translation shorter than this share of the expected length is flagged.
+const SHORTEST: f64 = 0.5;
+
+/// A translation longer than this multiple of the expected length is flagged.
+const LONGEST: f64 = 2.0;
+
+/// What a failed check is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckKind {
+    /// The translation is blank.
+    Empty,
+    /// The translation is still in the source language.
+    Untranslated,
+    /// A number or date of the source is not in the translation.
+    NumberMissing,
+    /// The translation has fewer quotations than the source.
+    QuoteMissing,
+    /// The translation is far shorter or longer than the language pair normally gives.
+    LengthRatio,
+}
+
+impl CheckKind {
+    /// The JSON name (`number_missing`).
+    pub fn name(self) -> &'static str {
+        match self {
+            CheckKind::Empty => "empty",
+            CheckKind::Untranslated => "untranslated",
+            CheckKind::NumberMissing => "number_missing",
+            CheckKind::QuoteMissing => "quote_missing",
+            CheckKind::LengthRatio => "length_ratio",
+        }
+    }
+
+    /// Words for people (`number missing`).
+    pub fn label(self) -> &'static str {
+        match self {
+            CheckKind::Empty => "empty translation",
+            CheckKind::Untranslated => "untranslated",
+            CheckKind::NumberMissing => "number missing",
+            CheckKind::QuoteMissing => "quotation missing",
+            CheckKind::LengthRatio => "length ratio",
+        }
+    }
+}
+
+/// One failed check on one paragraph.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Check {
+    /// The paragraph (serialized as the bare number, like the `id` fields).
+    pub paragraph: ParagraphId,
+    /// What failed.
+    pub kind: CheckKind,
+    /// What exactly: the missing number as the source writes it (`30`), the language the
+    /// translation is still in (`de`), the quotations counted (`2 in source, 1 in target`), the
+    /// length ratio (`0.12, expected about 0.87`); empty for `empty`.
+    pub detail: String,
+}
+
+impl Check {
+    /// `number missing: 30`, `untranslated: still German (de)`, `empty translation`.
+    pub fn describe(&self) -> String {
+        let detail = match self.kind {
+            CheckKind::Untranslated => match self.detail.parse::<LanguageCode>() {
+                Ok(code) => format!("still {} ({code})", code.name()),
+                Err(_) => self.detail.clone(),
+            },
+            _ => self.detail.clone(),
+        };
+        if detail.is_empty() {
+            self.kind.label().to_owned()
+        } else {
+            format!("{}: {detail}", self.kind.label())
+        }
+    }
+}
+
+impl fmt::Display for Check {
+    /// `¶3 number_missing 30`: short, for one stderr line.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.paragraph, self.kind.name())?;
+        if !self.detail.is_empty() {
+            write!(f, " {}", self.detail)?;
+        }
+        Ok(())
+    }
+}
+
+/// Fidelity checks failed and the user asked for that to fail the run (`--strict`,
+/// `diglot check`). Exits 6, after the output is printed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}", self.describe())]
+pub struct ChecksFailed {
+    /// Every failed check, in paragraph order.
+    pub checks: Vec<Check>,
+}
+
+impl ChecksFailed {
+    /// At most this many checks are named in the one-line message.
+    const NAMED: usize = 5;
+
+    fn describe(&self) -> String {
+        let n = self.checks.len();
+        let mut named: Vec<String> = self
+            .checks
+            .iter()
+            .take(Self::NAMED)
+            .map(ToString::to_string)
+            .collect();
+        if n > Self::NAMED {
+            named.push(format!("and {} more", n - Self::NAMED));
+        }
+        let plural = if n == 1 { "" } else { "s" };
+        format!(
+            "{n} fidelity check{plural} failed ({})",
+            named.join(", ")
+        )
+    }
+
+    /// The failure for `checks`, or `None` when there are none.
+    pub fn of(checks: &[Check]) -> Option<ChecksFailed> {
+        (!checks.is_empty()).then(|| ChecksFailed {
+            checks: checks.to_vec(),
+        })
+    }
+}
+
+/// Every failed check over `pairs`, translated from `source` into `target`, in paragraph order.
+pub fn check(
+    pairs: &[ParagraphPair],
+    source: LanguageCode,
+    target: LanguageCode,
+    detector: &Detector,
+) -> Vec<Check> {
+    let mut checks = Vec::new();
+    for pair in pairs.iter().filter(|pair| pair.translated) {
+        let mut add = |kind, detail: String| {
+            checks.push(Check {
+                paragraph: pair.id,
+                kind,
+                detail,
+            });
+        };
+        if pair.target.trim().is_empty() {
+            add(CheckKind::Empty, String::new());
+            continue;
+        }
+        if let Some(language) = still_in(&pair.target, source, detector) {
+            add(CheckKind::Untranslated, language.to_string());
+        }
+        for lacking in missing(&pair.source, &Offered::of(&pair.target, target)) {
+            add(CheckKind::NumberMissing, lacking.written);
+        }
+        let (quoted, kept) = (quotations(&pair.source), quotations(&pair.target));
+        if kept < quoted {
+            add(
+                CheckKind::QuoteMissing,
+                format!("{quoted} in source, {kept} in target"),
+            );
+        }
+        if let Some(ratio) = odd_length(&pair.source, &pair.target, source, target) {
+            add(
+                CheckKind::LengthRatio,
+                format!(
+                    "{ratio:.2}, expected about {:.2}",
+                    expected_ratio(source, target)
+                ),
+            );
+        }
+    }
+    checks
+}
+
+/// The source language, when lingua is confident a long enough `target` is still in it.
+fn still_in(target: &str, source: LanguageCode, detector: &Detector) -> Option<LanguageCode> {
+    if target.chars().count() < MIN_JUDGED_CHARS {
+        return None;
+    }
+    detector
+        .detect(target)
+        .language
+        .filter(|found| *found == source)
+}
+
+/// Quotations in `text`: pairs of double quotes of any style, plus single low or angle quotes
+/// and `‘` (see the module docs for why `’` does not count).
+fn quotations(text: &str) -> usize {
+    let double = text
+        .chars()
+        .filter(|c| matches!(c, '"' | '„' | '“' | '”' | '«' | '»' | '「' | '」' | '『' | '』'))
+        .count();
+    let single = text
+        .chars()
+        .filter(|c| matches!(c, '‚' | '‹' | '‘'))
+        .count();
+    double / 2 + single
+}
+
+/// The target/source length ratio when it is outside the band for the pair.
+fn odd_length(
+    source_text: &str,
+    target_text: &str,
+    source: LanguageCode,
+    target: LanguageCode,
+) -> Option<f64> {
+    let source_chars = source_text.chars().count();
+    if source_chars < MIN_JUDGED_CHARS {
+        return None;
+    }
+    let ratio = target_text.chars().count() as f64 / source_chars as f64;
+    let expected = expected_ratio(source, target);
+    (ratio < expected * SHORTEST || ratio > expected * LONGEST).then_some(ratio)
+}
+
+/// How many characters a translation from `source` into `target` normally has per source
+/// character: the ratio of the two languages' lengths for the same text, relative to English.
+/// German, French and Spanish run about 15% longer than English; Chinese, Japanese and Korean
+/// need a third to a half of the characters. Languages not listed count as English.
+pub fn expected_ratio(source: LanguageCode, target: LanguageCode) -> f64 {
+    length_factor(target) / length_factor(source)
+}
+
+/// Characters per English character for the same text (rough, from parallel news corpora).
+fn length_factor(language: LanguageCode) -> f64 {
+    match language.as_str() {
+        "de" | "fr" | "es" | "pt" | "nl" => 1.15,
+        "it" | "pl" | "ru" | "uk" | "ro" | "el" => 1.12,
+        "tr" | "cs" | "sv" | "da" | "no" | "nb" => 1.05,
+        "ar" | "he" | "fa" => 0.85,
+        "zh" => 0.3,
+        "ja" => 0.4,
+        "ko" => 0.45,
+        _ => 1.0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::OnceLock;
+
+    const DE: LanguageCode = LanguageCode::DE;
+    const EN: LanguageCode = LanguageCode::EN;
+
+    fn detector() -> &'static Detector {
+        static DETECTOR: OnceLock<Detector> = OnceLock::new();
+        DETECTOR.get_or_init(Detector::new)
+    }
+
+    const SOURCE: &str = "Witkoff reiste nach Moskau, um Informationen zu den Gesprächen zu \
+                          übermitteln, die mit der Zustimmung Kiews zu einem 30-tägigen \
+                          Waffenstillstand endeten.";
+    const TARGET: &str = "Witkoff travelled to Moscow to pass on information about the talks, \
+                          which ended with Kyiv agreeing to a 30-day ceasefire.";
+
+    fn pair(id: u32, source: &str, target: &str) -> ParagraphPair {
+        ParagraphPair {
+            id: ParagraphId(id),
+            source: source.to_owned(),
+            target: target.to_owned(),
+            language: Some(DE),
+            confidence: 0.99,
+            translated: true,
+        }
+    }
+
+    fn checks_of(source: &str, target: &str) -> Vec<Check> {
+        check(&[pair(3, source, target)], DE, EN, detector())
+    }
+
+    fn kinds(checks: &[Check]) -> Vec<CheckKind> {
+        checks.iter().map(|c| c.kind).collect()
+    }
+
+    #[test]
+    fn a_faithful_translation_passes() {
+        assert_eq!(checks_of(SOURCE, TARGET), []);
+    }
+
+    #[test]
+    fn a_dropped_number_is_named_as_the_source_writes_it() {
+        let dropped = TARGET.replace("30-day", "month-long");
+        assert_eq!(
+            checks_of(SOURCE, &dropped),
+            [Check {
+                paragraph: ParagraphId(3),
+                kind: CheckKind::NumberMissing,
+                detail: "30".into()
+            }]
+        );
+    }
+
+    #[test]
+    fn an_untranslated_paragraph_is_flagged_with_its_language() {
+        let found = checks_of(SOURCE, SOURCE);
+        assert_eq!(kinds(&found), [CheckKind::Untranslated]);
+        assert_eq!(found[0].detail, "de");
+        assert_eq!(found[0].describe(), "untranslated: still German (de)");
+    }
+
+    #[test]
+    fn short_or_name_only_texts_are_not_judged_for_language() {
+        assert_eq!(checks_of("Mark Rutte, Brüssel", "Mark Rutte, Brüssel"), []);
+        assert_eq!(checks_of("Die Ukraine", "Die Ukraine"), []);
+    }
+
+    #[test]
+    fn a_paragraph_kept_as_it_was_is_not_checked() {
+        let mut kept = pair(1, SOURCE, SOURCE);
+        kept.translated = false;
+        assert_eq!(check(&[kept], DE, EN, detector()), []);
+    }
+
+    #[test]
+    fn a_truncated_paragraph_fails_the_length_ratio() {
+        let found = checks_of(SOURCE, "Witkoff travelled to Moscow");
+        assert_eq!(kinds(&found), [CheckKind::NumberMissing, CheckKind::LengthRatio]);
+        assert_eq!(found[1].detail, "0.18, expected about 0.87");
+    }
+
+    #[test]
+    fn a_runaway_paragraph_fails_the_length_ratio() {
+        let runaway = format!("{TARGET} {TARGET} {TARGET}");
+        assert_eq!(kinds(&checks_of(SOURCE, &runaway)), [CheckKind::LengthRatio]);
+    }
+
+    #[test]
+    fn short_paragraphs_are_not_judged_for_length() {
+        assert_eq!(checks_of("Berlin, 14. März", "March 14"), []);
+    }
+
+    #[test]
+    fn expected_ratios_follow_the_pair() {
+        assert!((expected_ratio(DE, EN) - 0.87).abs() < 0.01);
+        assert!((expected_ratio(EN, DE) - 1.15).abs() < 0.01);
+        let zh: LanguageCode = "zh".parse().expect("code");
+        assert!(expected_ratio(EN, zh) < 0.5);
+        assert!(expected_ratio(zh, EN) > 3.0);
+    }
+
+    #[test]
+    fn an_empty_translation_is_flagged_alone() {
+        assert_eq!(
+            checks_of(SOURCE, "  "),
+            [Check {
+                paragraph: ParagraphId(3),
+                kind: CheckKind::Empty,
+                detail: String::new()
+            }]
+        );
+    }
+
+    #[test]
+    fn a_dropped_quotation_is_flagged_and_styles_may_change() {
+        let source = "„Wir stehen an der Seite der Ukraine“, sagte Rutte, und „wir bleiben es“.";
+        let styled = "“We stand with Ukraine,” said Rutte, and «we will stay so».";
+        assert_eq!(checks_of(source, styled), []);
+        let reported = "We stand with Ukraine, said Rutte, and “we will stay so”.";
+        let found = checks_of(source, reported);
+        assert_eq!(kinds(&found), [CheckKind::QuoteMissing]);
+        assert_eq!(found[0].detail, "2 in source, 1 in target");
+    }
+
+    #[test]
+    fn apostrophes_are_not_quotations() {
+        let source = "Kiews NATO-Ambitionen sind „eine der Hauptursachen“.";
+        let target = "Kyiv’s NATO ambitions are “one of the main causes”.";
+        assert_eq!(checks_of(source, target), []);
+        assert_eq!(quotations("Kyiv’s and Rutte’s"), 0);
+    }
+
+    #[test]
+    fn failures_read_as_one_line() {
+        let checks = vec![
+            Check {
+                paragraph: ParagraphId(3),
+                kind: CheckKind::NumberMissing,
+                detail: "30".into(),
+            },
+            Check {
+                paragraph: ParagraphId(5),
+                kind: CheckKind::Empty,
+                detail: String::new(),
+            },
+        ];
+        let failed = ChecksFailed::of(&checks).expect("checks failed");
+        assert_eq!(
+            failed.to_string(),
+            "2 fidelity checks failed (¶3 number_missing 30, ¶5 empty)"
+        );
+        assert_eq!(ChecksFailed::of(&[]), None);
+        let many = vec![checks[1].clone(); 7];
+        assert!(ChecksFailed::of(&many)
+            .expect("failed")
+            .to_string()
+            .ends_with("¶5 empty, and 2 more)"));
+    }
+
+    #[test]
+    fn kinds_serialize_in_snake_case() {
+        let check = Check {
+            paragraph: ParagraphId(3),
+            kind: CheckKind::NumberMissing,
+            detail: "30".into(),
+        };
+        let json = serde_json::to_string(&check).expect("serializes");
+        assert_eq!(json, r#"{"paragraph":3,"kind":"number_missing","detail":"30"}"#);
+        let back: Check = serde_json::from_str(&json).expect("deserializes");
+        assert_eq!(back, check);
+    }
+}
