@@ -153,8 +153,8 @@ fn text_chars(entry: &Value) -> u64 {
 }
 
 /// Each text answered in order from the cassettes, shaped by the content faults: `missing`
-/// drops the last answer, `escape` wraps each in a colour sequence and a BEL. Shared with the
-/// LibreTranslate side.
+/// drops the last answer, `escape` wraps each in a colour sequence and a BEL, the crafted ones
+/// spoil one answer ([`craft`](super::faults::craft)). Shared with the LibreTranslate side.
 pub(super) fn positional_answers(
     shared: &Shared,
     from: LanguageCode,
@@ -166,6 +166,8 @@ pub(super) fn positional_answers(
         .iter()
         .map(|text| shared.cassettes.translate(from, to, text))
         .collect();
+    let sources: Vec<&str> = texts.iter().map(String::as_str).collect();
+    super::faults::craft(fault, &sources, &mut answers.iter_mut().collect::<Vec<_>>());
     match fault {
         Some(FaultKind::Missing) => {
             answers.pop();

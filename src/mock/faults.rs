@@ -4,7 +4,7 @@
 //! Owns [`FaultKind`], [`Fault`] (parsed from `KIND` or `KIND:N`) and the queue that hands each
 //! translation request its fault, whatever the protocol. It does not shape responses: each
 //! protocol's file (`openai.rs`, `anthropic.rs`, `deepl.rs`, `libretranslate.rs`) turns a kind
-//! into bytes.
+//! into bytes, except the crafted translations ([`craft`]) that every protocol shares.
 
 use std::fmt;
 use std::str::FromStr;
@@ -36,6 +36,15 @@ pub enum FaultKind {
     Forbidden,
     /// (`456`) Status 456: the account's quota is used up (DeepL's quota status).
     QuotaExceeded,
+    /// (`drop-number`) The first translated paragraph with a number above 12 that its source
+    /// also has loses every occurrence of that number (caught by the `number_missing` check).
+    DropNumber,
+    /// (`untranslated`) The first paragraph long enough to judge is answered with its source
+    /// text (caught by the `untranslated` check).
+    Untranslated,
+    /// (`truncate-paragraph`) The first paragraph long enough to judge is answered with the
+    /// first three words of its translation (caught by the `length_ratio` check).
+    TruncateParagraph,
     /// (`brief-bad-ref`) A brief whose first point cites a paragraph that does not exist.
     /// Brief requests only.
     BriefBadRef,
@@ -54,7 +63,7 @@ pub enum FaultKind {
 
 impl FaultKind {
     /// Every kind, in the order the help text lists them.
-    pub const ALL: [FaultKind; 15] = [
+    pub const ALL: [FaultKind; 18] = [
         FaultKind::RateLimit,
         FaultKind::ServerError,
         FaultKind::NotJson,
@@ -65,6 +74,9 @@ impl FaultKind {
         FaultKind::Unauthorized,
         FaultKind::Forbidden,
         FaultKind::QuotaExceeded,
+        FaultKind::DropNumber,
+        FaultKind::Untranslated,
+        FaultKind::TruncateParagraph,
         FaultKind::BriefBadRef,
         FaultKind::BriefUntranslated,
         FaultKind::BriefMalformed,
@@ -85,6 +97,9 @@ impl FaultKind {
             FaultKind::Unauthorized => "401",
             FaultKind::Forbidden => "403",
             FaultKind::QuotaExceeded => "456",
+            FaultKind::DropNumber => "drop-number",
+            FaultKind::Untranslated => "untranslated",
+            FaultKind::TruncateParagraph => "truncate-paragraph",
             FaultKind::BriefBadRef => "brief-bad-ref",
             FaultKind::BriefUntranslated => "brief-untranslated",
             FaultKind::BriefMalformed => "brief-malformed",
@@ -110,6 +125,62 @@ impl fmt::Display for FaultKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
     }
+}
+
+/// Words a `truncate-paragraph` answer keeps.
+const TRUNCATED_WORDS: usize = 3;
+
+/// Applies a crafted-translation fault to `answers`, the translations of `sources` in the same
+/// order (see [`FaultKind::DropNumber`], [`FaultKind::Untranslated`] and
+/// [`FaultKind::TruncateParagraph`]); other faults and `None` leave them alone. Every
+/// paragraph still comes back, so the reply keeps the paragraph contract: only the fidelity
+/// checks can tell.
+pub fn craft(kind: Option<FaultKind>, sources: &[&str], answers: &mut [&mut String]) {
+    let long_enough = || {
+        sources
+            .iter()
+            .position(|s| s.chars().count() >= crate::verify::fidelity::MIN_JUDGED_CHARS)
+    };
+    match kind {
+        Some(FaultKind::DropNumber) => {
+            for (source, answer) in sources.iter().zip(answers.iter_mut()) {
+                if let Some(dropped) = drop_number(source, answer) {
+                    **answer = dropped;
+                    return;
+                }
+            }
+        }
+        Some(FaultKind::Untranslated) => {
+            if let Some(i) = long_enough()
+                && let (Some(source), Some(answer)) = (sources.get(i), answers.get_mut(i))
+            {
+                **answer = (*source).to_owned();
+            }
+        }
+        Some(FaultKind::TruncateParagraph) => {
+            if let Some(answer) = long_enough().and_then(|i| answers.get_mut(i)) {
+                let words: Vec<&str> = answer.split_whitespace().take(TRUNCATED_WORDS).collect();
+                **answer = words.join(" ");
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `answer` without the first number above 12 that `source` also has (every occurrence), or
+/// `None` when it has no such number.
+fn drop_number(source: &str, answer: &str) -> Option<String> {
+    use crate::verify::numbers::{number_spans, numbers_in};
+    let in_source: Vec<String> = numbers_in(source).into_iter().map(|(_, n)| n).collect();
+    let spans = number_spans(answer);
+    let (_, chosen) = spans.iter().find(|(_, normal)| {
+        in_source.contains(normal) && normal.parse::<f64>().is_ok_and(|n| n > 12.0)
+    })?;
+    let mut dropped = answer.to_owned();
+    for (span, _) in spans.iter().rev().filter(|(_, normal)| normal == chosen) {
+        dropped.replace_range(span.clone(), "");
+    }
+    Some(dropped.split_whitespace().collect::<Vec<_>>().join(" "))
 }
 
 /// The valid kind names, comma-separated, for error messages and help text.
@@ -254,7 +325,7 @@ mod tests {
         assert_eq!(
             err.to_string(),
             "unknown fault 'teapot' (valid faults: 429, 500, not-json, fenced, missing, \
-             truncated, escape, 401, 403, 456, brief-bad-ref, brief-untranslated, brief-malformed, brief-empty, brief-number)"
+             truncated, escape, 401, 403, 456, drop-number, untranslated, truncate-paragraph, brief-bad-ref, brief-untranslated, brief-malformed, brief-empty, brief-number)"
         );
     }
 
@@ -287,6 +358,41 @@ mod tests {
         assert_eq!(queue.next_for(false), None);
         assert_eq!(queue.next_for(true), Some(FaultKind::BriefBadRef));
         assert_eq!(queue.next_for(true), None);
+    }
+
+    fn crafted(kind: FaultKind, sources: &[&str], answers: &[&str]) -> Vec<String> {
+        let mut owned: Vec<String> = answers.iter().map(|a| (*a).to_owned()).collect();
+        let mut refs: Vec<&mut String> = owned.iter_mut().collect();
+        craft(Some(kind), sources, &mut refs);
+        owned
+    }
+
+    const SOURCES: [&str; 3] = [
+        "Kurz: 2 Tage.",
+        "Die Ukraine stimmte einer 30-tägigen Waffenruhe zu, die 1.000 Kilometer Front betrifft.",
+        "Die genauen Inhalte des Treffens zwischen Putin und Witkoff wurden nicht veröffentlicht.",
+    ];
+    const ANSWERS: [&str; 3] = [
+        "Short: 2 days.",
+        "Ukraine agreed to a 30-day ceasefire covering 1,000 kilometres of front.",
+        "The exact content of the meeting between Putin and Witkoff was not published.",
+    ];
+
+    #[test]
+    fn drop_number_removes_the_first_shared_number_above_twelve() {
+        let got = crafted(FaultKind::DropNumber, &SOURCES, &ANSWERS);
+        assert_eq!(got[0], ANSWERS[0]);
+        assert_eq!(got[1], "Ukraine agreed to a -day ceasefire covering 1,000 kilometres of front.");
+        assert_eq!(got[2], ANSWERS[2]);
+    }
+
+    #[test]
+    fn untranslated_and_truncate_pick_the_first_paragraph_long_enough_to_judge() {
+        let got = crafted(FaultKind::Untranslated, &SOURCES, &ANSWERS);
+        assert_eq!(got, [ANSWERS[0], SOURCES[1], ANSWERS[2]]);
+        let got = crafted(FaultKind::TruncateParagraph, &SOURCES, &ANSWERS);
+        assert_eq!(got, [ANSWERS[0], "Ukraine agreed to", ANSWERS[2]]);
+        assert_eq!(crafted(FaultKind::Escape, &SOURCES, &ANSWERS), ANSWERS);
     }
 
     #[test]

@@ -229,7 +229,14 @@ pub(super) fn answer_content(
     fault: Option<FaultKind>,
 ) -> Result<String, &'static str> {
     Ok(match payload {
-        Payload::Translate(payload) => reply_content(translate(shared, payload), fault),
+        Payload::Translate(payload) => {
+            let mut reply = translate(shared, payload);
+            let sources: Vec<&str> = payload.paragraphs.iter().map(|p| p.text.as_str()).collect();
+            let mut answers: Vec<&mut String> =
+                reply.paragraphs.iter_mut().map(|p| &mut p.text).collect();
+            super::faults::craft(fault, &sources, &mut answers);
+            reply_content(reply, fault)
+        }
         Payload::Brief(payload) => {
             let brief = super::brief::brief_for(payload)?;
             let max_id = payload.paragraphs.iter().map(|p| p.id).max();
