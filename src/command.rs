@@ -9,8 +9,8 @@ use std::sync::Arc;
 
 use crate::brief::{Brief, BriefInput};
 use crate::cli::{
-    BriefArgs, BriefOptions, CheckArgs, Cli, Command, ConfigAction, ConfigArgs, DetectArgs, InputArgs,
-    MockServerArgs, TranslateArgs, TranslateOptions,
+    BriefArgs, BriefOptions, CheckArgs, Cli, Command, ConfigAction, ConfigArgs, DetectArgs,
+    InputArgs, MockServerArgs, TranslateArgs, TranslateOptions,
 };
 use crate::config::{
     ConfigError, Env, Flags, LoadedFile, ProviderSettings, Settings, Terminal, check_brief_capable,
@@ -24,11 +24,11 @@ use crate::pipeline::Pipeline;
 use crate::prompt::Prompts;
 use crate::provider::transport::Transport;
 use crate::render::{self, Style};
-use crate::verify::fidelity::ChecksFailed;
 use crate::report::{
     BriefReport, DetectionReport, ParagraphDetection, ParagraphPair, ProviderInfo, Report,
     SourceInfo, TargetInfo, Usage,
 };
+use crate::verify::fidelity::ChecksFailed;
 
 /// A paragraph detected in the target language with at least this confidence is kept as it is
 /// instead of being sent: translating English into English only costs money and risks drift.
@@ -454,8 +454,8 @@ fn translate(args: &TranslateArgs, mut settings: Settings) -> Result<Outcome, Er
 fn check(args: &CheckArgs) -> Result<Outcome, Error> {
     let path = args.file.clone();
     let bytes = read_bytes(&path)?;
-    let mut report: Report = serde_json::from_slice(&bytes)
-        .map_err(|source| InputError::NotAResult { path, source })?;
+    let mut report: Report =
+        serde_json::from_slice(&bytes).map_err(|source| InputError::NotAResult { path, source })?;
     report.checks = crate::verify::fidelity::check(
         &report.paragraphs,
         report.source.language,

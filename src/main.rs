@@ -48,9 +48,10 @@ fn stdin_input(command: &Command) -> Option<&InputArgs> {
         Command::Brief(args) => Some(&args.input),
         Command::Detect(args) => Some(&args.input),
         Command::Check(_)
-        | Command::Config(_) | Command::Completions(_) | Command::Man | Command::MockServer(_) => {
-            None
-        }
+        | Command::Config(_)
+        | Command::Completions(_)
+        | Command::Man
+        | Command::MockServer(_) => None,
     }
 }
 

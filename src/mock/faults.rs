@@ -382,7 +382,10 @@ mod tests {
     fn drop_number_removes_the_first_shared_number_above_twelve() {
         let got = crafted(FaultKind::DropNumber, &SOURCES, &ANSWERS);
         assert_eq!(got[0], ANSWERS[0]);
-        assert_eq!(got[1], "Ukraine agreed to a -day ceasefire covering 1,000 kilometres of front.");
+        assert_eq!(
+            got[1],
+            "Ukraine agreed to a -day ceasefire covering 1,000 kilometres of front."
+        );
         assert_eq!(got[2], ANSWERS[2]);
     }
 

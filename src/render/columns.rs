@@ -57,7 +57,12 @@ pub(super) fn lines(report: &Report, width: usize) -> Vec<Line> {
         if index > 0 {
             lines.push(Line::default());
         }
-        lines.extend(pair_lines(pair, &super::id_label(report, pair), geometry, &marker));
+        lines.extend(pair_lines(
+            pair,
+            &super::id_label(report, pair),
+            geometry,
+            &marker,
+        ));
     }
     lines.extend(super::boilerplate_lines(report, width));
     lines.extend(super::legend_lines(report, width));

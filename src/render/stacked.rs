@@ -29,7 +29,12 @@ pub(super) fn lines(report: &Report, width: usize) -> Vec<Line> {
         if index > 0 {
             lines.push(Line::default());
         }
-        lines.extend(source_lines(pair, &super::id_label(report, pair), id_width, width));
+        lines.extend(source_lines(
+            pair,
+            &super::id_label(report, pair),
+            id_width,
+            width,
+        ));
         lines.extend(translation_lines(pair, &marker, width));
     }
     lines.extend(super::boilerplate_lines(report, width));

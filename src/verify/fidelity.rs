@@ -151,10 +151,7 @@ impl ChecksFailed {
             named.push(format!("and {} more", n - Self::NAMED));
         }
         let plural = if n == 1 { "" } else { "s" };
-        format!(
-            "{n} fidelity check{plural} failed ({})",
-            named.join(", ")
-        )
+        format!("{n} fidelity check{plural} failed ({})", named.join(", "))
     }
 
     /// The failure for `checks`, or `None` when there are none.
@@ -227,7 +224,12 @@ fn still_in(target: &str, source: LanguageCode, detector: &Detector) -> Option<L
 fn quotations(text: &str) -> usize {
     let double = text
         .chars()
-        .filter(|c| matches!(c, '"' | '„' | '“' | '”' | '«' | '»' | '「' | '」' | '『' | '』'))
+        .filter(|c| {
+            matches!(
+                c,
+                '"' | '„' | '“' | '”' | '«' | '»' | '「' | '」' | '『' | '』'
+            )
+        })
         .count();
     let single = text
         .chars()
@@ -354,14 +356,20 @@ mod tests {
     #[test]
     fn a_truncated_paragraph_fails_the_length_ratio() {
         let found = checks_of(SOURCE, "Witkoff travelled to Moscow");
-        assert_eq!(kinds(&found), [CheckKind::NumberMissing, CheckKind::LengthRatio]);
+        assert_eq!(
+            kinds(&found),
+            [CheckKind::NumberMissing, CheckKind::LengthRatio]
+        );
         assert_eq!(found[1].detail, "0.18, expected about 0.87");
     }
 
     #[test]
     fn a_runaway_paragraph_fails_the_length_ratio() {
         let runaway = format!("{TARGET} {TARGET} {TARGET}");
-        assert_eq!(kinds(&checks_of(SOURCE, &runaway)), [CheckKind::LengthRatio]);
+        assert_eq!(
+            kinds(&checks_of(SOURCE, &runaway)),
+            [CheckKind::LengthRatio]
+        );
     }
 
     #[test]
@@ -430,10 +438,12 @@ mod tests {
         );
         assert_eq!(ChecksFailed::of(&[]), None);
         let many = vec![checks[1].clone(); 7];
-        assert!(ChecksFailed::of(&many)
-            .expect("failed")
-            .to_string()
-            .ends_with("¶5 empty, and 2 more)"));
+        assert!(
+            ChecksFailed::of(&many)
+                .expect("failed")
+                .to_string()
+                .ends_with("¶5 empty, and 2 more)")
+        );
     }
 
     #[test]
@@ -444,7 +454,10 @@ mod tests {
             detail: "30".into(),
         };
         let json = serde_json::to_string(&check).expect("serializes");
-        assert_eq!(json, r#"{"paragraph":3,"kind":"number_missing","detail":"30"}"#);
+        assert_eq!(
+            json,
+            r#"{"paragraph":3,"kind":"number_missing","detail":"30"}"#
+        );
         let back: Check = serde_json::from_str(&json).expect("deserializes");
         assert_eq!(back, check);
     }

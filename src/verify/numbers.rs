@@ -182,25 +182,49 @@ const MONTHS: [&[&str]; 12] = [
         "januar", "jänner", "january", "janvier", "enero", "gennaio", "janeiro", "januari", "jan",
     ],
     &[
-        "februar", "feber", "february", "février", "fevrier", "febrero", "febbraio", "fevereiro",
-        "februari", "feb", "febr",
+        "februar",
+        "feber",
+        "february",
+        "février",
+        "fevrier",
+        "febrero",
+        "febbraio",
+        "fevereiro",
+        "februari",
+        "feb",
+        "febr",
     ],
-    &["märz", "maerz", "march", "mars", "marzo", "março", "maart", "mär", "mrz"],
+    &[
+        "märz", "maerz", "march", "mars", "marzo", "março", "maart", "mär", "mrz",
+    ],
     &["april", "avril", "abril", "aprile", "apr"],
     &["mai", "may", "mayo", "maggio", "maio", "mei"],
     &["juni", "june", "juin", "junio", "giugno", "junho", "jun"],
     &["juli", "july", "juillet", "julio", "luglio", "julho", "jul"],
     &["august", "août", "aout", "agosto", "augustus", "aug"],
     &[
-        "september", "septembre", "septiembre", "settembre", "setembro", "sep", "sept",
+        "september",
+        "septembre",
+        "septiembre",
+        "settembre",
+        "setembro",
+        "sep",
+        "sept",
     ],
     &[
         "oktober", "october", "octobre", "octubre", "ottobre", "outubro", "okt", "oct",
     ],
     &["november", "novembre", "noviembre", "novembro", "nov"],
     &[
-        "dezember", "december", "décembre", "decembre", "diciembre", "dicembre", "dezembro",
-        "dez", "dec",
+        "dezember",
+        "december",
+        "décembre",
+        "decembre",
+        "diciembre",
+        "dicembre",
+        "dezembro",
+        "dez",
+        "dec",
     ],
 ];
 
@@ -520,12 +544,14 @@ fn time_at(items: &[Item], i: usize) -> Option<(usize, u8, u8)> {
     let pm_or_am = match word {
         Some("pm") => Some(true),
         Some("am") => Some(false),
-        Some("p") if after.is_some_and(|a| a.is_mark('.')) => {
-            after_that.and_then(Item::word).filter(|w| *w == "m").map(|_| true)
-        }
-        Some("a") if after.is_some_and(|a| a.is_mark('.')) => {
-            after_that.and_then(Item::word).filter(|w| *w == "m").map(|_| false)
-        }
+        Some("p") if after.is_some_and(|a| a.is_mark('.')) => after_that
+            .and_then(Item::word)
+            .filter(|w| *w == "m")
+            .map(|_| true),
+        Some("a") if after.is_some_and(|a| a.is_mark('.')) => after_that
+            .and_then(Item::word)
+            .filter(|w| *w == "m")
+            .map(|_| false),
         _ => None,
     };
     if let Some(pm) = pm_or_am {
@@ -537,7 +563,11 @@ fn time_at(items: &[Item], i: usize) -> Option<(usize, u8, u8)> {
             (false, 12) => 0,
             (_, h) => h,
         };
-        next += if word.is_some_and(|w| w.len() == 1) { 3 } else { 1 };
+        next += if word.is_some_and(|w| w.len() == 1) {
+            3
+        } else {
+            1
+        };
     } else if word.is_some_and(is_hour_word) {
         // `9h30`
         if word == Some("h")
@@ -844,30 +874,60 @@ mod tests {
 
     #[test]
     fn numbers_glued_to_words_are_found() {
-        assert_eq!(lacking("einer 30-tägigen Waffenruhe", "a 30-day ceasefire", EN), [
-            ""; 0
-        ]);
-        assert_eq!(lacking("5% mehr, €1.5 Mio.", "5 percent more, 1,5 Mio. €", DE), [
-            ""; 0
-        ]);
-        assert_eq!(lacking("einer 30-tägigen Waffenruhe", "a month-long ceasefire", EN), [
-            "30"
-        ]);
+        assert_eq!(
+            lacking("einer 30-tägigen Waffenruhe", "a 30-day ceasefire", EN),
+            [""; 0]
+        );
+        assert_eq!(
+            lacking("5% mehr, €1.5 Mio.", "5 percent more, 1,5 Mio. €", DE),
+            [""; 0]
+        );
+        assert_eq!(
+            lacking("einer 30-tägigen Waffenruhe", "a month-long ceasefire", EN),
+            ["30"]
+        );
     }
 
     #[test]
     fn thousands_and_decimals_match_across_locales() {
-        assert!(lacking("1.000 Kilometer, 3,8 Prozent", "1,000 kilometres, 3.8 percent", EN).is_empty());
-        assert!(lacking("$48.6 million, 2,400 potholes", "48,6 Millionen $, 2.400 Schlaglöcher", DE).is_empty());
+        assert!(
+            lacking(
+                "1.000 Kilometer, 3,8 Prozent",
+                "1,000 kilometres, 3.8 percent",
+                EN
+            )
+            .is_empty()
+        );
+        assert!(
+            lacking(
+                "$48.6 million, 2,400 potholes",
+                "48,6 Millionen $, 2.400 Schlaglöcher",
+                DE
+            )
+            .is_empty()
+        );
         assert_eq!(lacking("3,8 Prozent", "38 percent", EN), ["3,8"]);
     }
 
     #[test]
     fn dates_match_in_any_order_and_language() {
-        for target in ["on March 14", "on 14 March", "on the 14th of March", "am 14.3.", "le 14 mars"] {
+        for target in [
+            "on March 14",
+            "on 14 March",
+            "on the 14th of March",
+            "am 14.3.",
+            "le 14 mars",
+        ] {
             assert!(lacking("am 14. März", target, EN).is_empty(), "{target}");
         }
-        assert!(lacking("on Tuesday, March 14, to approve", "am Dienstag, dem 14. März", DE).is_empty());
+        assert!(
+            lacking(
+                "on Tuesday, March 14, to approve",
+                "am Dienstag, dem 14. März",
+                DE
+            )
+            .is_empty()
+        );
         assert!(lacking("am 14.03.2025", "on March 14, 2025", EN).is_empty());
         assert!(lacking("2025-03-14", "14. März 2025", DE).is_empty());
         assert!(lacking("14/03/2025", "March 14, 2025", EN).is_empty());
@@ -901,6 +961,9 @@ mod tests {
 
     #[test]
     fn each_missing_fact_is_named_once() {
-        assert_eq!(lacking("30 Tage, dann 30 Tage und 45", "days", EN), ["30", "45"]);
+        assert_eq!(
+            lacking("30 Tage, dann 30 Tage und 45", "days", EN),
+            ["30", "45"]
+        );
     }
 }

@@ -11,7 +11,7 @@ use crate::common::{Run, Sandbox, fixture, json, mock, run};
 use crate::wire_specs::{Wire, assert_valid};
 
 /// The provider kinds that translate, with their wire format.
-const KINDS: [(&str, Wire); 4] = [
+pub(crate) const KINDS: [(&str, Wire); 4] = [
     ("openai", Wire::OpenAi),
     ("anthropic", Wire::Anthropic),
     ("deepl", Wire::Deepl),
@@ -28,7 +28,7 @@ fn base_url(mock: &BackgroundMock, kind: &str) -> String {
 }
 
 /// `diglot translate --provider KIND --base-url … FILE ARGS…` with `env` set.
-fn translate(
+pub(crate) fn translate(
     sandbox: &Sandbox,
     mock: &BackgroundMock,
     kind: &str,
