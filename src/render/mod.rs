@@ -368,6 +368,7 @@ mod tests {
     use super::*;
     use crate::ingest::ParagraphId;
     use crate::report::{ProviderInfo, SourceInfo, TargetInfo};
+    use crate::verify::fidelity::{Check, CheckKind};
 
     /// Widths every text test renders at: MIN_WIDTH to very wide.
     pub(super) const WIDTHS: [usize; 6] = [20, 40, 60, 80, 120, 200];
@@ -463,6 +464,85 @@ mod tests {
         let mut out = Vec::new();
         translation(report, Format::Text, &style, &mut out).expect("writing to a Vec succeeds");
         String::from_utf8(out).expect("text output is UTF-8")
+    }
+
+    fn flagged_report() -> Report {
+        let mut report = sample_report();
+        report.checks = vec![Check {
+            paragraph: ParagraphId(2),
+            kind: CheckKind::NumberMissing,
+            detail: "30".to_owned(),
+        }];
+        report
+    }
+
+    #[test]
+    fn a_flagged_paragraph_has_a_marker_in_the_margin_in_either_layout() {
+        let report = flagged_report();
+        for layout in [Layout::Columns, Layout::Stacked] {
+            for width in WIDTHS.into_iter().chain(21..=39) {
+                let text = render_text(&report, layout, width, false);
+                for line in text.lines() {
+                    assert!(
+                        lines::measure(line) <= width,
+                        "{layout:?} {width}: {line:?}"
+                    );
+                    assert_eq!(line.trim_end(), line, "{layout:?} {width}: trailing spaces");
+                }
+                let starts: Vec<&str> = text
+                    .lines()
+                    .filter(|l| l.contains('¶') && !l.starts_with("! ¶2 number"))
+                    .map(|l| &l[..l.find('¶').unwrap_or(0) + '¶'.len_utf8() + 1])
+                    .collect();
+                assert_eq!(starts, ["  ¶1", "! ¶2", "  ¶3"], "{layout:?} {width}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_legend_names_each_failed_check_after_everything_else() {
+        let report = flagged_report();
+        let plain = render_text(&report, Layout::Columns, 100, false);
+        assert!(
+            plain.ends_with(
+                "spenden!\n\nFidelity checks failed (! in the margin):\n! ¶2 number missing: 30\n"
+            ),
+            "{plain}"
+        );
+        let colored = render_text(&report, Layout::Columns, 100, true);
+        assert!(colored.contains("\x1b[1m! ¶2 \x1b[0m"), "{colored}");
+    }
+
+    #[test]
+    fn without_failed_checks_there_is_no_marker_column_and_no_legend() {
+        let text = render_text(&sample_report(), Layout::Columns, 100, false);
+        assert!(text.lines().any(|l| l.starts_with("¶1 NATO")), "{text}");
+        assert!(!text.contains("Fidelity"), "{text}");
+    }
+
+    #[test]
+    fn diglot_check_prints_the_legend_or_that_all_pass() {
+        let render = |report: &Report, format| {
+            let mut out = Vec::new();
+            checks(report, format, &mut out).expect("writing to a Vec succeeds");
+            String::from_utf8(out).expect("UTF-8")
+        };
+        assert_eq!(
+            render(&sample_report(), Format::Text),
+            "all 3 paragraphs pass the fidelity checks\n"
+        );
+        assert_eq!(
+            render(&flagged_report(), Format::Text),
+            "! ¶2 number missing: 30\n"
+        );
+        let json: serde_json::Value =
+            serde_json::from_str(&render(&flagged_report(), Format::Json)).expect("JSON");
+        assert_eq!(json["paragraphs"], 3);
+        assert_eq!(json["checks"][0]["kind"], "number_missing");
+        assert_eq!(
+            render(&flagged_report(), Format::Markdown),
+            "## Checks\n\n- **¶2** number missing: 30\n\n"
+        );
     }
 
     #[test]

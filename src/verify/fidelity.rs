@@ -319,6 +319,69 @@ mod tests {
         assert_eq!(checks_of(SOURCE, TARGET), []);
     }
 
+    /// Honest translations written the way people and models write them: locale separators,
+    /// dates and times turned around, small numbers spelled out, quote styles changed.
+    #[test]
+    fn honest_translations_pass_in_every_direction() {
+        let fr: LanguageCode = "fr".parse().expect("code");
+        let cases: [(LanguageCode, LanguageCode, &str, &str); 5] = [
+            (
+                fr,
+                EN,
+                "Les usagers de Valbrune devront s'armer de patience jeudi 6 avril : trois \
+                 syndicats ont déposé un préavis de grève. Selon la direction, un bus sur trois \
+                 seulement circulera et le tramway sera interrompu à partir de 20 heures.",
+                "Commuters in Valbrune will need patience on Thursday, April 6: three unions \
+                 have filed a strike notice. According to management, only one bus in three \
+                 will run and the tram will stop from 8 p.m.",
+            ),
+            (
+                fr,
+                EN,
+                "De son côté, la direction estime que ces revendications coûteraient 4,2 millions \
+                 d'euros par an, soit près de 9 % de sa masse salariale, une offre jugée \
+                 « insuffisante » par les syndicats.",
+                "Management, for its part, estimates the demands would cost €4.2 million a year, \
+                 nearly 9% of its payroll, an offer the unions called “insufficient”.",
+            ),
+            (
+                DE,
+                EN,
+                "Der Entwurf sieht vor, bis zum Jahr 2035 insgesamt 1,8 Prozent der Kreisfläche \
+                 auszuweisen, derzeit sind es 0,4 Prozent an 7 Standorten. „Wir können nicht \
+                 warten“, sagte Albers vor den 54 Abgeordneten. Eine Entscheidung soll am \
+                 21. Juni um 14.30 Uhr fallen; 1.200 Meter Abstand verlangt die Opposition.",
+                "The draft plans to designate a total of 1.8 percent of the district's area by \
+                 2035; currently it is 0.4 percent at seven sites. “We cannot wait,” Albers told \
+                 the 54 members. A decision is due on June 21 at 2:30 p.m.; the opposition \
+                 demands a distance of 1,200 metres.",
+            ),
+            (
+                EN,
+                DE,
+                "The Harlow Falls City Council voted 5-2 on Tuesday, March 14, to approve a \
+                 $48.6 million operating budget. Crews filled more than 2,400 potholes; the \
+                 department will hire six additional workers starting July 1.",
+                "Der Stadtrat von Harlow Falls hat am Dienstag, dem 14. März, mit 5:2 Stimmen \
+                 einen Betriebshaushalt von 48,6 Millionen Dollar beschlossen. Die Trupps \
+                 füllten mehr als 2.400 Schlaglöcher; ab dem 1. Juli stellt das Amt sechs \
+                 weitere Mitarbeiter ein.",
+            ),
+            (
+                DE,
+                EN,
+                "Die Ukraine stimmte am 14.03.2025 einer 30-tägigen Waffenruhe zu, die für 2 \
+                 Frontabschnitte von zusammen 1 000 Kilometern gelten soll.",
+                "On March 14, 2025, Ukraine agreed to a 30-day ceasefire covering two sections \
+                 of the front totalling 1,000 kilometres.",
+            ),
+        ];
+        for (from, to, source, target) in cases {
+            let found = check(&[pair(1, source, target)], from, to, detector());
+            assert_eq!(found, [], "{from}→{to}: {source}");
+        }
+    }
+
     #[test]
     fn a_dropped_number_is_named_as_the_source_writes_it() {
         let dropped = TARGET.replace("30-day", "month-long");
