@@ -54,12 +54,11 @@ fn tokens(text: &str) -> Vec<Token> {
             let c = chars[i].1;
             if c.is_ascii_digit() {
                 group += 1;
-            } else if matches!(c, '.' | ',') && digit_at(i + 1) {
-                group = 0;
-            } else if GROUPING.contains(&c)
-                && (1..=3).contains(&group)
-                && (1..=3).all(|k| digit_at(i + k))
-                && !digit_at(i + 4)
+            } else if (matches!(c, '.' | ',') && digit_at(i + 1))
+                || (GROUPING.contains(&c)
+                    && (1..=3).contains(&group)
+                    && (1..=3).all(|k| digit_at(i + k))
+                    && !digit_at(i + 4))
             {
                 group = 0;
             } else {
@@ -461,17 +460,19 @@ fn date_or_time_at(text: &str, items: &[Item], i: usize) -> Option<(usize, Vec<F
                 return Some((i + 5, facts));
             }
         }
-        if a.is_mark('-') && c.is_mark('-') && token.written.len() == 4 {
-            if let (Some(month), Some(day)) = (month(y), day(z)) {
-                let date = Fact::Date {
-                    day,
-                    month,
-                    either_order: false,
-                };
-                let mut facts = vec![found(i, i + 4, date, None)];
-                facts.extend(year(current));
-                return Some((i + 5, facts));
-            }
+        if a.is_mark('-')
+            && c.is_mark('-')
+            && token.written.len() == 4
+            && let (Some(month), Some(day)) = (month(y), day(z))
+        {
+            let date = Fact::Date {
+                day,
+                month,
+                either_order: false,
+            };
+            let mut facts = vec![found(i, i + 4, date, None)];
+            facts.extend(year(current));
+            return Some((i + 5, facts));
         }
     }
 
