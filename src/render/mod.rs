@@ -1,10 +1,12 @@
 //! Render: a finished [`Report`] or [`DetectionReport`] → bytes for the user.
 //!
 //! Owns every output format: text (two layouts, [`Layout::Columns`] side by side and
-//! [`Layout::Stacked`] one above the other) and JSON. Renderers are pure: they take the data, a
-//! [`Style`] decided once in the settings (colour, width, layout), and a writer; they never query
-//! the terminal or the environment, and never print. Untrusted text goes through
-//! [`sanitize::for_terminal`] before it is wrapped; JSON relies on serde's escaping instead.
+//! [`Layout::Stacked`] one above the other), JSON, Markdown and a self-contained HTML page.
+//! Renderers are pure: they take the data, a [`Style`] decided once in the settings (colour,
+//! width, layout, the date an HTML page shows), and a writer; they never query the terminal,
+//! the clock or the environment, and never print. Untrusted text goes through
+//! [`sanitize::for_terminal`] before it is wrapped or escaped; JSON relies on serde's escaping
+//! instead.
 //!
 //! Text output shared by both layouts: a bold header line naming the languages, the detection
 //! confidence and the model; a rule; the pairs; then, when the ingest step set any aside, a
@@ -14,6 +16,7 @@
 
 mod brief;
 mod columns;
+mod html;
 mod json;
 mod lines;
 mod markdown;
@@ -28,6 +31,8 @@ use crate::report::{
 };
 
 use lines::{Line, Tone, wrap_to};
+
+pub use html::Date;
 
 /// The narrowest output width the text renderers support, in display columns.
 ///
@@ -49,6 +54,8 @@ pub enum Format {
     Json,
     /// Markdown: the brief, then each paragraph in bold id, source, and quoted translation.
     Markdown,
+    /// One self-contained HTML page: source and translation in two aligned columns.
+    Html,
 }
 
 /// How text output places a paragraph and its translation, chosen with `--layout`.
@@ -84,12 +91,15 @@ pub struct Style {
     pub width: usize,
     /// Columns, stacked, or chosen by width.
     pub layout: Layout,
+    /// The day shown in an HTML page's header (`SOURCE_DATE_EPOCH`, else today, in UTC).
+    pub date: Date,
 }
 
 /// Writes a translation report to `out` in `format`, in one write.
 ///
-/// Text follows `style`; JSON ignores it and is the report's serde form, pretty-printed, plus a
-/// trailing newline. The only errors are `out`'s.
+/// Text follows `style`; Markdown ignores it; HTML takes only its date; JSON ignores it and is
+/// the report's serde form, pretty-printed, plus a trailing newline. The only errors are
+/// `out`'s.
 pub fn translation(
     report: &Report,
     format: Format,
@@ -99,6 +109,7 @@ pub fn translation(
     match format {
         Format::Json => json::write(report, out),
         Format::Markdown => markdown::write_translation(report, out),
+        Format::Html => html::write_translation(report, style.date, out),
         Format::Text => {
             let width = style.width.max(MIN_WIDTH);
             let mut lines = match style.layout.for_width(width) {
@@ -126,7 +137,8 @@ pub fn translation(
 /// Text is a header like the translation's (`German → English · brief · MODEL (PROVIDER)`),
 /// then the brief side by side (stacked below 80 columns with `--layout auto`); with
 /// `only_target`, the target-language headline, bullets with references, and entities. JSON is
-/// the report's serde form (`only_target` does not change it). Markdown follows `only_target`.
+/// the report's serde form (`only_target` does not change it). Markdown follows `only_target`;
+/// HTML is a page with both sides (a page is for reading them side by side).
 pub fn brief(
     report: &BriefReport,
     format: Format,
@@ -137,6 +149,7 @@ pub fn brief(
     match format {
         Format::Json => json::write(report, out),
         Format::Markdown => markdown::write_brief(report, only_target, out),
+        Format::Html => html::write_brief(report, style.date, out),
         Format::Text => {
             let width = style.width.max(MIN_WIDTH);
             let lines = if only_target {
@@ -166,7 +179,7 @@ pub fn brief(
 pub fn detection(report: &DetectionReport, format: Format, out: &mut impl Write) -> io::Result<()> {
     match format {
         Format::Json => json::write(report, out),
-        Format::Text | Format::Markdown => {
+        Format::Text | Format::Markdown | Format::Html => {
             let mut text = match report.language {
                 Some(code) => format!("{} {} {:.2}\n", code, code.name(), report.confidence),
                 None => format!("undecided {:.2}\n", report.confidence),
@@ -369,6 +382,7 @@ mod tests {
             color,
             width,
             layout,
+            date: Date::from_unix_seconds(0),
         };
         let mut out = Vec::new();
         translation(report, Format::Text, &style, &mut out).expect("writing to a Vec succeeds");
