@@ -105,7 +105,11 @@ struct Heading<'a> {
 }
 
 /// A translation report as a page: header, brief (with links to the pairs), pairs, boilerplate.
-pub(super) fn write_translation(report: &Report, date: Date, out: &mut impl Write) -> io::Result<()> {
+pub(super) fn write_translation(
+    report: &Report,
+    date: Date,
+    out: &mut impl Write,
+) -> io::Result<()> {
     let heading = Heading {
         source: &report.source,
         target: &report.target,
@@ -123,7 +127,11 @@ pub(super) fn write_translation(report: &Report, date: Date, out: &mut impl Writ
 
 /// A brief report as a page: header and the brief, both languages side by side; references
 /// are plain text, since the page has no paragraphs to link to.
-pub(super) fn write_brief(report: &BriefReport, date: Date, out: &mut impl Write) -> io::Result<()> {
+pub(super) fn write_brief(
+    report: &BriefReport,
+    date: Date,
+    out: &mut impl Write,
+) -> io::Result<()> {
     let heading = Heading {
         source: &report.source,
         target: &report.target,
@@ -171,7 +179,10 @@ fn header(heading: &Heading, what: Option<&str>) -> String {
         String::from("given with --from")
     } else {
         // Rounded down: 99.7 % is not "100 % confident".
-        format!("{:.0} % confident", (heading.source.confidence * 100.0).floor())
+        format!(
+            "{:.0} % confident",
+            (heading.source.confidence * 100.0).floor()
+        )
     };
     let provider = if heading.provider.model.is_empty() {
         format!("{} profile", escape(&heading.provider.name))
@@ -183,7 +194,10 @@ fn header(heading: &Heading, what: Option<&str>) -> String {
         )
     };
     let item = |term: &str, value: &str| format!("<div><dt>{term}</dt><dd>{value}</dd></div>\n");
-    let mut html = format!("<header>\n<h1>{}</h1>\n<dl class=\"meta\">\n", escape(&title(heading, what)));
+    let mut html = format!(
+        "<header>\n<h1>{}</h1>\n<dl class=\"meta\">\n",
+        escape(&title(heading, what))
+    );
     html.push_str(&item(
         "Languages",
         &format!(
@@ -231,7 +245,9 @@ impl Cell {
 
 /// One grid row: the margin (references or the number, already HTML), then source and target.
 fn row(id: Option<ParagraphId>, margin: &str, cells: [Cell; 2]) -> String {
-    let id = id.map(|id| format!(" id=\"p{}\"", id.0)).unwrap_or_default();
+    let id = id
+        .map(|id| format!(" id=\"p{}\"", id.0))
+        .unwrap_or_default();
     let mut html = format!("<div class=\"row\"{id}>\n<div class=\"ref\">{margin}</div>\n");
     for (cell, side) in cells.iter().zip(["src", "tgt"]) {
         let class = if cell.class.is_empty() {
@@ -303,7 +319,11 @@ fn brief_section(brief: &Brief, heading: &Heading, link: bool) -> String {
             let role = |language, text: &str| {
                 Cell::new(
                     language,
-                    format!("<strong>{}</strong> – {}", escape(&entity.name), escape(text)),
+                    format!(
+                        "<strong>{}</strong> – {}",
+                        escape(&entity.name),
+                        escape(text)
+                    ),
                 )
             };
             html.push_str(&row(
@@ -377,4 +397,155 @@ fn boilerplate_section(report: &Report) -> String {
     }
     html.push_str("</section>\n");
     html
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::brief::tests::sample_brief;
+    use crate::render::tests::sample_report;
+
+    fn page_of(report: &Report) -> String {
+        let mut out = Vec::new();
+        write_translation(report, Date::from_unix_seconds(1_764_000_000), &mut out)
+            .expect("writing to a Vec succeeds");
+        String::from_utf8(out).expect("HTML is UTF-8")
+    }
+
+    #[test]
+    fn dates_are_utc_days_including_leap_days_and_centuries() {
+        for (seconds, day) in [
+            (0, "1970-01-01"),
+            (86_399, "1970-01-01"),
+            (86_400, "1970-01-02"),
+            (951_782_400, "2000-02-29"),
+            (1_764_000_000, "2025-11-24"),
+            (4_107_542_400, "2100-03-01"),
+        ] {
+            assert_eq!(
+                Date::from_unix_seconds(seconds).to_string(),
+                day,
+                "{seconds}"
+            );
+        }
+    }
+
+    #[test]
+    fn escapes_markup_quotes_controls_and_bidi_overrides() {
+        assert_eq!(
+            escape(r#"<script>alert("x")</script> & 'y'"#),
+            "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;y&#39;"
+        );
+        assert_eq!(escape("a\x1b[31mb\u{202E}c"), "a␛[31mb\u{FFFD}c");
+        assert_eq!(escape("&amp;"), "&amp;amp;");
+    }
+
+    #[test]
+    fn page_is_self_contained_with_a_strict_policy_and_no_script() {
+        let mut report = sample_report();
+        report.brief = Some(sample_brief());
+        report.paragraphs[0].source = "<script>alert(1)</script> <img src=\"http://x\">".into();
+        let html = page_of(&report);
+        assert!(
+            html.starts_with("<!doctype html>\n<html lang=\"en\">\n"),
+            "{html}"
+        );
+        for needed in [
+            "<meta charset=\"utf-8\">",
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">",
+            "content=\"default-src 'none'; style-src 'unsafe-inline'\"",
+            "@media (max-width: 700px)",
+            "@media print",
+        ] {
+            assert!(html.contains(needed), "missing {needed}");
+        }
+        let lower = html.to_ascii_lowercase();
+        for banned in ["<script", "<img"] {
+            assert!(!lower.contains(banned), "{banned} in {html}");
+        }
+        assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+        let lower = page_of(&sample_report()).to_ascii_lowercase();
+        for banned in ["src=", "http:", "https:", "url(", "@import", "//"] {
+            assert!(!lower.contains(banned), "{banned} in {html}");
+        }
+    }
+
+    #[test]
+    fn header_names_languages_confidence_provider_and_date() {
+        let html = page_of(&sample_report());
+        assert!(html.contains("<h1>German → English</h1>"));
+        assert!(html.contains("German (de) → English (en)"));
+        assert!(html.contains("<dd>98 % confident</dd>"), "floored: {html}");
+        assert!(html.contains("gpt-4o-mini · openai profile"));
+        assert!(html.contains("<dd>2025-11-24</dd>"));
+    }
+
+    #[test]
+    fn each_pair_is_one_numbered_row_with_both_cells_focusable_and_tagged() {
+        let html = page_of(&sample_report());
+        let row = html
+            .split("<div class=\"row\" id=\"p1\">")
+            .nth(1)
+            .and_then(|rest| rest.split("</div>\n<div class=\"row\"").next())
+            .expect("row p1");
+        assert!(row.contains("<a href=\"#p1\">¶1</a>"), "{row}");
+        assert!(row.contains("<p class=\"cell src\" lang=\"de\" tabindex=\"0\">NATO-General"));
+        assert!(row.contains("<p class=\"cell tgt\" lang=\"en\" tabindex=\"0\">NATO Secretary"));
+        assert_eq!(html.matches("class=\"row\" id=\"p").count(), 3);
+    }
+
+    #[test]
+    fn kept_paragraphs_are_dimmed_and_in_the_target_language_on_both_sides() {
+        let html = page_of(&sample_report());
+        let row = html.split("id=\"p3\">").nth(1).expect("row p3");
+        assert!(row.contains("<p class=\"cell src\" lang=\"en\""), "{row}");
+        assert!(row.contains(
+            "<p class=\"cell tgt kept\" lang=\"en\" tabindex=\"0\">\
+             <span class=\"note\">kept as is: already English</span>"
+        ));
+    }
+
+    #[test]
+    fn right_to_left_targets_get_dir_rtl() {
+        let mut report = sample_report();
+        report.target.language = "ar".parse().expect("code");
+        let html = page_of(&report);
+        assert!(
+            html.contains("class=\"cell tgt\" lang=\"ar\" dir=\"rtl\""),
+            "{html}"
+        );
+        assert!(!html.contains("lang=\"de\" dir"));
+    }
+
+    #[test]
+    fn brief_references_link_to_pairs_only_when_the_pairs_are_on_the_page() {
+        let mut report = sample_report();
+        report.brief = Some(sample_brief());
+        let html = page_of(&report);
+        assert!(
+            html.contains("¶<a href=\"#p1\">1</a>,<a href=\"#p3\">3</a>"),
+            "{html}"
+        );
+        assert!(html.find("id=\"brief\"") < html.find("id=\"translation\""));
+        let brief_page = BriefReport {
+            source: report.source.clone(),
+            target: report.target.clone(),
+            provider: report.provider.clone(),
+            brief: sample_brief(),
+        };
+        let mut out = Vec::new();
+        write_brief(&brief_page, Date::from_unix_seconds(0), &mut out).expect("writes");
+        let html = String::from_utf8(out).expect("UTF-8");
+        assert!(html.contains("<div class=\"ref\">¶1,3</div>"), "{html}");
+        assert!(!html.contains("href=") && !html.contains("id=\"translation\""));
+        assert!(html.contains("<h1>German → English brief</h1>"));
+    }
+
+    #[test]
+    fn boilerplate_follows_the_pairs() {
+        let html = page_of(&sample_report());
+        let at = html.find("id=\"boilerplate\"").expect("section");
+        assert!(html[at..].contains("<p lang=\"de\">Folgen Sie uns auf Mastodon und Bluesky.</p>"));
+        assert!(html.find("id=\"p3\"") < Some(at));
+    }
 }

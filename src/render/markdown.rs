@@ -15,15 +15,19 @@ use crate::report::{BriefReport, Report};
 use super::brief::refs_label;
 use super::sanitize;
 
-/// Characters that mean something to Markdown anywhere in a line.
+/// Characters that mean something to Markdown (or to common extensions: `|` tables, `~`
+/// strikethrough, `$` maths) anywhere in a line; `&` because it starts a character reference
+/// (`&lt;` would render as `<`).
 const SIGNIFICANT: &[char] = &[
-    '\\', '`', '*', '_', '[', ']', '<', '>', '#', '|', '~', '!', '{', '}', '(', ')',
+    '\\', '`', '*', '_', '[', ']', '<', '>', '#', '|', '~', '!', '{', '}', '(', ')', '&', '$',
 ];
 
 /// `text` sanitized, on one line, with Markdown-significant characters backslash-escaped (and
-/// a leading `-`, `+` or `1.` that would start a list).
+/// a leading `-`, `+`, `=` or `1.` that would start a list, a rule or a heading). Leading
+/// spaces, which could make an indented code block and render as nothing anyway, are dropped.
 pub(super) fn escape(text: &str) -> String {
     let clean = sanitize::for_terminal(text);
+    let clean = clean.trim_start_matches(' ');
     let mut out = String::with_capacity(clean.len());
     for ch in clean.chars() {
         if SIGNIFICANT.contains(&ch) {
@@ -31,7 +35,7 @@ pub(super) fn escape(text: &str) -> String {
         }
         out.push(ch);
     }
-    if out.starts_with(['-', '+']) {
+    if out.starts_with(['-', '+', '=']) {
         out.insert(0, '\\');
     }
     let digits = out.chars().take_while(char::is_ascii_digit).count();
@@ -44,9 +48,10 @@ pub(super) fn escape(text: &str) -> String {
 /// A translation report: title, brief, paragraph pairs, boilerplate.
 pub(super) fn write_translation(report: &Report, out: &mut impl Write) -> io::Result<()> {
     let mut text = format!(
-        "# {} → {}\n\n",
+        "# {} → {}\n\n*{}*\n\n",
         report.source.language.name(),
-        report.target.language.name()
+        report.target.language.name(),
+        escape(&super::provenance(&report.source, &report.provider))
     );
     if let Some(brief) = &report.brief {
         text.push_str(&brief_text(brief, report.source.language.name(), false));
@@ -142,6 +147,25 @@ mod tests {
     }
 
     #[test]
+    fn escapes_tables_code_entities_maths_and_line_starts() {
+        assert_eq!(escape("a | b"), r"a \| b");
+        assert_eq!(escape("`rm -rf`"), r"\`rm -rf\`");
+        assert_eq!(escape("&lt;b&gt; & Co"), r"\&lt;b\&gt; \& Co");
+        assert_eq!(escape("$5 and $10"), r"\$5 and \$10");
+        assert_eq!(
+            escape("<script>alert(1)</script>"),
+            r"\<script\>alert\(1\)\</script\>"
+        );
+        assert_eq!(escape("# no heading"), r"\# no heading");
+        assert_eq!(escape("> no quote"), r"\> no quote");
+        assert_eq!(escape("+ no item"), r"\+ no item");
+        assert_eq!(escape("=== no rule"), r"\=== no rule");
+        assert_eq!(escape("2) no item"), r"2\) no item");
+        assert_eq!(escape("    not code"), "not code");
+        assert_eq!(escape("*a* _b_ ~c~"), r"\*a\* \_b\_ \~c\~");
+    }
+
+    #[test]
     fn translation_has_bold_ids_and_quoted_translations_after_the_brief() {
         let mut report = sample_report();
         report.brief = Some(sample_brief());
@@ -149,7 +173,10 @@ mod tests {
         write_translation(&report, &mut out).expect("writes");
         let text = String::from_utf8(out).expect("UTF-8");
         assert!(
-            text.starts_with("# German → English\n\n## Rutte: no NATO"),
+            text.starts_with(
+                "# German → English\n\n*detected 0.99 · gpt-4o-mini \\(openai\\)*\n\n\
+                 ## Rutte: no NATO"
+            ),
             "{text}"
         );
         let brief_at = text.find("### Key points").expect("brief");

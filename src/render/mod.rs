@@ -229,21 +229,12 @@ fn header_lines_of(
     what: Option<&str>,
     width: usize,
 ) -> Vec<Line> {
-    let detection = if source.forced {
-        String::from("given")
-    } else {
-        format!("detected {:.2}", source.confidence)
-    };
-    let by = if provider.model.is_empty() {
-        provider.name.clone()
-    } else {
-        format!("{} ({})", provider.model, provider.name)
-    };
     let what = what.map(|w| format!("{w} · ")).unwrap_or_default();
     let header = format!(
-        "{} → {} · {what}{detection} · {by}",
+        "{} → {} · {what}{}",
         source.language.name(),
         target.language.name(),
+        provenance(source, provider)
     );
     let mut lines: Vec<Line> = wrap_to(&header, width)
         .into_iter()
@@ -251,6 +242,21 @@ fn header_lines_of(
         .collect();
     lines.push(Line::of("─".repeat(width), Tone::Dim));
     lines
+}
+
+/// How the languages were decided and who answered: `detected 0.99 · gpt-4o-mini (openai)`,
+/// `given · deepl`.
+fn provenance(source: &SourceInfo, provider: &ProviderInfo) -> String {
+    let detection = if source.forced {
+        String::from("given")
+    } else {
+        format!("detected {:.2}", source.confidence)
+    };
+    if provider.model.is_empty() {
+        format!("{detection} · {}", provider.name)
+    } else {
+        format!("{detection} · {} ({})", provider.model, provider.name)
+    }
 }
 
 /// What stands in for the translation of a paragraph kept as it was: `(kept: already English)`.
