@@ -7,6 +7,7 @@ mod brief;
 mod config;
 mod detect;
 mod faults;
+mod html;
 mod input;
 mod layout;
 mod mock_server;
