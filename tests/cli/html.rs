@@ -22,7 +22,13 @@ pub fn render(
 ) -> Run {
     let mut cmd = sandbox.cmd();
     cmd.env("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
-        .args([command, "--provider", "mock", "--base-url", &mock.base_url()])
+        .args([
+            command,
+            "--provider",
+            "mock",
+            "--base-url",
+            &mock.base_url(),
+        ])
         .args(["--format", format])
         .arg(article)
         .args(args);
@@ -78,9 +84,15 @@ fn the_date_is_today_without_source_date_epoch_and_a_bad_one_is_a_config_error()
     let sandbox = Sandbox::new();
     let mock = mock(&[]);
     let mut cmd = sandbox.cmd();
-    cmd.args(["translate", "--provider", "mock", "--base-url", &mock.base_url()])
-        .args(["--format", "html"])
-        .arg(fixture("de-kurz.txt"));
+    cmd.args([
+        "translate",
+        "--provider",
+        "mock",
+        "--base-url",
+        &mock.base_url(),
+    ])
+    .args(["--format", "html"])
+    .arg(fixture("de-kurz.txt"));
     let before = diglot::render::Date::from_unix_seconds(now()).to_string();
     let out = run(&mut cmd);
     let after = diglot::render::Date::from_unix_seconds(now()).to_string();
@@ -94,7 +106,13 @@ fn the_date_is_today_without_source_date_epoch_and_a_bad_one_is_a_config_error()
     let out = run(sandbox
         .cmd()
         .env("SOURCE_DATE_EPOCH", "yesterday")
-        .args(["translate", "--provider", "mock", "--base-url", &mock.base_url()])
+        .args([
+            "translate",
+            "--provider",
+            "mock",
+            "--base-url",
+            &mock.base_url(),
+        ])
         .args(["--format", "html"])
         .arg(fixture("de-kurz.txt")));
     assert_eq!(out.code, 2, "{}", out.stderr);
@@ -122,11 +140,26 @@ fn special() -> std::path::PathBuf {
 fn html_shows_markup_from_the_article_and_the_api_as_text() {
     let sandbox = Sandbox::new();
     let mock = mock(&[]);
-    let html = render(&sandbox, &mock, "translate", "html", &special(), &["--brief"]).stdout;
+    let html = render(
+        &sandbox,
+        &mock,
+        "translate",
+        "html",
+        &special(),
+        &["--brief"],
+    )
+    .stdout;
     let lower = html.to_ascii_lowercase();
     // Our own markup has no script, image or external reference at all, so any of these
     // would be the article's text escaping into markup.
-    for raw in ["<script", "</script", "<img", "<b>", "src=\"http", "href=\"http"] {
+    for raw in [
+        "<script",
+        "</script",
+        "<img",
+        "<b>",
+        "src=\"http",
+        "href=\"http",
+    ] {
         assert!(!lower.contains(raw), "raw {raw} in\n{html}");
     }
     // The source side and the mock's pseudo-translation and pseudo-brief (which repeat the

@@ -4,6 +4,7 @@
 mod common;
 
 mod brief;
+mod browser;
 mod config;
 mod detect;
 mod faults;
