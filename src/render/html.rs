@@ -104,25 +104,42 @@ struct Heading<'a> {
     date: Date,
 }
 
+impl<'a> Heading<'a> {
+    fn new(
+        (source, target): (&'a SourceInfo, &'a TargetInfo),
+        provider: &'a ProviderInfo,
+        date: Date,
+    ) -> Heading<'a> {
+        Heading {
+            source,
+            target,
+            provider,
+            date,
+        }
+    }
+
+    /// The page: this header (`what` such as `brief` after the languages), then `sections`.
+    fn write(&self, what: Option<&str>, sections: &str, out: &mut impl Write) -> io::Result<()> {
+        let body = header(self, what) + sections;
+        out.write_all(page(&title(self, what), &body).as_bytes())
+    }
+}
+
 /// A translation report as a page: header, brief (with links to the pairs), pairs, boilerplate.
 pub(super) fn write_translation(
     report: &Report,
     date: Date,
     out: &mut impl Write,
 ) -> io::Result<()> {
-    let heading = Heading {
-        source: &report.source,
-        target: &report.target,
-        provider: &report.provider,
-        date,
-    };
-    let mut body = header(&heading, None);
-    if let Some(brief) = &report.brief {
-        body.push_str(&brief_section(brief, &heading, true));
-    }
-    body.push_str(&pairs_section(report));
-    body.push_str(&boilerplate_section(report));
-    out.write_all(page(&title(&heading, None), &body).as_bytes())
+    let heading = Heading::new((&report.source, &report.target), &report.provider, date);
+    let mut sections = report
+        .brief
+        .as_ref()
+        .map(|brief| brief_section(brief, &heading, true))
+        .unwrap_or_default();
+    sections.push_str(&pairs_section(report));
+    sections.push_str(&boilerplate_section(report));
+    heading.write(None, &sections, out)
 }
 
 /// A brief report as a page: header and the brief, both languages side by side; references
@@ -132,15 +149,9 @@ pub(super) fn write_brief(
     date: Date,
     out: &mut impl Write,
 ) -> io::Result<()> {
-    let heading = Heading {
-        source: &report.source,
-        target: &report.target,
-        provider: &report.provider,
-        date,
-    };
-    let mut body = header(&heading, Some("brief"));
-    body.push_str(&brief_section(&report.brief, &heading, false));
-    out.write_all(page(&title(&heading, Some("brief")), &body).as_bytes())
+    let heading = Heading::new((&report.source, &report.target), &report.provider, date);
+    let sections = brief_section(&report.brief, &heading, false);
+    heading.write(Some("brief"), &sections, out)
 }
 
 /// `German → English`, with ` brief` when `what` says so.

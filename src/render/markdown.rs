@@ -136,33 +136,30 @@ mod tests {
     use crate::render::tests::sample_report;
 
     #[test]
-    fn escapes_markdown_and_controls() {
-        assert_eq!(
-            escape("a *b* [c](d) <e> #f"),
-            r"a \*b\* \[c\]\(d\) \<e\> \#f"
-        );
-        assert_eq!(escape("- item"), r"\- item");
-        assert_eq!(escape("1. März"), r"1\. März");
-        assert_eq!(escape("x\x1b[31m"), r"x␛\[31m");
-    }
-
-    #[test]
-    fn escapes_tables_code_entities_maths_and_line_starts() {
-        assert_eq!(escape("a | b"), r"a \| b");
-        assert_eq!(escape("`rm -rf`"), r"\`rm -rf\`");
-        assert_eq!(escape("&lt;b&gt; & Co"), r"\&lt;b\&gt; \& Co");
-        assert_eq!(escape("$5 and $10"), r"\$5 and \$10");
-        assert_eq!(
-            escape("<script>alert(1)</script>"),
-            r"\<script\>alert\(1\)\</script\>"
-        );
-        assert_eq!(escape("# no heading"), r"\# no heading");
-        assert_eq!(escape("> no quote"), r"\> no quote");
-        assert_eq!(escape("+ no item"), r"\+ no item");
-        assert_eq!(escape("=== no rule"), r"\=== no rule");
-        assert_eq!(escape("2) no item"), r"2\) no item");
-        assert_eq!(escape("    not code"), "not code");
-        assert_eq!(escape("*a* _b_ ~c~"), r"\*a\* \_b\_ \~c\~");
+    fn escapes_markdown_tables_code_entities_maths_line_starts_and_controls() {
+        for (text, escaped) in [
+            ("a *b* [c](d) <e> #f", r"a \*b\* \[c\]\(d\) \<e\> \#f"),
+            ("x\x1b[31m", r"x␛\[31m"),
+            ("a | b", r"a \| b"),
+            ("`rm -rf`", r"\`rm -rf\`"),
+            ("&lt;b&gt; & Co", r"\&lt;b\&gt; \& Co"),
+            ("$5 and $10", r"\$5 and \$10"),
+            (
+                "<script>alert(1)</script>",
+                r"\<script\>alert\(1\)\</script\>",
+            ),
+            ("*a* _b_ ~c~", r"\*a\* \_b\_ \~c\~"),
+            ("# no heading", r"\# no heading"),
+            ("> no quote", r"\> no quote"),
+            ("- item", r"\- item"),
+            ("+ no item", r"\+ no item"),
+            ("=== no rule", r"\=== no rule"),
+            ("1. März", r"1\. März"),
+            ("2) no item", r"2\) no item"),
+            ("    not code", "not code"),
+        ] {
+            assert_eq!(escape(text), escaped, "{text:?}");
+        }
     }
 
     #[test]

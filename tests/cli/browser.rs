@@ -350,15 +350,22 @@ fn pair_rows(measured: &Value) -> Vec<&Value> {
         .collect()
 }
 
-#[test]
-fn reference_page_aligns_each_pair_side_by_side_at_1280_px() {
+/// The reference page with its brief, measured at `width`: it fits, loads nothing, and shows
+/// the eight body pairs (¶9–¶11 are boilerplate).
+fn measure_reference(width: u32) -> Value {
     let sandbox = Sandbox::new();
     let mock = mock(&[]);
     let html = reference_page(&sandbox, &mock);
-    let measured = measure(&html, 1280, sandbox.dir.path());
-    assert_fits_and_loaded_nothing(&measured, 1280);
+    let measured = measure(&html, width, sandbox.dir.path());
+    assert_fits_and_loaded_nothing(&measured, width);
+    assert_eq!(pair_rows(&measured).len(), 8, "{measured}");
+    measured
+}
+
+#[test]
+fn reference_page_aligns_each_pair_side_by_side_at_1280_px() {
+    let measured = measure_reference(1280);
     let pairs = pair_rows(&measured);
-    assert_eq!(pairs.len(), 8, "¶1–¶8 (¶9–¶11 are boilerplate): {measured}");
     // Every row, the brief's too: tops aligned, target to the right of the source.
     for row in rows(&measured) {
         let (src, tgt) = (&row["src"], &row["tgt"]);
@@ -382,12 +389,7 @@ fn reference_page_aligns_each_pair_side_by_side_at_1280_px() {
 
 #[test]
 fn reference_page_stacks_each_pair_and_fits_at_375_px() {
-    let sandbox = Sandbox::new();
-    let mock = mock(&[]);
-    let html = reference_page(&sandbox, &mock);
-    let measured = measure(&html, 375, sandbox.dir.path());
-    assert_fits_and_loaded_nothing(&measured, 375);
-    assert_eq!(pair_rows(&measured).len(), 8);
+    let measured = measure_reference(375);
     for row in rows(&measured) {
         let (src, tgt) = (&row["src"], &row["tgt"]);
         assert!(

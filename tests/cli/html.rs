@@ -12,14 +12,13 @@ pub const SOURCE_DATE_EPOCH: &str = "1764024000";
 
 /// `diglot COMMAND --provider mock --base-url MOCK --format FORMAT ARTICLE ARGS…` with a fixed
 /// `SOURCE_DATE_EPOCH`.
-pub fn render(
+fn command(
     sandbox: &Sandbox,
     mock: &BackgroundMock,
-    command: &str,
-    format: &str,
+    (command, format): (&str, &str),
     article: &Path,
     args: &[&str],
-) -> Run {
+) -> assert_cmd::Command {
     let mut cmd = sandbox.cmd();
     cmd.env("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
         .args([
@@ -32,7 +31,25 @@ pub fn render(
         .args(["--format", format])
         .arg(article)
         .args(args);
-    let out = run(&mut cmd);
+    cmd
+}
+
+/// Runs [`command`] and expects success.
+pub fn render(
+    sandbox: &Sandbox,
+    mock: &BackgroundMock,
+    command_name: &str,
+    format: &str,
+    article: &Path,
+    args: &[&str],
+) -> Run {
+    let out = run(&mut command(
+        sandbox,
+        mock,
+        (command_name, format),
+        article,
+        args,
+    ));
     assert_eq!(out.code, 0, "{}", out.stderr);
     out
 }
@@ -83,18 +100,11 @@ fn reference_article_as_markdown_with_the_brief() {
 fn the_date_is_today_without_source_date_epoch_and_a_bad_one_is_a_config_error() {
     let sandbox = Sandbox::new();
     let mock = mock(&[]);
-    let mut cmd = sandbox.cmd();
-    cmd.args([
-        "translate",
-        "--provider",
-        "mock",
-        "--base-url",
-        &mock.base_url(),
-    ])
-    .args(["--format", "html"])
-    .arg(fixture("de-kurz.txt"));
+    let article = fixture("de-kurz.txt");
+    let mut today = command(&sandbox, &mock, ("translate", "html"), &article, &[]);
+    today.env_remove("SOURCE_DATE_EPOCH");
     let before = diglot::render::Date::from_unix_seconds(now()).to_string();
-    let out = run(&mut cmd);
+    let out = run(&mut today);
     let after = diglot::render::Date::from_unix_seconds(now()).to_string();
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(
@@ -103,18 +113,8 @@ fn the_date_is_today_without_source_date_epoch_and_a_bad_one_is_a_config_error()
         "{}",
         out.stdout
     );
-    let out = run(sandbox
-        .cmd()
-        .env("SOURCE_DATE_EPOCH", "yesterday")
-        .args([
-            "translate",
-            "--provider",
-            "mock",
-            "--base-url",
-            &mock.base_url(),
-        ])
-        .args(["--format", "html"])
-        .arg(fixture("de-kurz.txt")));
+    let mut malformed = command(&sandbox, &mock, ("translate", "html"), &article, &[]);
+    let out = run(malformed.env("SOURCE_DATE_EPOCH", "yesterday"));
     assert_eq!(out.code, 2, "{}", out.stderr);
     assert!(
         out.stderr
