@@ -6,7 +6,8 @@
 //! the width under test. Headless Chromium will not make a window narrower than 500 px, and an
 //! iframe has its own viewport, so media queries see 375 px. A script in the harness (outside
 //! the page's CSP) reads the page's layout once everything has loaded and writes JSON into the
-//! harness DOM, which the test parses from the dump. Every Chromium is started with a proxy
+//! harness DOM, which the test parses from the dump (it also focuses a paragraph and checks
+//! that its pair lights up). Every Chromium is started with a proxy
 //! that is a listener this test owns, so any request the page makes knocks on it. Screenshots
 //! of the page go to `target/browser/` for review.
 //!
@@ -56,7 +57,16 @@ window.addEventListener('load', function () {
   const resources = performance.getEntriesByType('resource')
     .concat(frame.contentWindow.performance.getEntriesByType('resource'))
     .map((e) => e.name);
+  // Focusing the first pair's source cell must highlight its target cell too.
+  const first = doc.querySelector('.pairs .row[id]');
+  const target = first.querySelector('.tgt');
+  const before = getComputedStyle(target).backgroundColor;
+  first.querySelector('.src').focus();
+  const focused = doc.activeElement === first.querySelector('.src');
+  const after = getComputedStyle(target).backgroundColor;
+  first.querySelector('.src').blur();
   const result = {
+    highlight: { focused, before, after },
     innerWidth: frame.contentWindow.innerWidth,
     clientWidth: root.clientWidth,
     scrollWidth: root.scrollWidth,
@@ -337,6 +347,12 @@ fn assert_fits_and_loaded_nothing(measured: &Value, width: u32) {
     // Our markup has neither: any would be article text turned into markup.
     assert_eq!(measured["images"], 0);
     assert_eq!(measured["scripts"], 0);
+    let highlight = &measured["highlight"];
+    assert_eq!(highlight["focused"], true, "{highlight}");
+    assert_ne!(
+        highlight["before"], highlight["after"],
+        "focusing a paragraph highlights its pair at {width} px"
+    );
 }
 
 fn rows(measured: &Value) -> &Vec<Value> {
