@@ -212,3 +212,23 @@ fn markdown_shows_markup_tables_and_emphasis_from_the_article_as_text() {
         }
     }
 }
+
+#[test]
+fn each_side_carries_its_language_and_arabic_reads_right_to_left() {
+    let sandbox = Sandbox::new();
+    let mock = mock(&[]);
+    let article = fixture("de-kurz.txt");
+    let html = render(
+        &sandbox,
+        &mock,
+        "translate",
+        "html",
+        &article,
+        &["--to", "ar"],
+    )
+    .stdout;
+    assert!(html.contains("<p class=\"cell src\" lang=\"de\" tabindex=\"0\">Die Stadtbibliothek"));
+    assert!(html.contains("<p class=\"cell tgt\" lang=\"ar\" dir=\"rtl\" tabindex=\"0\">"));
+    assert!(html.contains("German (de) → Arabic (ar)"), "{html}");
+    assert!(!html.contains("lang=\"de\" dir="));
+}
