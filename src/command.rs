@@ -293,6 +293,7 @@ fn style_of(options: &TranslateOptions, settings: &Settings) -> Style {
         color: settings.color.value,
         width: settings.width.value,
         layout: options.layout,
+        date: settings.date,
     }
 }
 

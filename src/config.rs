@@ -536,6 +536,8 @@ pub struct Settings {
     pub provider: Result<ProviderSettings, ConfigError>,
     /// The provider for briefs when a layer names one; `None` means the translation's.
     pub brief_provider: Option<Result<ProviderSettings, ConfigError>>,
+    /// The day an HTML page's header shows: `SOURCE_DATE_EPOCH` when set, else today (UTC).
+    pub date: crate::render::Date,
 }
 
 impl Settings {
@@ -564,6 +566,7 @@ impl Settings {
         let color = resolve_color(flags.color, env, terminal);
         let provider = resolve_provider(flags, env, &file);
         let brief_provider = resolve_brief_provider(flags, env, &file, &provider);
+        let date = resolve_date(env)?;
         Ok(Settings {
             prompts_dir: env.config_dir().map(|d| d.join("prompts")),
             progress: terminal.stderr_is_tty && env.get("TERM") != Some("dumb"),
@@ -574,6 +577,7 @@ impl Settings {
             color,
             provider,
             brief_provider,
+            date,
         })
     }
 }
@@ -701,6 +705,19 @@ where
                 })
         })
         .transpose()
+}
+
+/// `SOURCE_DATE_EPOCH` (the reproducible-builds convention: seconds since the Unix epoch), so
+/// output can be made byte-for-byte repeatable; else the system clock. A malformed value is an
+/// error, as the convention asks, rather than silently today.
+fn resolve_date(env: &Env) -> Result<crate::render::Date, ConfigError> {
+    let seconds = match env_parse::<u64>(env, "SOURCE_DATE_EPOCH")? {
+        Some((seconds, _)) => seconds,
+        None => std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |since| since.as_secs()),
+    };
+    Ok(crate::render::Date::from_unix_seconds(seconds))
 }
 
 fn resolve_width(

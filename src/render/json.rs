@@ -28,6 +28,7 @@ mod tests {
             color: true,
             width: 20,
             layout: Layout::Columns,
+            date: crate::render::Date::from_unix_seconds(0),
         };
         let mut out = Vec::new();
         translation(report, Format::Json, &style, &mut out).expect("writing to a Vec succeeds");

@@ -15,15 +15,19 @@ use crate::report::{BriefReport, Report};
 use super::brief::refs_label;
 use super::sanitize;
 
-/// Characters that mean something to Markdown anywhere in a line.
+/// Characters that mean something to Markdown (or to common extensions: `|` tables, `~`
+/// strikethrough, `$` maths) anywhere in a line; `&` because it starts a character reference
+/// (`&lt;` would render as `<`).
 const SIGNIFICANT: &[char] = &[
-    '\\', '`', '*', '_', '[', ']', '<', '>', '#', '|', '~', '!', '{', '}', '(', ')',
+    '\\', '`', '*', '_', '[', ']', '<', '>', '#', '|', '~', '!', '{', '}', '(', ')', '&', '$',
 ];
 
 /// `text` sanitized, on one line, with Markdown-significant characters backslash-escaped (and
-/// a leading `-`, `+` or `1.` that would start a list).
+/// a leading `-`, `+`, `=` or `1.` that would start a list, a rule or a heading). Leading
+/// spaces, which could make an indented code block and render as nothing anyway, are dropped.
 pub(super) fn escape(text: &str) -> String {
     let clean = sanitize::for_terminal(text);
+    let clean = clean.trim_start_matches(' ');
     let mut out = String::with_capacity(clean.len());
     for ch in clean.chars() {
         if SIGNIFICANT.contains(&ch) {
@@ -31,7 +35,7 @@ pub(super) fn escape(text: &str) -> String {
         }
         out.push(ch);
     }
-    if out.starts_with(['-', '+']) {
+    if out.starts_with(['-', '+', '=']) {
         out.insert(0, '\\');
     }
     let digits = out.chars().take_while(char::is_ascii_digit).count();
@@ -44,9 +48,10 @@ pub(super) fn escape(text: &str) -> String {
 /// A translation report: title, brief, paragraph pairs, boilerplate.
 pub(super) fn write_translation(report: &Report, out: &mut impl Write) -> io::Result<()> {
     let mut text = format!(
-        "# {} → {}\n\n",
+        "# {} → {}\n\n*{}*\n\n",
         report.source.language.name(),
-        report.target.language.name()
+        report.target.language.name(),
+        escape(&super::provenance(&report.source, &report.provider))
     );
     if let Some(brief) = &report.brief {
         text.push_str(&brief_text(brief, report.source.language.name(), false));
@@ -150,14 +155,30 @@ mod tests {
     use crate::render::tests::sample_report;
 
     #[test]
-    fn escapes_markdown_and_controls() {
-        assert_eq!(
-            escape("a *b* [c](d) <e> #f"),
-            r"a \*b\* \[c\]\(d\) \<e\> \#f"
-        );
-        assert_eq!(escape("- item"), r"\- item");
-        assert_eq!(escape("1. März"), r"1\. März");
-        assert_eq!(escape("x\x1b[31m"), r"x␛\[31m");
+    fn escapes_markdown_tables_code_entities_maths_line_starts_and_controls() {
+        for (text, escaped) in [
+            ("a *b* [c](d) <e> #f", r"a \*b\* \[c\]\(d\) \<e\> \#f"),
+            ("x\x1b[31m", r"x␛\[31m"),
+            ("a | b", r"a \| b"),
+            ("`rm -rf`", r"\`rm -rf\`"),
+            ("&lt;b&gt; & Co", r"\&lt;b\&gt; \& Co"),
+            ("$5 and $10", r"\$5 and \$10"),
+            (
+                "<script>alert(1)</script>",
+                r"\<script\>alert\(1\)\</script\>",
+            ),
+            ("*a* _b_ ~c~", r"\*a\* \_b\_ \~c\~"),
+            ("# no heading", r"\# no heading"),
+            ("> no quote", r"\> no quote"),
+            ("- item", r"\- item"),
+            ("+ no item", r"\+ no item"),
+            ("=== no rule", r"\=== no rule"),
+            ("1. März", r"1\. März"),
+            ("2) no item", r"2\) no item"),
+            ("    not code", "not code"),
+        ] {
+            assert_eq!(escape(text), escaped, "{text:?}");
+        }
     }
 
     #[test]
@@ -168,7 +189,10 @@ mod tests {
         write_translation(&report, &mut out).expect("writes");
         let text = String::from_utf8(out).expect("UTF-8");
         assert!(
-            text.starts_with("# German → English\n\n## Rutte: no NATO"),
+            text.starts_with(
+                "# German → English\n\n*detected 0.99 · gpt-4o-mini \\(openai\\)*\n\n\
+                 ## Rutte: no NATO"
+            ),
             "{text}"
         );
         let brief_at = text.find("### Key points").expect("brief");

@@ -1,10 +1,12 @@
 //! Render: a finished [`Report`] or [`DetectionReport`] → bytes for the user.
 //!
 //! Owns every output format: text (two layouts, [`Layout::Columns`] side by side and
-//! [`Layout::Stacked`] one above the other) and JSON. Renderers are pure: they take the data, a
-//! [`Style`] decided once in the settings (colour, width, layout), and a writer; they never query
-//! the terminal or the environment, and never print. Untrusted text goes through
-//! [`sanitize::for_terminal`] before it is wrapped; JSON relies on serde's escaping instead.
+//! [`Layout::Stacked`] one above the other), JSON, Markdown and a self-contained HTML page.
+//! Renderers are pure: they take the data, a [`Style`] decided once in the settings (colour,
+//! width, layout, the date an HTML page shows), and a writer; they never query the terminal,
+//! the clock or the environment, and never print. Untrusted text goes through
+//! [`sanitize::for_terminal`] before it is wrapped or escaped; JSON relies on serde's escaping
+//! instead.
 //!
 //! Text output shared by both layouts: a bold header line naming the languages, the detection
 //! confidence and the model; a rule; the pairs; then, when the ingest step set any aside, a
@@ -17,6 +19,7 @@
 
 mod brief;
 mod columns;
+mod html;
 mod json;
 mod lines;
 mod markdown;
@@ -32,6 +35,8 @@ use crate::report::{
 };
 
 use lines::{Line, Tone, wrap_to};
+
+pub use html::Date;
 
 /// The narrowest output width the text renderers support, in display columns.
 ///
@@ -53,6 +58,8 @@ pub enum Format {
     Json,
     /// Markdown: the brief, then each paragraph in bold id, source, and quoted translation.
     Markdown,
+    /// One self-contained HTML page: source and translation in two aligned columns.
+    Html,
 }
 
 /// How text output places a paragraph and its translation, chosen with `--layout`.
@@ -88,12 +95,15 @@ pub struct Style {
     pub width: usize,
     /// Columns, stacked, or chosen by width.
     pub layout: Layout,
+    /// The day shown in an HTML page's header (`SOURCE_DATE_EPOCH`, else today, in UTC).
+    pub date: Date,
 }
 
 /// Writes a translation report to `out` in `format`, in one write.
 ///
-/// Text follows `style`; JSON ignores it and is the report's serde form, pretty-printed, plus a
-/// trailing newline. The only errors are `out`'s.
+/// Text follows `style`; Markdown ignores it; HTML takes only its date; JSON ignores it and is
+/// the report's serde form, pretty-printed, plus a trailing newline. The only errors are
+/// `out`'s.
 pub fn translation(
     report: &Report,
     format: Format,
@@ -103,6 +113,7 @@ pub fn translation(
     match format {
         Format::Json => json::write(report, out),
         Format::Markdown => markdown::write_translation(report, out),
+        Format::Html => html::write_translation(report, style.date, out),
         Format::Text => {
             let width = style.width.max(MIN_WIDTH);
             let mut lines = match style.layout.for_width(width) {
@@ -127,8 +138,8 @@ pub fn translation(
 
 /// Writes the fidelity checks of `report` to `out` in `format` (for `diglot check`).
 ///
-/// Text is the legend the translation's text output ends with, or one line saying all
-/// paragraphs pass; JSON is `{"paragraphs": N, "checks": [...]}`; Markdown the `## Checks` list.
+/// Text (and HTML, which has no page of its own for this) is the legend the translation's
+/// text output ends with, or one line saying all paragraphs pass; JSON is `{"paragraphs": N, "checks": [...]}`; Markdown the `## Checks` list.
 pub fn checks(report: &Report, format: Format, out: &mut impl Write) -> io::Result<()> {
     match format {
         Format::Json => json::write(
@@ -140,12 +151,12 @@ pub fn checks(report: &Report, format: Format, out: &mut impl Write) -> io::Resu
         ),
         Format::Markdown if report.checks.is_empty() => out.write_all(b"No failed checks.\n"),
         Format::Markdown => out.write_all(markdown::checks_text(report).trim_start().as_bytes()),
-        Format::Text if report.checks.is_empty() => writeln!(
+        Format::Text | Format::Html if report.checks.is_empty() => writeln!(
             out,
             "all {} paragraphs pass the fidelity checks",
             report.paragraphs.len()
         ),
-        Format::Text => {
+        Format::Text | Format::Html => {
             let text: String = report
                 .checks
                 .iter()
@@ -164,7 +175,8 @@ pub fn checks(report: &Report, format: Format, out: &mut impl Write) -> io::Resu
 /// Text is a header like the translation's (`German → English · brief · MODEL (PROVIDER)`),
 /// then the brief side by side (stacked below 80 columns with `--layout auto`); with
 /// `only_target`, the target-language headline, bullets with references, and entities. JSON is
-/// the report's serde form (`only_target` does not change it). Markdown follows `only_target`.
+/// the report's serde form (`only_target` does not change it). Markdown follows `only_target`;
+/// HTML is a page with both sides (a page is for reading them side by side).
 pub fn brief(
     report: &BriefReport,
     format: Format,
@@ -175,6 +187,7 @@ pub fn brief(
     match format {
         Format::Json => json::write(report, out),
         Format::Markdown => markdown::write_brief(report, only_target, out),
+        Format::Html => html::write_brief(report, style.date, out),
         Format::Text => {
             let width = style.width.max(MIN_WIDTH);
             let lines = if only_target {
@@ -204,7 +217,7 @@ pub fn brief(
 pub fn detection(report: &DetectionReport, format: Format, out: &mut impl Write) -> io::Result<()> {
     match format {
         Format::Json => json::write(report, out),
-        Format::Text | Format::Markdown => {
+        Format::Text | Format::Markdown | Format::Html => {
             let mut text = match report.language {
                 Some(code) => format!("{} {} {:.2}\n", code, code.name(), report.confidence),
                 None => format!("undecided {:.2}\n", report.confidence),
@@ -254,21 +267,12 @@ fn header_lines_of(
     what: Option<&str>,
     width: usize,
 ) -> Vec<Line> {
-    let detection = if source.forced {
-        String::from("given")
-    } else {
-        format!("detected {:.2}", source.confidence)
-    };
-    let by = if provider.model.is_empty() {
-        provider.name.clone()
-    } else {
-        format!("{} ({})", provider.model, provider.name)
-    };
     let what = what.map(|w| format!("{w} · ")).unwrap_or_default();
     let header = format!(
-        "{} → {} · {what}{detection} · {by}",
+        "{} → {} · {what}{}",
         source.language.name(),
         target.language.name(),
+        provenance(source, provider)
     );
     let mut lines: Vec<Line> = wrap_to(&header, width)
         .into_iter()
@@ -276,6 +280,21 @@ fn header_lines_of(
         .collect();
     lines.push(Line::of("─".repeat(width), Tone::Dim));
     lines
+}
+
+/// How the languages were decided and who answered: `detected 0.99 · gpt-4o-mini (openai)`,
+/// `given · deepl`.
+fn provenance(source: &SourceInfo, provider: &ProviderInfo) -> String {
+    let detection = if source.forced {
+        String::from("given")
+    } else {
+        format!("detected {:.2}", source.confidence)
+    };
+    if provider.model.is_empty() {
+        format!("{detection} · {}", provider.name)
+    } else {
+        format!("{detection} · {} ({})", provider.model, provider.name)
+    }
 }
 
 /// What stands in for the translation of a paragraph kept as it was: `(kept: already English)`.
@@ -460,6 +479,7 @@ mod tests {
             color,
             width,
             layout,
+            date: Date::from_unix_seconds(0),
         };
         let mut out = Vec::new();
         translation(report, Format::Text, &style, &mut out).expect("writing to a Vec succeeds");

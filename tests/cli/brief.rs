@@ -341,8 +341,9 @@ fn translate_as_markdown_quotes_each_translation() {
     let out = sandbox.translate(&mock, &reference(), &["--format", "markdown"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(
-        out.stdout
-            .starts_with("# German → English\n\n**¶1** Eine NATO"),
+        out.stdout.starts_with(
+            "# German → English\n\n*detected 1.00 · diglot-mock \\(mock\\)*\n\n**¶1** Eine NATO"
+        ),
         "{}",
         out.stdout
     );

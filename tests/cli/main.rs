@@ -4,10 +4,12 @@
 mod common;
 
 mod brief;
+mod browser;
 mod config;
 mod detect;
 mod faults;
 mod fidelity;
+mod html;
 mod input;
 mod layout;
 mod mock_server;
