@@ -138,6 +138,7 @@ pub(super) fn write_translation(
         .map(|brief| brief_section(brief, &heading, true))
         .unwrap_or_default();
     sections.push_str(&pairs_section(report));
+    sections.push_str(&checks_section(report));
     sections.push_str(&boilerplate_section(report));
     heading.write(None, &sections, out)
 }
@@ -360,22 +361,39 @@ fn pairs_section(report: &Report) -> String {
     );
     html.push_str(&column_names(source, target));
     for pair in &report.paragraphs {
-        html.push_str(&pair_row(pair, source, target));
+        let flags: Vec<String> = report
+            .checks
+            .iter()
+            .filter(|check| check.paragraph == pair.id)
+            .map(|check| escape(&check.describe()))
+            .collect();
+        html.push_str(&pair_row(pair, source, target, &flags));
     }
     html.push_str("</section>\n");
     html
 }
 
 /// One pair. A paragraph kept as it was is in the target language on both sides; its target
-/// cell repeats it, dimmed, under a `kept as is` note.
-fn pair_row(pair: &ParagraphPair, source: LanguageCode, target: LanguageCode) -> String {
-    let number = format!("<a href=\"#p{}\">{}</a>", pair.id.0, pair.id);
+/// cell repeats it, dimmed, under a `kept as is` note. A pair with failed fidelity checks
+/// (`flags`, already escaped) gets a `!` after its number and the checks above its translation.
+fn pair_row(
+    pair: &ParagraphPair,
+    source: LanguageCode,
+    target: LanguageCode,
+    flags: &[String],
+) -> String {
+    let mut number = format!("<a href=\"#p{}\">{}</a>", pair.id.0, pair.id);
+    let mut translation = escape(&pair.target);
+    if !flags.is_empty() {
+        number.push_str(" <span class=\"flag\" title=\"failed fidelity check\">!</span>");
+        translation = format!(
+            "<span class=\"note flag\">{}</span>{translation}",
+            flags.join("; ")
+        );
+    }
     let text = escape(&pair.source);
     let cells = if pair.translated {
-        [
-            Cell::new(source, text),
-            Cell::new(target, escape(&pair.target)),
-        ]
+        [Cell::new(source, text), Cell::new(target, translation)]
     } else {
         let note = format!(
             "<span class=\"note\">kept as is: already {}</span>",
@@ -391,6 +409,27 @@ fn pair_row(pair: &ParagraphPair, source: LanguageCode, target: LanguageCode) ->
         ]
     };
     row(Some(pair.id), &number, cells)
+}
+
+/// The failed fidelity checks after the pairs, each linking to its pair; nothing when all pass.
+fn checks_section(report: &Report) -> String {
+    if report.checks.is_empty() {
+        return String::new();
+    }
+    let mut html = String::from(
+        "<section class=\"checks\" aria-labelledby=\"checks\">\n\
+         <h2 id=\"checks\">Failed fidelity checks</h2>\n<ul>\n",
+    );
+    for check in &report.checks {
+        html.push_str(&format!(
+            "<li><a href=\"#p{}\">{}</a> {}</li>\n",
+            check.paragraph.0,
+            check.paragraph,
+            escape(&check.describe())
+        ));
+    }
+    html.push_str("</ul>\n</section>\n");
+    html
 }
 
 /// The boilerplate set aside, dimmed, after the pairs; nothing when there is none.
@@ -414,7 +453,7 @@ fn boilerplate_section(report: &Report) -> String {
 mod tests {
     use super::*;
     use crate::render::brief::tests::sample_brief;
-    use crate::render::tests::sample_report;
+    use crate::render::tests::{flagged_report, sample_report};
 
     fn page_of(report: &Report) -> String {
         let mut out = Vec::new();
@@ -550,6 +589,26 @@ mod tests {
         assert!(html.contains("<div class=\"ref\">¶1,3</div>"), "{html}");
         assert!(!html.contains("href=") && !html.contains("id=\"translation\""));
         assert!(html.contains("<h1>German → English brief</h1>"));
+    }
+
+    #[test]
+    fn failed_checks_flag_their_pair_and_are_listed_after_the_pairs() {
+        let html = page_of(&flagged_report());
+        let row = html
+            .split("<div class=\"row\" id=\"p2\">")
+            .nth(1)
+            .and_then(|rest| rest.split("<div class=\"row\"").next())
+            .expect("row 2");
+        assert!(row.contains("<span class=\"flag\""), "{row}");
+        assert!(
+            row.contains("<span class=\"note flag\">number missing: 30</span>"),
+            "{row}"
+        );
+        let list = html.find("id=\"checks\"").expect("checks section");
+        assert!(list > html.find("id=\"translation\"").expect("pairs"));
+        assert!(html[list..].contains("<li><a href=\"#p2\">¶2</a> number missing: 30</li>"));
+        let clean = page_of(&sample_report());
+        assert!(!clean.contains("class=\"flag") && !clean.contains("id=\"checks\""));
     }
 
     #[test]

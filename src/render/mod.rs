@@ -486,7 +486,7 @@ mod tests {
         String::from_utf8(out).expect("text output is UTF-8")
     }
 
-    fn flagged_report() -> Report {
+    pub(super) fn flagged_report() -> Report {
         let mut report = sample_report();
         report.checks = vec![Check {
             paragraph: ParagraphId(2),
