@@ -7,10 +7,13 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use indicatif::ProgressBar;
+
+use crate::batch::{self, BatchPlanError};
 use crate::brief::{Brief, BriefInput};
 use crate::cli::{
-    BriefArgs, BriefOptions, Cli, Command, ConfigAction, ConfigArgs, DetectArgs, InputArgs,
-    MockServerArgs, TranslateArgs, TranslateOptions,
+    ArticlesArgs, BriefArgs, BriefOptions, Cli, Command, ConfigAction, ConfigArgs, DetectArgs,
+    MockServerArgs, OutputArgs, TranslateArgs, TranslateOptions,
 };
 use crate::config::{
     ConfigError, Env, Flags, LoadedFile, ProviderSettings, Settings, Terminal, check_brief_capable,
@@ -23,7 +26,8 @@ use crate::mock::{MockOptions, MockServer};
 use crate::pipeline::Pipeline;
 use crate::prompt::Prompts;
 use crate::provider::transport::Transport;
-use crate::render::{self, Style};
+use crate::output::write_atomic;
+use crate::render::{self, Format, Style};
 use crate::report::{
     BriefReport, DetectionReport, ParagraphDetection, ParagraphPair, ProviderInfo, Report,
     SourceInfo, TargetInfo, Usage,
@@ -40,6 +44,8 @@ pub struct Outcome {
     pub output: Vec<u8>,
     /// Non-fatal notes for stderr.
     pub warnings: Vec<String>,
+    /// What was done, for stderr (a batch's summary), when stdout is not the output.
+    pub notes: Vec<String>,
 }
 
 impl Outcome {
@@ -47,7 +53,7 @@ impl Outcome {
     pub fn of(output: Vec<u8>) -> Outcome {
         Outcome {
             output,
-            warnings: Vec::new(),
+            ..Outcome::default()
         }
     }
 }
@@ -81,6 +87,16 @@ pub fn run(cli: &Cli, env: &Env, terminal: Terminal) -> Result<Outcome, Error> {
             ..Flags::default()
         },
     };
+    // Output files get no colour and no terminal width: they are read later, elsewhere.
+    let terminal = if writes_files(&cli.command) {
+        Terminal {
+            stdout_is_tty: false,
+            width: None,
+            ..terminal
+        }
+    } else {
+        terminal
+    };
     let settings = Settings::resolve(&flags, env, file, terminal)?;
     let mut outcome = match &cli.command {
         Command::Translate(args) => translate(args, settings),
@@ -99,6 +115,14 @@ pub fn run(cli: &Cli, env: &Env, terminal: Terminal) -> Result<Outcome, Error> {
     Ok(outcome)
 }
 
+fn writes_files(command: &Command) -> bool {
+    match command {
+        Command::Translate(args) => args.output.writes_files(),
+        Command::Brief(args) => args.output.writes_files(),
+        _ => false,
+    }
+}
+
 /// The command-line layer of the settings, from the flags `translate` and `brief` share.
 fn flags_of(options: &TranslateOptions, brief: &BriefOptions, cli: &Cli) -> Flags {
     Flags {
@@ -114,8 +138,8 @@ fn flags_of(options: &TranslateOptions, brief: &BriefOptions, cli: &Cli) -> Flag
     }
 }
 
-fn read_input(input: &InputArgs) -> Result<(PathBuf, Document), Error> {
-    let path = input.file.clone().unwrap_or_else(|| PathBuf::from("-"));
+/// Reads and ingests one article; `-` is stdin.
+fn read_input(path: &Path) -> Result<Document, Error> {
     let bytes = if path == Path::new("-") {
         let mut bytes = Vec::new();
         std::io::stdin()
@@ -123,21 +147,22 @@ fn read_input(input: &InputArgs) -> Result<(PathBuf, Document), Error> {
             .read_to_end(&mut bytes)
             .map(|_| bytes)
     } else {
-        std::fs::read(&path)
+        std::fs::read(path)
     }
     .map_err(|source| InputError::Read {
-        path: path.clone(),
+        path: path.to_owned(),
         source,
     })?;
     let document = ingest(&bytes).map_err(|source| InputError::Ingest {
-        path: path.clone(),
+        path: path.to_owned(),
         source,
     })?;
-    Ok((path, document))
+    Ok(document)
 }
 
 fn detect(args: &DetectArgs) -> Result<Outcome, Error> {
-    let (_, document) = read_input(&args.input)?;
+    let path = args.input.file.as_deref().unwrap_or(Path::new("-"));
+    let document = read_input(path)?;
     let all: Vec<&Paragraph> = document
         .paragraphs
         .iter()
@@ -175,10 +200,7 @@ fn detect(args: &DetectArgs) -> Result<Outcome, Error> {
     };
     let mut output = Vec::new();
     render::detection(&report, args.format, &mut output).map_err(write_error)?;
-    Ok(Outcome {
-        output,
-        warnings: vec![],
-    })
+    Ok(Outcome::of(output))
 }
 
 fn write_error(source: std::io::Error) -> Error {
@@ -197,18 +219,16 @@ struct Prepared {
     target: LanguageCode,
 }
 
-fn prepare(
-    input: &InputArgs,
-    from: Option<LanguageCode>,
-    to: Option<LanguageCode>,
-) -> Result<Prepared, Error> {
-    let (_, document) = read_input(input)?;
+/// Reads, ingests and detects one article (`-` is stdin) and decides the direction.
+fn prepare(path: &Path, task: &Task) -> Result<Prepared, Error> {
+    let (keep_boilerplate, from, to) = (task.keep_boilerplate, task.from, task.to);
+    let document = read_input(path)?;
     let Document {
         mut paragraphs,
         boilerplate,
         ..
     } = document;
-    let boilerplate = if input.keep_boilerplate {
+    let boilerplate = if keep_boilerplate {
         paragraphs.extend(boilerplate);
         Vec::new()
     } else {
@@ -279,18 +299,119 @@ fn provider_info(provider: &ProviderSettings) -> ProviderInfo {
     }
 }
 
-fn style_of(options: &TranslateOptions, settings: &Settings) -> Style {
+/// Text style; output files never get colour, whatever `--color` says.
+fn style_of(options: &TranslateOptions, settings: &Settings, output: &OutputArgs) -> Style {
     Style {
-        color: settings.color.value,
+        color: settings.color.value && !output.writes_files(),
         width: settings.width.value,
         layout: options.layout,
     }
 }
 
-/// Asks `provider` for a brief of the prepared paragraphs and verifies it.
-fn write_brief(
-    provider: &ProviderSettings,
+/// What `translate` or `brief` does to each article, resolved once for all of them.
+struct Task {
+    kind: TaskKind,
     prompts: Prompts,
+    from: Option<LanguageCode>,
+    to: Option<LanguageCode>,
+    keep_boilerplate: bool,
+    format: Format,
+    style: Style,
+}
+
+/// The two subcommands' differences.
+enum TaskKind {
+    /// `translate`, with a brief of this many points when `--brief`.
+    Translate { brief_points: Option<u8> },
+    /// `brief`.
+    Brief { points: u8, only_target: bool },
+}
+
+/// The providers a run talks to, connected once and shared by every article, so `--jobs`
+/// bounds the requests of a whole batch.
+struct Session {
+    /// The translation's provider (for `brief`, the brief's).
+    main: Connection,
+    /// The brief's provider, for `translate --brief`.
+    brief: Option<Connection>,
+}
+
+/// One provider: its protocol and HTTP client, and the in-process mock it talks to when the
+/// profile has no base URL (kept alive as long as the connection).
+struct Connection {
+    _mock: Option<MockServer>,
+    provider: ProviderSettings,
+    protocol: Arc<dyn crate::provider::Protocol>,
+    transport: Transport,
+}
+
+impl Connection {
+    async fn open(
+        provider: ProviderSettings,
+        prompts: Prompts,
+        jobs: u32,
+    ) -> Result<Connection, Error> {
+        let mut mock = None;
+        let base_url = match &provider.base_url {
+            Some(url) => url.value.clone(),
+            None => {
+                let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));
+                let server = MockServer::start(addr, MockOptions::default())
+                    .await
+                    .map_err(|source| Error::Io {
+                        what: "start the built-in mock API".to_owned(),
+                        source,
+                    })?;
+                let url = server.base_url();
+                mock = Some(server);
+                url
+            }
+        };
+        let protocol = crate::provider::protocol_for(&provider, base_url, prompts);
+        let transport = Transport::new(provider.timeout.value, provider.max_retries, jobs)?;
+        Ok(Connection {
+            _mock: mock,
+            provider,
+            protocol,
+            transport,
+        })
+    }
+
+    /// A pipeline for one article: its own progress and billing, the shared client.
+    fn pipeline(&self, progress: ProgressBar) -> Arc<Pipeline> {
+        Arc::new(Pipeline {
+            provider: self.provider.name.value.clone(),
+            protocol: Arc::clone(&self.protocol),
+            transport: self.transport.clone(),
+            api_key: self.provider.api_key.as_ref().map(|k| k.value.clone()),
+            progress,
+            key_var: self.provider.key_var.clone(),
+            billed_characters: std::sync::Mutex::new(None),
+        })
+    }
+}
+
+impl Session {
+    async fn open(
+        main: ProviderSettings,
+        brief: Option<ProviderSettings>,
+        prompts: &Prompts,
+        jobs: u32,
+    ) -> Result<Session, Error> {
+        let brief = match brief {
+            Some(provider) => Some(Connection::open(provider, prompts.clone(), jobs).await?),
+            None => None,
+        };
+        Ok(Session {
+            main: Connection::open(main, prompts.clone(), jobs).await?,
+            brief,
+        })
+    }
+}
+
+/// Asks the connection's provider for a brief of the prepared paragraphs and verifies it.
+async fn write_brief(
+    connection: &Connection,
     prepared: &Prepared,
     points: u8,
 ) -> Result<Brief, Error> {
@@ -301,14 +422,12 @@ fn write_brief(
         paragraphs: prepared.paragraphs.clone(),
     };
     let detector = Detector::new();
-    block_on_interruptible(async {
-        let (_mock, pipeline) = connect(provider, prompts, (1, false)).await?;
-        pipeline
-            .brief(&input, |brief| {
-                crate::verify::brief::check(brief, &input, &detector)
-            })
-            .await
-    })
+    connection
+        .pipeline(ProgressBar::hidden())
+        .brief(&input, |brief| {
+            crate::verify::brief::check(brief, &input, &detector)
+        })
+        .await
 }
 
 fn brief(args: &BriefArgs, mut settings: Settings) -> Result<Outcome, Error> {
@@ -318,34 +437,19 @@ fn brief(args: &BriefArgs, mut settings: Settings) -> Result<Outcome, Error> {
     )?;
     let prompts = Prompts::load(settings.prompts_dir.as_deref())?;
     let provider = brief_provider(settings.brief_provider.take(), &translation, &prompts)?;
-    let prepared = prepare(
-        &args.input,
-        args.options.from,
-        settings.to.as_ref().map(|to| to.value),
-    )?;
-    let brief = write_brief(&provider, prompts, &prepared, args.brief_options.points)?;
-    let report = BriefReport {
-        source: prepared.source,
-        target: TargetInfo {
-            language: prepared.target,
+    let task = Task {
+        kind: TaskKind::Brief {
+            points: args.brief_options.points,
+            only_target: args.only_target,
         },
-        provider: provider_info(&provider),
-        brief,
+        prompts,
+        from: args.options.from,
+        to: settings.to.as_ref().map(|to| to.value),
+        keep_boilerplate: args.input.keep_boilerplate,
+        format: args.options.format,
+        style: style_of(&args.options, &settings, &args.output),
     };
-    let style = style_of(&args.options, &settings);
-    let mut output = Vec::new();
-    render::brief(
-        &report,
-        args.options.format,
-        &style,
-        args.only_target,
-        &mut output,
-    )
-    .map_err(write_error)?;
-    Ok(Outcome {
-        output,
-        warnings: vec![],
-    })
+    deliver(task, (provider, None), &args.input, &args.output, &settings)
 }
 
 fn translate(args: &TranslateArgs, mut settings: Settings) -> Result<Outcome, Error> {
@@ -363,11 +467,188 @@ fn translate(args: &TranslateArgs, mut settings: Settings) -> Result<Outcome, Er
     } else {
         None
     };
-    let prepared = prepare(
+    let task = Task {
+        kind: TaskKind::Translate {
+            brief_points: args.brief.then_some(args.brief_options.points),
+        },
+        prompts,
+        from: args.options.from,
+        to: settings.to.as_ref().map(|to| to.value),
+        keep_boilerplate: args.input.keep_boilerplate,
+        format: args.options.format,
+        style: style_of(&args.options, &settings, &args.output),
+    };
+    deliver(
+        task,
+        (provider, brief_provider),
         &args.input,
-        args.options.from,
-        settings.to.as_ref().map(|to| to.value),
-    )?;
+        &args.output,
+        &settings,
+    )
+}
+
+/// Runs `task` on the articles and writes where the flags say: one article to stdout or to
+/// `-o FILE`, or a batch into `--out-dir`. Usage errors come before anything is read.
+fn deliver(
+    task: Task,
+    (main, brief): (ProviderSettings, Option<ProviderSettings>),
+    input: &ArticlesArgs,
+    output: &OutputArgs,
+    settings: &Settings,
+) -> Result<Outcome, Error> {
+    if let Some(dir) = &output.out_dir {
+        let articles = batch::articles(&input.files)?;
+        let plan = batch::plan(articles, dir, extension(task.format), output.force)?;
+        return run_batch(task, (main, brief), plan, dir, settings);
+    }
+    let path = match input.files.as_slice() {
+        [] => Path::new("-"),
+        [one] if one.is_dir() => {
+            return Err(BatchPlanError::DirectoryWithoutOutDir { path: one.clone() }.into());
+        }
+        [one] => one.as_path(),
+        several if output.output.is_some() => {
+            return Err(BatchPlanError::SeveralToOneFile {
+                count: several.len(),
+            }
+            .into());
+        }
+        several => {
+            return Err(BatchPlanError::SeveralWithoutOutDir {
+                count: several.len(),
+            }
+            .into());
+        }
+    };
+    let prepared = prepare(path, &task)?;
+    let progress = match task.kind {
+        TaskKind::Translate { .. } => crate::pipeline::progress_bar(
+            settings.progress,
+            0,
+            &format!("translating with {}", main.name.value),
+        ),
+        TaskKind::Brief { .. } => ProgressBar::hidden(),
+    };
+    let rendered = block_on_interruptible(async {
+        let session = Session::open(main, brief, &task.prompts, settings.jobs.value).await?;
+        process(&task, &session, prepared, progress).await
+    })?;
+    match &output.output {
+        None => Ok(Outcome::of(rendered)),
+        Some(file) => {
+            write_atomic(file, &rendered).map_err(|source| Error::Io {
+                what: format!("write '{}'", file.display()),
+                source,
+            })?;
+            Ok(Outcome::default())
+        }
+    }
+}
+
+/// The output file extension for `format`.
+fn extension(format: Format) -> &'static str {
+    match format {
+        Format::Text => "txt",
+        Format::Json => "json",
+        Format::Markdown => "md",
+        // When `--format html` lands: `Format::Html => "html",` (one arm per format).
+    }
+}
+
+/// A batch: every article of `plan` concurrently (up to `--jobs` at once, sharing one client
+/// and its `--jobs` requests), each output written the moment it is done.
+fn run_batch(
+    task: Task,
+    (main, brief): (ProviderSettings, Option<ProviderSettings>),
+    plan: batch::Plan,
+    dir: &Path,
+    settings: &Settings,
+) -> Result<Outcome, Error> {
+    batch::prepare_out_dir(dir)?;
+    let jobs = settings.jobs.value;
+    let what = match task.kind {
+        TaskKind::Translate { .. } => format!("translating with {}", main.name.value),
+        TaskKind::Brief { .. } => "writing briefs".to_owned(),
+    };
+    let report = if plan.todo.is_empty() {
+        // Everything is done already: no provider is needed.
+        batch::BatchError::all_skipped(plan.skipped)
+    } else {
+        let mut progress = batch::Progress::new(settings.progress, plan.todo.len(), &what);
+        runtime()?.block_on(async {
+            let session = Arc::new(Session::open(main, brief, &task.prompts, jobs).await?);
+            let task = Arc::new(task);
+            let work = |path: PathBuf, bar: ProgressBar| {
+                let (task, session) = (Arc::clone(&task), Arc::clone(&session));
+                async move {
+                    let prepared = {
+                        let task = Arc::clone(&task);
+                        tokio::task::spawn_blocking(move || prepare(&path, &task))
+                            .await
+                            .map_err(|e| Error::Io {
+                                what: "read an article".to_owned(),
+                                source: std::io::Error::other(e.to_string()),
+                            })??
+                    };
+                    let paragraphs = prepared.paragraphs.len();
+                    let output = process(&task, &session, prepared, bar).await?;
+                    Ok(batch::Done { output, paragraphs })
+                }
+            };
+            Ok::<_, Error>(batch::run(plan, jobs as usize, &mut progress, work).await)
+        })?
+    };
+    if report.is_success() {
+        Ok(Outcome {
+            notes: vec![report.summary()],
+            ..Outcome::default()
+        })
+    } else {
+        Err(report.into())
+    }
+}
+
+/// One prepared article through the task: translation (and brief) or brief, rendered.
+async fn process(
+    task: &Task,
+    session: &Session,
+    prepared: Prepared,
+    progress: ProgressBar,
+) -> Result<Vec<u8>, Error> {
+    let mut output = Vec::new();
+    match task.kind {
+        TaskKind::Translate { brief_points } => {
+            let report = translate_article(session, prepared, progress, brief_points).await?;
+            render::translation(&report, task.format, &task.style, &mut output)
+        }
+        TaskKind::Brief {
+            points,
+            only_target,
+        } => {
+            let brief = write_brief(&session.main, &prepared, points).await?;
+            let report = BriefReport {
+                source: prepared.source,
+                target: TargetInfo {
+                    language: prepared.target,
+                },
+                provider: provider_info(&session.main.provider),
+                brief,
+            };
+            render::brief(&report, task.format, &task.style, only_target, &mut output)
+        }
+    }
+    .map_err(write_error)?;
+    Ok(output)
+}
+
+/// Translates the paragraphs not already in the target language, checks every one came back
+/// exactly once, and writes the brief when asked.
+async fn translate_article(
+    session: &Session,
+    prepared: Prepared,
+    progress: ProgressBar,
+    brief_points: Option<u8>,
+) -> Result<Report, Error> {
     let to_send: Vec<Paragraph> = prepared
         .paragraphs
         .iter()
@@ -380,12 +661,8 @@ fn translate(args: &TranslateArgs, mut settings: Settings) -> Result<Outcome, Er
         source: prepared.source.language,
         target: prepared.target,
     };
-    let (translated, billed_characters) = block_on_interruptible(send(
-        &provider,
-        prompts.clone(),
-        (settings.jobs.value, settings.progress),
-        job,
-    ))?;
+    let pipeline = session.main.pipeline(progress);
+    let (translated, billed_characters) = send(pipeline, job).await?;
     let mut by_id = crate::verify::alignment(&to_send, translated)?;
     let paragraphs = prepared
         .paragraphs
@@ -403,34 +680,22 @@ fn translate(args: &TranslateArgs, mut settings: Settings) -> Result<Outcome, Er
             }
         })
         .collect();
-    let brief = match &brief_provider {
-        Some(brief_provider) => Some(write_brief(
-            brief_provider,
-            prompts,
-            &prepared,
-            args.brief_options.points,
-        )?),
-        None => None,
+    let brief = match (brief_points, &session.brief) {
+        (Some(points), Some(connection)) => Some(write_brief(connection, &prepared, points).await?),
+        _ => None,
     };
-    let report = Report {
+    Ok(Report {
         source: prepared.source,
         target: TargetInfo {
             language: prepared.target,
         },
-        provider: provider_info(&provider),
+        provider: provider_info(&session.main.provider),
         paragraphs,
         boilerplate: prepared.boilerplate,
         usage: billed_characters.map(|n| Usage {
             billed_characters: Some(n),
         }),
         brief,
-    };
-    let style = style_of(&args.options, &settings);
-    let mut output = Vec::new();
-    render::translation(&report, args.options.format, &style, &mut output).map_err(write_error)?;
-    Ok(Outcome {
-        output,
-        warnings: vec![],
     })
 }
 
@@ -445,18 +710,15 @@ struct Job<'a> {
     target: LanguageCode,
 }
 
-/// Connects to the provider, plans the chunks within its protocol's budget, and runs the
-/// pipeline. Returns the translations and the characters billed, when the API reports them.
+/// Plans the chunks within the protocol's budget and runs the pipeline. Returns the
+/// translations and the characters billed, when the API reports them.
 async fn send(
-    provider: &ProviderSettings,
-    prompts: Prompts,
-    (jobs, progress): (u32, bool),
+    pipeline: Arc<Pipeline>,
     job: Job<'_>,
 ) -> Result<(Vec<crate::provider::Translated>, Option<u64>), Error> {
     if job.paragraphs.is_empty() {
         return Ok((Vec::new(), None));
     }
-    let (_mock, pipeline) = connect(provider, prompts, (jobs, progress)).await?;
     let chunks = crate::plan::plan(
         job.paragraphs,
         job.source,
@@ -468,64 +730,28 @@ async fn send(
     Ok((translated, pipeline.billed_characters()))
 }
 
-/// The pipeline for `provider`, with the in-process mock it talks to when the profile has no
-/// base URL (keep it alive as long as the pipeline is used).
-async fn connect(
-    provider: &ProviderSettings,
-    prompts: Prompts,
-    (jobs, progress): (u32, bool),
-) -> Result<(Option<MockServer>, Arc<Pipeline>), Error> {
-    let mut mock = None;
-    let base_url = match &provider.base_url {
-        Some(url) => url.value.clone(),
-        None => {
-            let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));
-            let server = MockServer::start(addr, MockOptions::default())
-                .await
-                .map_err(|source| Error::Io {
-                    what: "start the built-in mock API".to_owned(),
-                    source,
-                })?;
-            let url = server.base_url();
-            mock = Some(server);
-            url
-        }
-    };
-    let protocol = crate::provider::protocol_for(provider, base_url, prompts);
-    let transport = Transport::new(provider.timeout.value, provider.max_retries, jobs)?;
-    let pipeline = Arc::new(Pipeline {
-        provider: provider.name.value.clone(),
-        protocol,
-        transport,
-        api_key: provider.api_key.as_ref().map(|k| k.value.clone()),
-        progress: crate::pipeline::progress_bar(
-            progress,
-            0,
-            &format!("translating with {}", provider.name.value),
-        ),
-        key_var: provider.key_var.clone(),
-        billed_characters: std::sync::Mutex::new(None),
-    });
-    Ok((mock, pipeline))
-}
-
 /// Runs `future` on a current-thread runtime; Ctrl-C ends it with [`Error::Interrupted`].
 fn block_on_interruptible<T>(
     future: impl std::future::Future<Output = Result<T, Error>>,
 ) -> Result<T, Error> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|source| Error::Io {
-            what: "start the async runtime".to_owned(),
-            source,
-        })?;
-    runtime.block_on(async {
+    runtime()?.block_on(async {
         tokio::select! {
             result = future => result,
             _ = tokio::signal::ctrl_c() => Err(Error::Interrupted),
         }
     })
+}
+
+/// A current-thread runtime: the work is waiting on the network, and detection runs in
+/// `spawn_blocking`.
+fn runtime() -> Result<tokio::runtime::Runtime, Error> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|source| Error::Io {
+            what: "start the async runtime".to_owned(),
+            source,
+        })
 }
 
 /// `diglot mock-server`: binds, calls `announce` with the base URL once listening, and serves
