@@ -266,7 +266,7 @@ pub struct Failure {
 #[derive(Debug, thiserror::Error)]
 #[error("{}", self.summary())]
 pub struct BatchError {
-    /// Articles in the batch (done before, written now, failed, not started).
+    /// Articles in the batch (done before, written now, failed, not done).
     pub total: usize,
     /// Outputs written by this run.
     pub written: usize,
@@ -274,8 +274,9 @@ pub struct BatchError {
     pub skipped: usize,
     /// Failed articles, in input order.
     pub failures: Vec<Failure>,
-    /// Articles not started because of Ctrl-C or an error every article would meet.
-    pub not_started: usize,
+    /// Articles not finished: stopped by Ctrl-C, or not started after an error every article
+    /// would meet.
+    pub not_done: usize,
     /// Whether Ctrl-C ended the run.
     pub interrupted: bool,
 }
@@ -288,14 +289,14 @@ impl BatchError {
             written: 0,
             skipped,
             failures: Vec::new(),
-            not_started: 0,
+            not_done: 0,
             interrupted: false,
         }
     }
 
     /// Whether every article is done (written now or before).
     pub fn is_success(&self) -> bool {
-        self.failures.is_empty() && !self.interrupted && self.not_started == 0
+        self.failures.is_empty() && !self.interrupted && self.not_done == 0
     }
 
     /// One line: `6 articles: 3 written, 1 skipped (already done), 2 failed`.
@@ -307,8 +308,8 @@ impl BatchError {
         if !self.failures.is_empty() {
             parts.push(format!("{} failed", self.failures.len()));
         }
-        if self.not_started > 0 {
-            parts.push(format!("{} not started", self.not_started));
+        if self.not_done > 0 {
+            parts.push(format!("{} not done", self.not_done));
         }
         let noun = if self.total == 1 {
             "article"
@@ -414,7 +415,7 @@ where
         written: 0,
         skipped: plan.skipped,
         failures: Vec::new(),
-        not_started: 0,
+        not_done: 0,
         interrupted: false,
     };
     let mut failures: Vec<(usize, Failure)> = Vec::new();
@@ -489,7 +490,7 @@ where
     progress.total.finish_and_clear();
     failures.sort_by_key(|(index, _)| *index);
     report.failures = failures.into_iter().map(|(_, f)| f).collect();
-    report.not_started = report.total - report.skipped - report.written - report.failures.len();
+    report.not_done = report.total - report.skipped - report.written - report.failures.len();
     report
 }
 
@@ -620,13 +621,13 @@ mod tests {
                 path: "a.txt".into(),
                 error: Error::Interrupted,
             }],
-            not_started: 1,
+            not_done: 1,
             interrupted: true,
         };
         assert_eq!(
             report.summary(),
             "interrupted: 6 articles: 3 written, 1 skipped (already done), 1 failed, \
-             1 not started"
+             1 not done"
         );
         assert!(!report.is_success());
     }

@@ -3,6 +3,7 @@
 
 mod common;
 
+mod batch;
 mod brief;
 mod config;
 mod detect;
