@@ -316,7 +316,11 @@ impl BatchError {
         } else {
             "articles"
         };
-        let head = if self.interrupted { "interrupted: " } else { "" };
+        let head = if self.interrupted {
+            "interrupted: "
+        } else {
+            ""
+        };
         format!("{head}{} {noun}: {}", self.total, parts.join(", "))
     }
 
@@ -371,9 +375,10 @@ impl Progress {
 
     /// The request bar for one article, named by its file.
     fn article(&self, path: &Path) -> ProgressBar {
-        let name = path
-            .file_name()
-            .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into());
+        let name = path.file_name().map_or_else(
+            || path.display().to_string(),
+            |n| n.to_string_lossy().into(),
+        );
         self.multi
             .add(crate::pipeline::progress_bar(self.visible, 0, &name))
     }
@@ -507,7 +512,14 @@ mod tests {
     #[test]
     fn a_directory_gives_its_articles_sorted_without_hidden_or_other_files() {
         let dir = tempfile::tempdir().unwrap();
-        for name in ["b.txt", "a.md", "c.TEXT", ".hidden.txt", "photo.jpg", "old.json"] {
+        for name in [
+            "b.txt",
+            "a.md",
+            "c.TEXT",
+            ".hidden.txt",
+            "photo.jpg",
+            "old.json",
+        ] {
             touch(dir.path(), name);
         }
         std::fs::create_dir(dir.path().join("sub.txt")).unwrap();

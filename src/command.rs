@@ -23,10 +23,10 @@ use crate::error::{Error, InputError};
 use crate::ingest::{Document, Paragraph, ingest};
 use crate::language::LanguageCode;
 use crate::mock::{MockOptions, MockServer};
+use crate::output::write_atomic;
 use crate::pipeline::Pipeline;
 use crate::prompt::Prompts;
 use crate::provider::transport::Transport;
-use crate::output::write_atomic;
 use crate::render::{self, Format, Style};
 use crate::report::{
     BriefReport, DetectionReport, ParagraphDetection, ParagraphPair, ProviderInfo, Report,

@@ -93,7 +93,11 @@ fn complete_report(path: &Path) -> serde_json::Value {
 fn a_directory_batch_writes_each_article_as_its_single_run_would() {
     let server = mock(&[]);
     let sandbox = Sandbox::new();
-    let chosen = ["de-kurz.txt", "en-city-budget.txt", "fr-greve-transports.txt"];
+    let chosen = [
+        "de-kurz.txt",
+        "en-city-budget.txt",
+        "fr-greve-transports.txt",
+    ];
     let dir = articles_dir(&sandbox, "in", &chosen);
     sandbox.write("in/notes.jpg", "not an article");
     let out = sandbox.dir.path().join("out/texts");
@@ -153,7 +157,10 @@ fn a_bad_article_fails_alone_and_is_named_at_the_end() {
         &[s(&dir), "--out-dir", s(&out), "--format", "json"],
     );
     assert_eq!(batch.code, 3, "{}", batch.stderr);
-    assert_eq!(names(&out), json_names(&["de-kurz.txt", "en-city-budget.txt"]));
+    assert_eq!(
+        names(&out),
+        json_names(&["de-kurz.txt", "en-city-budget.txt"])
+    );
     complete_report(&out.join("de-kurz.json"));
     complete_report(&out.join("en-city-budget.json"));
     let lines: Vec<&str> = batch.stderr.lines().collect();
@@ -186,7 +193,15 @@ fn a_provider_failure_fails_only_its_article_with_the_providers_exit_code() {
     let batch = translate(
         &sandbox,
         &server,
-        &[s(&dir), "--out-dir", s(&out), "--jobs", "1", "--format", "json"],
+        &[
+            s(&dir),
+            "--out-dir",
+            s(&out),
+            "--jobs",
+            "1",
+            "--format",
+            "json",
+        ],
     );
     assert_eq!(batch.code, 5, "{}", batch.stderr);
     assert_eq!(names(&out), json_names(&["en-city-budget.txt"]));
@@ -240,8 +255,14 @@ fn a_rerun_skips_what_is_done_and_force_redoes_it() {
 fn two_articles_on_one_output_name_stop_before_any_request() {
     let server = mock(&[]);
     let sandbox = Sandbox::new();
-    let a = sandbox.write("x/report.txt", std::fs::read(fixture("de-kurz.txt")).unwrap());
-    let b = sandbox.write("y/report.md", std::fs::read(fixture("de-kurz.txt")).unwrap());
+    let a = sandbox.write(
+        "x/report.txt",
+        std::fs::read(fixture("de-kurz.txt")).unwrap(),
+    );
+    let b = sandbox.write(
+        "y/report.md",
+        std::fs::read(fixture("de-kurz.txt")).unwrap(),
+    );
     let out = sandbox.dir.path().join("out");
     let run = translate(&sandbox, &server, &[s(&a), s(&b), "--out-dir", s(&out)]);
     assert_eq!(run.code, 2, "{}", run.stderr);
@@ -266,7 +287,10 @@ fn an_output_that_would_replace_its_article_is_refused() {
     let dir = articles_dir(&sandbox, "in", &["de-kurz.txt"]);
     let run = translate(&sandbox, &server, &[s(&dir), "--out-dir", s(&dir)]);
     assert_eq!(run.code, 2, "{}", run.stderr);
-    assert!(run.stderr.contains("would be overwritten by its own output"));
+    assert!(
+        run.stderr
+            .contains("would be overwritten by its own output")
+    );
     assert_eq!(server.requests().len(), 0);
 }
 
@@ -289,10 +313,18 @@ fn several_articles_or_a_directory_need_out_dir() {
     assert!(directory.stderr.contains("is a directory"));
     let to_one_file = translate(&sandbox, &server, &[s(&a), s(&b), "-o", "x.txt"]);
     assert_eq!(to_one_file.code, 2);
-    assert!(to_one_file.stderr.contains("-o/--output writes one article"));
+    assert!(
+        to_one_file
+            .stderr
+            .contains("-o/--output writes one article")
+    );
     let stdin = translate(&sandbox, &server, &[s(&a), "-", "--out-dir", s(&dir)]);
     assert_eq!(stdin.code, 2);
-    assert!(stdin.stderr.contains("stdin ('-') cannot be part of a batch"));
+    assert!(
+        stdin
+            .stderr
+            .contains("stdin ('-') cannot be part of a batch")
+    );
     assert_eq!(server.requests().len(), 0);
 }
 
@@ -328,7 +360,13 @@ fn output_file_holds_what_stdout_would_without_colour() {
     let written = std::fs::read_to_string(&file).expect("written");
     assert!(!written.contains('\u{1b}'), "a file gets no colour");
     assert_eq!(written, stdout.stdout);
-    assert_eq!(names(sandbox.dir.path()).iter().filter(|n| n.ends_with(".tmp")).count(), 0);
+    assert_eq!(
+        names(sandbox.dir.path())
+            .iter()
+            .filter(|n| n.ends_with(".tmp"))
+            .count(),
+        0
+    );
 }
 
 #[test]
@@ -344,7 +382,11 @@ fn output_file_for_a_brief_from_stdin_is_json_when_asked() {
     let run = run(&mut cmd);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let brief = json(&std::fs::read_to_string(&file).expect("written"));
-    assert!(brief["brief"]["points"].as_array().is_some_and(|p| !p.is_empty()));
+    assert!(
+        brief["brief"]["points"]
+            .as_array()
+            .is_some_and(|p| !p.is_empty())
+    );
 }
 
 #[test]
@@ -359,7 +401,10 @@ fn a_brief_batch_writes_one_brief_per_article() {
         .args([s(&dir), "--out-dir", s(&out), "--format", "json"]);
     let run = run(&mut cmd);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert_eq!(names(&out), json_names(&["de-kurz.txt", "en-city-budget.txt"]));
+    assert_eq!(
+        names(&out),
+        json_names(&["de-kurz.txt", "en-city-budget.txt"])
+    );
     for name in names(&out) {
         let brief = json(&std::fs::read_to_string(out.join(&name)).expect("brief"));
         assert!(brief["brief"]["points"].is_array(), "{name}");
@@ -377,7 +422,15 @@ fn spawn_batch(
     std::process::Command::new(assert_cmd::cargo::cargo_bin!("diglot"))
         .args(["translate", "--provider", "mock", "--base-url"])
         .arg(server.base_url())
-        .args([s(dir), "--out-dir", s(out), "--format", "json", "--jobs", "2"])
+        .args([
+            s(dir),
+            "--out-dir",
+            s(out),
+            "--format",
+            "json",
+            "--jobs",
+            "2",
+        ])
         .env_clear()
         .env("HOME", sandbox.dir.path())
         .env("XDG_CONFIG_HOME", sandbox.dir.path().join("config"))
@@ -454,6 +507,14 @@ fn a_batch_killed_mid_way_resumes_without_loss_or_repeats() {
         &server,
         &[s(&dir), "--out-dir", s(&out), "--format", "json"],
     );
+    let asked = requested_texts(&server);
+    assert!(!asked.is_empty());
+    for source in &sources {
+        assert!(
+            !asked.contains(source),
+            "a finished article was asked for again: {source}"
+        );
+    }
     assert_eq!(resumed.code, 0, "{}", resumed.stderr);
     assert_eq!(
         resumed.stderr,
@@ -464,16 +525,12 @@ fn a_batch_killed_mid_way_resumes_without_loss_or_repeats() {
             finished.len()
         )
     );
-    assert_eq!(names(&out), json_names(&ARTICLES), "each output exactly once");
+    assert_eq!(
+        names(&out),
+        json_names(&ARTICLES),
+        "each output exactly once"
+    );
     assert_eq!(whole_outputs(&out).len(), ARTICLES.len());
-    let asked = requested_texts(&server);
-    assert!(!asked.is_empty());
-    for source in &sources {
-        assert!(
-            !asked.contains(source),
-            "a finished article was asked for again: {source}"
-        );
-    }
 }
 
 #[cfg(unix)]
