@@ -568,3 +568,29 @@ fn ctrl_c_stops_a_batch_with_130_and_keeps_finished_outputs() {
     );
     assert!(stderr.contains("not done"), "{stderr}");
 }
+
+#[test]
+fn a_rejected_key_stops_the_batch_after_the_first_article() {
+    let server = mock(&["401"]);
+    let sandbox = Sandbox::new();
+    let dir = articles_dir(&sandbox, "in", &ARTICLES[..3]);
+    let out = sandbox.dir.path().join("out");
+    let run = translate(
+        &sandbox,
+        &server,
+        &[s(&dir), "--out-dir", s(&out), "--jobs", "1"],
+    );
+    assert_eq!(run.code, 4, "{}", run.stderr);
+    assert_eq!(
+        server.chat_requests(),
+        1,
+        "every other article would be refused too"
+    );
+    assert!(names(&out).is_empty());
+    assert!(
+        run.stderr
+            .contains("diglot: error: 3 articles: 0 written, 1 failed, 2 not done"),
+        "{}",
+        run.stderr
+    );
+}
