@@ -319,6 +319,27 @@ struct Task {
     style: Style,
 }
 
+impl Task {
+    fn new(
+        kind: TaskKind,
+        prompts: Prompts,
+        options: &TranslateOptions,
+        input: &ArticlesArgs,
+        output: &OutputArgs,
+        settings: &Settings,
+    ) -> Task {
+        Task {
+            kind,
+            prompts,
+            from: options.from,
+            to: settings.to.as_ref().map(|to| to.value),
+            keep_boilerplate: input.keep_boilerplate,
+            format: options.format,
+            style: style_of(options, settings, output),
+        }
+    }
+}
+
 /// The two subcommands' differences.
 enum TaskKind {
     /// `translate`, with a brief of this many points when `--brief`.
@@ -437,18 +458,18 @@ fn brief(args: &BriefArgs, mut settings: Settings) -> Result<Outcome, Error> {
     )?;
     let prompts = Prompts::load(settings.prompts_dir.as_deref())?;
     let provider = brief_provider(settings.brief_provider.take(), &translation, &prompts)?;
-    let task = Task {
-        kind: TaskKind::Brief {
-            points: args.brief_options.points,
-            only_target: args.only_target,
-        },
-        prompts,
-        from: args.options.from,
-        to: settings.to.as_ref().map(|to| to.value),
-        keep_boilerplate: args.input.keep_boilerplate,
-        format: args.options.format,
-        style: style_of(&args.options, &settings, &args.output),
+    let kind = TaskKind::Brief {
+        points: args.brief_options.points,
+        only_target: args.only_target,
     };
+    let task = Task::new(
+        kind,
+        prompts,
+        &args.options,
+        &args.input,
+        &args.output,
+        &settings,
+    );
     deliver(task, (provider, None), &args.input, &args.output, &settings)
 }
 
@@ -467,17 +488,17 @@ fn translate(args: &TranslateArgs, mut settings: Settings) -> Result<Outcome, Er
     } else {
         None
     };
-    let task = Task {
-        kind: TaskKind::Translate {
-            brief_points: args.brief.then_some(args.brief_options.points),
-        },
-        prompts,
-        from: args.options.from,
-        to: settings.to.as_ref().map(|to| to.value),
-        keep_boilerplate: args.input.keep_boilerplate,
-        format: args.options.format,
-        style: style_of(&args.options, &settings, &args.output),
+    let kind = TaskKind::Translate {
+        brief_points: args.brief.then_some(args.brief_options.points),
     };
+    let task = Task::new(
+        kind,
+        prompts,
+        &args.options,
+        &args.input,
+        &args.output,
+        &settings,
+    );
     deliver(
         task,
         (provider, brief_provider),

@@ -7,7 +7,9 @@ use std::time::{Duration, Instant};
 
 use diglot::mock::BackgroundMock;
 
-use crate::common::{Run, Sandbox, fixture, json, mock, mock_with, run};
+#[cfg(unix)]
+use crate::common::interrupt;
+use crate::common::{Run, Sandbox, chat_payloads, fixture, json, mock, mock_with, run};
 
 const ARTICLES: [&str; 6] = [
     "de-kurz.txt",
@@ -58,21 +60,15 @@ fn json_names(articles: &[&str]) -> BTreeSet<String> {
 
 /// Every paragraph source text the mock was asked to translate.
 fn requested_texts(mock: &BackgroundMock) -> Vec<String> {
-    mock.requests()
+    chat_payloads(mock)
         .iter()
-        .filter(|r| r.is_chat())
-        .flat_map(|r| {
-            let user = r.body["messages"][1]["content"]
-                .as_str()
-                .unwrap_or_default();
-            let payload: serde_json::Value = serde_json::from_str(user).unwrap_or_default();
+        .flat_map(|payload| {
             payload["paragraphs"]
                 .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(|p| p["text"].as_str().map(str::to_owned))
-                .collect::<Vec<_>>()
+                .cloned()
+                .unwrap_or_default()
         })
+        .filter_map(|p| p["text"].as_str().map(str::to_owned))
         .collect()
 }
 
@@ -299,32 +295,28 @@ fn several_articles_or_a_directory_need_out_dir() {
     let server = mock(&[]);
     let sandbox = Sandbox::new();
     let dir = articles_dir(&sandbox, "in", &["de-kurz.txt", "en-city-budget.txt"]);
-    let a = dir.join("de-kurz.txt");
-    let b = dir.join("en-city-budget.txt");
-    let several = translate(&sandbox, &server, &[s(&a), s(&b)]);
-    assert_eq!(several.code, 2);
-    assert_eq!(
-        several.stderr,
-        "diglot: error: 2 articles given, but without --out-dir there is only stdout to write \
-         to\ndiglot: hint: write one output per article with --out-dir DIR\n"
-    );
-    let directory = translate(&sandbox, &server, &[s(&dir)]);
-    assert_eq!(directory.code, 2);
-    assert!(directory.stderr.contains("is a directory"));
-    let to_one_file = translate(&sandbox, &server, &[s(&a), s(&b), "-o", "x.txt"]);
-    assert_eq!(to_one_file.code, 2);
-    assert!(
-        to_one_file
-            .stderr
-            .contains("-o/--output writes one article")
-    );
-    let stdin = translate(&sandbox, &server, &[s(&a), "-", "--out-dir", s(&dir)]);
-    assert_eq!(stdin.code, 2);
-    assert!(
-        stdin
-            .stderr
-            .contains("stdin ('-') cannot be part of a batch")
-    );
+    let (a, b) = (dir.join("de-kurz.txt"), dir.join("en-city-budget.txt"));
+    let cases: [(&[&str], &str); 4] = [
+        (
+            &[s(&a), s(&b)],
+            "diglot: error: 2 articles given, but without --out-dir there is only stdout to \
+             write to\ndiglot: hint: write one output per article with --out-dir DIR\n",
+        ),
+        (&[s(&dir)], "is a directory; its articles need --out-dir"),
+        (
+            &[s(&a), s(&b), "-o", "x.txt"],
+            "-o/--output writes one article",
+        ),
+        (
+            &[s(&a), "-", "--out-dir", s(&dir)],
+            "stdin ('-') cannot be part of a batch",
+        ),
+    ];
+    for (args, expected) in cases {
+        let run = translate(&sandbox, &server, args);
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
+        assert!(run.stderr.contains(expected), "{args:?}: {}", run.stderr);
+    }
     assert_eq!(server.requests().len(), 0);
 }
 
@@ -542,11 +534,7 @@ fn ctrl_c_stops_a_batch_with_130_and_keeps_finished_outputs() {
     let out = sandbox.dir.path().join("out");
     let child = spawn_batch(&sandbox, &slow, &dir, &out);
     wait_for_first_output(&out);
-    let status = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .expect("kill runs");
-    assert!(status.success());
+    interrupt(&child);
     let output = child.wait_with_output().expect("diglot ends");
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(130), "{stderr}");

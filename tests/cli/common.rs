@@ -112,8 +112,8 @@ pub fn widest_line(text: &str) -> usize {
         .unwrap_or(0)
 }
 
-/// The paragraph ids each chat request carried, from the mock's log.
-pub fn requested_ids(mock: &BackgroundMock) -> Vec<Vec<u64>> {
+/// The JSON payload (the first user message) of each chat request, from the mock's log.
+pub fn chat_payloads(mock: &BackgroundMock) -> Vec<serde_json::Value> {
     mock.requests()
         .iter()
         .filter(|r| r.is_chat())
@@ -121,11 +121,30 @@ pub fn requested_ids(mock: &BackgroundMock) -> Vec<Vec<u64>> {
             let user = r.body["messages"][1]["content"]
                 .as_str()
                 .unwrap_or_default();
-            let payload: serde_json::Value = serde_json::from_str(user).unwrap_or_default();
+            serde_json::from_str(user).unwrap_or_default()
+        })
+        .collect()
+}
+
+/// The paragraph ids each chat request carried, from the mock's log.
+pub fn requested_ids(mock: &BackgroundMock) -> Vec<Vec<u64>> {
+    chat_payloads(mock)
+        .iter()
+        .map(|payload| {
             payload["paragraphs"]
                 .as_array()
                 .map(|ps| ps.iter().filter_map(|p| p["id"].as_u64()).collect())
                 .unwrap_or_default()
         })
         .collect()
+}
+
+/// Sends SIGINT (what Ctrl-C sends) to a child process.
+#[cfg(unix)]
+pub fn interrupt(child: &std::process::Child) {
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(status.success());
 }
