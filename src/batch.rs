@@ -99,7 +99,9 @@ impl BatchPlanError {
                 BatchPlanError::SameOutput { .. } => {
                     "rename one of them, or run them into different --out-dir directories"
                 }
-                BatchPlanError::OutputIsInput { .. } => "choose another --out-dir",
+                BatchPlanError::OutputIsInput { .. } => {
+                    "write the output somewhere else (another --out-dir, or -o FILE)"
+                }
                 BatchPlanError::EmptyDirectory { .. } | BatchPlanError::ListDirectory { .. } => {
                     return None;
                 }
@@ -129,7 +131,11 @@ pub struct Plan {
 
 /// The articles `paths` name: files as given, directories as their regular files with an
 /// [`ARTICLE_EXTENSIONS`] extension (not hidden, not recursive), sorted by name.
+/// No paths means stdin, which a batch cannot read.
 pub fn articles(paths: &[PathBuf]) -> Result<Vec<PathBuf>, BatchPlanError> {
+    if paths.is_empty() {
+        return Err(BatchPlanError::StdinInBatch);
+    }
     let mut articles = Vec::new();
     for path in paths {
         if path.as_os_str() == "-" {
@@ -213,7 +219,8 @@ pub fn plan(
     })
 }
 
-fn is_same_file(a: &Path, b: &Path) -> bool {
+/// Whether both paths exist and are the same file.
+pub fn is_same_file(a: &Path, b: &Path) -> bool {
     match (a.canonicalize(), b.canonicalize()) {
         (Ok(a), Ok(b)) => a == b,
         _ => false,
@@ -536,10 +543,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let photo = touch(dir.path(), "notes");
         assert_eq!(articles(std::slice::from_ref(&photo)).unwrap(), [photo]);
-        assert!(matches!(
-            articles(&[PathBuf::from("-")]),
-            Err(BatchPlanError::StdinInBatch)
-        ));
+        for stdin in [&[PathBuf::from("-")][..], &[]] {
+            assert!(matches!(articles(stdin), Err(BatchPlanError::StdinInBatch)));
+        }
     }
 
     #[test]

@@ -541,6 +541,14 @@ fn deliver(
             .into());
         }
     };
+    if let Some(file) = &output.output
+        && batch::is_same_file(path, file)
+    {
+        return Err(BatchPlanError::OutputIsInput {
+            path: path.to_owned(),
+        }
+        .into());
+    }
     let prepared = prepare(path, &task)?;
     let progress = match task.kind {
         TaskKind::Translate { .. } => crate::pipeline::progress_bar(

@@ -281,12 +281,22 @@ fn an_output_that_would_replace_its_article_is_refused() {
     let server = mock(&[]);
     let sandbox = Sandbox::new();
     let dir = articles_dir(&sandbox, "in", &["de-kurz.txt"]);
-    let run = translate(&sandbox, &server, &[s(&dir), "--out-dir", s(&dir)]);
-    assert_eq!(run.code, 2, "{}", run.stderr);
-    assert!(
-        run.stderr
-            .contains("would be overwritten by its own output")
-    );
+    let article = dir.join("de-kurz.txt");
+    let before = std::fs::read(&article).expect("article");
+    for args in [
+        [s(&dir), "--out-dir", s(&dir)],
+        [s(&article), "-o", s(&article)],
+    ] {
+        let run = translate(&sandbox, &server, &args);
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
+        assert!(
+            run.stderr
+                .contains("would be overwritten by its own output"),
+            "{args:?}: {}",
+            run.stderr
+        );
+    }
+    assert_eq!(std::fs::read(&article).expect("article"), before);
     assert_eq!(server.requests().len(), 0);
 }
 
