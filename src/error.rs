@@ -107,7 +107,6 @@ impl Error {
                         | ProviderError::Prompt(_)
                 )
                 | Error::Transport(TransportError::Setup(_))
-                | Error::Interrupted
         )
     }
 

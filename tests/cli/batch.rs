@@ -421,7 +421,8 @@ fn spawn_batch(
     dir: &Path,
     out: &Path,
 ) -> std::process::Child {
-    std::process::Command::new(assert_cmd::cargo::cargo_bin!("diglot"))
+    sandbox
+        .std_cmd()
         .args(["translate", "--provider", "mock", "--base-url"])
         .arg(server.base_url())
         .args([
@@ -433,10 +434,6 @@ fn spawn_batch(
             "--jobs",
             "2",
         ])
-        .env_clear()
-        .env("HOME", sandbox.dir.path())
-        .env("XDG_CONFIG_HOME", sandbox.dir.path().join("config"))
-        .env("XDG_CACHE_HOME", sandbox.dir.path().join("cache"))
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()

@@ -28,12 +28,19 @@ impl Sandbox {
     /// `diglot` with an empty environment (no keys, no DIGLOT_*, no NO_COLOR, COLUMNS or TERM)
     /// except HOME and XDG dirs inside the sandbox.
     pub fn cmd(&self) -> assert_cmd::Command {
-        let mut cmd = assert_cmd::Command::new(assert_cmd::cargo::cargo_bin!("diglot"));
+        let mut cmd = assert_cmd::Command::from_std(self.std_cmd());
+        cmd.timeout(Duration::from_secs(60));
+        cmd
+    }
+
+    /// The same environment as [`Sandbox::cmd`], as a `std` command, for tests that spawn
+    /// diglot and signal it while it runs.
+    pub fn std_cmd(&self) -> std::process::Command {
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin!("diglot"));
         cmd.env_clear()
             .env("HOME", self.dir.path())
             .env("XDG_CONFIG_HOME", self.dir.path().join("config"))
-            .env("XDG_CACHE_HOME", self.dir.path().join("cache"))
-            .timeout(Duration::from_secs(60));
+            .env("XDG_CACHE_HOME", self.dir.path().join("cache"));
         cmd
     }
 
