@@ -422,17 +422,12 @@ where
     F: Fn(PathBuf, ProgressBar) -> Fut,
     Fut: Future<Output = Result<Done, Error>> + Send + 'static,
 {
-    let mut report = BatchError {
-        total: plan.todo.len() + plan.skipped,
-        written: 0,
-        skipped: plan.skipped,
-        failures: Vec::new(),
-        not_done: 0,
-        interrupted: false,
-    };
+    let mut report = BatchError::all_skipped(plan.skipped);
+    report.total += plan.todo.len();
     let mut failures: Vec<(usize, Failure)> = Vec::new();
     let mut pending = plan.todo.into_iter().enumerate();
     let mut running = JoinSet::new();
+    let mut in_flight: HashMap<tokio::task::Id, (usize, PathBuf, ProgressBar)> = HashMap::new();
     let mut stopping = false;
     let ctrl_c = tokio::signal::ctrl_c();
     tokio::pin!(ctrl_c);
@@ -443,23 +438,11 @@ where
             };
             let bar = progress.article(&item.input);
             let article = work(item.input.clone(), bar.clone());
-            running.spawn(async move {
-                let result = match article.await {
-                    // No await between the end of the work and the rename: an abort (Ctrl-C)
-                    // either comes before the write or after the output is complete.
-                    Ok(done) => write_atomic(&item.output, &done.output)
-                        .map(|()| done.paragraphs)
-                        .map_err(|source| Error::Io {
-                            what: format!("write '{}'", item.output.display()),
-                            source,
-                        }),
-                    Err(error) => Err(error),
-                };
-                (index, item.input, bar, result)
-            });
+            let task = running.spawn(write_when_done(article, item.output));
+            in_flight.insert(task.id(), (index, item.input, bar));
         }
         let joined = tokio::select! {
-            joined = running.join_next() => joined,
+            joined = running.join_next_with_id() => joined,
             _ = &mut ctrl_c => {
                 report.interrupted = true;
                 running.abort_all();
@@ -467,33 +450,25 @@ where
                 break;
             }
         };
-        let Some(joined) = joined else {
-            break;
+        let (id, result) = match joined {
+            None => break,
+            Some(Ok((id, result))) => (id, result),
+            // A panicked task is a bug, reported like any other failure.
+            Some(Err(e)) => (
+                e.id(),
+                Err(Error::Io {
+                    what: "finish an article".to_owned(),
+                    source: std::io::Error::other(e.to_string()),
+                }),
+            ),
         };
-        let (index, path, bar, result) = match joined {
-            Ok(finished) => finished,
-            Err(e) => {
-                // A task panicked: a bug, reported like any other failure, without its path.
-                failures.push((
-                    usize::MAX,
-                    Failure {
-                        path: PathBuf::from("?"),
-                        error: Error::Io {
-                            what: "finish an article".to_owned(),
-                            source: std::io::Error::other(e.to_string()),
-                        },
-                    },
-                ));
-                continue;
-            }
+        let Some((index, path, bar)) = in_flight.remove(&id) else {
+            continue;
         };
+        progress.finished(&bar, *result.as_ref().unwrap_or(&0));
         match result {
-            Ok(paragraphs) => {
-                progress.finished(&bar, paragraphs);
-                report.written += 1;
-            }
+            Ok(_) => report.written += 1,
             Err(error) => {
-                progress.finished(&bar, 0);
                 stopping |= error.stops_batch();
                 failures.push((index, Failure { path, error }));
             }
@@ -506,9 +481,25 @@ where
     report
 }
 
+/// Awaits one article and writes its output; returns its paragraph count. There is no await
+/// between the end of the work and the rename, so an abort (Ctrl-C) comes either before the
+/// write or after the output is complete.
+async fn write_when_done(
+    article: impl Future<Output = Result<Done, Error>>,
+    output: PathBuf,
+) -> Result<usize, Error> {
+    let done = article.await?;
+    write_atomic(&output, &done.output).map_err(|source| Error::Io {
+        what: format!("write '{}'", output.display()),
+        source,
+    })?;
+    Ok(done.paragraphs)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::language::LanguageCode;
 
     fn touch(dir: &Path, name: &str) -> PathBuf {
         let path = dir.join(name);
@@ -627,6 +618,99 @@ mod tests {
         assert_eq!(resumed.skipped, 1);
         let forced = plan(all, &out, "json", true).unwrap();
         assert_eq!((forced.todo.len(), forced.skipped), (3, 0));
+    }
+
+    /// Runs a batch of `names` into a temp dir, where the work sleeps `ms` ms per article
+    /// and fails articles named `bad*` with `fail()`; returns the report, the files written and
+    /// the most articles in flight at once.
+    async fn fake_batch(
+        names: &[&str],
+        concurrency: usize,
+        fail: fn() -> Error,
+    ) -> (BatchError, Vec<String>, usize) {
+        use std::sync::Arc;
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let dir = tempfile::tempdir().unwrap();
+        let articles = names.iter().map(|n| dir.path().join(n)).collect();
+        let plan = plan(articles, &dir.path().join("out"), "txt", false).unwrap();
+        prepare_out_dir(&dir.path().join("out")).unwrap();
+        let now = Arc::new(AtomicUsize::new(0));
+        let most = Arc::new(AtomicUsize::new(0));
+        let mut progress = Progress::new(false, names.len(), "test");
+        let work = |path: PathBuf, _bar: ProgressBar| {
+            let (now, most) = (Arc::clone(&now), Arc::clone(&most));
+            async move {
+                let at_once = now.fetch_add(1, Ordering::SeqCst) + 1;
+                most.fetch_max(at_once, Ordering::SeqCst);
+                // article n sleeps (10 - n) × 10 ms: later articles finish first
+                let name = path.file_name().unwrap().to_string_lossy().into_owned();
+                let n: u64 = name[name.len() - 5..name.len() - 4].parse().unwrap();
+                tokio::time::sleep(std::time::Duration::from_millis((10 - n) * 10)).await;
+                now.fetch_sub(1, Ordering::SeqCst);
+                if name.starts_with("bad") {
+                    return Err(fail());
+                }
+                Ok(Done {
+                    output: name.into_bytes(),
+                    paragraphs: 1,
+                })
+            }
+        };
+        let report = run(plan, concurrency, &mut progress, work).await;
+        let mut written: Vec<String> = names_in(&dir.path().join("out"));
+        written.sort();
+        (report, written, most.load(Ordering::SeqCst))
+    }
+
+    fn names_in(dir: &Path) -> Vec<String> {
+        std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect()
+    }
+
+    fn same_language() -> Error {
+        Error::SameLanguage {
+            language: LanguageCode::EN,
+        }
+    }
+
+    #[tokio::test]
+    async fn failures_are_collected_in_input_order_and_the_rest_is_written() {
+        let names = [
+            "a1.txt", "bad2.txt", "c3.txt", "bad4.txt", "e5.txt", "f6.txt",
+        ];
+        let (report, written, _) = fake_batch(&names, 6, same_language).await;
+        assert_eq!(written, ["a1.txt", "c3.txt", "e5.txt", "f6.txt"]);
+        let failed: Vec<_> = report.failures.iter().map(|f| f.path.clone()).collect();
+        assert!(failed[0].ends_with("bad2.txt") && failed[1].ends_with("bad4.txt"));
+        assert_eq!((report.written, report.not_done), (4, 0));
+        assert!(!report.is_success());
+    }
+
+    #[tokio::test]
+    async fn jobs_bounds_the_articles_in_flight() {
+        let names = ["a1.txt", "b2.txt", "c3.txt", "d4.txt", "e5.txt"];
+        let (report, written, most) = fake_batch(&names, 2, same_language).await;
+        assert_eq!(most, 2);
+        assert_eq!(written.len(), 5);
+        assert!(report.is_success());
+    }
+
+    #[tokio::test]
+    async fn an_error_every_article_would_meet_starts_nothing_new() {
+        let names = ["bad1.txt", "b2.txt", "c3.txt", "d4.txt"];
+        let (report, written, _) = fake_batch(&names, 1, || {
+            Error::Transport(crate::provider::transport::TransportError::Setup(
+                "tls".into(),
+            ))
+        })
+        .await;
+        assert!(written.is_empty());
+        assert_eq!(
+            report.summary(),
+            "4 articles: 0 written, 1 failed, 3 not done"
+        );
     }
 
     #[test]
