@@ -351,6 +351,7 @@ fn deliver(
     match &output.output {
         None => Ok(Outcome::of(rendered)),
         Some(file) => {
+            crate::output::remove_stale_temps_of(file);
             write_atomic(file, &rendered).map_err(|source| Error::Io {
                 what: format!("write '{}'", file.display()),
                 source,

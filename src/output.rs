@@ -24,10 +24,7 @@ pub const TEMP_SUFFIX: &str = ".tmp";
 /// too, so the new name survives a power cut; a failure of that last sync is ignored, because
 /// the file itself is complete and in place.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
+    let dir = dir_of(path);
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -63,13 +60,37 @@ pub fn is_temp_name(name: &str) -> bool {
 /// Removes temp files that a killed run left in `dir`; returns how many. Entries that cannot
 /// be read or removed are skipped: a stray temp file is clutter, never an output.
 pub fn remove_stale_temps(dir: &Path) -> usize {
+    remove_temps_where(dir, |_| true)
+}
+
+/// Removes the temp files a killed run left for `path` alone (`-o FILE`); returns how many.
+pub fn remove_stale_temps_of(path: &Path) -> usize {
+    let Some(name) = path.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+        return 0;
+    };
+    let prefix = format!("{TEMP_PREFIX}{name}.");
+    remove_temps_where(dir_of(path), |temp| temp.starts_with(&prefix))
+}
+
+/// The directory `path` is in (`.` for a bare file name).
+fn dir_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    }
+}
+
+fn remove_temps_where(dir: &Path, keep: impl Fn(&str) -> bool) -> usize {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return 0;
     };
     entries
         .flatten()
         .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
-        .filter(|e| is_temp_name(&e.file_name().to_string_lossy()))
+        .filter(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            is_temp_name(&name) && keep(&name)
+        })
         .filter(|e| std::fs::remove_file(e.path()).is_ok())
         .count()
 }
@@ -152,6 +173,13 @@ mod tests {
         assert_eq!(remove_stale_temps(dir.path()), 1);
         assert_eq!(names(dir.path()), [".hidden.tmp", "a.json"]);
         assert!(is_temp_name(".diglot-b.md.abc.tmp"));
+        std::fs::write(dir.path().join(".diglot-a.json.x1Y2z3.tmp"), "{").unwrap();
+        std::fs::write(dir.path().join(".diglot-b.json.x1Y2z3.tmp"), "{").unwrap();
+        assert_eq!(remove_stale_temps_of(&dir.path().join("a.json")), 1);
+        assert_eq!(
+            names(dir.path()),
+            [".diglot-b.json.x1Y2z3.tmp", ".hidden.tmp", "a.json"]
+        );
         assert!(!is_temp_name("b.md"));
     }
 }
