@@ -23,7 +23,8 @@ Exit codes:
   5    the provider is unreachable: network error, timeout, 5xx or 429 after retries
   6    verification failed (nothing misaligned is printed), or fidelity checks
        failed with --strict or `diglot check` (after the output is printed)
-  130  interrupted (Ctrl-C)";
+  130  interrupted (Ctrl-C)
+A batch (--out-dir) with failed articles exits with the code of the first one.";
 
 /// Put a news article and its translation side by side.
 #[derive(Debug, Parser)]
@@ -69,7 +70,7 @@ pub enum Command {
     MockServer(MockServerArgs),
 }
 
-/// Where the article comes from.
+/// Where the article comes from (`detect`).
 #[derive(Debug, Args)]
 pub struct InputArgs {
     /// The article: a file, or `-` (or nothing) for stdin.
@@ -81,12 +82,55 @@ pub struct InputArgs {
     pub keep_boilerplate: bool,
 }
 
+/// The articles `translate` and `brief` read: one, or many with `--out-dir`.
+#[derive(Debug, Args)]
+pub struct ArticlesArgs {
+    /// The articles: a file, or `-` (or nothing) for stdin; with --out-dir, any number of files
+    /// and directories (a directory gives its *.txt, *.md and *.text files, not recursively).
+    #[arg(value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+
+    /// Translate footer boilerplate (newsletter, social, donation calls) too.
+    #[arg(long)]
+    pub keep_boilerplate: bool,
+}
+
+/// Where `translate` and `brief` write: stdout, one file, or one file per article.
+#[derive(Debug, Args)]
+pub struct OutputArgs {
+    /// Write the output to FILE instead of stdout (one article; no colour; replaced whole or
+    /// not at all).
+    #[arg(short = 'o', long, value_name = "FILE", conflicts_with = "out_dir")]
+    pub output: Option<PathBuf>,
+
+    /// Write one output per article into DIR (created if missing), named after the article
+    /// with the format's extension (.txt, .json, .md). Articles whose output is already there
+    /// are skipped, so re-running an interrupted batch does only what is missing.
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
+
+    /// With --out-dir: redo articles whose output is already there.
+    #[arg(long, requires = "out_dir")]
+    pub force: bool,
+}
+
+impl OutputArgs {
+    /// Whether the output goes to files rather than stdout (so no colour, no terminal width).
+    pub fn writes_files(&self) -> bool {
+        self.output.is_some() || self.out_dir.is_some()
+    }
+}
+
 /// `diglot translate`.
 #[derive(Debug, Args)]
 pub struct TranslateArgs {
-    /// The article.
+    /// The articles.
     #[command(flatten)]
-    pub input: InputArgs,
+    pub input: ArticlesArgs,
+
+    /// Where the output goes.
+    #[command(flatten)]
+    pub output: OutputArgs,
 
     /// Languages, provider and output.
     #[command(flatten)]
@@ -121,9 +165,13 @@ pub struct CheckArgs {
 /// `diglot brief`.
 #[derive(Debug, Args)]
 pub struct BriefArgs {
-    /// The article.
+    /// The articles.
     #[command(flatten)]
-    pub input: InputArgs,
+    pub input: ArticlesArgs,
+
+    /// Where the output goes.
+    #[command(flatten)]
+    pub output: OutputArgs,
 
     /// Languages, provider and output.
     #[command(flatten)]

@@ -1,38 +1,39 @@
 //! The subcommands, each a straight line through the stages: resolve settings, read and ingest,
 //! detect, translate, verify, render into a buffer. `main` prints the buffer and the warnings
 //! and picks the exit code.
+//!
+//! `translate` and `brief` resolve their providers and flags once into an `article::Task`,
+//! then `deliver` it: one article to stdout or `-o FILE`, or many into `--out-dir` through
+//! [`crate::batch`]. The work done to one article lives in `command/article.rs`.
 
 use std::io::Read;
-use std::net::{Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::brief::{Brief, BriefInput};
+use indicatif::ProgressBar;
+
+use crate::batch::{self, BatchPlanError};
 use crate::cli::{
-    BriefArgs, BriefOptions, CheckArgs, Cli, Command, ConfigAction, ConfigArgs, DetectArgs,
-    InputArgs, MockServerArgs, TranslateArgs, TranslateOptions,
+    ArticlesArgs, BriefArgs, BriefOptions, CheckArgs, Cli, Command, ConfigAction, ConfigArgs,
+    DetectArgs, MockServerArgs, OutputArgs, TranslateArgs, TranslateOptions,
 };
 use crate::config::{
     ConfigError, Env, Flags, LoadedFile, ProviderSettings, Settings, Terminal, check_brief_capable,
 };
-use crate::detect::{Detector, DocumentDetection};
+use crate::detect::Detector;
 use crate::error::{Error, InputError};
 use crate::ingest::{Document, Paragraph, ingest};
-use crate::language::LanguageCode;
 use crate::mock::{MockOptions, MockServer};
-use crate::pipeline::Pipeline;
+use crate::output::write_atomic;
 use crate::prompt::Prompts;
-use crate::provider::transport::Transport;
-use crate::render::{self, Style};
-use crate::report::{
-    BriefReport, DetectionReport, ParagraphDetection, ParagraphPair, ProviderInfo, Report,
-    SourceInfo, TargetInfo, Usage,
-};
+use crate::render::{self, Format, Style};
+use crate::report::{DetectionReport, ParagraphDetection, Report};
 use crate::verify::fidelity::ChecksFailed;
 
-/// A paragraph detected in the target language with at least this confidence is kept as it is
-/// instead of being sent: translating English into English only costs money and risks drift.
-pub const KEEP_IF_ALREADY_TARGET: f64 = 0.9;
+mod article;
+
+pub use article::KEEP_IF_ALREADY_TARGET;
+use article::{Session, Task, TaskKind, prepare, process};
 
 /// What a successful run produced, for `main` to write.
 #[derive(Debug, Default)]
@@ -43,6 +44,8 @@ pub struct Outcome {
     pub warnings: Vec<String>,
     /// An error that ends the run only after `output` is printed (`--strict` fidelity checks).
     pub error_after_output: Option<Error>,
+    /// What was done, for stderr (a batch's summary), when stdout is not the output.
+    pub notes: Vec<String>,
 }
 
 impl Outcome {
@@ -84,6 +87,16 @@ pub fn run(cli: &Cli, env: &Env, terminal: Terminal) -> Result<Outcome, Error> {
             ..Flags::default()
         },
     };
+    // Output files get no colour and no terminal width: they are read later, elsewhere.
+    let terminal = if writes_files(&cli.command) {
+        Terminal {
+            stdout_is_tty: false,
+            width: None,
+            ..terminal
+        }
+    } else {
+        terminal
+    };
     let settings = Settings::resolve(&flags, env, file, terminal)?;
     let mut outcome = match &cli.command {
         Command::Translate(args) => translate(args, settings),
@@ -101,6 +114,14 @@ pub fn run(cli: &Cli, env: &Env, terminal: Terminal) -> Result<Outcome, Error> {
     }?;
     outcome.warnings.splice(0..0, warnings);
     Ok(outcome)
+}
+
+fn writes_files(command: &Command) -> bool {
+    match command {
+        Command::Translate(args) => args.output.writes_files(),
+        Command::Brief(args) => args.output.writes_files(),
+        _ => false,
+    }
 }
 
 /// The command-line layer of the settings, from the flags `translate` and `brief` share.
@@ -138,18 +159,19 @@ fn read_bytes(path: &Path) -> Result<Vec<u8>, Error> {
     })
 }
 
-fn read_input(input: &InputArgs) -> Result<(PathBuf, Document), Error> {
-    let path = input.file.clone().unwrap_or_else(|| PathBuf::from("-"));
-    let bytes = read_bytes(&path)?;
+/// Reads and ingests one article; `-` is stdin.
+fn read_input(path: &Path) -> Result<Document, Error> {
+    let bytes = read_bytes(path)?;
     let document = ingest(&bytes).map_err(|source| InputError::Ingest {
-        path: path.clone(),
+        path: path.to_owned(),
         source,
     })?;
-    Ok((path, document))
+    Ok(document)
 }
 
 fn detect(args: &DetectArgs) -> Result<Outcome, Error> {
-    let (_, document) = read_input(&args.input)?;
+    let path = args.input.file.as_deref().unwrap_or(Path::new("-"));
+    let document = read_input(path)?;
     let all: Vec<&Paragraph> = document
         .paragraphs
         .iter()
@@ -197,69 +219,6 @@ fn write_error(source: std::io::Error) -> Error {
     }
 }
 
-/// The paragraphs of one translation run and what detection said of each.
-struct Prepared {
-    paragraphs: Vec<Paragraph>,
-    boilerplate: Vec<String>,
-    detection: DocumentDetection,
-    source: SourceInfo,
-    target: LanguageCode,
-}
-
-fn prepare(
-    input: &InputArgs,
-    from: Option<LanguageCode>,
-    to: Option<LanguageCode>,
-) -> Result<Prepared, Error> {
-    let (_, document) = read_input(input)?;
-    let Document {
-        mut paragraphs,
-        boilerplate,
-        ..
-    } = document;
-    let boilerplate = if input.keep_boilerplate {
-        paragraphs.extend(boilerplate);
-        Vec::new()
-    } else {
-        boilerplate.into_iter().map(|p| p.text).collect()
-    };
-    let texts: Vec<&str> = paragraphs.iter().map(|p| p.text.as_str()).collect();
-    let detection = Detector::new().detect_document(&texts);
-    let source = match (from, detection.document.language) {
-        (Some(forced), _) => SourceInfo {
-            language: forced,
-            confidence: detection.share(forced),
-            forced: true,
-        },
-        (None, Some(language)) => SourceInfo {
-            language,
-            confidence: detection.document.confidence,
-            forced: false,
-        },
-        (None, None) => {
-            return Err(InputError::Undecidable {
-                confidence: detection.document.confidence,
-            }
-            .into());
-        }
-    };
-    let target = to.unwrap_or(if source.language == LanguageCode::EN {
-        LanguageCode::DE
-    } else {
-        LanguageCode::EN
-    });
-    if target == source.language {
-        return Err(Error::SameLanguage { language: target });
-    }
-    Ok(Prepared {
-        paragraphs,
-        boilerplate,
-        detection,
-        source,
-        target,
-    })
-}
-
 /// The provider for briefs (the one named for briefs, else the translation's), checked for the
 /// capability before anything is read or sent.
 fn brief_provider(
@@ -281,44 +240,14 @@ fn brief_provider(
     Ok(provider)
 }
 
-fn provider_info(provider: &ProviderSettings) -> ProviderInfo {
-    ProviderInfo {
-        name: provider.name.value.clone(),
-        model: provider.model.value.clone(),
-    }
-}
-
-fn style_of(options: &TranslateOptions, settings: &Settings) -> Style {
+/// Text style; output files never get colour, whatever `--color` says.
+fn style_of(options: &TranslateOptions, settings: &Settings, output: &OutputArgs) -> Style {
     Style {
-        color: settings.color.value,
+        color: settings.color.value && !output.writes_files(),
         width: settings.width.value,
         layout: options.layout,
         date: settings.date,
     }
-}
-
-/// Asks `provider` for a brief of the prepared paragraphs and verifies it.
-fn write_brief(
-    provider: &ProviderSettings,
-    prompts: Prompts,
-    prepared: &Prepared,
-    points: u8,
-) -> Result<Brief, Error> {
-    let input = BriefInput {
-        source_language: prepared.source.language,
-        target_language: prepared.target,
-        points,
-        paragraphs: prepared.paragraphs.clone(),
-    };
-    let detector = Detector::new();
-    block_on_interruptible(async {
-        let (_mock, pipeline) = connect(provider, prompts, (1, false)).await?;
-        pipeline
-            .brief(&input, |brief| {
-                crate::verify::brief::check(brief, &input, &detector)
-            })
-            .await
-    })
 }
 
 fn brief(args: &BriefArgs, mut settings: Settings) -> Result<Outcome, Error> {
@@ -328,31 +257,19 @@ fn brief(args: &BriefArgs, mut settings: Settings) -> Result<Outcome, Error> {
     )?;
     let prompts = Prompts::load(settings.prompts_dir.as_deref())?;
     let provider = brief_provider(settings.brief_provider.take(), &translation, &prompts)?;
-    let prepared = prepare(
-        &args.input,
-        args.options.from,
-        settings.to.as_ref().map(|to| to.value),
-    )?;
-    let brief = write_brief(&provider, prompts, &prepared, args.brief_options.points)?;
-    let report = BriefReport {
-        source: prepared.source,
-        target: TargetInfo {
-            language: prepared.target,
-        },
-        provider: provider_info(&provider),
-        brief,
+    let kind = TaskKind::Brief {
+        points: args.brief_options.points,
+        only_target: args.only_target,
     };
-    let style = style_of(&args.options, &settings);
-    let mut output = Vec::new();
-    render::brief(
-        &report,
-        args.options.format,
-        &style,
-        args.only_target,
-        &mut output,
-    )
-    .map_err(write_error)?;
-    Ok(Outcome::of(output))
+    let task = Task::new(
+        kind,
+        prompts,
+        &args.options,
+        &args.input,
+        &args.output,
+        &settings,
+    );
+    deliver(task, (provider, None), &args.input, &args.output, &settings)
 }
 
 fn translate(args: &TranslateArgs, mut settings: Settings) -> Result<Outcome, Error> {
@@ -370,84 +287,168 @@ fn translate(args: &TranslateArgs, mut settings: Settings) -> Result<Outcome, Er
     } else {
         None
     };
-    let prepared = prepare(
+    let kind = TaskKind::Translate {
+        brief_points: args.brief.then_some(args.brief_options.points),
+        strict: args.strict,
+    };
+    let task = Task::new(
+        kind,
+        prompts,
+        &args.options,
         &args.input,
-        args.options.from,
-        settings.to.as_ref().map(|to| to.value),
-    )?;
-    let to_send: Vec<Paragraph> = prepared
-        .paragraphs
-        .iter()
-        .zip(&prepared.detection.paragraphs)
-        .filter(|(_, d)| !is_already_target(d, prepared.target))
-        .map(|(p, _)| p.clone())
-        .collect();
-    let job = Job {
-        paragraphs: &to_send,
-        source: prepared.source.language,
-        target: prepared.target,
-    };
-    let (translated, billed_characters) = block_on_interruptible(send(
-        &provider,
-        prompts.clone(),
-        (settings.jobs.value, settings.progress),
-        job,
-    ))?;
-    let mut by_id = crate::verify::alignment(&to_send, translated)?;
-    let paragraphs = prepared
-        .paragraphs
-        .iter()
-        .zip(&prepared.detection.paragraphs)
-        .map(|(p, d)| {
-            let target = by_id.remove(&p.id);
-            ParagraphPair {
-                id: p.id,
-                source: p.text.clone(),
-                translated: target.is_some(),
-                target: target.unwrap_or_else(|| p.text.clone()),
-                language: d.language,
-                confidence: d.confidence,
-            }
-        })
-        .collect::<Vec<_>>();
-    let checks = crate::verify::fidelity::check(
-        &paragraphs,
-        prepared.source.language,
-        prepared.target,
-        &Detector::new(),
+        &args.output,
+        &settings,
     );
-    let brief = match &brief_provider {
-        Some(brief_provider) => Some(write_brief(
-            brief_provider,
-            prompts,
-            &prepared,
-            args.brief_options.points,
-        )?),
-        None => None,
+    deliver(
+        task,
+        (provider, brief_provider),
+        &args.input,
+        &args.output,
+        &settings,
+    )
+}
+
+/// Runs `task` on the articles and writes where the flags say: one article to stdout or to
+/// `-o FILE`, or a batch into `--out-dir`. Usage errors come before anything is read.
+fn deliver(
+    task: Task,
+    (main, brief): (ProviderSettings, Option<ProviderSettings>),
+    input: &ArticlesArgs,
+    output: &OutputArgs,
+    settings: &Settings,
+) -> Result<Outcome, Error> {
+    if let Some(dir) = &output.out_dir {
+        let articles = batch::articles(&input.files)?;
+        let plan = batch::plan(articles, dir, extension(task.format), output.force)?;
+        return run_batch(task, (main, brief), plan, dir, settings);
+    }
+    let path = match input.files.as_slice() {
+        [] => Path::new("-"),
+        [one] if one.is_dir() => {
+            return Err(BatchPlanError::DirectoryWithoutOutDir { path: one.clone() }.into());
+        }
+        [one] => one.as_path(),
+        several if output.output.is_some() => {
+            return Err(BatchPlanError::SeveralToOneFile {
+                count: several.len(),
+            }
+            .into());
+        }
+        several => {
+            return Err(BatchPlanError::SeveralWithoutOutDir {
+                count: several.len(),
+            }
+            .into());
+        }
     };
-    let report = Report {
-        source: prepared.source,
-        target: TargetInfo {
-            language: prepared.target,
-        },
-        provider: provider_info(&provider),
-        paragraphs,
-        boilerplate: prepared.boilerplate,
-        usage: billed_characters.map(|n| Usage {
-            billed_characters: Some(n),
+    if let Some(file) = &output.output
+        && batch::is_same_file(path, file)
+    {
+        return Err(BatchPlanError::OutputIsInput {
+            path: path.to_owned(),
+        }
+        .into());
+    }
+    let prepared = prepare(path, &task)?;
+    let progress = match task.kind {
+        TaskKind::Translate { .. } => crate::pipeline::progress_bar(
+            settings.progress,
+            0,
+            &format!("translating with {}", main.name.value),
+        ),
+        TaskKind::Brief { .. } => ProgressBar::hidden(),
+    };
+    let (rendered, failed) = block_on_interruptible(async {
+        let session = Session::open(main, brief, &task.prompts, settings.jobs.value).await?;
+        process(&task, &session, prepared, progress).await
+    })?;
+    let error_after_output = failed.map(Error::from);
+    match &output.output {
+        None => Ok(Outcome {
+            output: rendered,
+            error_after_output,
+            ..Outcome::default()
         }),
-        brief,
-        checks,
+        Some(file) => {
+            crate::output::remove_stale_temps_of(file);
+            write_atomic(file, &rendered).map_err(|source| Error::Io {
+                what: format!("write '{}'", file.display()),
+                source,
+            })?;
+            Ok(Outcome {
+                error_after_output,
+                ..Outcome::default()
+            })
+        }
+    }
+}
+
+/// The output file extension for `format`.
+fn extension(format: Format) -> &'static str {
+    match format {
+        Format::Text => "txt",
+        Format::Json => "json",
+        Format::Markdown => "md",
+        Format::Html => "html",
+    }
+}
+
+/// A batch: every article of `plan` concurrently (up to `--jobs` at once, sharing one client
+/// and its `--jobs` requests), each output written the moment it is done.
+fn run_batch(
+    task: Task,
+    (main, brief): (ProviderSettings, Option<ProviderSettings>),
+    plan: batch::Plan,
+    dir: &Path,
+    settings: &Settings,
+) -> Result<Outcome, Error> {
+    batch::prepare_out_dir(dir)?;
+    let jobs = settings.jobs.value;
+    let what = match task.kind {
+        TaskKind::Translate { .. } => format!("translating with {}", main.name.value),
+        TaskKind::Brief { .. } => "writing briefs".to_owned(),
     };
-    let style = style_of(&args.options, &settings);
-    let mut output = Vec::new();
-    render::translation(&report, args.options.format, &style, &mut output).map_err(write_error)?;
-    let failed = ChecksFailed::of(&report.checks).filter(|_| args.strict);
-    Ok(Outcome {
-        output,
-        warnings: vec![],
-        error_after_output: failed.map(Error::from),
-    })
+    let report = if plan.todo.is_empty() {
+        // Everything is done already: no provider is needed.
+        batch::BatchError::all_skipped(plan.skipped)
+    } else {
+        let mut progress = batch::Progress::new(settings.progress, plan.todo.len(), &what);
+        runtime()?.block_on(async {
+            let session = Arc::new(Session::open(main, brief, &task.prompts, jobs).await?);
+            let task = Arc::new(task);
+            let work = |path: PathBuf, bar: ProgressBar| {
+                let (task, session) = (Arc::clone(&task), Arc::clone(&session));
+                async move {
+                    let prepared = {
+                        let task = Arc::clone(&task);
+                        tokio::task::spawn_blocking(move || prepare(&path, &task))
+                            .await
+                            .map_err(|e| Error::Io {
+                                what: "read an article".to_owned(),
+                                source: std::io::Error::other(e.to_string()),
+                            })??
+                    };
+                    let paragraphs = prepared.paragraphs.len();
+                    let (output, failed) = process(&task, &session, prepared, bar).await?;
+                    // With --strict a failed check fails the article, and its output is not
+                    // written: a re-run must not skip it as done.
+                    match failed {
+                        Some(failed) => Err(failed.into()),
+                        None => Ok(batch::Done { output, paragraphs }),
+                    }
+                }
+            };
+            Ok::<_, Error>(batch::run(plan, jobs as usize, &mut progress, work).await)
+        })?
+    };
+    if report.is_success() {
+        Ok(Outcome {
+            notes: vec![report.summary()],
+            ..Outcome::default()
+        })
+    } else {
+        Err(report.into())
+    }
 }
 
 /// `diglot check`: reads a saved `--format json` translation, runs the fidelity checks again
@@ -467,103 +468,33 @@ fn check(args: &CheckArgs) -> Result<Outcome, Error> {
     render::checks(&report, args.format, &mut output).map_err(write_error)?;
     Ok(Outcome {
         output,
-        warnings: vec![],
         error_after_output: ChecksFailed::of(&report.checks).map(Error::from),
+        ..Outcome::default()
     })
-}
-
-fn is_already_target(detection: &crate::detect::Detection, target: LanguageCode) -> bool {
-    detection.language == Some(target) && detection.confidence >= KEEP_IF_ALREADY_TARGET
-}
-
-/// The paragraphs to send and their direction.
-struct Job<'a> {
-    paragraphs: &'a [Paragraph],
-    source: LanguageCode,
-    target: LanguageCode,
-}
-
-/// Connects to the provider, plans the chunks within its protocol's budget, and runs the
-/// pipeline. Returns the translations and the characters billed, when the API reports them.
-async fn send(
-    provider: &ProviderSettings,
-    prompts: Prompts,
-    (jobs, progress): (u32, bool),
-    job: Job<'_>,
-) -> Result<(Vec<crate::provider::Translated>, Option<u64>), Error> {
-    if job.paragraphs.is_empty() {
-        return Ok((Vec::new(), None));
-    }
-    let (_mock, pipeline) = connect(provider, prompts, (jobs, progress)).await?;
-    let chunks = crate::plan::plan(
-        job.paragraphs,
-        job.source,
-        job.target,
-        &pipeline.protocol.capabilities().budget(),
-    );
-    pipeline.progress.set_length(chunks.len() as u64);
-    let translated = Arc::clone(&pipeline).translate(chunks).await?;
-    Ok((translated, pipeline.billed_characters()))
-}
-
-/// The pipeline for `provider`, with the in-process mock it talks to when the profile has no
-/// base URL (keep it alive as long as the pipeline is used).
-async fn connect(
-    provider: &ProviderSettings,
-    prompts: Prompts,
-    (jobs, progress): (u32, bool),
-) -> Result<(Option<MockServer>, Arc<Pipeline>), Error> {
-    let mut mock = None;
-    let base_url = match &provider.base_url {
-        Some(url) => url.value.clone(),
-        None => {
-            let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));
-            let server = MockServer::start(addr, MockOptions::default())
-                .await
-                .map_err(|source| Error::Io {
-                    what: "start the built-in mock API".to_owned(),
-                    source,
-                })?;
-            let url = server.base_url();
-            mock = Some(server);
-            url
-        }
-    };
-    let protocol = crate::provider::protocol_for(provider, base_url, prompts);
-    let transport = Transport::new(provider.timeout.value, provider.max_retries, jobs)?;
-    let pipeline = Arc::new(Pipeline {
-        provider: provider.name.value.clone(),
-        protocol,
-        transport,
-        api_key: provider.api_key.as_ref().map(|k| k.value.clone()),
-        progress: crate::pipeline::progress_bar(
-            progress,
-            0,
-            &format!("translating with {}", provider.name.value),
-        ),
-        key_var: provider.key_var.clone(),
-        billed_characters: std::sync::Mutex::new(None),
-    });
-    Ok((mock, pipeline))
 }
 
 /// Runs `future` on a current-thread runtime; Ctrl-C ends it with [`Error::Interrupted`].
 fn block_on_interruptible<T>(
     future: impl std::future::Future<Output = Result<T, Error>>,
 ) -> Result<T, Error> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|source| Error::Io {
-            what: "start the async runtime".to_owned(),
-            source,
-        })?;
-    runtime.block_on(async {
+    runtime()?.block_on(async {
         tokio::select! {
             result = future => result,
             _ = tokio::signal::ctrl_c() => Err(Error::Interrupted),
         }
     })
+}
+
+/// A current-thread runtime: the work is waiting on the network, and detection runs in
+/// `spawn_blocking`.
+fn runtime() -> Result<tokio::runtime::Runtime, Error> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|source| Error::Io {
+            what: "start the async runtime".to_owned(),
+            source,
+        })
 }
 
 /// `diglot mock-server`: binds, calls `announce` with the base URL once listening, and serves

@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+use crate::batch::{BatchError, BatchPlanError};
 use crate::config::ConfigError;
 use crate::ingest::IngestError;
 use crate::language::LanguageCode;
@@ -87,6 +88,14 @@ pub enum Error {
     /// Ctrl-C. Exit 130.
     #[error("interrupted")]
     Interrupted,
+    /// The articles and output flags do not make a batch. Exit 2 (3 for a directory without
+    /// articles or one that cannot be listed).
+    #[error(transparent)]
+    BatchPlan(#[from] BatchPlanError),
+    /// Some articles of a batch failed, or Ctrl-C ended it; the others were written. Exit 130
+    /// when interrupted, else the exit code of the first failed article (in input order).
+    #[error(transparent)]
+    Batch(#[from] BatchError),
     /// The mock server could not start, or the runtime could not be built. Exit 1.
     #[error("cannot {what}: {source}")]
     Io {
@@ -98,10 +107,27 @@ pub enum Error {
 }
 
 impl Error {
+    /// Whether every other article of a batch would fail the same way (a rejected key, a used
+    /// up quota, a broken prompt or HTTP client): then a batch starts no more articles.
+    pub fn stops_batch(&self) -> bool {
+        matches!(
+            self,
+            Error::Prompt(_)
+                | Error::Provider(
+                    ProviderError::AuthRejected { .. }
+                        | ProviderError::QuotaExceeded { .. }
+                        | ProviderError::Prompt(_)
+                )
+                | Error::Transport(TransportError::Setup(_))
+        )
+    }
+
     /// A second line telling the user how to fix it, where the fix is obvious.
     pub fn hint(&self) -> Option<String> {
         match self {
             Error::Config(e) => e.hint(),
+            Error::BatchPlan(e) => e.hint(),
+            Error::Batch(e) => e.hint(),
             Error::Input(InputError::Undecidable { .. }) => {
                 Some("name the article's language with --from LANG (e.g. --from de)".to_owned())
             }

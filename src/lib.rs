@@ -4,6 +4,7 @@
 //! here so the integration tests can drive the same code. Data flows one way:
 //! `ingest` → `detect` → `plan` → `provider` → `verify` → `render` (see `CONTRIBUTING.md`).
 
+pub mod batch;
 pub mod brief;
 pub mod cli;
 pub mod command;
@@ -14,6 +15,7 @@ pub mod ingest;
 pub mod language;
 pub mod manual;
 pub mod mock;
+pub mod output;
 pub mod pipeline;
 pub mod plan;
 pub mod prompt;

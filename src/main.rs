@@ -12,7 +12,8 @@ use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
-use diglot::cli::{Cli, Command, InputArgs};
+use diglot::batch::{BatchError, BatchPlanError};
+use diglot::cli::{Cli, Command};
 use diglot::config::{Env, Terminal};
 use diglot::error::Error;
 use diglot::provider::ProviderError;
@@ -24,13 +25,7 @@ fn main() -> ExitCode {
     if let Command::MockServer(args) = &cli.command {
         return finish(diglot::mock_server(args, announce).map(|()| diglot::Outcome::default()));
     }
-    if let Some(input) = stdin_input(&cli.command)
-        && input
-            .file
-            .as_deref()
-            .is_none_or(|f| f == std::path::Path::new("-"))
-        && std::io::stdin().is_terminal()
-    {
+    if reads_stdin(&cli.command) && std::io::stdin().is_terminal() {
         eprintln!("diglot: paste the article, then press Ctrl-D on an empty line");
     }
     let stdout = std::io::stdout();
@@ -42,16 +37,26 @@ fn main() -> ExitCode {
     finish(diglot::run(&cli, &env, terminal))
 }
 
-fn stdin_input(command: &Command) -> Option<&InputArgs> {
+/// Whether the command reads its article from stdin (no file, or `-`).
+fn reads_stdin(command: &Command) -> bool {
+    let is_stdin = |f: &std::path::Path| f == std::path::Path::new("-");
     match command {
-        Command::Translate(args) => Some(&args.input),
-        Command::Brief(args) => Some(&args.input),
-        Command::Detect(args) => Some(&args.input),
+        Command::Translate(args) => is_stdin_list(&args.input.files),
+        Command::Brief(args) => is_stdin_list(&args.input.files),
+        Command::Detect(args) => args.input.file.as_deref().is_none_or(is_stdin),
         Command::Check(_)
         | Command::Config(_)
         | Command::Completions(_)
         | Command::Man
-        | Command::MockServer(_) => None,
+        | Command::MockServer(_) => false,
+    }
+}
+
+fn is_stdin_list(files: &[std::path::PathBuf]) -> bool {
+    match files {
+        [] => true,
+        [one] => one.as_path() == std::path::Path::new("-"),
+        _ => false,
     }
 }
 
@@ -68,6 +73,9 @@ fn finish(result: Result<diglot::Outcome, Error>) -> ExitCode {
             for warning in &outcome.warnings {
                 eprintln!("diglot: warning: {warning}");
             }
+            for note in &outcome.notes {
+                eprintln!("diglot: {note}");
+            }
             let written = {
                 let mut out = std::io::stdout().lock();
                 out.write_all(&outcome.output).and_then(|()| out.flush())
@@ -83,6 +91,10 @@ fn finish(result: Result<diglot::Outcome, Error>) -> ExitCode {
                 _ => ExitCode::SUCCESS,
             }
         }
+        Err(Error::Batch(batch)) => {
+            report_batch(&batch);
+            ExitCode::from(batch_exit_code(&batch))
+        }
         Err(error) => {
             // Each message already names its cause, so one line (and maybe a hint) says it all.
             eprintln!("diglot: error: {error}");
@@ -91,6 +103,38 @@ fn finish(result: Result<diglot::Outcome, Error>) -> ExitCode {
             }
             ExitCode::from(exit_code(&error))
         }
+    }
+}
+
+/// A batch with failures: one line per failed article (hints once each), then the counts.
+fn report_batch(batch: &BatchError) {
+    let mut hints: Vec<String> = Vec::new();
+    for failure in &batch.failures {
+        eprintln!(
+            "diglot: error: {}: {}",
+            failure.path.display(),
+            failure.error
+        );
+        if let Some(hint) = failure.error.hint()
+            && !hints.contains(&hint)
+        {
+            hints.push(hint);
+        }
+    }
+    eprintln!("diglot: error: {batch}");
+    hints.extend(batch.hint());
+    for hint in hints {
+        eprintln!("diglot: hint: {hint}");
+    }
+}
+
+/// 130 when interrupted, else the code of the first failed article in input order.
+fn batch_exit_code(batch: &BatchError) -> u8 {
+    match batch.failures.first() {
+        _ if batch.interrupted => 130,
+        Some(first) => exit_code(&first.error),
+        // Not reached: a batch is an error only when interrupted or something failed.
+        None => 1,
     }
 }
 
@@ -105,6 +149,11 @@ fn exit_code(error: &Error) -> u8 {
         Error::Transport(_) => 5,
         Error::Verify(_) | Error::BriefVerify(_) | Error::Fidelity(_) => 6,
         Error::Interrupted => 130,
+        Error::BatchPlan(
+            BatchPlanError::EmptyDirectory { .. } | BatchPlanError::ListDirectory { .. },
+        ) => 3,
+        Error::BatchPlan(_) => 2,
+        Error::Batch(batch) => batch_exit_code(batch),
         Error::Io { .. } => 1,
     }
 }

@@ -28,16 +28,9 @@ fn brief(sandbox: &Sandbox, mock: &BackgroundMock, args: &[&str]) -> Run {
 
 /// The `task` of every chat request's payload, in order.
 fn tasks(mock: &BackgroundMock) -> Vec<String> {
-    mock.requests()
+    crate::common::chat_payloads(mock)
         .iter()
-        .filter(|r| r.is_chat())
-        .map(|r| {
-            let user = r.body["messages"][1]["content"]
-                .as_str()
-                .unwrap_or_default();
-            let payload: serde_json::Value = serde_json::from_str(user).unwrap_or_default();
-            payload["task"].as_str().unwrap_or_default().to_owned()
-        })
+        .map(|payload| payload["task"].as_str().unwrap_or_default().to_owned())
         .collect()
 }
 

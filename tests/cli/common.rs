@@ -28,12 +28,19 @@ impl Sandbox {
     /// `diglot` with an empty environment (no keys, no DIGLOT_*, no NO_COLOR, COLUMNS or TERM)
     /// except HOME and XDG dirs inside the sandbox.
     pub fn cmd(&self) -> assert_cmd::Command {
-        let mut cmd = assert_cmd::Command::new(assert_cmd::cargo::cargo_bin!("diglot"));
+        let mut cmd = assert_cmd::Command::from_std(self.std_cmd());
+        cmd.timeout(Duration::from_secs(60));
+        cmd
+    }
+
+    /// The same environment as [`Sandbox::cmd`], as a `std` command, for tests that spawn
+    /// diglot and signal it while it runs.
+    pub fn std_cmd(&self) -> std::process::Command {
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin!("diglot"));
         cmd.env_clear()
             .env("HOME", self.dir.path())
             .env("XDG_CONFIG_HOME", self.dir.path().join("config"))
-            .env("XDG_CACHE_HOME", self.dir.path().join("cache"))
-            .timeout(Duration::from_secs(60));
+            .env("XDG_CACHE_HOME", self.dir.path().join("cache"));
         cmd
     }
 
@@ -112,8 +119,8 @@ pub fn widest_line(text: &str) -> usize {
         .unwrap_or(0)
 }
 
-/// The paragraph ids each chat request carried, from the mock's log.
-pub fn requested_ids(mock: &BackgroundMock) -> Vec<Vec<u64>> {
+/// The JSON payload (the first user message) of each chat request, from the mock's log.
+pub fn chat_payloads(mock: &BackgroundMock) -> Vec<serde_json::Value> {
     mock.requests()
         .iter()
         .filter(|r| r.is_chat())
@@ -121,11 +128,30 @@ pub fn requested_ids(mock: &BackgroundMock) -> Vec<Vec<u64>> {
             let user = r.body["messages"][1]["content"]
                 .as_str()
                 .unwrap_or_default();
-            let payload: serde_json::Value = serde_json::from_str(user).unwrap_or_default();
+            serde_json::from_str(user).unwrap_or_default()
+        })
+        .collect()
+}
+
+/// The paragraph ids each chat request carried, from the mock's log.
+pub fn requested_ids(mock: &BackgroundMock) -> Vec<Vec<u64>> {
+    chat_payloads(mock)
+        .iter()
+        .map(|payload| {
             payload["paragraphs"]
                 .as_array()
                 .map(|ps| ps.iter().filter_map(|p| p["id"].as_u64()).collect())
                 .unwrap_or_default()
         })
         .collect()
+}
+
+/// Sends SIGINT (what Ctrl-C sends) to a child process.
+#[cfg(unix)]
+pub fn interrupt(child: &std::process::Child) {
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(status.success());
 }

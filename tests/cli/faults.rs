@@ -224,11 +224,7 @@ fn ctrl_c_exits_130_and_prints_nothing() {
     // the mock logs a request only once answered, so give diglot time to send it (start-up and
     // detection take well under a second), then interrupt while it waits for the answer
     std::thread::sleep(std::time::Duration::from_millis(1_000));
-    let status = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .expect("kill runs");
-    assert!(status.success());
+    crate::common::interrupt(&child);
     let output = child.wait_with_output().expect("diglot ends");
     assert_eq!(
         output.status.code(),

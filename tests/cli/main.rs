@@ -3,6 +3,7 @@
 
 mod common;
 
+mod batch;
 mod brief;
 mod browser;
 mod config;
