@@ -8,9 +8,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::brief::{Brief, BriefInput};
+use crate::cache::{Cache, Key, ProviderIdentity};
 use crate::cli::{
-    BriefArgs, BriefOptions, Cli, Command, ConfigAction, ConfigArgs, DetectArgs, InputArgs,
-    MockServerArgs, TranslateArgs, TranslateOptions,
+    BriefArgs, BriefOptions, CacheAction, Cli, Command, ConfigAction, ConfigArgs, DetectArgs,
+    InputArgs, MockServerArgs, TranslateArgs, TranslateOptions,
 };
 use crate::config::{
     ConfigError, Env, Flags, LoadedFile, ProviderSettings, Settings, Terminal, check_brief_capable,
@@ -22,7 +23,7 @@ use crate::language::LanguageCode;
 use crate::mock::{MockOptions, MockServer};
 use crate::pipeline::Pipeline;
 use crate::prompt::Prompts;
-use crate::provider::transport::Transport;
+use crate::provider::transport::{Transport, TransportOptions};
 use crate::render::{self, Style};
 use crate::report::{
     BriefReport, DetectionReport, ParagraphDetection, ParagraphPair, ProviderInfo, Report,
@@ -40,6 +41,8 @@ pub struct Outcome {
     pub output: Vec<u8>,
     /// Non-fatal notes for stderr.
     pub warnings: Vec<String>,
+    /// Information for stderr asked for with `-v` (the usage summary).
+    pub notes: Vec<String>,
 }
 
 impl Outcome {
@@ -47,7 +50,7 @@ impl Outcome {
     pub fn of(output: Vec<u8>) -> Outcome {
         Outcome {
             output,
-            warnings: Vec::new(),
+            ..Outcome::default()
         }
     }
 }
@@ -69,6 +72,7 @@ pub fn run(cli: &Cli, env: &Env, terminal: Terminal) -> Result<Outcome, Error> {
         }) => {
             return crate::manual::config_init(cli.config.as_deref(), env);
         }
+        Command::Cache(args) => return cache_command(args.action, env),
         _ => {}
     }
     let file = LoadedFile::load(cli.config.as_deref(), env)?;
@@ -90,8 +94,8 @@ pub fn run(cli: &Cli, env: &Env, terminal: Terminal) -> Result<Outcome, Error> {
             what: "run the mock server here".to_owned(),
             source: std::io::Error::other("`mock-server` runs through diglot::mock_server"),
         }),
-        // `config` (show); completions, man and `config init` returned above.
-        Command::Config(_) | Command::Completions(_) | Command::Man => {
+        // `config` (show); completions, man, `cache` and `config init` returned above.
+        Command::Config(_) | Command::Completions(_) | Command::Man | Command::Cache(_) => {
             Ok(Outcome::of(settings.describe().into_bytes()))
         }
     }?;
@@ -107,6 +111,8 @@ fn flags_of(options: &TranslateOptions, brief: &BriefOptions, cli: &Cli) -> Flag
         base_url: options.base_url.clone(),
         model: options.model.clone(),
         timeout: options.timeout,
+        no_cache: options.no_cache,
+        verbose: options.verbose,
         jobs: options.jobs,
         to: options.to,
         width: options.width,
@@ -175,10 +181,7 @@ fn detect(args: &DetectArgs) -> Result<Outcome, Error> {
     };
     let mut output = Vec::new();
     render::detection(&report, args.format, &mut output).map_err(write_error)?;
-    Ok(Outcome {
-        output,
-        warnings: vec![],
-    })
+    Ok(Outcome::of(output))
 }
 
 fn write_error(source: std::io::Error) -> Error {
@@ -188,20 +191,14 @@ fn write_error(source: std::io::Error) -> Error {
     }
 }
 
-/// The paragraphs of one translation run and what detection said of each.
-struct Prepared {
+/// The article as read: the paragraphs to translate and the boilerplate set aside.
+struct Body {
     paragraphs: Vec<Paragraph>,
     boilerplate: Vec<String>,
-    detection: DocumentDetection,
-    source: SourceInfo,
-    target: LanguageCode,
 }
 
-fn prepare(
-    input: &InputArgs,
-    from: Option<LanguageCode>,
-    to: Option<LanguageCode>,
-) -> Result<Prepared, Error> {
+/// Reads and ingests the input; with `--keep-boilerplate` the footer joins the paragraphs.
+fn read_body(input: &InputArgs) -> Result<Body, Error> {
     let (_, document) = read_input(input)?;
     let Document {
         mut paragraphs,
@@ -214,6 +211,30 @@ fn prepare(
     } else {
         boilerplate.into_iter().map(|p| p.text).collect()
     };
+    Ok(Body {
+        paragraphs,
+        boilerplate,
+    })
+}
+
+/// The paragraphs of one translation run and what detection said of each.
+struct Prepared {
+    paragraphs: Vec<Paragraph>,
+    boilerplate: Vec<String>,
+    detection: DocumentDetection,
+    source: SourceInfo,
+    target: LanguageCode,
+}
+
+fn prepare(
+    body: Body,
+    from: Option<LanguageCode>,
+    to: Option<LanguageCode>,
+) -> Result<Prepared, Error> {
+    let Body {
+        paragraphs,
+        boilerplate,
+    } = body;
     let texts: Vec<&str> = paragraphs.iter().map(|p| p.text.as_str()).collect();
     let detection = Detector::new().detect_document(&texts);
     let source = match (from, detection.document.language) {
@@ -287,13 +308,85 @@ fn style_of(options: &TranslateOptions, settings: &Settings) -> Style {
     }
 }
 
+/// What a run needs from the settings besides the provider.
+#[derive(Debug, Clone)]
+struct RunOptions {
+    jobs: u32,
+    progress: bool,
+    run_timeout: Option<std::time::Duration>,
+    cache_dir: Option<PathBuf>,
+}
+
+impl RunOptions {
+    fn of(settings: &Settings) -> RunOptions {
+        RunOptions {
+            jobs: settings.jobs.value,
+            progress: settings.progress,
+            run_timeout: settings.run_timeout.as_ref().map(|t| t.value),
+            cache_dir: settings.cache_dir.clone(),
+        }
+    }
+}
+
+/// Who produces results, for cache keys: never the key or the headers.
+fn identity_of(provider: &ProviderSettings, prompts: &Prompts) -> ProviderIdentity {
+    ProviderIdentity {
+        kind: provider.kind.to_string(),
+        base_url: provider
+            .base_url
+            .as_ref()
+            .map_or_else(|| "in-process mock".to_owned(), |u| u.value.clone()),
+        model: provider.model.value.clone(),
+        prompts: prompts.fingerprint(),
+        options: format!("{:?} {:?}", provider.response_format, provider.deepl),
+    }
+}
+
+/// The cache identity of a whole run's result, known before detection: the article's text,
+/// the direction asked for and every provider involved. A hit skips detection and sending.
+#[derive(serde::Serialize)]
+struct ReportIdentity<'a> {
+    command: &'static str,
+    provider: ProviderIdentity,
+    brief: Option<(ProviderIdentity, u8)>,
+    from: Option<LanguageCode>,
+    to: Option<LanguageCode>,
+    paragraphs: Vec<(u32, &'a str)>,
+    boilerplate: &'a [String],
+}
+
+/// The finished result of a run, looked up in the cache before anything else is done and
+/// stored after it passed every check.
+struct ReportCache {
+    cache: Cache,
+    key: Key,
+}
+
+impl ReportCache {
+    fn open(run: &RunOptions, identity: &ReportIdentity<'_>) -> Option<ReportCache> {
+        let cache = Cache::new(run.cache_dir.clone()?);
+        let key = Key::of("report", identity);
+        Some(ReportCache { cache, key })
+    }
+}
+
+/// A cached run's usage: nothing sent, every chunk a hit.
+fn usage_from_cache(original: &Usage) -> Usage {
+    Usage {
+        chunks: original.chunks,
+        cache_hits: original.chunks.max(1),
+        ..Usage::default()
+    }
+}
+
 /// Asks `provider` for a brief of the prepared paragraphs and verifies it.
 fn write_brief(
     provider: &ProviderSettings,
     prompts: Prompts,
     prepared: &Prepared,
     points: u8,
-) -> Result<Brief, Error> {
+    run: &RunOptions,
+) -> Result<(Brief, Usage, Vec<String>), Error> {
     let input = BriefInput {
         source_language: prepared.source.language,
         target_language: prepared.target,
@@ -301,13 +394,19 @@ fn write_brief(
         paragraphs: prepared.paragraphs.clone(),
     };
     let detector = Detector::new();
+    let run = RunOptions {
+        jobs: 1,
+        progress: false,
+        ..run.clone()
+    };
     block_on_interruptible(async {
-        let (_mock, pipeline) = connect(provider, prompts, (1, false)).await?;
-        pipeline
+        let (_mock, pipeline) = connect(provider, prompts, &run).await?;
+        let brief = pipeline
             .brief(&input, |brief| {
                 crate::verify::brief::check(brief, &input, &detector)
             })
-            .await
+            .await?;
+        Ok((brief, pipeline.usage(0), pipeline.take_warnings()))
     })
 }
 
@@ -318,20 +417,56 @@ fn brief(args: &BriefArgs, mut settings: Settings) -> Result<Outcome, Error> {
     )?;
     let prompts = Prompts::load(settings.prompts_dir.as_deref())?;
     let provider = brief_provider(settings.brief_provider.take(), &translation, &prompts)?;
-    let prepared = prepare(
-        &args.input,
-        args.options.from,
-        settings.to.as_ref().map(|to| to.value),
-    )?;
-    let brief = write_brief(&provider, prompts, &prepared, args.brief_options.points)?;
-    let report = BriefReport {
-        source: prepared.source,
-        target: TargetInfo {
-            language: prepared.target,
+    let run = RunOptions::of(&settings);
+    let body = read_body(&args.input)?;
+    let to = settings.to.as_ref().map(|to| to.value);
+    let cached = ReportCache::open(
+        &run,
+        &ReportIdentity {
+            command: "brief",
+            provider: identity_of(&provider, &prompts),
+            brief: Some((identity_of(&provider, &prompts), args.brief_options.points)),
+            from: args.options.from,
+            to,
+            paragraphs: body.paragraphs.iter().map(|p| (p.id.0, p.text.as_str())).collect(),
+            boilerplate: &body.boilerplate,
         },
-        provider: provider_info(&provider),
-        brief,
+    );
+    let mut warnings = Vec::new();
+    let hit = cached.as_ref().and_then(|c| c.cache.get::<BriefReport>(&c.key));
+    let report = match hit {
+        Some(mut report) => {
+            report.usage = usage_from_cache(&report.usage);
+            report
+        }
+        None => {
+            let prepared = prepare(body, args.options.from, to)?;
+            let (brief, usage, brief_warnings) = write_brief(
+                &provider,
+                prompts,
+                &prepared,
+                args.brief_options.points,
+                &run,
+            )?;
+            warnings.extend(brief_warnings);
+            let report = BriefReport {
+                source: prepared.source,
+                target: TargetInfo {
+                    language: prepared.target,
+                },
+                provider: provider_info(&provider),
+                brief,
+                usage,
+            };
+            if let Some(c) = &cached {
+                c.cache.put(&c.key, &report);
+            }
+            report
+        }
     };
+    if let Some(c) = &cached {
+        warnings.extend(c.cache.take_warnings());
+    }
     let style = style_of(&args.options, &settings);
     let mut output = Vec::new();
     render::brief(
@@ -344,7 +479,12 @@ fn brief(args: &BriefArgs, mut settings: Settings) -> Result<Outcome, Error> {
     .map_err(write_error)?;
     Ok(Outcome {
         output,
-        warnings: vec![],
+        warnings,
+        notes: settings
+            .verbose
+            .then(|| report.usage.summary())
+            .into_iter()
+            .collect(),
     })
 }
 
@@ -363,11 +503,72 @@ fn translate(args: &TranslateArgs, mut settings: Settings) -> Result<Outcome, Er
     } else {
         None
     };
-    let prepared = prepare(
-        &args.input,
-        args.options.from,
-        settings.to.as_ref().map(|to| to.value),
-    )?;
+    let run = RunOptions::of(&settings);
+    let body = read_body(&args.input)?;
+    let to = settings.to.as_ref().map(|to| to.value);
+    let cached = ReportCache::open(
+        &run,
+        &ReportIdentity {
+            command: "translate",
+            provider: identity_of(&provider, &prompts),
+            brief: brief_provider
+                .as_ref()
+                .map(|b| (identity_of(b, &prompts), args.brief_options.points)),
+            from: args.options.from,
+            to,
+            paragraphs: body.paragraphs.iter().map(|p| (p.id.0, p.text.as_str())).collect(),
+            boilerplate: &body.boilerplate,
+        },
+    );
+    let mut warnings = Vec::new();
+    let hit = cached.as_ref().and_then(|c| c.cache.get::<Report>(&c.key));
+    let report = match hit {
+        Some(mut report) => {
+            report.usage = usage_from_cache(&report.usage);
+            report
+        }
+        None => {
+            let prepared = prepare(body, args.options.from, to)?;
+            let (report, run_warnings) = translate_prepared(
+                args,
+                (&provider, brief_provider.as_ref()),
+                prompts,
+                prepared,
+                &run,
+            )?;
+            warnings.extend(run_warnings);
+            if let Some(c) = &cached {
+                c.cache.put(&c.key, &report);
+            }
+            report
+        }
+    };
+    if let Some(c) = &cached {
+        warnings.extend(c.cache.take_warnings());
+    }
+    let style = style_of(&args.options, &settings);
+    let mut output = Vec::new();
+    render::translation(&report, args.options.format, &style, &mut output).map_err(write_error)?;
+    Ok(Outcome {
+        output,
+        warnings,
+        notes: settings
+            .verbose
+            .then(|| report.usage.summary())
+            .into_iter()
+            .collect(),
+    })
+}
+
+/// Translates the prepared paragraphs (and writes the brief, with `--brief`) into a verified
+/// report.
+fn translate_prepared(
+    args: &TranslateArgs,
+    (provider, brief_provider): (&ProviderSettings, Option<&ProviderSettings>),
+    prompts: Prompts,
+    prepared: Prepared,
+    run: &RunOptions,
+) -> Result<(Report, Vec<String>), Error> {
     let to_send: Vec<Paragraph> = prepared
         .paragraphs
         .iter()
@@ -380,12 +581,8 @@ fn translate(args: &TranslateArgs, mut settings: Settings) -> Result<Outcome, Er
         source: prepared.source.language,
         target: prepared.target,
     };
-    let (translated, billed_characters) = block_on_interruptible(send(
-        &provider,
-        prompts.clone(),
-        (settings.jobs.value, settings.progress),
-        job,
-    ))?;
+    let (translated, mut usage, mut warnings) =
+        block_on_interruptible(send(provider, prompts.clone(), run, job))?;
     let mut by_id = crate::verify::alignment(&to_send, translated)?;
     let paragraphs = prepared
         .paragraphs
@@ -403,13 +600,19 @@ fn translate(args: &TranslateArgs, mut settings: Settings) -> Result<Outcome, Er
             }
         })
         .collect();
-    let brief = match &brief_provider {
-        Some(brief_provider) => Some(write_brief(
-            brief_provider,
-            prompts,
-            &prepared,
-            args.brief_options.points,
-        )?),
+    let brief = match brief_provider {
+        Some(brief_provider) => {
+            let (brief, brief_usage, brief_warnings) = write_brief(
+                brief_provider,
+                prompts,
+                &prepared,
+                args.brief_options.points,
+                run,
+            )?;
+            usage.add(&brief_usage);
+            warnings.extend(brief_warnings);
+            Some(brief)
+        }
         None => None,
     };
     let report = Report {
@@ -417,21 +620,13 @@ fn translate(args: &TranslateArgs, mut settings: Settings) -> Result<Outcome, Er
         target: TargetInfo {
             language: prepared.target,
         },
-        provider: provider_info(&provider),
+        provider: provider_info(provider),
         paragraphs,
         boilerplate: prepared.boilerplate,
-        usage: billed_characters.map(|n| Usage {
-            billed_characters: Some(n),
-        }),
+        usage,
         brief,
     };
-    let style = style_of(&args.options, &settings);
-    let mut output = Vec::new();
-    render::translation(&report, args.options.format, &style, &mut output).map_err(write_error)?;
-    Ok(Outcome {
-        output,
-        warnings: vec![],
-    })
+    Ok((report, warnings))
 }
 
 fn is_already_target(detection: &crate::detect::Detection, target: LanguageCode) -> bool {
@@ -445,27 +640,48 @@ struct Job<'a> {
     target: LanguageCode,
 }
 
-/// Connects to the provider, plans the chunks within its protocol's budget, and runs the
-/// pipeline. Returns the translations and the characters billed, when the API reports them.
+/// Connects to the provider, plans the chunks within its budget for `run.jobs` requests at
+/// once, and runs the pipeline. Returns the translations, the usage and the cache's warnings.
 async fn send(
     provider: &ProviderSettings,
     prompts: Prompts,
-    (jobs, progress): (u32, bool),
+    run: &RunOptions,
     job: Job<'_>,
-) -> Result<(Vec<crate::provider::Translated>, Option<u64>), Error> {
+) -> Result<(Vec<crate::provider::Translated>, Usage, Vec<String>), Error> {
     if job.paragraphs.is_empty() {
-        return Ok((Vec::new(), None));
+        return Ok((Vec::new(), Usage::default(), Vec::new()));
     }
-    let (_mock, pipeline) = connect(provider, prompts, (jobs, progress)).await?;
+    let (_mock, pipeline) = connect(provider, prompts, run).await?;
     let chunks = crate::plan::plan(
         job.paragraphs,
         job.source,
         job.target,
-        &pipeline.protocol.capabilities().budget(),
+        &pipeline.budget,
+        run.jobs,
     );
-    pipeline.progress.set_length(chunks.len() as u64);
+    let planned = chunks.len() as u64;
+    pipeline.progress.set_length(planned);
     let translated = Arc::clone(&pipeline).translate(chunks).await?;
-    Ok((translated, pipeline.billed_characters()))
+    Ok((
+        translated,
+        pipeline.usage(planned),
+        pipeline.take_warnings(),
+    ))
+}
+
+/// The planner's budget for `provider`: its protocol's, plus an estimated-token limit for
+/// LLMs (the profile's `max_chunk_tokens`, else [`crate::config::DEFAULT_MAX_CHUNK_TOKENS`]).
+fn budget_for(provider: &ProviderSettings, protocol: &dyn crate::provider::Protocol) -> crate::plan::Budget {
+    let capabilities = protocol.capabilities();
+    let mut budget = capabilities.budget();
+    if capabilities.briefs {
+        budget.max_tokens = Some(
+            provider
+                .max_chunk_tokens
+                .unwrap_or(crate::config::DEFAULT_MAX_CHUNK_TOKENS),
+        );
+    }
+    budget
 }
 
 /// The pipeline for `provider`, with the in-process mock it talks to when the profile has no
@@ -473,7 +689,7 @@ async fn send(
 async fn connect(
     provider: &ProviderSettings,
     prompts: Prompts,
-    (jobs, progress): (u32, bool),
+    run: &RunOptions,
 ) -> Result<(Option<MockServer>, Arc<Pipeline>), Error> {
     let mut mock = None;
     let base_url = match &provider.base_url {
@@ -491,22 +707,64 @@ async fn connect(
             url
         }
     };
+    let identity = identity_of(provider, &prompts);
     let protocol = crate::provider::protocol_for(provider, base_url, prompts);
-    let transport = Transport::new(provider.timeout.value, provider.max_retries, jobs)?;
+    let transport = Transport::new(TransportOptions {
+        timeout: provider.timeout.value,
+        max_retries: provider.max_retries,
+        jobs: run.jobs,
+        run_timeout: run.run_timeout,
+        requests_per_minute: provider.requests_per_minute,
+        tokens_per_minute: provider.tokens_per_minute,
+    })?;
     let pipeline = Arc::new(Pipeline {
         provider: provider.name.value.clone(),
+        budget: budget_for(provider, protocol.as_ref()),
         protocol,
         transport,
         api_key: provider.api_key.as_ref().map(|k| k.value.clone()),
         progress: crate::pipeline::progress_bar(
-            progress,
+            run.progress,
             0,
             &format!("translating with {}", provider.name.value),
         ),
         key_var: provider.key_var.clone(),
         billed_characters: std::sync::Mutex::new(None),
+        cache: run.cache_dir.clone().map(Cache::new),
+        identity,
+        meter: crate::pipeline::Meter::default(),
     });
     Ok((mock, pipeline))
+}
+
+/// `diglot cache stats|clear`, on the cache directory the environment names.
+fn cache_command(action: CacheAction, env: &Env) -> Result<Outcome, Error> {
+    let Some(dir) = env.cache_dir() else {
+        return Err(Error::Io {
+            what: "find the cache directory".to_owned(),
+            source: std::io::Error::other("set HOME, XDG_CACHE_HOME or DIGLOT_CACHE_DIR"),
+        });
+    };
+    let io = |what: &str| {
+        let what = format!("{what} the cache in '{}'", dir.display());
+        move |source| Error::Io { what, source }
+    };
+    let text = match action {
+        CacheAction::Stats => {
+            let stats = crate::cache::stats(&dir).map_err(io("read"))?;
+            format!(
+                "cache:   {}\nentries: {}\nbytes:   {}\n",
+                dir.display(),
+                stats.entries,
+                stats.bytes
+            )
+        }
+        CacheAction::Clear => {
+            let removed = crate::cache::clear(&dir).map_err(io("clear"))?;
+            format!("removed {removed} cache entries from {}\n", dir.display())
+        }
+    };
+    Ok(Outcome::of(text.into_bytes()))
 }
 
 /// Runs `future` on a current-thread runtime; Ctrl-C ends it with [`Error::Interrupted`].

@@ -5,6 +5,7 @@
 //! `ingest` → `detect` → `plan` → `provider` → `verify` → `render` (see `CONTRIBUTING.md`).
 
 pub mod brief;
+pub mod cache;
 pub mod cli;
 pub mod command;
 pub mod config;

@@ -47,9 +47,11 @@ fn stdin_input(command: &Command) -> Option<&InputArgs> {
         Command::Translate(args) => Some(&args.input),
         Command::Brief(args) => Some(&args.input),
         Command::Detect(args) => Some(&args.input),
-        Command::Config(_) | Command::Completions(_) | Command::Man | Command::MockServer(_) => {
-            None
-        }
+        Command::Config(_)
+        | Command::Completions(_)
+        | Command::Man
+        | Command::MockServer(_)
+        | Command::Cache(_) => None,
     }
 }
 
@@ -65,6 +67,9 @@ fn finish(result: Result<diglot::Outcome, Error>) -> ExitCode {
         Ok(outcome) => {
             for warning in &outcome.warnings {
                 eprintln!("diglot: warning: {warning}");
+            }
+            for note in &outcome.notes {
+                eprintln!("diglot: {note}");
             }
             let mut out = std::io::stdout().lock();
             match out.write_all(&outcome.output).and_then(|()| out.flush()) {
