@@ -108,7 +108,10 @@ impl Cache {
 
     fn path(&self, key: &Key) -> PathBuf {
         let (prefix, rest) = key.0.split_at(2.min(key.0.len()));
-        self.dir.join(ENTRIES).join(prefix).join(format!("{rest}.json"))
+        self.dir
+            .join(ENTRIES)
+            .join(prefix)
+            .join(format!("{rest}.json"))
     }
 
     fn warn(&self, warning: String) {
@@ -167,10 +170,7 @@ impl Cache {
             value,
         };
         if let Err(e) = write_atomically(&path, &entry) {
-            self.warn(format!(
-                "cannot write cache entry {}: {e}",
-                path.display()
-            ));
+            self.warn(format!("cannot write cache entry {}: {e}", path.display()));
         }
     }
 }
@@ -293,7 +293,10 @@ mod tests {
         let key = Key::of("chunk", &"x");
         assert_eq!(cache.get::<Vec<String>>(&key), None);
         cache.put(&key, &vec!["eins".to_owned()]);
-        assert_eq!(cache.get::<Vec<String>>(&key), Some(vec!["eins".to_owned()]));
+        assert_eq!(
+            cache.get::<Vec<String>>(&key),
+            Some(vec!["eins".to_owned()])
+        );
         assert!(cache.take_warnings().is_empty());
         let counted = stats(dir.path()).expect("stats");
         assert_eq!(counted.entries, 1);
@@ -313,7 +316,10 @@ mod tests {
         assert_eq!(cache.get::<u32>(&key), None);
         let warnings = cache.take_warnings();
         assert_eq!(warnings.len(), 1);
-        assert!(warnings[0].starts_with("ignoring unreadable cache entry"), "{warnings:?}");
+        assert!(
+            warnings[0].starts_with("ignoring unreadable cache entry"),
+            "{warnings:?}"
+        );
         cache.put(&key, &2u32);
         assert_eq!(cache.get::<u32>(&key), Some(2));
         // An entry moved under another key's name is not trusted either.

@@ -428,12 +428,18 @@ fn brief(args: &BriefArgs, mut settings: Settings) -> Result<Outcome, Error> {
             brief: Some((identity_of(&provider, &prompts), args.brief_options.points)),
             from: args.options.from,
             to,
-            paragraphs: body.paragraphs.iter().map(|p| (p.id.0, p.text.as_str())).collect(),
+            paragraphs: body
+                .paragraphs
+                .iter()
+                .map(|p| (p.id.0, p.text.as_str()))
+                .collect(),
             boilerplate: &body.boilerplate,
         },
     );
     let mut warnings = Vec::new();
-    let hit = cached.as_ref().and_then(|c| c.cache.get::<BriefReport>(&c.key));
+    let hit = cached
+        .as_ref()
+        .and_then(|c| c.cache.get::<BriefReport>(&c.key));
     let report = match hit {
         Some(mut report) => {
             report.usage = usage_from_cache(&report.usage);
@@ -516,7 +522,11 @@ fn translate(args: &TranslateArgs, mut settings: Settings) -> Result<Outcome, Er
                 .map(|b| (identity_of(b, &prompts), args.brief_options.points)),
             from: args.options.from,
             to,
-            paragraphs: body.paragraphs.iter().map(|p| (p.id.0, p.text.as_str())).collect(),
+            paragraphs: body
+                .paragraphs
+                .iter()
+                .map(|p| (p.id.0, p.text.as_str()))
+                .collect(),
             boilerplate: &body.boilerplate,
         },
     );
@@ -671,7 +681,10 @@ async fn send(
 
 /// The planner's budget for `provider`: its protocol's, plus an estimated-token limit for
 /// LLMs (the profile's `max_chunk_tokens`, else [`crate::config::DEFAULT_MAX_CHUNK_TOKENS`]).
-fn budget_for(provider: &ProviderSettings, protocol: &dyn crate::provider::Protocol) -> crate::plan::Budget {
+fn budget_for(
+    provider: &ProviderSettings,
+    protocol: &dyn crate::provider::Protocol,
+) -> crate::plan::Budget {
     let capabilities = protocol.capabilities();
     let mut budget = capabilities.budget();
     if capabilities.briefs {

@@ -660,7 +660,11 @@ impl Settings {
         }
         line("jobs", &self.jobs.value, &self.jobs.source);
         match &self.run_timeout {
-            Some(t) => line("timeout", &format!("{} s (whole run)", t.value.as_secs()), &t.source),
+            Some(t) => line(
+                "timeout",
+                &format!("{} s (whole run)", t.value.as_secs()),
+                &t.source,
+            ),
             None => line("timeout", &"(none for the whole run)", &Source::Default),
         }
         match &self.cache_dir {
@@ -1486,9 +1490,20 @@ model = "writer-model"
             env(&[("HOME", "/h")]).cache_dir(),
             Some(PathBuf::from("/h/.cache/diglot"))
         );
-        let s = settings(Flags::default(), &[("HOME", "/h"), ("DIGLOT_NO_CACHE", "1")], "");
+        let s = settings(
+            Flags::default(),
+            &[("HOME", "/h"), ("DIGLOT_NO_CACHE", "1")],
+            "",
+        );
         assert_eq!(s.cache_dir, None);
-        let s = settings(Flags { no_cache: true, ..Flags::default() }, &[("HOME", "/h")], "");
+        let s = settings(
+            Flags {
+                no_cache: true,
+                ..Flags::default()
+            },
+            &[("HOME", "/h")],
+            "",
+        );
         assert_eq!(s.cache_dir, None);
         let s = settings(Flags::default(), &[("HOME", "/h")], "");
         assert_eq!(s.cache_dir, Some(PathBuf::from("/h/.cache/diglot")));

@@ -20,11 +20,11 @@ use crate::cache::{Cache, Key, ProviderIdentity};
 use crate::error::Error;
 use crate::ingest::{Paragraph, ParagraphId};
 use crate::plan::{Budget, Chunk};
-use crate::report::Usage;
 use crate::provider::transport::Transport;
 use crate::provider::{
     ContractProblem, Decoded, Protocol, ProviderError, Translated, WireReply, WireRequest,
 };
+use crate::report::Usage;
 use crate::secret::Secret;
 use crate::verify::brief::{BriefFailure, BriefVerifyError};
 
@@ -121,7 +121,8 @@ impl Pipeline {
             tasks.spawn(async move {
                 let done = pipeline.translate_chunk(&chunk).await?;
                 if let (Some(cache), Some(key)) = (&pipeline.cache, key) {
-                    let value: CachedChunk = done.iter().map(|t| (t.id.0, t.text.clone())).collect();
+                    let value: CachedChunk =
+                        done.iter().map(|t| (t.id.0, t.text.clone())).collect();
                     cache.put(&key, &value);
                 }
                 pipeline.progress.inc(1);
@@ -153,7 +154,11 @@ impl Pipeline {
                 provider: &self.identity,
                 source: chunk.source_language.as_str(),
                 target: chunk.target_language.as_str(),
-                paragraphs: chunk.paragraphs.iter().map(|p| (p.id.0, p.text.as_str())).collect(),
+                paragraphs: chunk
+                    .paragraphs
+                    .iter()
+                    .map(|p| (p.id.0, p.text.as_str()))
+                    .collect(),
             },
         ))
     }
@@ -177,11 +182,12 @@ impl Pipeline {
     /// The run's usage so far, with `chunks` planned.
     pub fn usage(&self, chunks: u64) -> Usage {
         let load = |n: &AtomicU64| n.load(Ordering::Relaxed);
-        let tokens = self
-            .meter
-            .tokens_reported
-            .load(Ordering::Relaxed)
-            .then(|| (load(&self.meter.input_tokens), load(&self.meter.output_tokens)));
+        let tokens = self.meter.tokens_reported.load(Ordering::Relaxed).then(|| {
+            (
+                load(&self.meter.input_tokens),
+                load(&self.meter.output_tokens),
+            )
+        });
         Usage {
             requests: self.transport.stats().requests(),
             retries: self.transport.stats().retries(),
@@ -197,7 +203,10 @@ impl Pipeline {
 
     /// Warnings from the cache (unreadable entries, failed writes).
     pub fn take_warnings(&self) -> Vec<String> {
-        self.cache.as_ref().map(Cache::take_warnings).unwrap_or_default()
+        self.cache
+            .as_ref()
+            .map(Cache::take_warnings)
+            .unwrap_or_default()
     }
 
     /// The protocol's check before the article is sent (LibreTranslate's language pairs).
@@ -223,7 +232,9 @@ impl Pipeline {
         if let Some((input, output)) = self.protocol.reported_tokens(reply) {
             self.meter.tokens_reported.store(true, Ordering::Relaxed);
             self.meter.input_tokens.fetch_add(input, Ordering::Relaxed);
-            self.meter.output_tokens.fetch_add(output, Ordering::Relaxed);
+            self.meter
+                .output_tokens
+                .fetch_add(output, Ordering::Relaxed);
         }
         if let Some(n) = self.protocol.billed_characters(reply) {
             let mut billed = self
@@ -321,7 +332,13 @@ impl Pipeline {
             })
             .collect();
         let mut texts = Vec::new();
-        for sub in crate::plan::plan(&items, chunk.source_language, chunk.target_language, budget, 1) {
+        for sub in crate::plan::plan(
+            &items,
+            chunk.source_language,
+            chunk.target_language,
+            budget,
+            1,
+        ) {
             let done = Box::pin(self.translate_chunk(&sub)).await?;
             texts.extend(done.into_iter().map(|t| t.text));
         }
@@ -335,7 +352,9 @@ impl Pipeline {
     /// for once more: it is usually a connection cut short, not a model's choice.
     async fn ask(&self, chunk: &Chunk, request: &WireRequest) -> Result<Decoded, Error> {
         let sent: u64 = chunk.paragraphs.iter().map(|p| chars(&p.text)).sum();
-        self.meter.characters_sent.fetch_add(sent, Ordering::Relaxed);
+        self.meter
+            .characters_sent
+            .fetch_add(sent, Ordering::Relaxed);
         let reply = self.exchange(request).await?;
         self.add_billed(&reply);
         let decoded = match self.protocol.decode_translation(chunk, &reply) {

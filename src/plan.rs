@@ -137,7 +137,10 @@ pub fn plan(
     budget: &Budget,
     jobs: u32,
 ) -> Vec<Chunk> {
-    let sizes: Vec<Size> = paragraphs.iter().map(|p| Size::of(&p.text, budget)).collect();
+    let sizes: Vec<Size> = paragraphs
+        .iter()
+        .map(|p| Size::of(&p.text, budget))
+        .collect();
     let greedy = pack(&sizes, budget, None).len();
     let total: usize = sizes.iter().map(|s| s.chars).sum();
     let jobs = jobs.max(1) as usize;
@@ -209,7 +212,12 @@ pub fn split_sentences(text: &str) -> Vec<String> {
             continue;
         }
         let mut end = i;
-        while end < chars.len() && matches!(chars[end], '"' | '\'' | '»' | '«' | '“' | '”' | '’' | ')' | ']') {
+        while end < chars.len()
+            && matches!(
+                chars[end],
+                '"' | '\'' | '»' | '«' | '“' | '”' | '’' | ')' | ']'
+            )
+        {
             end += 1;
         }
         let mut next = end;
@@ -242,11 +250,11 @@ pub fn split_sentences(text: &str) -> Vec<String> {
 /// case-sensitively).
 const ABBREVIATIONS: &[&str] = &[
     "Abb", "Abs", "Abt", "Art", "Bd", "Bhf", "bzw", "ca", "Chr", "Co", "Dipl", "Dr", "dt", "ebd",
-    "etc", "evtl", "Fr", "geb", "gegr", "ggf", "Hr", "Hrsg", "inkl", "Ing", "Jh", "Jr", "jr", "Kap",
-    "lt", "max", "Mio", "min", "Mr", "Mrd", "Mrs", "Ms", "Nr", "Prof", "rd", "Sr", "St", "Str",
-    "Tel", "usw", "vgl", "vs", "zB", "zzgl", "Jan", "Feb", "Mär", "Apr", "Aug", "Sep", "Sept",
-    "Okt", "Oct", "Nov", "Dez", "Dec", "No", "approx", "Gen", "Sen", "Rep", "Gov", "Inc", "Ltd",
-    "Corp", "Mt", "e.g", "i.e", "u.a", "d.h", "z.B", "o.ä", "s.o", "u.U", "v.a",
+    "etc", "evtl", "Fr", "geb", "gegr", "ggf", "Hr", "Hrsg", "inkl", "Ing", "Jh", "Jr", "jr",
+    "Kap", "lt", "max", "Mio", "min", "Mr", "Mrd", "Mrs", "Ms", "Nr", "Prof", "rd", "Sr", "St",
+    "Str", "Tel", "usw", "vgl", "vs", "zB", "zzgl", "Jan", "Feb", "Mär", "Apr", "Aug", "Sep",
+    "Sept", "Okt", "Oct", "Nov", "Dez", "Dec", "No", "approx", "Gen", "Sen", "Rep", "Gov", "Inc",
+    "Ltd", "Corp", "Mt", "e.g", "i.e", "u.a", "d.h", "z.B", "o.ä", "s.o", "u.U", "v.a",
 ];
 
 /// Whether the word at the end of `before` (the text before a full stop) keeps the sentence
@@ -360,7 +368,16 @@ mod tests {
 
     #[test]
     fn no_paragraphs_make_no_chunks() {
-        assert!(plan(&[], LanguageCode::DE, LanguageCode::EN, &Budget::chars(100), 1).is_empty());
+        assert!(
+            plan(
+                &[],
+                LanguageCode::DE,
+                LanguageCode::EN,
+                &Budget::chars(100),
+                1
+            )
+            .is_empty()
+        );
     }
 
     #[test]
@@ -438,17 +455,26 @@ mod tests {
         let one = plan(&many, LanguageCode::DE, LanguageCode::EN, &budget, 1);
         assert_eq!(one.len(), 3);
         let four = plan(&many, LanguageCode::DE, LanguageCode::EN, &budget, 4);
-        assert_eq!(four.iter().map(|c| c.paragraphs.len()).collect::<Vec<_>>(), [10; 4]);
+        assert_eq!(
+            four.iter().map(|c| c.paragraphs.len()).collect::<Vec<_>>(),
+            [10; 4]
+        );
         let flat: Vec<u32> = four.iter().flat_map(|c| c.ids()).map(|id| id.0).collect();
         assert_eq!(flat, (1..=40).collect::<Vec<_>>());
         // 8 jobs: only 6 chunks keep 2,000 characters each; they go out in one round.
         let eight = plan(&many, LanguageCode::DE, LanguageCode::EN, &budget, 8);
         assert_eq!(eight.len(), 6);
         // 2 jobs: 3 chunks greedily, rounded up to 4 so both rounds are full.
-        assert_eq!(plan(&many, LanguageCode::DE, LanguageCode::EN, &budget, 2).len(), 4);
+        assert_eq!(
+            plan(&many, LanguageCode::DE, LanguageCode::EN, &budget, 2).len(),
+            4
+        );
         // A short article stays one request whatever the jobs.
         let short = paragraphs(&[300; 5]);
-        assert_eq!(plan(&short, LanguageCode::DE, LanguageCode::EN, &budget, 8).len(), 1);
+        assert_eq!(
+            plan(&short, LanguageCode::DE, LanguageCode::EN, &budget, 8).len(),
+            1
+        );
     }
 
     #[test]
@@ -486,7 +512,10 @@ mod tests {
             ]
         );
         assert_eq!(split_sentences("Ein Satz."), ["Ein Satz."]);
-        assert_eq!(split_sentences("Mr. A. Smith said no. Fine."), ["Mr. A. Smith said no.", "Fine."]);
+        assert_eq!(
+            split_sentences("Mr. A. Smith said no. Fine."),
+            ["Mr. A. Smith said no.", "Fine."]
+        );
     }
 
     #[test]

@@ -63,7 +63,10 @@ pub enum TransportError {
         status: u16,
     },
     /// The whole run's deadline (`--timeout`) passed.
-    #[error("the run did not finish within --timeout {secs} s: gave up after {attempts} attempt(s) of the last request{}", last_suffix(last))]
+    #[error(
+        "the run did not finish within --timeout {secs} s: gave up after {attempts} attempt(s) of the last request{}",
+        last_suffix(last)
+    )]
     RunTimeout {
         /// The run's time limit in seconds.
         secs: u64,
@@ -240,7 +243,8 @@ impl Transport {
                 .build()
                 .map_err(|e| TransportError::Setup(e.to_string()))
         })?;
-        let limiter = |per_minute: Option<u32>| per_minute.map(|n| Arc::new(RateLimiter::per_minute(n)));
+        let limiter =
+            |per_minute: Option<u32>| per_minute.map(|n| Arc::new(RateLimiter::per_minute(n)));
         Ok(Transport {
             client,
             timeout: options.timeout,
@@ -267,8 +271,11 @@ impl Transport {
         let Some((deadline, limit)) = self.deadline else {
             return self.send_until(request, None, &mut attempts).await;
         };
-        match tokio::time::timeout_at(deadline, self.send_until(request, Some(deadline), &mut attempts))
-            .await
+        match tokio::time::timeout_at(
+            deadline,
+            self.send_until(request, Some(deadline), &mut attempts),
+        )
+        .await
         {
             Ok(result) => result,
             Err(_) => Err(TransportError::RunTimeout {
@@ -308,15 +315,17 @@ impl Transport {
             }
             // An attempt never outlives the run: past the deadline the timeout above fires.
             let timeout = match deadline {
-                Some(deadline) => self
-                    .timeout
-                    .min(deadline.saturating_duration_since(Instant::now()) + Duration::from_millis(50)),
+                Some(deadline) => self.timeout.min(
+                    deadline.saturating_duration_since(Instant::now()) + Duration::from_millis(50),
+                ),
                 None => self.timeout,
             };
             let outcome = self.attempt(request, timeout).await;
             attempts.last = Some(match &outcome {
                 Ok((reply, _)) => format!("HTTP {}{}", reply.status, reason_suffix(reply.status)),
-                Err(e) if e.is_timeout() => format!("no answer within {} s", self.timeout.as_secs()),
+                Err(e) if e.is_timeout() => {
+                    format!("no answer within {} s", self.timeout.as_secs())
+                }
                 Err(e) => error_chain(e),
             });
             let delay = match outcome {
@@ -505,7 +514,11 @@ mod tests {
             last: Some("HTTP 503 Service Unavailable".into()),
         };
         assert!(run.to_string().contains("--timeout 2 s"), "{run}");
-        assert!(run.to_string().ends_with("last answer HTTP 503 Service Unavailable"), "{run}");
+        assert!(
+            run.to_string()
+                .ends_with("last answer HTTP 503 Service Unavailable"),
+            "{run}"
+        );
     }
 
     #[test]

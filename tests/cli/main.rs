@@ -11,5 +11,6 @@ mod input;
 mod layout;
 mod mock_server;
 mod providers;
+mod resilience;
 mod translate;
 mod wire_specs;
