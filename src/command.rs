@@ -355,19 +355,60 @@ struct ReportIdentity<'a> {
     boilerplate: &'a [String],
 }
 
-/// The finished result of a run, looked up in the cache before anything else is done and
-/// stored after it passed every check.
-struct ReportCache {
-    cache: Cache,
-    key: Key,
+impl<'a> ReportIdentity<'a> {
+    fn new(
+        command: &'static str,
+        provider: ProviderIdentity,
+        brief: Option<(ProviderIdentity, u8)>,
+        (from, to): (Option<LanguageCode>, Option<LanguageCode>),
+        body: &'a Body,
+    ) -> ReportIdentity<'a> {
+        ReportIdentity {
+            command,
+            provider,
+            brief,
+            from,
+            to,
+            paragraphs: body
+                .paragraphs
+                .iter()
+                .map(|p| (p.id.0, p.text.as_str()))
+                .collect(),
+            boilerplate: &body.boilerplate,
+        }
+    }
+
+    fn key(&self) -> Key {
+        Key::of("report", self)
+    }
 }
 
-impl ReportCache {
-    fn open(run: &RunOptions, identity: &ReportIdentity<'_>) -> Option<ReportCache> {
-        let cache = Cache::new(run.cache_dir.clone()?);
-        let key = Key::of("report", identity);
-        Some(ReportCache { cache, key })
-    }
+/// The finished result of a run: looked up in the cache before anything else is done (a hit
+/// gets a usage of nothing sent), else computed and stored once it passed every check.
+/// Returns it with the warnings of the run and the cache.
+fn through_cache<R: serde::Serialize + serde::de::DeserializeOwned>(
+    run: &RunOptions,
+    key: Key,
+    usage: fn(&mut R) -> &mut Usage,
+    compute: impl FnOnce() -> Result<(R, Vec<String>), Error>,
+) -> Result<(R, Vec<String>), Error> {
+    let Some(cache) = run.cache_dir.clone().map(Cache::new) else {
+        return compute();
+    };
+    let (report, mut warnings) = match cache.get::<R>(&key) {
+        Some(mut report) => {
+            let original = usage(&mut report).clone();
+            *usage(&mut report) = usage_from_cache(&original);
+            (report, Vec::new())
+        }
+        None => {
+            let (report, warnings) = compute()?;
+            cache.put(&key, &report);
+            (report, warnings)
+        }
+    };
+    warnings.extend(cache.take_warnings());
+    Ok((report, warnings))
 }
 
 /// A cached run's usage: nothing sent, every chunk a hit.
@@ -420,41 +461,27 @@ fn brief(args: &BriefArgs, mut settings: Settings) -> Result<Outcome, Error> {
     let run = RunOptions::of(&settings);
     let body = read_body(&args.input)?;
     let to = settings.to.as_ref().map(|to| to.value);
-    let cached = ReportCache::open(
+    let key = ReportIdentity::new(
+        "brief",
+        identity_of(&provider, &prompts),
+        Some((identity_of(&provider, &prompts), args.brief_options.points)),
+        (args.options.from, to),
+        &body,
+    )
+    .key();
+    let (report, warnings) = through_cache(
         &run,
-        &ReportIdentity {
-            command: "brief",
-            provider: identity_of(&provider, &prompts),
-            brief: Some((identity_of(&provider, &prompts), args.brief_options.points)),
-            from: args.options.from,
-            to,
-            paragraphs: body
-                .paragraphs
-                .iter()
-                .map(|p| (p.id.0, p.text.as_str()))
-                .collect(),
-            boilerplate: &body.boilerplate,
-        },
-    );
-    let mut warnings = Vec::new();
-    let hit = cached
-        .as_ref()
-        .and_then(|c| c.cache.get::<BriefReport>(&c.key));
-    let report = match hit {
-        Some(mut report) => {
-            report.usage = usage_from_cache(&report.usage);
-            report
-        }
-        None => {
+        key,
+        |r: &mut BriefReport| &mut r.usage,
+        || {
             let prepared = prepare(body, args.options.from, to)?;
-            let (brief, usage, brief_warnings) = write_brief(
+            let (brief, usage, warnings) = write_brief(
                 &provider,
                 prompts,
                 &prepared,
                 args.brief_options.points,
                 &run,
             )?;
-            warnings.extend(brief_warnings);
             let report = BriefReport {
                 source: prepared.source,
                 target: TargetInfo {
@@ -464,15 +491,9 @@ fn brief(args: &BriefArgs, mut settings: Settings) -> Result<Outcome, Error> {
                 brief,
                 usage,
             };
-            if let Some(c) = &cached {
-                c.cache.put(&c.key, &report);
-            }
-            report
-        }
-    };
-    if let Some(c) = &cached {
-        warnings.extend(c.cache.take_warnings());
-    }
+            Ok((report, warnings))
+        },
+    )?;
     let style = style_of(&args.options, &settings);
     let mut output = Vec::new();
     render::brief(
@@ -512,50 +533,31 @@ fn translate(args: &TranslateArgs, mut settings: Settings) -> Result<Outcome, Er
     let run = RunOptions::of(&settings);
     let body = read_body(&args.input)?;
     let to = settings.to.as_ref().map(|to| to.value);
-    let cached = ReportCache::open(
+    let key = ReportIdentity::new(
+        "translate",
+        identity_of(&provider, &prompts),
+        brief_provider
+            .as_ref()
+            .map(|b| (identity_of(b, &prompts), args.brief_options.points)),
+        (args.options.from, to),
+        &body,
+    )
+    .key();
+    let (report, warnings) = through_cache(
         &run,
-        &ReportIdentity {
-            command: "translate",
-            provider: identity_of(&provider, &prompts),
-            brief: brief_provider
-                .as_ref()
-                .map(|b| (identity_of(b, &prompts), args.brief_options.points)),
-            from: args.options.from,
-            to,
-            paragraphs: body
-                .paragraphs
-                .iter()
-                .map(|p| (p.id.0, p.text.as_str()))
-                .collect(),
-            boilerplate: &body.boilerplate,
-        },
-    );
-    let mut warnings = Vec::new();
-    let hit = cached.as_ref().and_then(|c| c.cache.get::<Report>(&c.key));
-    let report = match hit {
-        Some(mut report) => {
-            report.usage = usage_from_cache(&report.usage);
-            report
-        }
-        None => {
+        key,
+        |r: &mut Report| &mut r.usage,
+        || {
             let prepared = prepare(body, args.options.from, to)?;
-            let (report, run_warnings) = translate_prepared(
+            translate_prepared(
                 args,
                 (&provider, brief_provider.as_ref()),
                 prompts,
                 prepared,
                 &run,
-            )?;
-            warnings.extend(run_warnings);
-            if let Some(c) = &cached {
-                c.cache.put(&c.key, &report);
-            }
-            report
-        }
-    };
-    if let Some(c) = &cached {
-        warnings.extend(c.cache.take_warnings());
-    }
+            )
+        },
+    )?;
     let style = style_of(&args.options, &settings);
     let mut output = Vec::new();
     render::translation(&report, args.options.format, &style, &mut output).map_err(write_error)?;

@@ -68,7 +68,17 @@ impl Sandbox {
 
     /// `diglot translate --provider mock --base-url MOCK --width 80 --color never FILE ARGS…`.
     pub fn translate(&self, mock: &BackgroundMock, file: &Path, args: &[&str]) -> Run {
-        let mut cmd = self.cmd();
+        self.translate_with(self.cmd(), mock, file, args)
+    }
+
+    /// [`Sandbox::translate`] with a prepared command (e.g. [`Sandbox::cached_cmd`]).
+    pub fn translate_with(
+        &self,
+        mut cmd: assert_cmd::Command,
+        mock: &BackgroundMock,
+        file: &Path,
+        args: &[&str],
+    ) -> Run {
         cmd.args([
             "translate",
             "--provider",

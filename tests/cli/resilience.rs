@@ -331,18 +331,7 @@ fn requests_per_minute_spaces_requests_out() {
 
 /// `diglot translate` against `mock` with the sandbox's shared cache.
 fn cached(sandbox: &Sandbox, mock: &BackgroundMock, file: &Path, args: &[&str]) -> Run {
-    let mut cmd = sandbox.cached_cmd();
-    cmd.args([
-        "translate",
-        "--provider",
-        "mock",
-        "--base-url",
-        &mock.base_url(),
-    ])
-    .args(["--width", "80", "--color", "never"])
-    .arg(file)
-    .args(args);
-    run(&mut cmd)
+    sandbox.translate_with(sandbox.cached_cmd(), mock, file, args)
 }
 
 #[test]
