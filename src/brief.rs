@@ -6,7 +6,7 @@
 //! the JSON a model must answer with (see the README, "Bilingual brief"). Built by a protocol
 //! from a reply, held to the article by `verify::brief`, rendered by `render::brief`.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::ingest::{Paragraph, ParagraphId};
 use crate::language::LanguageCode;
@@ -20,7 +20,7 @@ pub const MAX_POINTS: u8 = 7;
 pub const DEFAULT_POINTS: u8 = 5;
 
 /// One text in both languages.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Bilingual {
     /// In the article's language.
     pub source: String,
@@ -29,7 +29,7 @@ pub struct Bilingual {
 }
 
 /// One key point, in both languages, with the paragraphs it draws on.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BriefPoint {
     /// In the article's language.
     pub source: String,
@@ -40,7 +40,7 @@ pub struct BriefPoint {
 }
 
 /// A person or organisation the article names, with the role the article gives it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BriefEntity {
     /// The name as the article spells it.
     pub name: String,
@@ -51,7 +51,7 @@ pub struct BriefEntity {
 }
 
 /// A bilingual brief of one article.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Brief {
     /// The headline.
     pub headline: Bilingual,

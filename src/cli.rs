@@ -68,6 +68,25 @@ pub enum Command {
     Man,
     /// Run the built-in mock API (OpenAI-compatible) until interrupted.
     MockServer(MockServerArgs),
+    /// Show or clear the on-disk cache of translations and briefs.
+    Cache(CacheArgs),
+}
+
+/// `diglot cache`.
+#[derive(Debug, Args)]
+pub struct CacheArgs {
+    /// What to do.
+    #[command(subcommand)]
+    pub action: CacheAction,
+}
+
+/// `diglot cache stats|clear`.
+#[derive(Debug, Clone, Copy, Subcommand)]
+pub enum CacheAction {
+    /// Print the cache directory, its number of entries and their size.
+    Stats,
+    /// Remove every cache entry.
+    Clear,
 }
 
 /// Where the article comes from (`detect`).
@@ -210,13 +229,22 @@ pub struct TranslateOptions {
     #[arg(long, value_name = "NAME")]
     pub model: Option<String>,
 
-    /// Seconds to wait for one API answer [default: 600].
+    /// Seconds the whole run may take, retries and waits included [default: no limit]. One
+    /// request's limit is the profile's `timeout` (default 600).
     #[arg(long, value_name = "SECS")]
     pub timeout: Option<u64>,
 
     /// Requests sent at the same time [default: 4].
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=64))]
     pub jobs: Option<u32>,
+
+    /// Neither read nor write the on-disk cache of translations and briefs.
+    #[arg(long)]
+    pub no_cache: bool,
+
+    /// Print a usage summary (requests, retries, cache hits, characters, tokens) on stderr.
+    #[arg(short, long)]
+    pub verbose: bool,
 
     /// Output format.
     #[arg(long, value_name = "FORMAT", default_value = "text")]
@@ -309,8 +337,8 @@ pub struct MockServerArgs {
     pub latency_ms: u64,
 
     /// Inject a fault: KIND or KIND:TIMES (429, 500, 401, 403, 456, not-json, fenced, missing,
-    /// truncated, escape; crafted translations that the fidelity checks catch: drop-number,
-    /// untranslated, truncate-paragraph; for brief requests only: brief-bad-ref,
+    /// truncated, length, escape; crafted translations that the fidelity checks catch:
+    /// drop-number, untranslated, truncate-paragraph; for brief requests only: brief-bad-ref,
     /// brief-untranslated, brief-malformed, brief-empty, brief-number). Repeatable; faults
     /// are used up in order.
     #[arg(long, value_name = "KIND[:N]")]

@@ -14,8 +14,8 @@ use indicatif::ProgressBar;
 
 use crate::batch::{self, BatchPlanError};
 use crate::cli::{
-    ArticlesArgs, BriefArgs, BriefOptions, CheckArgs, Cli, Command, ConfigAction, ConfigArgs,
-    DetectArgs, MockServerArgs, OutputArgs, TranslateArgs, TranslateOptions,
+    ArticlesArgs, BriefArgs, BriefOptions, CacheAction, CheckArgs, Cli, Command, ConfigAction,
+    ConfigArgs, DetectArgs, MockServerArgs, OutputArgs, TranslateArgs, TranslateOptions,
 };
 use crate::config::{
     ConfigError, Env, Flags, LoadedFile, ProviderSettings, Settings, Terminal, check_brief_capable,
@@ -33,7 +33,7 @@ use crate::verify::fidelity::ChecksFailed;
 mod article;
 
 pub use article::KEEP_IF_ALREADY_TARGET;
-use article::{Session, Task, TaskKind, prepare, process};
+use article::{Ready, Session, Task, TaskKind, prepare, process};
 
 /// What a successful run produced, for `main` to write.
 #[derive(Debug, Default)]
@@ -44,7 +44,7 @@ pub struct Outcome {
     pub warnings: Vec<String>,
     /// An error that ends the run only after `output` is printed (`--strict` fidelity checks).
     pub error_after_output: Option<Error>,
-    /// What was done, for stderr (a batch's summary), when stdout is not the output.
+    /// Information for stderr: a batch's summary, the usage with `-v`.
     pub notes: Vec<String>,
 }
 
@@ -75,6 +75,7 @@ pub fn run(cli: &Cli, env: &Env, terminal: Terminal) -> Result<Outcome, Error> {
         }) => {
             return crate::manual::config_init(cli.config.as_deref(), env);
         }
+        Command::Cache(args) => return cache_command(args.action, env),
         _ => {}
     }
     let file = LoadedFile::load(cli.config.as_deref(), env)?;
@@ -107,8 +108,8 @@ pub fn run(cli: &Cli, env: &Env, terminal: Terminal) -> Result<Outcome, Error> {
             what: "run the mock server here".to_owned(),
             source: std::io::Error::other("`mock-server` runs through diglot::mock_server"),
         }),
-        // `config` (show); completions, man and `config init` returned above.
-        Command::Config(_) | Command::Completions(_) | Command::Man => {
+        // `config` (show); completions, man, `cache` and `config init` returned above.
+        Command::Config(_) | Command::Completions(_) | Command::Man | Command::Cache(_) => {
             Ok(Outcome::of(settings.describe().into_bytes()))
         }
     }?;
@@ -132,6 +133,8 @@ fn flags_of(options: &TranslateOptions, brief: &BriefOptions, cli: &Cli) -> Flag
         base_url: options.base_url.clone(),
         model: options.model.clone(),
         timeout: options.timeout,
+        no_cache: options.no_cache,
+        verbose: options.verbose,
         jobs: options.jobs,
         to: options.to,
         width: options.width,
@@ -264,9 +267,8 @@ fn brief(args: &BriefArgs, mut settings: Settings) -> Result<Outcome, Error> {
     let task = Task::new(
         kind,
         prompts,
-        &args.options,
-        &args.input,
-        &args.output,
+        (&provider, None),
+        (&args.options, &args.input, &args.output),
         &settings,
     );
     deliver(task, (provider, None), &args.input, &args.output, &settings)
@@ -294,9 +296,8 @@ fn translate(args: &TranslateArgs, mut settings: Settings) -> Result<Outcome, Er
     let task = Task::new(
         kind,
         prompts,
-        &args.options,
-        &args.input,
-        &args.output,
+        (&provider, brief_provider.as_ref()),
+        (&args.options, &args.input, &args.output),
         &settings,
     );
     deliver(
@@ -349,36 +350,41 @@ fn deliver(
         }
         .into());
     }
-    let prepared = prepare(path, &task)?;
-    let progress = match task.kind {
-        TaskKind::Translate { .. } => crate::pipeline::progress_bar(
-            settings.progress,
-            0,
-            &format!("translating with {}", main.name.value),
-        ),
-        TaskKind::Brief { .. } => ProgressBar::hidden(),
+    let rendered = match prepare(path, &task)? {
+        Ready::Cached(rendered) => rendered,
+        fresh => {
+            let progress = match task.kind {
+                TaskKind::Translate { .. } => crate::pipeline::progress_bar(
+                    settings.progress,
+                    0,
+                    &format!("translating with {}", main.name.value),
+                ),
+                TaskKind::Brief { .. } => ProgressBar::hidden(),
+            };
+            block_on_interruptible(async {
+                let session = Session::open(main, brief, &task.prompts, &task.run).await?;
+                process(&task, &session, fresh, progress).await
+            })?
+        }
     };
-    let (rendered, failed) = block_on_interruptible(async {
-        let session = Session::open(main, brief, &task.prompts, settings.jobs.value).await?;
-        process(&task, &session, prepared, progress).await
-    })?;
-    let error_after_output = failed.map(Error::from);
+    let outcome = Outcome {
+        output: Vec::new(),
+        warnings: rendered.warnings,
+        error_after_output: rendered.failed.map(Error::from),
+        notes: rendered.notes,
+    };
     match &output.output {
         None => Ok(Outcome {
-            output: rendered,
-            error_after_output,
-            ..Outcome::default()
+            output: rendered.output,
+            ..outcome
         }),
         Some(file) => {
             crate::output::remove_stale_temps_of(file);
-            write_atomic(file, &rendered).map_err(|source| Error::Io {
+            write_atomic(file, &rendered.output).map_err(|source| Error::Io {
                 what: format!("write '{}'", file.display()),
                 source,
             })?;
-            Ok(Outcome {
-                error_after_output,
-                ..Outcome::default()
-            })
+            Ok(outcome)
         }
     }
 }
@@ -414,7 +420,7 @@ fn run_batch(
     } else {
         let mut progress = batch::Progress::new(settings.progress, plan.todo.len(), &what);
         runtime()?.block_on(async {
-            let session = Arc::new(Session::open(main, brief, &task.prompts, jobs).await?);
+            let session = Arc::new(Session::open(main, brief, &task.prompts, &task.run).await?);
             let task = Arc::new(task);
             let work = |path: PathBuf, bar: ProgressBar| {
                 let (task, session) = (Arc::clone(&task), Arc::clone(&session));
@@ -428,13 +434,16 @@ fn run_batch(
                                 source: std::io::Error::other(e.to_string()),
                             })??
                     };
-                    let paragraphs = prepared.paragraphs.len();
-                    let (output, failed) = process(&task, &session, prepared, bar).await?;
+                    let paragraphs = prepared.paragraphs();
+                    let rendered = process(&task, &session, prepared, bar).await?;
                     // With --strict a failed check fails the article, and its output is not
                     // written: a re-run must not skip it as done.
-                    match failed {
+                    match rendered.failed {
                         Some(failed) => Err(failed.into()),
-                        None => Ok(batch::Done { output, paragraphs }),
+                        None => Ok(batch::Done {
+                            output: rendered.output,
+                            paragraphs,
+                        }),
                     }
                 }
             };
@@ -471,6 +480,36 @@ fn check(args: &CheckArgs) -> Result<Outcome, Error> {
         error_after_output: ChecksFailed::of(&report.checks).map(Error::from),
         ..Outcome::default()
     })
+}
+
+/// `diglot cache stats|clear`, on the cache directory the environment names.
+fn cache_command(action: CacheAction, env: &Env) -> Result<Outcome, Error> {
+    let Some(dir) = env.cache_dir() else {
+        return Err(Error::Io {
+            what: "find the cache directory".to_owned(),
+            source: std::io::Error::other("set HOME, XDG_CACHE_HOME or DIGLOT_CACHE_DIR"),
+        });
+    };
+    let io = |what: &str| {
+        let what = format!("{what} the cache in '{}'", dir.display());
+        move |source| Error::Io { what, source }
+    };
+    let text = match action {
+        CacheAction::Stats => {
+            let stats = crate::cache::stats(&dir).map_err(io("read"))?;
+            format!(
+                "cache:   {}\nentries: {}\nbytes:   {}\n",
+                dir.display(),
+                stats.entries,
+                stats.bytes
+            )
+        }
+        CacheAction::Clear => {
+            let removed = crate::cache::clear(&dir).map_err(io("clear"))?;
+            format!("removed {removed} cache entries from {}\n", dir.display())
+        }
+    };
+    Ok(Outcome::of(text.into_bytes()))
 }
 
 /// Runs `future` on a current-thread runtime; Ctrl-C ends it with [`Error::Interrupted`].

@@ -15,7 +15,9 @@
 //! | `DIGLOT_BASE_URL` | the profile's base URL |
 //! | `DIGLOT_MODEL` | the profile's model |
 //! | `DIGLOT_API_KEY` | the API key, for any profile (beats the profile's own variable) |
-//! | `DIGLOT_TIMEOUT` | seconds per request |
+//! | `DIGLOT_TIMEOUT` | seconds the whole run may take (default: no limit) |
+//! | `DIGLOT_NO_CACHE` | `1` (or `true`) disables the cache |
+//! | `DIGLOT_CACHE_DIR` | the cache directory (default `$XDG_CACHE_HOME/diglot`) |
 //! | `DIGLOT_JOBS` | requests at once |
 //! | `DIGLOT_TO` | the default target language |
 //! | `DIGLOT_WIDTH` | the output width |
@@ -37,15 +39,23 @@ use crate::language::LanguageCode;
 use crate::provider::ProviderKind;
 use crate::secret::Secret;
 
-/// Seconds one request may take unless configured: generous, because a small local model on a
-/// CPU generates 5–7 tokens per second and a chunk can take minutes.
+/// Seconds one request may take unless the profile says otherwise: generous, because a small
+/// local model on a CPU generates 5–7 tokens per second and a chunk can take minutes.
 pub const DEFAULT_TIMEOUT_SECS: u64 = 600;
-/// Requests in flight at once unless configured.
+/// Requests in flight at once unless configured: enough to hide a hosted API's latency and
+/// generation time behind each other, few enough to stay inside the request rate limits of
+/// entry-level API accounts and not to swamp a local model server, which mostly serves one
+/// request at a time anyway.
 pub const DEFAULT_JOBS: u32 = 4;
 /// Retries after the first attempt for 429, 5xx, timeouts and connection errors.
 pub const DEFAULT_MAX_RETRIES: u32 = 3;
 /// Characters of source text per request for LLM providers unless configured.
 pub const DEFAULT_MAX_CHUNK_CHARS: usize = 6000;
+/// Estimated tokens of source text per request for LLM providers unless configured. The
+/// reply is about as long as the source, so a request needs room for twice this plus the prompt
+/// and the JSON around the texts (≈ 3,500 tokens): within the 4,096-token windows and output
+/// limits that small local models and older hosted ones have.
+pub const DEFAULT_MAX_CHUNK_TOKENS: usize = 1500;
 /// Output width when stdout is not a terminal and nothing else is set.
 pub const DEFAULT_WIDTH: usize = 100;
 
@@ -93,6 +103,19 @@ impl Env {
         let base = match self.get("XDG_CONFIG_HOME") {
             Some(xdg) if Path::new(xdg).is_absolute() => PathBuf::from(xdg),
             _ => PathBuf::from(self.get("HOME")?).join(".config"),
+        };
+        Some(base.join("diglot"))
+    }
+
+    /// The cache directory: `$DIGLOT_CACHE_DIR`, else `$XDG_CACHE_HOME/diglot`, else
+    /// `$HOME/.cache/diglot`.
+    pub fn cache_dir(&self) -> Option<PathBuf> {
+        if let Some(dir) = self.get("DIGLOT_CACHE_DIR").filter(|d| !d.is_empty()) {
+            return Some(PathBuf::from(dir));
+        }
+        let base = match self.get("XDG_CACHE_HOME") {
+            Some(xdg) if Path::new(xdg).is_absolute() => PathBuf::from(xdg),
+            _ => PathBuf::from(self.get("HOME")?).join(".cache"),
         };
         Some(base.join("diglot"))
     }
@@ -276,7 +299,7 @@ pub struct FileConfig {
     pub provider: Option<String>,
     /// Default target language.
     pub to: Option<LanguageCode>,
-    /// Seconds per request.
+    /// Seconds the whole run may take.
     pub timeout: Option<u64>,
     /// Requests at once.
     pub jobs: Option<u32>,
@@ -324,6 +347,12 @@ pub struct FileProfile {
     pub response_format: Option<ResponseFormat>,
     /// Characters of source text per request.
     pub max_chunk_chars: Option<usize>,
+    /// LLMs: estimated tokens of source text per request.
+    pub max_chunk_tokens: Option<usize>,
+    /// Requests started per minute at most.
+    pub requests_per_minute: Option<u32>,
+    /// LLMs: estimated tokens (request and reply) per minute at most.
+    pub tokens_per_minute: Option<u32>,
     /// DeepL: the English to write, `en-us` (default) or `en-gb`.
     pub english: Option<crate::provider::deepl::EnglishVariant>,
     /// DeepL: the Portuguese to write, `pt-br` (default) or `pt-pt`.
@@ -461,8 +490,12 @@ pub struct Flags {
     pub base_url: Option<String>,
     /// `--model`.
     pub model: Option<String>,
-    /// `--timeout`.
+    /// `--timeout` (the whole run).
     pub timeout: Option<u64>,
+    /// `--no-cache`.
+    pub no_cache: bool,
+    /// `-v`.
+    pub verbose: bool,
     /// `--jobs`.
     pub jobs: Option<u32>,
     /// `--to`.
@@ -509,6 +542,12 @@ pub struct ProviderSettings {
     pub response_format: ResponseFormat,
     /// Characters of source text per request.
     pub max_chunk_chars: usize,
+    /// LLMs: estimated tokens of source text per request (`None`: the protocol's default).
+    pub max_chunk_tokens: Option<usize>,
+    /// Requests started per minute at most.
+    pub requests_per_minute: Option<u32>,
+    /// Estimated tokens per minute at most (LLMs).
+    pub tokens_per_minute: Option<u32>,
     /// The variable the key is read from (named in hints when the key is rejected).
     pub key_var: String,
     /// DeepL's options (unused by other kinds).
@@ -522,6 +561,13 @@ pub struct Settings {
     pub file: LoadedFile,
     /// Requests at once.
     pub jobs: Resolved<u32>,
+    /// Time the whole run may take (`--timeout`), if limited.
+    pub run_timeout: Option<Resolved<Duration>>,
+    /// The cache directory, `None` when the cache is off (`--no-cache`, `DIGLOT_NO_CACHE`) or
+    /// no directory is known.
+    pub cache_dir: Option<PathBuf>,
+    /// Print the usage summary on stderr (`-v`).
+    pub verbose: bool,
     /// Default target language, if any layer set one.
     pub to: Option<Resolved<LanguageCode>>,
     /// Output width in columns.
@@ -562,6 +608,17 @@ impl Settings {
             env_parse::<LanguageCode>(env, "DIGLOT_TO")?,
             cfg.to.map(|v| (v, file_source.clone())),
         );
+        let run_timeout = layer_opt(
+            flags.timeout.map(|v| (v, "--timeout")),
+            env_parse::<u64>(env, "DIGLOT_TIMEOUT")?,
+            cfg.timeout.map(|v| (v, file_source.clone())),
+        )
+        .map(|secs| resolved(Duration::from_secs(secs.value.max(1)), secs.source));
+        let no_cache = flags.no_cache
+            || env
+                .get("DIGLOT_NO_CACHE")
+                .is_some_and(|v| !matches!(v.trim(), "" | "0" | "false" | "no"));
+        let cache_dir = if no_cache { None } else { env.cache_dir() };
         let width = resolve_width(flags, env, cfg, &file_source, terminal)?;
         let color = resolve_color(flags.color, env, terminal);
         let provider = resolve_provider(flags, env, &file);
@@ -572,6 +629,9 @@ impl Settings {
             progress: terminal.stderr_is_tty && env.get("TERM") != Some("dumb"),
             file,
             jobs,
+            run_timeout,
+            cache_dir,
+            verbose: flags.verbose,
             to,
             width,
             color,
@@ -603,6 +663,18 @@ impl Settings {
             ),
         }
         line("jobs", &self.jobs.value, &self.jobs.source);
+        match &self.run_timeout {
+            Some(t) => line(
+                "timeout",
+                &format!("{} s (whole run)", t.value.as_secs()),
+                &t.source,
+            ),
+            None => line("timeout", &"(none for the whole run)", &Source::Default),
+        }
+        match &self.cache_dir {
+            Some(dir) => line("cache", &dir.display(), &Source::Default),
+            None => line("cache", &"(off)", &Source::Default),
+        }
         match &self.to {
             Some(to) => line("to", &to.value, &to.source),
             None => line("to", &"en (de for English articles)", &Source::Default),
@@ -878,8 +950,6 @@ fn profile_named(
         profile_source,
         flags,
         &env.without_overrides(!env_overrides),
-        cfg,
-        file,
     )
 }
 
@@ -969,6 +1039,9 @@ fn built_in_profile(b: &BuiltIn) -> FileProfile {
         max_retries: None,
         response_format: None,
         max_chunk_chars: None,
+        max_chunk_tokens: None,
+        requests_per_minute: None,
+        tokens_per_minute: None,
         english: None,
         portuguese: None,
         formality: None,
@@ -983,8 +1056,6 @@ fn build_provider(
     profile_source: Source,
     flags: &Flags,
     env: &Env,
-    cfg: &FileConfig,
-    file: &LoadedFile,
 ) -> Result<ProviderSettings, ConfigError> {
     let base_url = layer_opt(
         flags.base_url.clone().map(|v| (v, "--base-url")),
@@ -1014,12 +1085,9 @@ fn build_provider(
         String::new(),
     );
     let timeout_secs = layer(
-        flags.timeout.map(|v| (v, "--timeout")),
-        env_parse::<u64>(env, "DIGLOT_TIMEOUT")?,
-        profile
-            .timeout
-            .map(|v| (v, profile_source.clone()))
-            .or_else(|| cfg.timeout.map(|v| (v, file.source()))),
+        None,
+        None,
+        profile.timeout.map(|v| (v, profile_source.clone())),
         DEFAULT_TIMEOUT_SECS,
     );
     let (api_key, key_var) = resolve_key(&name.value, &profile, env, base_url.as_ref())?;
@@ -1063,6 +1131,9 @@ fn build_provider(
             .max_chunk_chars
             .unwrap_or(DEFAULT_MAX_CHUNK_CHARS)
             .max(200),
+        max_chunk_tokens: profile.max_chunk_tokens.map(|n| n.max(100)),
+        requests_per_minute: profile.requests_per_minute.filter(|&n| n > 0),
+        tokens_per_minute: profile.tokens_per_minute.filter(|&n| n > 0),
         name,
     })
 }
@@ -1383,15 +1454,76 @@ model = "writer-model"
     #[test]
     fn malformed_env_values_are_errors() {
         let env = Env::from_pairs([("DIGLOT_TIMEOUT", "soon"), ("DIGLOT_PROVIDER", "mock")]);
-        let s = Settings::resolve(
+        let err = Settings::resolve(
             &Flags::default(),
             &env,
             LoadedFile::default(),
             Terminal::default(),
         )
-        .expect("resolves");
-        let err = s.provider.expect_err("bad timeout");
+        .expect_err("bad timeout");
         assert!(err.to_string().contains("DIGLOT_TIMEOUT"), "{err}");
+    }
+
+    #[test]
+    fn timeout_bounds_the_run_and_the_profile_bounds_one_request() {
+        let file = "timeout = 90\n[providers.slow]\nkind = \"openai\"\nbase_url = \"http://127.0.0.1:1/v1\"\ntimeout = 30\nrequests_per_minute = 10\n";
+        let s = settings(
+            Flags {
+                provider: Some("slow".into()),
+                ..Flags::default()
+            },
+            &[],
+            file,
+        );
+        let run = s.run_timeout.expect("a run timeout");
+        assert_eq!(run.value, Duration::from_secs(90));
+        let provider = s.provider.expect("provider");
+        assert_eq!(provider.timeout.value, Duration::from_secs(30));
+        assert_eq!(provider.requests_per_minute, Some(10));
+        let s = settings(
+            Flags {
+                provider: Some("slow".into()),
+                timeout: Some(5),
+                ..Flags::default()
+            },
+            &[("DIGLOT_TIMEOUT", "7")],
+            file,
+        );
+        assert_eq!(s.run_timeout.map(|t| t.value), Some(Duration::from_secs(5)));
+    }
+
+    #[test]
+    fn the_cache_dir_follows_the_override_then_xdg_then_home_and_can_be_off() {
+        let env = |pairs: &[(&'static str, &'static str)]| Env::from_pairs(pairs.iter().copied());
+        assert_eq!(
+            env(&[("DIGLOT_CACHE_DIR", "/c"), ("XDG_CACHE_HOME", "/x")]).cache_dir(),
+            Some(PathBuf::from("/c"))
+        );
+        assert_eq!(
+            env(&[("XDG_CACHE_HOME", "/x"), ("HOME", "/h")]).cache_dir(),
+            Some(PathBuf::from("/x/diglot"))
+        );
+        assert_eq!(
+            env(&[("HOME", "/h")]).cache_dir(),
+            Some(PathBuf::from("/h/.cache/diglot"))
+        );
+        let s = settings(
+            Flags::default(),
+            &[("HOME", "/h"), ("DIGLOT_NO_CACHE", "1")],
+            "",
+        );
+        assert_eq!(s.cache_dir, None);
+        let s = settings(
+            Flags {
+                no_cache: true,
+                ..Flags::default()
+            },
+            &[("HOME", "/h")],
+            "",
+        );
+        assert_eq!(s.cache_dir, None);
+        let s = settings(Flags::default(), &[("HOME", "/h")], "");
+        assert_eq!(s.cache_dir, Some(PathBuf::from("/h/.cache/diglot")));
     }
 
     #[test]

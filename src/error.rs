@@ -134,9 +134,24 @@ impl Error {
             Error::SameLanguage { .. } => {
                 Some("choose another target language with --to LANG".to_owned())
             }
-            Error::Transport(TransportError::Timeout { .. }) => {
-                Some("a local model on a CPU can take minutes: raise --timeout SECS".to_owned())
-            }
+            Error::Transport(TransportError::Timeout { .. }) => Some(
+                "a local model on a CPU can take minutes: raise `timeout` (seconds per request) \
+                 in the provider's profile"
+                    .to_owned(),
+            ),
+            Error::Transport(TransportError::RunTimeout { .. }) => Some(
+                "raise --timeout SECS (or DIGLOT_TIMEOUT), or leave it out for no limit".to_owned(),
+            ),
+            Error::Transport(TransportError::Unreachable { .. }) => Some(
+                "check the base URL and that the server is running; try it offline with \
+                 --provider mock"
+                    .to_owned(),
+            ),
+            Error::Provider(ProviderError::OutputLimit { .. }) => Some(
+                "the model's output limit is too small for one sentence: raise its output \
+                 limit (max_tokens, num_predict) or lower max_chunk_tokens in the profile"
+                    .to_owned(),
+            ),
             Error::Provider(ProviderError::AuthRejected { key_var, .. }) => Some(format!(
                 "check the API key in {key_var} (or DIGLOT_API_KEY); \
                  try it offline with --provider mock"

@@ -6,6 +6,7 @@
 
 pub mod batch;
 pub mod brief;
+pub mod cache;
 pub mod cli;
 pub mod command;
 pub mod config;

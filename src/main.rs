@@ -48,7 +48,8 @@ fn reads_stdin(command: &Command) -> bool {
         | Command::Config(_)
         | Command::Completions(_)
         | Command::Man
-        | Command::MockServer(_) => false,
+        | Command::MockServer(_)
+        | Command::Cache(_) => false,
     }
 }
 

@@ -2,19 +2,29 @@
 //!
 //! Sends chunks concurrently (the transport bounds how many at once), holds every reply to the
 //! paragraph contract, repairs a broken reply once and then falls back to smaller requests,
-//! and hands back translations in paragraph order. Owns no wire format (that is the
-//! protocol's) and no HTTP details (the transport's).
+//! and hands back translations in paragraph order. A reply cut off at the model's length limit
+//! is not repaired (it would be cut off again): the chunk is halved, and a single paragraph is
+//! split at sentence boundaries, its parts sent as separate items and their translations
+//! joined again with single spaces. A paragraph larger than the budget is sent the same way.
+//! Verified chunk results and briefs go into the cache, and chunks found there are not sent.
+//! Owns no wire format (that is the protocol's) and no HTTP details (the transport's).
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use tokio::task::JoinSet;
 
 use crate::brief::{Brief, BriefDecoded, BriefInput};
+use crate::cache::{Cache, Key, ProviderIdentity};
 use crate::error::Error;
-use crate::plan::Chunk;
+use crate::ingest::{Paragraph, ParagraphId};
+use crate::plan::{Budget, Chunk};
 use crate::provider::transport::Transport;
-use crate::provider::{Decoded, Protocol, ProviderError, Translated, WireReply, WireRequest};
+use crate::provider::{
+    ContractProblem, Decoded, Protocol, ProviderError, Translated, WireReply, WireRequest,
+};
+use crate::report::Usage;
 use crate::secret::Secret;
 use crate::verify::brief::{BriefFailure, BriefVerifyError};
 
@@ -34,6 +44,41 @@ pub struct Pipeline {
     pub key_var: String,
     /// Characters the API billed so far, when it reports them (DeepL).
     pub billed_characters: std::sync::Mutex<Option<u64>>,
+    /// The request budget, for splitting a paragraph that does not fit.
+    pub budget: Budget,
+    /// The on-disk cache, unless disabled.
+    pub cache: Option<Cache>,
+    /// What the cache keys name as the producer of results.
+    pub identity: ProviderIdentity,
+    /// What was sent and received, beyond the transport's counts.
+    pub meter: Meter,
+}
+
+/// Counts for the report's `usage` that the pipeline sees (the transport counts requests).
+#[derive(Debug, Default)]
+pub struct Meter {
+    cache_hits: AtomicU64,
+    characters_sent: AtomicU64,
+    characters_received: AtomicU64,
+    input_tokens: AtomicU64,
+    output_tokens: AtomicU64,
+    tokens_reported: AtomicBool,
+}
+
+/// The cache identity of one chunk: who translates, the direction, the ids and texts.
+#[derive(serde::Serialize)]
+struct ChunkIdentity<'a> {
+    provider: &'a ProviderIdentity,
+    source: &'a str,
+    target: &'a str,
+    paragraphs: Vec<(u32, &'a str)>,
+}
+
+/// A cached chunk result: one translation per id.
+type CachedChunk = Vec<(u32, String)>;
+
+fn chars(text: &str) -> u64 {
+    text.chars().count() as u64
 }
 
 /// A progress bar on stderr for `chunks` requests, or a hidden one. Local models can take
@@ -53,18 +98,39 @@ pub fn progress_bar(visible: bool, chunks: usize, what: &str) -> ProgressBar {
 
 impl Pipeline {
     /// Translates all chunks, concurrently, and returns every translation sorted by id.
+    /// Chunks found in the cache are not sent; the others are cached once they pass.
     pub async fn translate(self: Arc<Self>, chunks: Vec<Chunk>) -> Result<Vec<Translated>, Error> {
-        if let Some(first) = chunks.first() {
+        let mut tasks: JoinSet<Result<Vec<Translated>, Error>> = JoinSet::new();
+        let mut to_send = Vec::new();
+        for chunk in chunks {
+            let key = self.chunk_key(&chunk);
+            match key.as_ref().and_then(|key| self.cached_chunk(&chunk, key)) {
+                Some(done) => {
+                    self.meter.cache_hits.fetch_add(1, Ordering::Relaxed);
+                    self.progress.inc(1);
+                    tasks.spawn(async move { Ok(done) });
+                }
+                None => to_send.push((chunk, key)),
+            }
+        }
+        if let Some((first, _)) = to_send.first() {
             self.preflight(first).await?;
         }
-        let mut tasks = JoinSet::new();
-        for chunk in chunks {
+        for (chunk, key) in to_send {
             let pipeline = Arc::clone(&self);
-            tasks.spawn(async move { pipeline.translate_chunk(&chunk).await });
+            tasks.spawn(async move {
+                let done = pipeline.translate_chunk(&chunk).await?;
+                if let (Some(cache), Some(key)) = (&pipeline.cache, key) {
+                    let value: CachedChunk =
+                        done.iter().map(|t| (t.id.0, t.text.clone())).collect();
+                    cache.put(&key, &value);
+                }
+                pipeline.progress.inc(1);
+                Ok(done)
+            });
         }
         let mut translated = Vec::new();
         while let Some(joined) = tasks.join_next().await {
-            self.progress.inc(1);
             match joined {
                 Ok(result) => translated.extend(result?),
                 Err(e) => {
@@ -78,6 +144,69 @@ impl Pipeline {
         self.progress.finish_and_clear();
         translated.sort_by_key(|t| t.id);
         Ok(translated)
+    }
+
+    fn chunk_key(&self, chunk: &Chunk) -> Option<Key> {
+        self.cache.as_ref()?;
+        Some(Key::of(
+            "chunk",
+            &ChunkIdentity {
+                provider: &self.identity,
+                source: chunk.source_language.as_str(),
+                target: chunk.target_language.as_str(),
+                paragraphs: chunk
+                    .paragraphs
+                    .iter()
+                    .map(|p| (p.id.0, p.text.as_str()))
+                    .collect(),
+            },
+        ))
+    }
+
+    /// The cached translations of `chunk`, if an entry holds exactly its ids.
+    fn cached_chunk(&self, chunk: &Chunk, key: &Key) -> Option<Vec<Translated>> {
+        let cached: CachedChunk = self.cache.as_ref()?.get(key)?;
+        let ids: Vec<u32> = cached.iter().map(|(id, _)| *id).collect();
+        let wanted: Vec<u32> = chunk.paragraphs.iter().map(|p| p.id.0).collect();
+        (ids == wanted).then(|| {
+            cached
+                .into_iter()
+                .map(|(id, text)| Translated {
+                    id: ParagraphId(id),
+                    text,
+                })
+                .collect()
+        })
+    }
+
+    /// The run's usage so far, with `chunks` planned.
+    pub fn usage(&self, chunks: u64) -> Usage {
+        let load = |n: &AtomicU64| n.load(Ordering::Relaxed);
+        let tokens = self.meter.tokens_reported.load(Ordering::Relaxed).then(|| {
+            (
+                load(&self.meter.input_tokens),
+                load(&self.meter.output_tokens),
+            )
+        });
+        Usage {
+            requests: self.transport.stats().requests(),
+            retries: self.transport.stats().retries(),
+            chunks,
+            cache_hits: load(&self.meter.cache_hits),
+            characters_sent: load(&self.meter.characters_sent),
+            characters_received: load(&self.meter.characters_received),
+            input_tokens: tokens.map(|t| t.0),
+            output_tokens: tokens.map(|t| t.1),
+            billed_characters: self.billed_characters(),
+        }
+    }
+
+    /// Warnings from the cache (unreadable entries, failed writes).
+    pub fn take_warnings(&self) -> Vec<String> {
+        self.cache
+            .as_ref()
+            .map(Cache::take_warnings)
+            .unwrap_or_default()
     }
 
     /// The protocol's check before the article is sent (LibreTranslate's language pairs).
@@ -100,6 +229,13 @@ impl Pipeline {
     }
 
     fn add_billed(&self, reply: &WireReply) {
+        if let Some((input, output)) = self.protocol.reported_tokens(reply) {
+            self.meter.tokens_reported.store(true, Ordering::Relaxed);
+            self.meter.input_tokens.fetch_add(input, Ordering::Relaxed);
+            self.meter
+                .output_tokens
+                .fetch_add(output, Ordering::Relaxed);
+        }
         if let Some(n) = self.protocol.billed_characters(reply) {
             let mut billed = self
                 .billed_characters
@@ -110,8 +246,16 @@ impl Pipeline {
     }
 
     /// One chunk: ask; on a broken reply, repair once; if still broken, split in halves and
-    /// translate each (recursively); a single paragraph that stays broken is an error.
+    /// translate each (recursively); a single paragraph that stays broken is an error. A reply
+    /// cut off at the length limit skips the repair, and a single paragraph then goes out in
+    /// sentence parts. A single paragraph over the budget goes out in parts from the start.
     async fn translate_chunk(&self, chunk: &Chunk) -> Result<Vec<Translated>, Error> {
+        if let [paragraph] = chunk.paragraphs.as_slice()
+            && !self.budget.fits(&paragraph.text)
+            && let Some(done) = self.translate_parts(chunk, paragraph, &self.budget).await?
+        {
+            return Ok(vec![done]);
+        }
         let first = self
             .ask(chunk, &self.protocol.encode_translation(chunk)?)
             .await?;
@@ -119,44 +263,158 @@ impl Pipeline {
             Decoded::Complete(done) => return Ok(done),
             Decoded::Broken { raw, problems } => (raw, problems),
         };
+        if problems.contains(&ContractProblem::Truncated) {
+            return self.translate_smaller(chunk, problems).await;
+        }
         let repair = self.protocol.encode_repair(chunk, &raw, &problems)?;
         let problems = match self.ask(chunk, &repair).await? {
             Decoded::Complete(done) => return Ok(done),
             Decoded::Broken { problems, .. } => problems,
         };
-        let Some((left, right)) = chunk.halves() else {
-            return Err(ProviderError::Contract {
+        self.translate_smaller(chunk, problems).await
+    }
+
+    /// Translates `chunk` in two halves; a single paragraph cut off at the length limit in two
+    /// halves of its sentences. Fails when nothing is left to split.
+    async fn translate_smaller(
+        &self,
+        chunk: &Chunk,
+        problems: Vec<ContractProblem>,
+    ) -> Result<Vec<Translated>, Error> {
+        if let Some((left, right)) = chunk.halves() {
+            let mut done = Box::pin(self.translate_chunk(&left)).await?;
+            done.extend(Box::pin(self.translate_chunk(&right)).await?);
+            return Ok(done);
+        }
+        let truncated = problems.contains(&ContractProblem::Truncated);
+        if truncated && let [paragraph] = chunk.paragraphs.as_slice() {
+            let half = Budget {
+                max_chars: paragraph.text.chars().count().div_ceil(2).max(1),
+                max_tokens: None,
+                ..self.budget
+            };
+            if let Some(done) = Box::pin(self.translate_parts(chunk, paragraph, &half)).await? {
+                return Ok(vec![done]);
+            }
+            return Err(ProviderError::OutputLimit {
                 provider: self.provider.clone(),
-                ids: chunk.ids(),
-                problems,
+                id: paragraph.id,
             }
             .into());
-        };
-        let mut done = Box::pin(self.translate_chunk(&left)).await?;
-        done.extend(Box::pin(self.translate_chunk(&right)).await?);
-        Ok(done)
+        }
+        Err(ProviderError::Contract {
+            provider: self.provider.clone(),
+            ids: chunk.ids(),
+            problems,
+        }
+        .into())
+    }
+
+    /// Sends `paragraph` as sentence parts grouped within `budget`, each an item of its own
+    /// (ids 1, 2, … in the request), and joins their translations with single spaces into the
+    /// paragraph's translation. `None` when the paragraph has only one sentence.
+    async fn translate_parts(
+        &self,
+        chunk: &Chunk,
+        paragraph: &Paragraph,
+        budget: &Budget,
+    ) -> Result<Option<Translated>, Error> {
+        let parts = crate::plan::group_parts(crate::plan::split_sentences(&paragraph.text), budget);
+        if parts.len() < 2 {
+            return Ok(None);
+        }
+        let items: Vec<Paragraph> = parts
+            .into_iter()
+            .zip(1..)
+            .map(|(text, n)| Paragraph {
+                id: ParagraphId(n),
+                text,
+            })
+            .collect();
+        let mut texts = Vec::new();
+        for sub in crate::plan::plan(
+            &items,
+            chunk.source_language,
+            chunk.target_language,
+            budget,
+            1,
+        ) {
+            let done = Box::pin(self.translate_chunk(&sub)).await?;
+            texts.extend(done.into_iter().map(|t| t.text));
+        }
+        Ok(Some(Translated {
+            id: paragraph.id,
+            text: texts.join(" "),
+        }))
     }
 
     /// Sends one request and decodes the answer. A body that is not the API's format is asked
     /// for once more: it is usually a connection cut short, not a model's choice.
     async fn ask(&self, chunk: &Chunk, request: &WireRequest) -> Result<Decoded, Error> {
+        let sent: u64 = chunk.paragraphs.iter().map(|p| chars(&p.text)).sum();
+        self.meter
+            .characters_sent
+            .fetch_add(sent, Ordering::Relaxed);
         let reply = self.exchange(request).await?;
         self.add_billed(&reply);
-        match self.protocol.decode_translation(chunk, &reply) {
+        let decoded = match self.protocol.decode_translation(chunk, &reply) {
             Err(ProviderError::Malformed { .. }) => {
                 let reply = self.exchange(request).await?;
                 self.add_billed(&reply);
-                Ok(self.protocol.decode_translation(chunk, &reply)?)
+                self.protocol.decode_translation(chunk, &reply)?
             }
-            other => Ok(other?),
+            other => other?,
+        };
+        if let Decoded::Complete(done) = &decoded {
+            let received: u64 = done.iter().map(|t| chars(&t.text)).sum();
+            self.meter
+                .characters_received
+                .fetch_add(received, Ordering::Relaxed);
         }
+        Ok(decoded)
     }
 
     /// Asks for a brief and holds it to `check`. A reply that is not a brief, or that fails a
     /// check, gets one repair request naming what was wrong; after that, a reply that is still
     /// not a brief is [`ProviderError::BriefContract`] (exit 4) and one that still fails a check
     /// is [`BriefVerifyError`] (exit 6).
+    /// A verified brief from the cache is used as it is; a new one is cached.
     pub async fn brief(
+        &self,
+        input: &BriefInput,
+        check: impl Fn(&Brief) -> Vec<BriefFailure>,
+    ) -> Result<Brief, Error> {
+        let key = self.cache.as_ref().map(|_| {
+            Key::of(
+                "brief",
+                &(
+                    &self.identity,
+                    input.source_language.as_str(),
+                    input.target_language.as_str(),
+                    input.points,
+                    input
+                        .paragraphs
+                        .iter()
+                        .map(|p| (p.id.0, p.text.as_str()))
+                        .collect::<Vec<_>>(),
+                ),
+            )
+        });
+        if let (Some(cache), Some(key)) = (&self.cache, &key)
+            && let Some(brief) = cache.get::<Brief>(key)
+            && check(&brief).is_empty()
+        {
+            self.meter.cache_hits.fetch_add(1, Ordering::Relaxed);
+            return Ok(brief);
+        }
+        let brief = self.brief_uncached(input, check).await?;
+        if let (Some(cache), Some(key)) = (&self.cache, &key) {
+            cache.put(key, &brief);
+        }
+        Ok(brief)
+    }
+
+    async fn brief_uncached(
         &self,
         input: &BriefInput,
         check: impl Fn(&Brief) -> Vec<BriefFailure>,

@@ -1,8 +1,16 @@
-//! Plan: paragraphs → chunks of whole paragraphs within a provider's size budget.
+//! Plan: paragraphs → chunks of whole paragraphs within a provider's size budget, balanced
+//! across the requests sent at once.
 //!
 //! Pure: no I/O. A chunk never splits a paragraph, and chunks keep article order, so the
 //! pipeline can reassemble results by id. A single paragraph larger than the budget becomes a
-//! chunk of its own (it is sent whole rather than cut mid-sentence).
+//! chunk of its own; the pipeline sends it as sentence parts ([`split_sentences`],
+//! [`group_parts`]) and joins their translations into one paragraph again.
+//!
+//! Balance: with `jobs` requests in flight, a run takes about `rounds × (latency + chunk size
+//! / generation rate)`. A few large chunks leave workers idle, so when the article has at least
+//! [`MIN_PARALLEL_CHUNK_CHARS`] per job the plan makes at least `jobs` chunks, rounds the count
+//! up to a multiple of `jobs` (every round full) and cuts the article into chunks of similar
+//! size.
 
 use crate::ingest::{Paragraph, ParagraphId};
 use crate::language::LanguageCode;
@@ -11,11 +19,18 @@ use crate::language::LanguageCode;
 /// lists.
 pub const MAX_PARAGRAPHS_PER_CHUNK: usize = 24;
 
-/// How much one request may carry; it comes from the protocol's capabilities.
+/// Below this many characters per chunk, splitting an article for parallel requests costs
+/// more in repeated prompts than it saves in time.
+pub const MIN_PARALLEL_CHUNK_CHARS: usize = 2000;
+
+/// How much one request may carry; it comes from the protocol's capabilities and the profile.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Budget {
     /// Characters of source text.
     pub max_chars: usize,
+    /// Estimated tokens of source text ([`crate::provider::transport::estimate_tokens`]),
+    /// for LLMs.
+    pub max_tokens: Option<usize>,
     /// Paragraphs (at least 1 is always sent).
     pub max_paragraphs: usize,
     /// Bytes of the paragraphs as JSON strings, each plus one for its separator, when the
@@ -28,9 +43,49 @@ impl Budget {
     pub fn chars(max_chars: usize) -> Budget {
         Budget {
             max_chars,
+            max_tokens: None,
             max_paragraphs: MAX_PARAGRAPHS_PER_CHUNK,
             max_text_bytes: None,
         }
+    }
+
+    /// Whether `text` alone fits in one request.
+    pub fn fits(&self, text: &str) -> bool {
+        Size::of(text, self).within(self)
+    }
+}
+
+/// The size of some text in every unit a budget may count.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Size {
+    chars: usize,
+    tokens: usize,
+    bytes: usize,
+}
+
+impl Size {
+    fn of(text: &str, budget: &Budget) -> Size {
+        Size {
+            chars: text.chars().count(),
+            tokens: budget
+                .max_tokens
+                .map_or(0, |_| crate::provider::transport::estimate_tokens(text)),
+            bytes: budget.max_text_bytes.map_or(0, |_| json_text_bytes(text)),
+        }
+    }
+
+    fn plus(self, other: Size) -> Size {
+        Size {
+            chars: self.chars + other.chars,
+            tokens: self.tokens + other.tokens,
+            bytes: self.bytes + other.bytes,
+        }
+    }
+
+    fn within(self, budget: &Budget) -> bool {
+        self.chars <= budget.max_chars
+            && budget.max_tokens.is_none_or(|max| self.tokens <= max)
+            && budget.max_text_bytes.is_none_or(|max| self.bytes <= max)
     }
 }
 
@@ -72,47 +127,168 @@ impl Chunk {
     }
 }
 
-/// Packs paragraphs greedily, in order, into chunks within `budget`: characters, paragraph
-/// count and, when limited, JSON bytes.
+/// Packs paragraphs, in order, into chunks within `budget` (characters, estimated tokens,
+/// paragraph count and, when limited, JSON bytes), balanced for `jobs` requests at once (see
+/// the module docs).
 pub fn plan(
     paragraphs: &[Paragraph],
     source_language: LanguageCode,
     target_language: LanguageCode,
     budget: &Budget,
+    jobs: u32,
 ) -> Vec<Chunk> {
-    let mut chunks: Vec<Chunk> = Vec::new();
-    let mut current: Vec<Paragraph> = Vec::new();
-    let (mut size, mut bytes) = (0, 0);
-    for paragraph in paragraphs {
-        let len = paragraph.text.chars().count();
-        let json_len = budget
-            .max_text_bytes
-            .map_or(0, |_| json_text_bytes(&paragraph.text));
-        let full = current.len() >= budget.max_paragraphs.max(1)
-            || size + len > budget.max_chars
-            || budget
-                .max_text_bytes
-                .is_some_and(|max| bytes + json_len > max);
-        if full && !current.is_empty() {
-            chunks.push(Chunk {
-                source_language,
-                target_language,
-                paragraphs: std::mem::take(&mut current),
-            });
-            (size, bytes) = (0, 0);
-        }
-        size += len;
-        bytes += json_len;
-        current.push(paragraph.clone());
+    let sizes: Vec<Size> = paragraphs
+        .iter()
+        .map(|p| Size::of(&p.text, budget))
+        .collect();
+    let greedy = pack(&sizes, budget, None).len();
+    let total: usize = sizes.iter().map(|s| s.chars).sum();
+    let jobs = jobs.max(1) as usize;
+    let parallel = jobs.min(total / MIN_PARALLEL_CHUNK_CHARS);
+    let mut wanted = greedy.max(parallel);
+    if wanted > jobs {
+        wanted = wanted.div_ceil(jobs) * jobs;
     }
-    if !current.is_empty() {
-        chunks.push(Chunk {
+    let wanted = wanted.min(paragraphs.len());
+    let groups = if wanted > greedy {
+        pack(&sizes, budget, Some((total, wanted)))
+    } else {
+        pack(&sizes, budget, None)
+    };
+    groups
+        .into_iter()
+        .map(|range| Chunk {
             source_language,
             target_language,
-            paragraphs: current,
+            paragraphs: paragraphs[range].to_vec(),
+        })
+        .collect()
+}
+
+/// Index ranges of the chunks: greedy within `budget`, or, with `balance = (total chars,
+/// chunks)`, also cut where the running total passes the next equal share (a paragraph goes
+/// to the chunk holding most of it).
+fn pack(
+    sizes: &[Size],
+    budget: &Budget,
+    balance: Option<(usize, usize)>,
+) -> Vec<std::ops::Range<usize>> {
+    let mut ranges = Vec::new();
+    let (mut start, mut current, mut before) = (0, Size::default(), 0usize);
+    for (i, size) in sizes.iter().enumerate() {
+        let full = i - start >= budget.max_paragraphs.max(1) || !current.plus(*size).within(budget);
+        let share_done = balance.is_some_and(|(total, chunks)| {
+            let done = ranges.len() + 1;
+            done < chunks && (before + size.chars / 2) * chunks > total * done
         });
+        if (full || share_done) && i > start {
+            ranges.push(start..i);
+            (start, current) = (i, Size::default());
+        }
+        current = current.plus(*size);
+        before += size.chars;
     }
-    chunks
+    if start < sizes.len() {
+        ranges.push(start..sizes.len());
+    }
+    ranges
+}
+
+/// Splits a paragraph into sentences at `.`, `!`, `?` or `…` (and any closing quotes or
+/// brackets after them) followed by a space and an upper-case letter, a digit or an opening
+/// quote. A full stop does not end a sentence after a known abbreviation (`z. B.`, `Nr.`,
+/// `Dr.`, `Mr.`, …), a single letter (initials, `z.`/`B.`) or a one- or two-digit number (German
+/// ordinals: `am 14. Juli`). Whitespace between sentences is dropped; joining the parts with
+/// single spaces gives the paragraph back.
+pub fn split_sentences(text: &str) -> Vec<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut sentences = Vec::new();
+    let mut start = 0;
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        i += 1;
+        if !matches!(c, '.' | '!' | '?' | '…') {
+            continue;
+        }
+        let mut end = i;
+        while end < chars.len()
+            && matches!(
+                chars[end],
+                '"' | '\'' | '»' | '«' | '“' | '”' | '’' | ')' | ']'
+            )
+        {
+            end += 1;
+        }
+        let mut next = end;
+        while next < chars.len() && chars[next].is_whitespace() {
+            next += 1;
+        }
+        if next == end || next >= chars.len() {
+            continue;
+        }
+        let opener = chars[next];
+        let starts_sentence = opener.is_uppercase()
+            || opener.is_ascii_digit()
+            || matches!(opener, '"' | '\'' | '»' | '„' | '“' | '‚' | '(' | '–' | '-');
+        if !starts_sentence || (c == '.' && end == i && is_abbreviation(&chars[start..i - 1])) {
+            continue;
+        }
+        let sentence: String = chars[start..end].iter().collect();
+        sentences.push(sentence.trim().to_owned());
+        start = next;
+        i = next;
+    }
+    let rest: String = chars[start..].iter().collect();
+    if !rest.trim().is_empty() {
+        sentences.push(rest.trim().to_owned());
+    }
+    sentences
+}
+
+/// Abbreviations that end in a full stop inside a sentence (compared without the stop,
+/// case-sensitively).
+const ABBREVIATIONS: &[&str] = &[
+    "Abb", "Abs", "Abt", "Art", "Bd", "Bhf", "bzw", "ca", "Chr", "Co", "Dipl", "Dr", "dt", "ebd",
+    "etc", "evtl", "Fr", "geb", "gegr", "ggf", "Hr", "Hrsg", "inkl", "Ing", "Jh", "Jr", "jr",
+    "Kap", "lt", "max", "Mio", "min", "Mr", "Mrd", "Mrs", "Ms", "Nr", "Prof", "rd", "Sr", "St",
+    "Str", "Tel", "usw", "vgl", "vs", "zB", "zzgl", "Jan", "Feb", "Mär", "Apr", "Aug", "Sep",
+    "Sept", "Okt", "Oct", "Nov", "Dez", "Dec", "No", "approx", "Gen", "Sen", "Rep", "Gov", "Inc",
+    "Ltd", "Corp", "Mt", "e.g", "i.e", "u.a", "d.h", "z.B", "o.ä", "s.o", "u.U", "v.a",
+];
+
+/// Whether the word at the end of `before` (the text before a full stop) keeps the sentence
+/// going.
+fn is_abbreviation(before: &[char]) -> bool {
+    let word: String = before
+        .iter()
+        .rev()
+        .take_while(|c| !c.is_whitespace() && !matches!(c, '(' | '"' | '„' | '»'))
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    let letters = word.chars().filter(|c| c.is_alphabetic()).count();
+    let digits = word.chars().filter(char::is_ascii_digit).count();
+    (letters == 1 && word.chars().count() == 1)
+        || (digits > 0 && digits <= 2 && digits == word.chars().count())
+        || ABBREVIATIONS.contains(&word.as_str())
+}
+
+/// Groups sentences, in order, into parts that each fit `budget` (a sentence larger than the
+/// budget is a part of its own). Joining the parts with single spaces gives the text back.
+pub fn group_parts(sentences: Vec<String>, budget: &Budget) -> Vec<String> {
+    let mut parts: Vec<String> = Vec::new();
+    for sentence in sentences {
+        match parts.last_mut() {
+            Some(last) if budget.fits(&format!("{last} {sentence}")) => {
+                last.push(' ');
+                last.push_str(&sentence);
+            }
+            _ => parts.push(sentence),
+        }
+    }
+    parts
 }
 
 /// A German→English chunk of `n` short paragraphs ¶1..¶n, for protocol unit tests.
@@ -159,6 +335,7 @@ mod tests {
             LanguageCode::DE,
             LanguageCode::EN,
             &Budget::chars(100),
+            1,
         );
         assert_eq!(shape(&chunks), vec![vec![1, 2], vec![3], vec![4, 5]]);
     }
@@ -170,6 +347,7 @@ mod tests {
             LanguageCode::DE,
             LanguageCode::EN,
             &Budget::chars(100),
+            1,
         );
         assert_eq!(shape(&chunks), vec![vec![1], vec![2], vec![3]]);
     }
@@ -182,6 +360,7 @@ mod tests {
             LanguageCode::DE,
             LanguageCode::EN,
             &Budget::chars(10_000),
+            1,
         );
         assert_eq!(chunks.len(), 2);
         assert_eq!(chunks[0].paragraphs.len(), MAX_PARAGRAPHS_PER_CHUNK);
@@ -189,7 +368,16 @@ mod tests {
 
     #[test]
     fn no_paragraphs_make_no_chunks() {
-        assert!(plan(&[], LanguageCode::DE, LanguageCode::EN, &Budget::chars(100)).is_empty());
+        assert!(
+            plan(
+                &[],
+                LanguageCode::DE,
+                LanguageCode::EN,
+                &Budget::chars(100),
+                1
+            )
+            .is_empty()
+        );
     }
 
     #[test]
@@ -199,6 +387,7 @@ mod tests {
             LanguageCode::DE,
             LanguageCode::EN,
             &Budget::chars(100),
+            1,
         )[0];
         let (a, b) = chunk.halves().expect("splits");
         assert_eq!(
@@ -210,6 +399,7 @@ mod tests {
             LanguageCode::DE,
             LanguageCode::EN,
             &Budget::chars(100),
+            1,
         )[0];
         assert!(single.halves().is_none());
     }
@@ -218,6 +408,7 @@ mod tests {
     fn respects_a_protocol_paragraph_cap_and_a_byte_limit() {
         let budget = Budget {
             max_chars: usize::MAX,
+            max_tokens: None,
             max_paragraphs: 50,
             max_text_bytes: None,
         };
@@ -226,6 +417,7 @@ mod tests {
             LanguageCode::DE,
             LanguageCode::EN,
             &budget,
+            1,
         );
         assert_eq!(
             chunks
@@ -244,6 +436,7 @@ mod tests {
             LanguageCode::DE,
             LanguageCode::EN,
             &budget,
+            1,
         );
         assert_eq!(shape(&chunks), vec![vec![1, 2, 3], vec![4, 5, 6], vec![7]]);
     }
@@ -252,5 +445,86 @@ mod tests {
     fn json_bytes_count_escapes_and_utf8() {
         assert_eq!(json_text_bytes("ab"), 5);
         assert_eq!(json_text_bytes("\"ä"), 7);
+    }
+
+    #[test]
+    fn a_big_article_is_cut_into_a_multiple_of_jobs_of_similar_size() {
+        // 40 paragraphs of 300 characters: 12,000 characters, 3 chunks greedily at 5,000.
+        let many = paragraphs(&[300; 40]);
+        let budget = Budget::chars(5000);
+        let one = plan(&many, LanguageCode::DE, LanguageCode::EN, &budget, 1);
+        assert_eq!(one.len(), 3);
+        let four = plan(&many, LanguageCode::DE, LanguageCode::EN, &budget, 4);
+        assert_eq!(
+            four.iter().map(|c| c.paragraphs.len()).collect::<Vec<_>>(),
+            [10; 4]
+        );
+        let flat: Vec<u32> = four.iter().flat_map(|c| c.ids()).map(|id| id.0).collect();
+        assert_eq!(flat, (1..=40).collect::<Vec<_>>());
+        // 8 jobs: only 6 chunks keep 2,000 characters each; they go out in one round.
+        let eight = plan(&many, LanguageCode::DE, LanguageCode::EN, &budget, 8);
+        assert_eq!(eight.len(), 6);
+        // 2 jobs: 3 chunks greedily, rounded up to 4 so both rounds are full.
+        assert_eq!(
+            plan(&many, LanguageCode::DE, LanguageCode::EN, &budget, 2).len(),
+            4
+        );
+        // A short article stays one request whatever the jobs.
+        let short = paragraphs(&[300; 5]);
+        assert_eq!(
+            plan(&short, LanguageCode::DE, LanguageCode::EN, &budget, 8).len(),
+            1
+        );
+    }
+
+    #[test]
+    fn an_estimated_token_budget_limits_chunks_too() {
+        let budget = Budget {
+            max_tokens: Some(100),
+            ..Budget::chars(10_000)
+        };
+        // 150 letters are 50 estimated tokens: two paragraphs a chunk.
+        let chunks = plan(
+            &paragraphs(&[150; 5]),
+            LanguageCode::DE,
+            LanguageCode::EN,
+            &budget,
+            1,
+        );
+        assert_eq!(shape(&chunks), vec![vec![1, 2], vec![3, 4], vec![5]]);
+        assert!(budget.fits(&"a".repeat(300)) && !budget.fits(&"a".repeat(301)));
+    }
+
+    #[test]
+    fn sentences_split_at_stops_but_not_after_abbreviations_initials_or_ordinals() {
+        let text = "Am 14. Juli sprach Dr. Müller, z. B. über Nr. 5 und mehr. Er sagte: „Nein!“ Dann ging er. \
+                    Die Zahl stieg 2024. Danach fiel sie? Ja … Ende";
+        assert_eq!(
+            split_sentences(text),
+            [
+                "Am 14. Juli sprach Dr. Müller, z. B. über Nr. 5 und mehr.",
+                "Er sagte: „Nein!“",
+                "Dann ging er.",
+                "Die Zahl stieg 2024.",
+                "Danach fiel sie?",
+                "Ja …",
+                "Ende",
+            ]
+        );
+        assert_eq!(split_sentences("Ein Satz."), ["Ein Satz."]);
+        assert_eq!(
+            split_sentences("Mr. A. Smith said no. Fine."),
+            ["Mr. A. Smith said no.", "Fine."]
+        );
+    }
+
+    #[test]
+    fn parts_group_sentences_within_the_budget_and_join_back() {
+        let sentences: Vec<String> = ["Eins eins.", "Zwei zwei.", "Drei drei.", "Vier."]
+            .map(String::from)
+            .to_vec();
+        let parts = group_parts(sentences.clone(), &Budget::chars(22));
+        assert_eq!(parts, ["Eins eins. Zwei zwei.", "Drei drei. Vier."]);
+        assert_eq!(parts.join(" "), sentences.join(" "));
     }
 }

@@ -117,6 +117,16 @@ impl Prompts {
         })
     }
 
+    /// A hash of every template's text, for cache keys: editing a prompt file makes new keys.
+    pub fn fingerprint(&self) -> String {
+        crate::cache::digest(&[
+            &self.translate.text,
+            &self.repair.text,
+            &self.brief.text,
+            &self.brief_repair.text,
+        ])
+    }
+
     /// Renders the system prompt of a translation request.
     pub fn translate(&self, vars: &TranslateVars<'_>) -> Result<String, PromptError> {
         render(&self.translate, vars)

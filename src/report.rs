@@ -26,27 +26,87 @@ pub struct Report {
     /// Boilerplate set aside untranslated, in order (empty with `--keep-boilerplate`).
     #[serde(default)]
     pub boilerplate: Vec<String>,
-    /// What the provider reported it charged, when it reports anything (DeepL).
-    #[serde(skip_serializing_if = "Option::is_none", skip_deserializing)]
-    pub usage: Option<Usage>,
+    /// What the run sent and received: requests, retries, cache hits, characters and tokens.
+    #[serde(default)]
+    pub usage: Usage,
     /// The verified bilingual brief, with `--brief`.
-    #[serde(skip_serializing_if = "Option::is_none", skip_deserializing)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub brief: Option<Brief>,
     /// The fidelity checks the translation failed, in paragraph order (`[]` when clean).
     #[serde(default)]
     pub checks: Vec<Check>,
 }
 
-/// What a provider reported about the cost of a run.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// What one run cost: counted by diglot, and as the API reported it where it reports anything.
+/// Field names are part of the JSON schema (README "JSON output").
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Usage {
+    /// HTTP requests sent to the provider, retries included (0 for a run served from the
+    /// cache).
+    pub requests: u64,
+    /// Requests that were retries of an earlier attempt (429, 5xx, timeout, connection error).
+    pub retries: u64,
+    /// Chunks the plan made for the translation (requests before retries, repairs and splits).
+    pub chunks: u64,
+    /// Chunks (and briefs) answered from the on-disk cache instead of the provider.
+    pub cache_hits: u64,
+    /// Characters of article text sent for translation, repairs and splits included.
+    pub characters_sent: u64,
+    /// Characters of translated text received and accepted.
+    pub characters_received: u64,
+    /// Prompt tokens, summed over the replies that reported them (OpenAI `prompt_tokens`,
+    /// Anthropic `input_tokens`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input_tokens: Option<u64>,
+    /// Completion tokens, summed over the replies that reported them (OpenAI
+    /// `completion_tokens`, Anthropic `output_tokens`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output_tokens: Option<u64>,
     /// Characters billed (DeepL's `billed_characters`, summed over requests).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billed_characters: Option<u64>,
 }
 
+impl Usage {
+    /// Adds another pipeline's counts (the brief's to the translation's).
+    pub fn add(&mut self, other: &Usage) {
+        let sum = |a: Option<u64>, b: Option<u64>| match (a, b) {
+            (None, None) => None,
+            (a, b) => Some(a.unwrap_or(0) + b.unwrap_or(0)),
+        };
+        self.requests += other.requests;
+        self.retries += other.retries;
+        self.cache_hits += other.cache_hits;
+        self.characters_sent += other.characters_sent;
+        self.characters_received += other.characters_received;
+        self.input_tokens = sum(self.input_tokens, other.input_tokens);
+        self.output_tokens = sum(self.output_tokens, other.output_tokens);
+        self.billed_characters = sum(self.billed_characters, other.billed_characters);
+    }
+
+    /// One line for `-v`: `usage: 3 requests (1 retry), 2 chunks, 0 cache hits, …`.
+    pub fn summary(&self) -> String {
+        let mut line = format!(
+            "usage: {} request(s) ({} retried), {} chunk(s), {} cache hit(s), {} characters sent, {} received",
+            self.requests,
+            self.retries,
+            self.chunks,
+            self.cache_hits,
+            self.characters_sent,
+            self.characters_received
+        );
+        if let (Some(input), Some(output)) = (self.input_tokens, self.output_tokens) {
+            line.push_str(&format!(", {input} input and {output} output tokens"));
+        }
+        if let Some(billed) = self.billed_characters {
+            line.push_str(&format!(", {billed} characters billed"));
+        }
+        line
+    }
+}
+
 /// The result of `diglot brief`: the languages, who wrote it, and the verified brief.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BriefReport {
     /// The source language and how sure detection is of it.
     pub source: SourceInfo,
@@ -56,6 +116,8 @@ pub struct BriefReport {
     pub provider: ProviderInfo,
     /// The brief.
     pub brief: Brief,
+    /// What the run sent and received.
+    pub usage: Usage,
 }
 
 /// The source side of a report.
@@ -107,7 +169,7 @@ pub struct ParagraphPair {
 }
 
 /// The result of `diglot detect`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DetectionReport {
     /// The document's language, or `None` when undecidable.
     pub language: Option<LanguageCode>,
@@ -119,7 +181,7 @@ pub struct DetectionReport {
 }
 
 /// One paragraph's detection result.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ParagraphDetection {
     /// Stable paragraph id.
     pub id: ParagraphId,

@@ -140,8 +140,9 @@ fn answer(shared: &Shared, parsed: Result<Value, serde_json::Error>) -> Response
         Ok(text) => text,
         Err(broken) => return error(StatusCode::INTERNAL_SERVER_ERROR, "api_error", broken),
     };
+    let (text, cut) = super::openai::cut_at_length(text, fault);
     let output_tokens = text.chars().count().div_ceil(4);
-    let stop_reason = if output_tokens > request.max_tokens as usize {
+    let stop_reason = if cut == "length" || output_tokens > request.max_tokens as usize {
         "max_tokens"
     } else {
         "end_turn"

@@ -27,6 +27,10 @@ pub enum FaultKind {
     /// (`truncated`) The HTTP body itself stops halfway through the JSON (with a matching
     /// `Content-Length`, so the client sees a complete response that does not parse).
     Truncated,
+    /// (`length`) A 200 answer cut off at the model's output limit: the first half of the
+    /// reply's text with `finish_reason: "length"` (OpenAI) or `stop_reason: "max_tokens"`
+    /// (Anthropic). Chat formats only.
+    Length,
     /// (`escape`) Every translated text carries a terminal colour sequence (`ESC [31m`) and a
     /// BEL, as a hostile or broken model might send.
     Escape,
@@ -63,13 +67,14 @@ pub enum FaultKind {
 
 impl FaultKind {
     /// Every kind, in the order the help text lists them.
-    pub const ALL: [FaultKind; 18] = [
+    pub const ALL: [FaultKind; 19] = [
         FaultKind::RateLimit,
         FaultKind::ServerError,
         FaultKind::NotJson,
         FaultKind::Fenced,
         FaultKind::Missing,
         FaultKind::Truncated,
+        FaultKind::Length,
         FaultKind::Escape,
         FaultKind::Unauthorized,
         FaultKind::Forbidden,
@@ -93,6 +98,7 @@ impl FaultKind {
             FaultKind::Fenced => "fenced",
             FaultKind::Missing => "missing",
             FaultKind::Truncated => "truncated",
+            FaultKind::Length => "length",
             FaultKind::Escape => "escape",
             FaultKind::Unauthorized => "401",
             FaultKind::Forbidden => "403",
@@ -325,7 +331,7 @@ mod tests {
         assert_eq!(
             err.to_string(),
             "unknown fault 'teapot' (valid faults: 429, 500, not-json, fenced, missing, \
-             truncated, escape, 401, 403, 456, drop-number, untranslated, truncate-paragraph, brief-bad-ref, brief-untranslated, brief-malformed, brief-empty, brief-number)"
+             truncated, length, escape, 401, 403, 456, drop-number, untranslated, truncate-paragraph, brief-bad-ref, brief-untranslated, brief-malformed, brief-empty, brief-number)"
         );
     }
 

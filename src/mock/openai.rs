@@ -289,6 +289,7 @@ fn completion_response(
     fault: Option<FaultKind>,
 ) -> Response {
     let prompt_tokens = translation.prompt_chars.div_ceil(4);
+    let (content, finish_reason) = cut_at_length(content, fault);
     let completion_tokens = content.chars().count().div_ceil(4);
     let completion = json!({
         "id": format!("mock-{number}"),
@@ -298,7 +299,7 @@ fn completion_response(
         "choices": [{
             "index": 0,
             "message": {"role": "assistant", "content": content},
-            "finish_reason": "stop",
+            "finish_reason": finish_reason,
         }],
         "usage": {
             "prompt_tokens": prompt_tokens,
@@ -311,6 +312,20 @@ fn completion_response(
         body.truncate(half_on_char_boundary(&body));
     }
     json_response(StatusCode::OK, body)
+}
+
+/// The `length` fault: the first half of `content` and the reason the model stopped (`length`);
+/// otherwise the content whole and `stop`.
+pub(super) fn cut_at_length(
+    mut content: String,
+    fault: Option<FaultKind>,
+) -> (String, &'static str) {
+    if fault == Some(FaultKind::Length) {
+        content.truncate(half_on_char_boundary(&content));
+        (content, "length")
+    } else {
+        (content, "stop")
+    }
 }
 
 /// The largest char boundary at or before the middle of `text`.

@@ -157,6 +157,15 @@ impl Protocol for Anthropic {
         Ok(contract::decode_translation_text(chunk, content, truncated))
     }
 
+    fn reported_tokens(&self, reply: &WireReply) -> Option<(u64, u64)> {
+        let body: Value = serde_json::from_slice(&reply.body).ok()?;
+        let usage = body.get("usage")?;
+        Some((
+            usage.get("input_tokens")?.as_u64()?,
+            usage.get("output_tokens")?.as_u64()?,
+        ))
+    }
+
     fn encode_brief(&self, input: &BriefInput) -> Result<WireRequest, ProviderError> {
         let conversation = conversation::brief(&self.name, &self.prompts, input)?;
         Ok(self.request(conversation, brief_max_tokens(input)))

@@ -110,6 +110,7 @@ impl Capabilities {
     pub fn budget(&self) -> crate::plan::Budget {
         crate::plan::Budget {
             max_chars: self.max_chars,
+            max_tokens: None,
             max_paragraphs: self.max_paragraphs,
             max_text_bytes: self.max_text_bytes,
         }
@@ -247,6 +248,16 @@ pub enum ProviderError {
         /// The pairs the server offers, as `de→en`.
         offered: Vec<String>,
     },
+    /// The model's answer for a single sentence still stopped at its output limit.
+    #[error(
+        "{provider} cut its answer for {id} off at the model's output limit, even for one sentence"
+    )]
+    OutputLimit {
+        /// Profile name.
+        provider: String,
+        /// The paragraph that could not be translated.
+        id: ParagraphId,
+    },
     /// The reply broke the paragraph contract, even after repair.
     #[error(
         "{provider} broke the paragraph contract for {}: {}",
@@ -356,6 +367,10 @@ pub trait Protocol: Send + Sync {
     }
     /// Characters the API says it billed for a 2xx translation reply (DeepL), if it says.
     fn billed_characters(&self, _reply: &WireReply) -> Option<u64> {
+        None
+    }
+    /// Input and output tokens the API reports for a 2xx reply (LLMs), if it reports them.
+    fn reported_tokens(&self, _reply: &WireReply) -> Option<(u64, u64)> {
         None
     }
     /// A request to send once before the article, to check that the API can do the job

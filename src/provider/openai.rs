@@ -228,6 +228,15 @@ impl Protocol for OpenAi {
         Ok(contract::decode_translation_text(chunk, content, truncated))
     }
 
+    fn reported_tokens(&self, reply: &WireReply) -> Option<(u64, u64)> {
+        let body: Value = serde_json::from_slice(&reply.body).ok()?;
+        let usage = body.get("usage")?;
+        Some((
+            usage.get("prompt_tokens")?.as_u64()?,
+            usage.get("completion_tokens")?.as_u64()?,
+        ))
+    }
+
     fn encode_brief(&self, input: &BriefInput) -> Result<WireRequest, ProviderError> {
         let conversation = conversation::brief(&self.name, &self.prompts, input)?;
         Ok(self.request(Self::messages(conversation), Reply::Brief))

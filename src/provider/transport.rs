@@ -1,16 +1,21 @@
 //! Transport: the crate's only network code. Sends [`WireRequest`]s over one shared HTTP client
-//! with a connect timeout, a per-request timeout, a concurrency limit and retries.
+//! (keep-alive, so parallel chunks reuse connections) with a connect timeout, a per-request
+//! timeout, a deadline for the whole run, a concurrency limit, client-side rate limits and
+//! retries, and counts what it sent for the run's `usage`.
 //!
 //! Retries cover 429, 5xx, timeouts and connection errors, with exponential backoff and jitter;
-//! `Retry-After` (seconds or an HTTP date) is honoured up to [`MAX_RETRY_AFTER`]. Other 4xx
-//! answers are returned at once for the protocol to explain: retrying a refused key only
+//! `Retry-After` (seconds or an HTTP date) is honoured up to [`MAX_RETRY_AFTER`]. Attempts are
+//! bounded by the profile's `max_retries` and time by the run's deadline (`--timeout`). Other
+//! 4xx answers are returned at once for the protocol to explain: retrying a refused key only
 //! burns quota.
 
 use std::hash::{BuildHasher, Hasher};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, SystemTime};
 
 use tokio::sync::Semaphore;
+use tokio::time::Instant;
 
 use super::{HeaderValue, Method, WireReply, WireRequest};
 
@@ -28,7 +33,7 @@ pub enum TransportError {
     #[error("cannot set up the HTTP client: {0}")]
     Setup(String),
     /// No connection, or the connection broke, on every attempt.
-    #[error("cannot reach {url} after {attempts} attempt(s): {detail}")]
+    #[error("cannot reach {url}: gave up after {attempts} attempt(s): {detail}")]
     Unreachable {
         /// The request URL.
         url: String,
@@ -37,8 +42,8 @@ pub enum TransportError {
         /// The last error.
         detail: String,
     },
-    /// Every attempt ran past the timeout.
-    #[error("{url} did not answer within {secs} s, {attempts} attempt(s)")]
+    /// Every attempt ran past the per-request timeout.
+    #[error("{url} did not answer within {secs} s: gave up after {attempts} attempt(s)")]
     Timeout {
         /// The request URL.
         url: String,
@@ -48,7 +53,7 @@ pub enum TransportError {
         secs: u64,
     },
     /// The server kept answering 429 or 5xx.
-    #[error("{url} answered HTTP {status} on all {attempts} attempt(s)")]
+    #[error("{url}: gave up after {attempts} attempt(s): last answer HTTP {status}{}", reason_suffix(*status))]
     GaveUp {
         /// The request URL.
         url: String,
@@ -57,6 +62,151 @@ pub enum TransportError {
         /// The last status.
         status: u16,
     },
+    /// The whole run's deadline (`--timeout`) passed.
+    #[error(
+        "the run did not finish within --timeout {secs} s: gave up after {attempts} attempt(s) of the last request{}",
+        last_suffix(last)
+    )]
+    RunTimeout {
+        /// The run's time limit in seconds.
+        secs: u64,
+        /// Attempts made for the request that was running out of time.
+        attempts: u32,
+        /// What its last attempt got, e.g. `HTTP 429 Too Many Requests`.
+        last: Option<String>,
+    },
+}
+
+fn reason_suffix(status: u16) -> String {
+    reqwest::StatusCode::from_u16(status)
+        .ok()
+        .and_then(|s| s.canonical_reason())
+        .map(|r| format!(" {r}"))
+        .unwrap_or_default()
+}
+
+fn last_suffix(last: &Option<String>) -> String {
+    last.as_ref()
+        .map(|l| format!(": last answer {l}"))
+        .unwrap_or_default()
+}
+
+/// How the transport behaves: the profile's limits and the run's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TransportOptions {
+    /// Time one attempt may take (the profile's `timeout`).
+    pub timeout: Duration,
+    /// Retries after the first attempt (the profile's `max_retries`).
+    pub max_retries: u32,
+    /// Requests in flight at once (`--jobs`).
+    pub jobs: u32,
+    /// Time the whole run may take (`--timeout`); `None` for no limit.
+    pub run_timeout: Option<Duration>,
+    /// Requests started per minute at most (the profile's `requests_per_minute`).
+    pub requests_per_minute: Option<u32>,
+    /// Estimated tokens per minute at most (the profile's `tokens_per_minute`).
+    pub tokens_per_minute: Option<u32>,
+}
+
+/// What the transport sent over a run, for the report's `usage`.
+#[derive(Debug, Default)]
+pub struct TransportStats {
+    requests: AtomicU64,
+    retries: AtomicU64,
+}
+
+impl TransportStats {
+    /// HTTP requests sent, retries included.
+    pub fn requests(&self) -> u64 {
+        self.requests.load(Ordering::Relaxed)
+    }
+
+    /// Attempts after the first, over all requests.
+    pub fn retries(&self) -> u64 {
+        self.retries.load(Ordering::Relaxed)
+    }
+}
+
+/// A token bucket on tokio's clock, shared by every request of a run. Its capacity is a tenth
+/// of the per-minute budget (at least one unit), refilled continuously at `per_minute / 60` per
+/// second. A cost larger than what is in the bucket is reserved (the level goes negative) and
+/// the caller sleeps until the bucket would have held it, so callers are served first come,
+/// first served and no lock is held across an `.await`.
+#[derive(Debug)]
+pub struct RateLimiter {
+    capacity: f64,
+    per_second: f64,
+    state: Mutex<(f64, Instant)>,
+}
+
+impl RateLimiter {
+    /// A limiter for `per_minute` units a minute (at least 1).
+    pub fn per_minute(per_minute: u32) -> RateLimiter {
+        let per_minute = f64::from(per_minute.max(1));
+        let capacity = (per_minute / 10.0).max(1.0);
+        RateLimiter {
+            capacity,
+            per_second: per_minute / 60.0,
+            state: Mutex::new((capacity, Instant::now())),
+        }
+    }
+
+    /// How long the caller must wait before spending `cost` units; reserves them.
+    pub fn reserve(&self, cost: f64) -> Duration {
+        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        let now = Instant::now();
+        let (level, last) = *state;
+        let level = (level + now.duration_since(last).as_secs_f64() * self.per_second)
+            .min(self.capacity)
+            - cost;
+        *state = (level, now);
+        if level >= 0.0 {
+            Duration::ZERO
+        } else {
+            Duration::from_secs_f64(-level / self.per_second)
+        }
+    }
+
+    /// Waits until `cost` units may be spent.
+    pub async fn acquire(&self, cost: f64) {
+        let wait = self.reserve(cost);
+        if !wait.is_zero() {
+            tokio::time::sleep(wait).await;
+        }
+    }
+}
+
+/// Tokens a text is estimated to take, for budgets and rate limits: one per CJK character
+/// (Han, kana, Hangul), plus one per three other characters. Three is what German and other
+/// Latin-script news text takes in current BPE vocabularies (English does better, about four),
+/// so the estimate errs on the side of more tokens.
+pub fn estimate_tokens(text: &str) -> usize {
+    let (mut cjk, mut other) = (0usize, 0usize);
+    for c in text.chars() {
+        if is_cjk(c) {
+            cjk += 1;
+        } else {
+            other += 1;
+        }
+    }
+    cjk + other.div_ceil(3)
+}
+
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x3040..=0x30FF      // hiragana, katakana
+        | 0x3400..=0x4DBF    // CJK extension A
+        | 0x4E00..=0x9FFF    // CJK unified ideographs
+        | 0xAC00..=0xD7AF    // Hangul syllables
+        | 0xF900..=0xFAFF    // CJK compatibility ideographs
+        | 0x20000..=0x2FFFF) // CJK extensions B–F
+}
+
+/// What one request's attempts got so far, read when the run's deadline cuts it short.
+#[derive(Debug, Default)]
+struct Attempts {
+    count: u32,
+    last: Option<String>,
 }
 
 /// One HTTP client shared by every request of a run.
@@ -66,22 +216,20 @@ pub struct Transport {
     timeout: Duration,
     max_retries: u32,
     limit: Arc<Semaphore>,
+    deadline: Option<(Instant, Duration)>,
+    requests_limit: Option<Arc<RateLimiter>>,
+    tokens_limit: Option<Arc<RateLimiter>>,
+    stats: Arc<TransportStats>,
 }
 
 impl Transport {
-    /// Builds the client. `jobs` bounds requests in flight; `max_retries` counts retries after
-    /// the first attempt.
-    pub fn new(
-        timeout: Duration,
-        max_retries: u32,
-        jobs: u32,
-    ) -> Result<Transport, TransportError> {
+    /// Builds the client; the run's deadline starts now.
+    pub fn new(options: TransportOptions) -> Result<Transport, TransportError> {
         // The ring provider is compiled in; installing it twice is harmless.
         let _ = rustls::crypto::ring::default_provider().install_default();
         let builder = || {
             reqwest::Client::builder()
                 .connect_timeout(CONNECT_TIMEOUT)
-                .timeout(timeout)
                 .user_agent(concat!("diglot/", env!("CARGO_PKG_VERSION")))
         };
         // The platform verifier needs a CA store; a machine without one still gets the
@@ -95,33 +243,118 @@ impl Transport {
                 .build()
                 .map_err(|e| TransportError::Setup(e.to_string()))
         })?;
+        let limiter =
+            |per_minute: Option<u32>| per_minute.map(|n| Arc::new(RateLimiter::per_minute(n)));
         Ok(Transport {
             client,
-            timeout,
-            max_retries,
-            limit: Arc::new(Semaphore::new(jobs.max(1) as usize)),
+            timeout: options.timeout,
+            max_retries: options.max_retries,
+            limit: Arc::new(Semaphore::new(options.jobs.max(1) as usize)),
+            deadline: options
+                .run_timeout
+                .map(|limit| (Instant::now() + limit, limit)),
+            requests_limit: limiter(options.requests_per_minute),
+            tokens_limit: limiter(options.tokens_per_minute),
+            stats: Arc::new(TransportStats::default()),
         })
+    }
+
+    /// What was sent so far.
+    /// The same client, request limit, rate limits and deadline, counting its own requests:
+    /// one article's usage in a batch that shares the transport.
+    pub fn with_own_stats(&self) -> Transport {
+        Transport {
+            stats: Arc::new(TransportStats::default()),
+            ..self.clone()
+        }
+    }
+
+    /// What was sent so far.
+    pub fn stats(&self) -> &TransportStats {
+        &self.stats
     }
 
     /// Sends `request`, retrying transient failures. Returns the final answer, which is 2xx or
     /// a non-retryable 4xx.
     pub async fn send(&self, request: &WireRequest) -> Result<WireReply, TransportError> {
+        let mut attempts = Attempts::default();
+        let Some((deadline, limit)) = self.deadline else {
+            return self.send_until(request, None, &mut attempts).await;
+        };
+        match tokio::time::timeout_at(
+            deadline,
+            self.send_until(request, Some(deadline), &mut attempts),
+        )
+        .await
+        {
+            Ok(result) => result,
+            Err(_) => Err(TransportError::RunTimeout {
+                secs: limit.as_secs(),
+                attempts: attempts.count,
+                last: attempts.last,
+            }),
+        }
+    }
+
+    async fn send_until(
+        &self,
+        request: &WireRequest,
+        deadline: Option<Instant>,
+        attempts: &mut Attempts,
+    ) -> Result<WireReply, TransportError> {
         let _permit = self
             .limit
             .acquire()
             .await
             .map_err(|e| TransportError::Setup(e.to_string()))?;
-        let mut attempt = 0;
+        let tokens = self
+            .tokens_limit
+            .as_ref()
+            .map(|_| estimate_tokens(&request.body.to_string()) as f64 * 2.0);
         loop {
-            attempt += 1;
-            let outcome = self.attempt(request).await;
+            if let Some(limiter) = &self.requests_limit {
+                limiter.acquire(1.0).await;
+            }
+            if let (Some(limiter), Some(tokens)) = (&self.tokens_limit, tokens) {
+                limiter.acquire(tokens).await;
+            }
+            attempts.count += 1;
+            self.stats.requests.fetch_add(1, Ordering::Relaxed);
+            if attempts.count > 1 {
+                self.stats.retries.fetch_add(1, Ordering::Relaxed);
+            }
+            // An attempt never outlives the run: past the deadline the timeout above fires.
+            let timeout = match deadline {
+                Some(deadline) => self.timeout.min(
+                    deadline.saturating_duration_since(Instant::now()) + Duration::from_millis(50),
+                ),
+                None => self.timeout,
+            };
+            let outcome = self.attempt(request, timeout).await;
+            attempts.last = Some(match &outcome {
+                Ok((reply, _)) => format!("HTTP {}{}", reply.status, reason_suffix(reply.status)),
+                Err(e) if e.is_timeout() => {
+                    format!("no answer within {} s", self.timeout.as_secs())
+                }
+                Err(e) => error_chain(e),
+            });
             let delay = match outcome {
                 Ok((reply, _)) if !is_retryable(reply.status) => return Ok(reply),
                 Ok((_, Some(retry_after))) => retry_after,
-                Ok((_, None)) | Err(_) => backoff(attempt),
+                Ok((_, None)) | Err(_) => backoff(attempts.count),
             };
-            if attempt > self.max_retries {
-                return Err(self.give_up(request, attempt, outcome));
+            if attempts.count > self.max_retries {
+                return Err(self.give_up(request, attempts.count, outcome));
+            }
+            // Waiting past the run's deadline only to be cut off helps no one: give up now.
+            if let Some((deadline, limit)) = self.deadline
+                && Instant::now() + delay >= deadline
+            {
+                return Err(TransportError::RunTimeout {
+                    secs: limit.as_secs(),
+                    attempts: attempts.count,
+                    last: attempts.last.take(),
+                });
             }
             tokio::time::sleep(delay).await;
         }
@@ -130,6 +363,7 @@ impl Transport {
     async fn attempt(
         &self,
         request: &WireRequest,
+        timeout: Duration,
     ) -> Result<(WireReply, Option<Duration>), reqwest::Error> {
         let mut builder = match request.method {
             Method::Get => self.client.get(&request.url),
@@ -139,6 +373,7 @@ impl Transport {
                 .header("content-type", "application/json")
                 .body(request.body.to_string()),
         };
+        builder = builder.timeout(timeout);
         for (name, value) in &request.headers {
             builder = match value {
                 HeaderValue::Plain(v) => builder.header(name, v),
@@ -250,6 +485,50 @@ mod tests {
                 "{delay:?}"
             );
         }
+    }
+
+    #[test]
+    fn token_estimates_count_cjk_per_character_and_latin_per_three() {
+        assert_eq!(estimate_tokens(""), 0);
+        assert_eq!(estimate_tokens("abcdef"), 2);
+        assert_eq!(estimate_tokens("abcdefg"), 3);
+        assert_eq!(estimate_tokens("東京都"), 3);
+        assert_eq!(estimate_tokens("東京 abc"), 2 + 2);
+    }
+
+    #[test]
+    fn the_rate_limiter_allows_a_burst_then_spaces_requests() {
+        // 60 a minute: a burst of 6, then one a second.
+        let limiter = RateLimiter::per_minute(60);
+        let waits: Vec<Duration> = (0..8).map(|_| limiter.reserve(1.0)).collect();
+        assert!(waits[..6].iter().all(Duration::is_zero), "{waits:?}");
+        // Less only by the few microseconds of refill between the calls.
+        assert!((900..=1000).contains(&waits[6].as_millis()), "{waits:?}");
+        assert!((1900..=2000).contains(&waits[7].as_millis()), "{waits:?}");
+    }
+
+    #[test]
+    fn give_up_messages_name_attempts_and_the_last_answer() {
+        let gave_up = TransportError::GaveUp {
+            url: "http://h/v1/chat/completions".into(),
+            attempts: 4,
+            status: 429,
+        };
+        assert_eq!(
+            gave_up.to_string(),
+            "http://h/v1/chat/completions: gave up after 4 attempt(s): last answer HTTP 429 Too Many Requests"
+        );
+        let run = TransportError::RunTimeout {
+            secs: 2,
+            attempts: 3,
+            last: Some("HTTP 503 Service Unavailable".into()),
+        };
+        assert!(run.to_string().contains("--timeout 2 s"), "{run}");
+        assert!(
+            run.to_string()
+                .ends_with("last answer HTTP 503 Service Unavailable"),
+            "{run}"
+        );
     }
 
     #[test]

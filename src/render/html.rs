@@ -582,6 +582,7 @@ mod tests {
             target: report.target.clone(),
             provider: report.provider.clone(),
             brief: sample_brief(),
+            usage: crate::report::Usage::default(),
         };
         let mut out = Vec::new();
         write_brief(&brief_page, Date::from_unix_seconds(0), &mut out).expect("writes");

@@ -462,7 +462,7 @@ mod tests {
                 "Folgen Sie uns auf Mastodon und Bluesky.".to_owned(),
                 "Unterstützen Sie unabhängigen Journalismus – jetzt spenden!".to_owned(),
             ],
-            usage: None,
+            usage: crate::report::Usage::default(),
             brief: None,
             checks: Vec::new(),
         }

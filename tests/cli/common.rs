@@ -1,6 +1,7 @@
 //! Shared helpers: a scrubbed environment per test, fixtures, and the mock API.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use diglot::mock::{BackgroundMock, Fault, MockOptions};
@@ -8,6 +9,8 @@ use diglot::mock::{BackgroundMock, Fault, MockOptions};
 /// A temporary HOME with config and cache dirs inside, so no test sees the user's files.
 pub struct Sandbox {
     pub dir: tempfile::TempDir,
+    /// Commands made so far; each gets a cache directory of its own unless the test shares one.
+    commands: AtomicUsize,
 }
 
 /// The outcome of one run.
@@ -22,11 +25,14 @@ impl Sandbox {
     pub fn new() -> Sandbox {
         Sandbox {
             dir: tempfile::tempdir().expect("temp dir"),
+            commands: AtomicUsize::new(0),
         }
     }
 
     /// `diglot` with an empty environment (no keys, no DIGLOT_*, no NO_COLOR, COLUMNS or TERM)
-    /// except HOME and XDG dirs inside the sandbox.
+    /// except HOME and XDG dirs inside the sandbox. Every command gets a fresh, empty cache
+    /// directory, so a second run in the same sandbox still sends its requests; tests of the
+    /// cache share one with [`Sandbox::cached_cmd`].
     pub fn cmd(&self) -> assert_cmd::Command {
         let mut cmd = assert_cmd::Command::from_std(self.std_cmd());
         cmd.timeout(Duration::from_secs(60));
@@ -36,11 +42,24 @@ impl Sandbox {
     /// The same environment as [`Sandbox::cmd`], as a `std` command, for tests that spawn
     /// diglot and signal it while it runs.
     pub fn std_cmd(&self) -> std::process::Command {
+        let n = self.commands.fetch_add(1, Ordering::Relaxed);
         let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin!("diglot"));
         cmd.env_clear()
             .env("HOME", self.dir.path())
             .env("XDG_CONFIG_HOME", self.dir.path().join("config"))
-            .env("XDG_CACHE_HOME", self.dir.path().join("cache"));
+            .env("XDG_CACHE_HOME", self.dir.path().join(format!("cache-{n}")));
+        cmd
+    }
+
+    /// The sandbox's shared cache directory (`XDG_CACHE_HOME/diglot`).
+    pub fn shared_cache(&self) -> PathBuf {
+        self.dir.path().join("cache").join("diglot")
+    }
+
+    /// [`Sandbox::cmd`] with the sandbox's one shared cache, for tests of the cache.
+    pub fn cached_cmd(&self) -> assert_cmd::Command {
+        let mut cmd = self.cmd();
+        cmd.env("XDG_CACHE_HOME", self.dir.path().join("cache"));
         cmd
     }
 
@@ -56,7 +75,17 @@ impl Sandbox {
 
     /// `diglot translate --provider mock --base-url MOCK --width 80 --color never FILE ARGS…`.
     pub fn translate(&self, mock: &BackgroundMock, file: &Path, args: &[&str]) -> Run {
-        let mut cmd = self.cmd();
+        self.translate_with(self.cmd(), mock, file, args)
+    }
+
+    /// [`Sandbox::translate`] with a prepared command (e.g. [`Sandbox::cached_cmd`]).
+    pub fn translate_with(
+        &self,
+        mut cmd: assert_cmd::Command,
+        mock: &BackgroundMock,
+        file: &Path,
+        args: &[&str],
+    ) -> Run {
         cmd.args([
             "translate",
             "--provider",

@@ -31,7 +31,8 @@ fn persistent_429_exits_5_after_four_attempts() {
     let out = sandbox.translate(&mock, &reference(), &[]);
     assert_eq!(out.code, 5, "{}", out.stderr);
     assert!(
-        out.stderr.contains("answered HTTP 429 on all 4 attempt(s)"),
+        out.stderr
+            .contains("gave up after 4 attempt(s): last answer HTTP 429 Too Many Requests"),
         "{}",
         out.stderr
     );
@@ -56,7 +57,8 @@ fn a_500_is_retried_and_persistent_500s_exit_5() {
     let out = crate::common::run(&mut cmd);
     assert_eq!(out.code, 5, "{}", out.stderr);
     assert!(
-        out.stderr.contains("answered HTTP 500 on all 1 attempt(s)"),
+        out.stderr
+            .contains("gave up after 1 attempt(s): last answer HTTP 500 Internal Server Error"),
         "{}",
         out.stderr
     );
@@ -80,7 +82,7 @@ fn a_slow_server_past_the_timeout_exits_5() {
         out.stderr
     );
     assert!(
-        out.stderr.contains("--timeout"),
+        out.stderr.contains("raise `timeout` (seconds per request)"),
         "hint missing: {}",
         out.stderr
     );

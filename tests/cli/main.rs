@@ -15,5 +15,6 @@ mod input;
 mod layout;
 mod mock_server;
 mod providers;
+mod resilience;
 mod translate;
 mod wire_specs;

@@ -189,7 +189,7 @@ fn deepl_reports_billed_characters_and_uses_profile_options() {
 }
 
 #[test]
-fn openai_output_has_no_usage_block() {
+fn openai_usage_counts_requests_and_reported_tokens_but_no_billed_characters() {
     let sandbox = Sandbox::new();
     let mock = mock(&[]);
     let out = translate(
@@ -201,7 +201,22 @@ fn openai_output_has_no_usage_block() {
         &["--format", "json"],
     );
     assert_eq!(out.code, 0, "{}", out.stderr);
-    assert!(json(&out.stdout).get("usage").is_none());
+    let usage = &json(&out.stdout)["usage"];
+    assert_eq!(usage["requests"], 1, "{usage}");
+    assert_eq!(usage["retries"], 0, "{usage}");
+    assert!(
+        usage["input_tokens"].as_u64().is_some_and(|n| n > 0),
+        "{usage}"
+    );
+    assert!(
+        usage["output_tokens"].as_u64().is_some_and(|n| n > 0),
+        "{usage}"
+    );
+    assert!(
+        usage["characters_sent"].as_u64().is_some_and(|n| n > 0),
+        "{usage}"
+    );
+    assert!(usage.get("billed_characters").is_none(), "{usage}");
 }
 
 #[test]
@@ -312,7 +327,8 @@ fn deepl_429_is_retried_and_persistent_5xx_exits_5() {
     let out = run(&mut cmd);
     assert_eq!(out.code, 5, "{}", out.stderr);
     assert!(
-        out.stderr.contains("answered HTTP 500 on all 1 attempt(s)"),
+        out.stderr
+            .contains("gave up after 1 attempt(s): last answer HTTP 500 Internal Server Error"),
         "{}",
         out.stderr
     );

@@ -1,0 +1,340 @@
+//! Cache: verified results on disk, addressed by what produced them, so a second run on the same
+//! article sends nothing.
+//!
+//! Owns the key (a SHA-256 over a versioned, canonical JSON encoding of everything that changes
+//! a result: provider kind, base URL, model, a hash of the prompt templates, languages, options,
+//! the texts with their ids), the entry format, atomic writes and `diglot cache stats|clear`.
+//! It stores only values that passed the checks (a chunk's translations, a brief, a whole
+//! report), never HTTP bodies, headers or keys: keys are not part of any identity that is
+//! hashed, and values hold article and translated text only.
+//!
+//! Layout: `DIR/entries/ab/cdef….json`, one JSON file per entry:
+//! `{"format": "diglot-cache-v1", "key": "…", "value": …}`. A write goes to a temporary file in
+//! the same directory, is flushed to disk and renamed over the entry, so a reader (or a run
+//! killed with `kill -9`) sees the old entry, the new one or none, never half of one. An entry
+//! that cannot be read or parsed is reported as a warning, treated as a miss and overwritten.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, PoisonError};
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// The entry format; part of every key, so a change of format or key layout never reads old
+/// entries as new ones.
+pub const FORMAT: &str = "diglot-cache-v1";
+
+/// The subdirectory holding the entries (so `clear` never touches anything else).
+const ENTRIES: &str = "entries";
+
+/// SHA-256 of the parts, each prefixed by its length, as lowercase hex.
+pub fn digest(parts: &[&str]) -> String {
+    let mut hasher = Sha256::new();
+    for part in parts {
+        hasher.update((part.len() as u64).to_le_bytes());
+        hasher.update(part.as_bytes());
+    }
+    hex(&hasher.finalize())
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A cache key: the hash of a kind (`chunk`, `brief`, `report`, …) and a serializable identity.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Key(String);
+
+impl Key {
+    /// The key of `identity` under `kind`. Struct fields serialize in declaration order, so the
+    /// JSON is canonical for a given build; [`FORMAT`] changes when the identity types do.
+    pub fn of(kind: &str, identity: &impl Serialize) -> Key {
+        // Plain data always serializes; the fallback keeps this total (and never hits).
+        let json = serde_json::to_string(identity).unwrap_or_else(|e| format!("unkeyable: {e}"));
+        Key(digest(&[FORMAT, kind, &json]))
+    }
+
+    /// The key as hex.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Who produces a result: everything about a provider profile that changes its output, and
+/// nothing secret (no key, no headers).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProviderIdentity {
+    /// The wire protocol (`openai`, `deepl`, …).
+    pub kind: String,
+    /// The configured base URL (`in-process mock` for the built-in one, whose port changes).
+    pub base_url: String,
+    /// The model.
+    pub model: String,
+    /// [`crate::prompt::Prompts::fingerprint`] of the templates in force.
+    pub prompts: String,
+    /// Options that change the output (DeepL formality, glossary, variants; the JSON mode).
+    pub options: String,
+}
+
+/// One entry on disk.
+#[derive(Debug, Serialize, Deserialize)]
+struct Entry<T> {
+    format: String,
+    key: String,
+    value: T,
+}
+
+/// The cache directory of a run, and the warnings its reads and writes produced.
+#[derive(Debug)]
+pub struct Cache {
+    dir: PathBuf,
+    warnings: Mutex<Vec<String>>,
+}
+
+/// Temporary file names must not collide between tasks of one process.
+static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
+
+impl Cache {
+    /// The cache in `dir` (created on the first write).
+    pub fn new(dir: PathBuf) -> Cache {
+        Cache {
+            dir,
+            warnings: Mutex::default(),
+        }
+    }
+
+    fn path(&self, key: &Key) -> PathBuf {
+        let (prefix, rest) = key.0.split_at(2.min(key.0.len()));
+        self.dir
+            .join(ENTRIES)
+            .join(prefix)
+            .join(format!("{rest}.json"))
+    }
+
+    fn warn(&self, warning: String) {
+        self.warnings
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(warning);
+    }
+
+    /// The warnings so far, emptied.
+    pub fn take_warnings(&self) -> Vec<String> {
+        std::mem::take(&mut *self.warnings.lock().unwrap_or_else(PoisonError::into_inner))
+    }
+
+    /// The value stored under `key`. A missing entry is `None`; an unreadable or corrupt one is
+    /// `None` plus a warning.
+    pub fn get<T: DeserializeOwned>(&self, key: &Key) -> Option<T> {
+        let path = self.path(key);
+        let bytes = match std::fs::read(&path) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
+            Err(e) => {
+                self.warn(format!(
+                    "ignoring unreadable cache entry {}: {e}",
+                    path.display()
+                ));
+                return None;
+            }
+        };
+        match serde_json::from_slice::<Entry<T>>(&bytes) {
+            Ok(entry) if entry.format == FORMAT && entry.key == key.0 => Some(entry.value),
+            Ok(_) => {
+                self.warn(format!(
+                    "ignoring unreadable cache entry {}: written for another key or format",
+                    path.display()
+                ));
+                None
+            }
+            Err(e) => {
+                self.warn(format!(
+                    "ignoring unreadable cache entry {}: {e}",
+                    path.display()
+                ));
+                None
+            }
+        }
+    }
+
+    /// Stores `value` under `key`, atomically. A failure (a read-only disk, a full one) is a
+    /// warning: the run's result does not depend on the cache.
+    pub fn put<T: Serialize>(&self, key: &Key, value: &T) {
+        let path = self.path(key);
+        let entry = Entry {
+            format: FORMAT.to_owned(),
+            key: key.0.clone(),
+            value,
+        };
+        if let Err(e) = write_atomically(&path, &entry) {
+            self.warn(format!("cannot write cache entry {}: {e}", path.display()));
+        }
+    }
+}
+
+fn write_atomically(path: &Path, value: &impl Serialize) -> std::io::Result<()> {
+    let dir = path
+        .parent()
+        .ok_or_else(|| std::io::Error::other("an entry path has a directory"))?;
+    std::fs::create_dir_all(dir)?;
+    let bytes = serde_json::to_vec(value).map_err(std::io::Error::other)?;
+    let temp = dir.join(format!(
+        ".tmp-{}-{}",
+        std::process::id(),
+        TEMP_COUNTER.fetch_add(1, Ordering::Relaxed)
+    ));
+    let written = (|| {
+        let mut file = std::fs::File::create(&temp)?;
+        file.write_all(&bytes)?;
+        file.sync_all()?;
+        std::fs::rename(&temp, path)
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    written?;
+    // Make the rename itself durable where the platform allows opening a directory.
+    if let Ok(dir) = std::fs::File::open(dir) {
+        let _ = dir.sync_all();
+    }
+    Ok(())
+}
+
+/// What `diglot cache stats` reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Stats {
+    /// Entries on disk.
+    pub entries: u64,
+    /// Their total size in bytes.
+    pub bytes: u64,
+}
+
+/// Counts the entries under `dir` (none when it does not exist).
+pub fn stats(dir: &Path) -> std::io::Result<Stats> {
+    let mut stats = Stats::default();
+    for_each_entry(dir, &mut |path, meta| {
+        if path.extension().is_some_and(|e| e == "json") {
+            stats.entries += 1;
+            stats.bytes += meta.len();
+        }
+        Ok(())
+    })?;
+    Ok(stats)
+}
+
+/// Removes every entry (and stray temporary file) under `dir`; returns how many entries.
+pub fn clear(dir: &Path) -> std::io::Result<u64> {
+    let mut removed = 0;
+    for_each_entry(dir, &mut |path, _| {
+        std::fs::remove_file(path)?;
+        if path.extension().is_some_and(|e| e == "json") {
+            removed += 1;
+        }
+        Ok(())
+    })?;
+    let entries = dir.join(ENTRIES);
+    if entries.exists() {
+        // Empty prefix directories go too; one still in use by another run stays.
+        for sub in std::fs::read_dir(&entries)? {
+            let _ = std::fs::remove_dir(sub?.path());
+        }
+    }
+    Ok(removed)
+}
+
+fn for_each_entry(
+    dir: &Path,
+    visit: &mut dyn FnMut(&Path, &std::fs::Metadata) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let entries = dir.join(ENTRIES);
+    let prefixes = match std::fs::read_dir(&entries) {
+        Ok(prefixes) => prefixes,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(e),
+    };
+    for prefix in prefixes {
+        let prefix = prefix?;
+        if !prefix.file_type()?.is_dir() {
+            continue;
+        }
+        for file in std::fs::read_dir(prefix.path())? {
+            let file = file?;
+            let meta = file.metadata()?;
+            if meta.is_file() {
+                visit(&file.path(), &meta)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_change_with_kind_and_identity_and_are_stable() {
+        let a = Key::of("chunk", &("de", "en", "Hallo"));
+        assert_eq!(a, Key::of("chunk", &("de", "en", "Hallo")));
+        assert_ne!(a, Key::of("brief", &("de", "en", "Hallo")));
+        assert_ne!(a, Key::of("chunk", &("de", "fr", "Hallo")));
+        assert_eq!(a.as_str().len(), 64);
+        // Length prefixes keep ("ab", "c") and ("a", "bc") apart.
+        assert_ne!(digest(&["ab", "c"]), digest(&["a", "bc"]));
+    }
+
+    #[test]
+    fn round_trips_and_counts_and_clears() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let cache = Cache::new(dir.path().to_path_buf());
+        let key = Key::of("chunk", &"x");
+        assert_eq!(cache.get::<Vec<String>>(&key), None);
+        cache.put(&key, &vec!["eins".to_owned()]);
+        assert_eq!(
+            cache.get::<Vec<String>>(&key),
+            Some(vec!["eins".to_owned()])
+        );
+        assert!(cache.take_warnings().is_empty());
+        let counted = stats(dir.path()).expect("stats");
+        assert_eq!(counted.entries, 1);
+        assert!(counted.bytes > 10);
+        assert_eq!(clear(dir.path()).expect("clear"), 1);
+        assert_eq!(stats(dir.path()).expect("stats"), Stats::default());
+        assert_eq!(cache.get::<Vec<String>>(&key), None);
+    }
+
+    #[test]
+    fn a_corrupt_entry_is_a_warning_and_a_miss_and_is_overwritten() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let cache = Cache::new(dir.path().to_path_buf());
+        let key = Key::of("chunk", &"x");
+        cache.put(&key, &1u32);
+        std::fs::write(cache.path(&key), b"{\"format\": \"diglot-cache-v1\", \"ke").expect("write");
+        assert_eq!(cache.get::<u32>(&key), None);
+        let warnings = cache.take_warnings();
+        assert_eq!(warnings.len(), 1);
+        assert!(
+            warnings[0].starts_with("ignoring unreadable cache entry"),
+            "{warnings:?}"
+        );
+        cache.put(&key, &2u32);
+        assert_eq!(cache.get::<u32>(&key), Some(2));
+        // An entry moved under another key's name is not trusted either.
+        let other = Key::of("chunk", &"y");
+        std::fs::create_dir_all(cache.path(&other).parent().expect("dir")).expect("mkdir");
+        std::fs::copy(cache.path(&key), cache.path(&other)).expect("copy");
+        assert_eq!(cache.get::<u32>(&other), None);
+        assert_eq!(cache.take_warnings().len(), 1);
+    }
+
+    #[test]
+    fn a_missing_directory_has_no_entries() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let gone = dir.path().join("nothing");
+        assert_eq!(stats(&gone).expect("stats"), Stats::default());
+        assert_eq!(clear(&gone).expect("clear"), 0);
+    }
+}
