@@ -1,11 +1,20 @@
 //! Detect: the language of each paragraph and of the whole document, with a confidence.
 //!
-//! Wraps lingua (high-accuracy mode, the languages compiled in through Cargo features). Takes
-//! normalized paragraph text from `ingest` and returns plain [`Detection`] data; it does no I/O,
-//! never prints, and knows nothing about providers or translation. Synchronous and CPU-bound:
-//! call it from `spawn_blocking` if it ever runs inside the async runtime.
+//! Two stages (issue #7). whatlang, restricted to the compiled-in languages, names a likely
+//! language in microseconds from a few small trigram tables; lingua's high-accuracy models then
+//! decide among that language and its closest competitors only ([`neighbours`]), so a German
+//! article reads the models of three languages instead of nine. Whenever the shortcut could
+//! change the answer — whatlang is unsure, lingua disagrees with it, or lingua's confidence over
+//! the few candidates is below [`SHORTCUT_MIN_CONFIDENCE`] — the paragraph is detected again over
+//! all compiled-in languages, exactly as a one-stage detector would. Thresholds therefore keep
+//! their meaning: a confidence near [`PARAGRAPH_MIN_CONFIDENCE`] always comes from the full set.
+//!
+//! Takes normalized paragraph text from `ingest` and returns plain [`Detection`] data; it does no
+//! I/O, never prints, and knows nothing about providers or translation. Synchronous and
+//! CPU-bound: call it from `spawn_blocking` if it ever runs inside the async runtime.
 
 use std::fmt;
+use std::sync::OnceLock;
 
 use lingua::{Language, LanguageDetector, LanguageDetectorBuilder};
 use serde::Serialize;
@@ -20,6 +29,12 @@ pub const PARAGRAPH_MIN_CONFIDENCE: f64 = 0.7;
 /// language covers even half of the text with confidence.
 pub const DOCUMENT_MIN_CONFIDENCE: f64 = 0.5;
 
+/// The shortcut's answer stands only at this confidence or above; below it the paragraph is
+/// detected again over every language. Restricting lingua to a few candidates can only raise the
+/// top confidence (the left-out languages no longer share the probability), so an answer this
+/// sure over the closest competitors is one the full set agrees with; a borderline one is
+/// recomputed so that it is never pushed over [`PARAGRAPH_MIN_CONFIDENCE`] by the restriction.
+pub const SHORTCUT_MIN_CONFIDENCE: f64 = 0.95;
 /// The language of one text, if detection decided, and how sure it is.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Detection {
@@ -71,17 +86,37 @@ impl DocumentDetection {
 /// A language detector over the compiled-in languages.
 ///
 /// Cheap to build: lingua reads a language's models from the binary the first time they are
-/// needed (≈ 13 ms CPU for the first article in a process), and preloading them would only slow
-/// down a cold start (MEASURED.md). Build one and reuse it; it is `Send + Sync`.
+/// needed, and the narrowed lingua detectors are built on first use (under 0.3 ms each;
+/// MEASURED.md). Build one and reuse it; it is `Send + Sync`.
 pub struct Detector {
-    lingua: LanguageDetector,
+    /// Stage one: whatlang over the compiled-in languages.
+    first: whatlang::Detector,
+    /// Stage two: lingua over a first-stage language and its [`neighbours`], one per language,
+    /// in [`Language::all`] order of [`COMPILED_IN`], built on first use.
+    narrowed: Vec<(Language, OnceLock<LanguageDetector>)>,
+    /// lingua over every compiled-in language: the fallback and the reference.
+    full: LanguageDetector,
+}
+
+/// The languages compiled into lingua (Cargo features), in a fixed order.
+fn compiled_in() -> Vec<Language> {
+    let mut languages: Vec<Language> = Language::all().into_iter().collect();
+    languages.sort_by_key(|language| to_code(*language));
+    languages
 }
 
 impl Detector {
     /// A detector for every compiled-in language, in high-accuracy mode, models not preloaded.
     pub fn new() -> Self {
+        let languages = compiled_in();
+        let allow = languages.iter().filter_map(|l| to_whatlang(*l)).collect();
         Detector {
-            lingua: LanguageDetectorBuilder::from_all_languages().build(),
+            first: whatlang::Detector::with_allowlist(allow),
+            narrowed: languages
+                .iter()
+                .map(|language| (*language, OnceLock::new()))
+                .collect(),
+            full: LanguageDetectorBuilder::from_all_languages().build(),
         }
     }
 
@@ -90,17 +125,57 @@ impl Detector {
     /// The top entry of lingua's confidence values is the candidate; it becomes the language only
     /// at [`PARAGRAPH_MIN_CONFIDENCE`] or above. Text without letters (digits, punctuation) is
     /// [`Detection::UNDECIDED`]. The confidence is rounded to six decimals: lingua's last digits
-    /// vary from run to run (it sums in hash-map order), and snapshots must not.
+    /// vary from run to run (it sums in hash-map order), and snapshots must not. The module docs
+    /// explain the two stages and when the full set decides.
     pub fn detect(&self, text: &str) -> Detection {
         if !text.chars().any(char::is_alphabetic) {
             return Detection::UNDECIDED;
         }
-        let top = self
-            .lingua
-            .compute_language_confidence_values(text)
-            .into_iter()
-            .next();
+        let shortcut = self.shortcut(text);
+        let top = match shortcut {
+            Some(top) => Some(top),
+            None => top_of(&self.full, text),
+        };
         match top {
+            Some((language, confidence)) if confidence > 0.0 => {
+                let confidence = round_confidence(confidence);
+                Detection {
+                    language: (confidence >= PARAGRAPH_MIN_CONFIDENCE).then(|| to_code(language)),
+                    confidence,
+                }
+            }
+            _ => Detection::UNDECIDED,
+        }
+    }
+
+    /// The two-stage answer, when it can stand: whatlang is reliable, lingua over its language
+    /// and the neighbours agrees, at [`SHORTCUT_MIN_CONFIDENCE`] or above.
+    fn shortcut(&self, text: &str) -> Option<(Language, f64)> {
+        let first = self.first.detect(text)?;
+        if !first.is_reliable() {
+            return None;
+        }
+        let language = from_whatlang(first.lang())?;
+        if !is_written_in_script_of(text, language) {
+            // Mixed scripts (a Korean sentence with an English parenthesis): lingua's own
+            // script rules must see every candidate.
+            return None;
+        }
+        let (_, cell) = self.narrowed.iter().find(|(l, _)| *l == language)?;
+        let narrowed = cell.get_or_init(|| {
+            let mut candidates = vec![language];
+            candidates.extend(neighbours(language));
+            LanguageDetectorBuilder::from_languages(&candidates).build()
+        });
+        top_of(narrowed, text)
+            .filter(|&(top, confidence)| top == language && confidence >= SHORTCUT_MIN_CONFIDENCE)
+    }
+
+    /// The one-stage answer over every compiled-in language, as before issue #7: the reference
+    /// the two stages are tested against.
+    #[cfg(test)]
+    fn detect_exhaustively(&self, text: &str) -> Detection {
+        match top_of(&self.full, text) {
             Some((language, confidence)) if confidence > 0.0 => {
                 let confidence = round_confidence(confidence);
                 Detection {
@@ -185,6 +260,129 @@ impl fmt::Debug for Detector {
             .field("languages", &Self::supported_languages())
             .finish_non_exhaustive()
     }
+}
+
+/// lingua's top candidate and its confidence, if any.
+fn top_of(detector: &LanguageDetector, text: &str) -> Option<(Language, f64)> {
+    detector
+        .compute_language_confidence_values(text)
+        .into_iter()
+        .next()
+}
+
+/// The closest competitors of `language` among the compiled-in languages: the languages lingua
+/// must also weigh so that its confidence for `language` means what it means over all of them.
+/// Related languages in the same script (Dutch/German/English, the Romance four, Russian and
+/// Ukrainian, Chinese and Japanese), plus English and German as the most common lookalike
+/// sources of loanwords for the rest. lingua filters by script first, so a neighbour in another
+/// script costs nothing.
+fn neighbours(language: Language) -> &'static [Language] {
+    use Language::{
+        Arabic, Chinese, Dutch, English, French, German, Italian, Japanese, Korean, Polish,
+        Portuguese, Russian, Spanish, Turkish, Ukrainian,
+    };
+    match language {
+        German => &[Dutch, English],
+        Dutch => &[German, English],
+        English => &[German, Dutch, French],
+        French => &[Spanish, Italian, Portuguese, English],
+        Spanish => &[Portuguese, Italian, French],
+        Portuguese => &[Spanish, Italian, French],
+        Italian => &[Spanish, Portuguese, French],
+        Polish | Turkish => &[English, German],
+        Russian => &[Ukrainian],
+        Ukrainian => &[Russian],
+        Chinese => &[Japanese],
+        Japanese | Korean => &[Chinese],
+        Arabic => &[English],
+        #[allow(
+            unreachable_patterns,
+            reason = "exhaustive only with all lingua features"
+        )]
+        _ => &[],
+    }
+}
+
+/// The writing systems the compiled-in languages use, as far as the shortcut must tell them
+/// apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Script {
+    Latin,
+    Cyrillic,
+    Arabic,
+    /// Han, kana, Hangul and anything else.
+    Other,
+}
+
+fn script_of_char(c: char) -> Script {
+    match c {
+        'a'..='z' | 'A'..='Z' | '\u{c0}'..='\u{24f}' | '\u{1e00}'..='\u{1eff}' => Script::Latin,
+        '\u{400}'..='\u{52f}' => Script::Cyrillic,
+        '\u{600}'..='\u{6ff}' | '\u{750}'..='\u{77f}' | '\u{fb50}'..='\u{fdff}' => Script::Arabic,
+        '\u{fe70}'..='\u{feff}' => Script::Arabic,
+        _ => Script::Other,
+    }
+}
+
+fn script_of_language(language: Language) -> Script {
+    match language {
+        Language::Russian | Language::Ukrainian => Script::Cyrillic,
+        Language::Arabic => Script::Arabic,
+        Language::Chinese | Language::Japanese | Language::Korean => Script::Other,
+        _ => Script::Latin,
+    }
+}
+
+/// Whether at least nine in ten of the text's letters are in `language`'s script. lingua's rules
+/// give a word in a script of its own (Hangul, kana) to that language, so a text with many
+/// letters in another script needs the full set; a Latin acronym in a Russian text does not.
+fn is_written_in_script_of(text: &str, language: Language) -> bool {
+    let script = script_of_language(language);
+    let (mut inside, mut letters) = (0usize, 0usize);
+    for c in text.chars().filter(|c| c.is_alphabetic()) {
+        letters += 1;
+        inside += usize::from(script_of_char(c) == script);
+    }
+    inside * 10 >= letters * 9
+}
+
+/// Each compiled-in language with whatlang's name for it (whatlang calls Chinese `cmn`, lingua
+/// `zho`, so the codes alone would not do).
+const WHATLANG: [(Language, whatlang::Lang); 15] = {
+    use whatlang::Lang;
+    [
+        (Language::Arabic, Lang::Ara),
+        (Language::Chinese, Lang::Cmn),
+        (Language::Dutch, Lang::Nld),
+        (Language::English, Lang::Eng),
+        (Language::French, Lang::Fra),
+        (Language::German, Lang::Deu),
+        (Language::Italian, Lang::Ita),
+        (Language::Japanese, Lang::Jpn),
+        (Language::Korean, Lang::Kor),
+        (Language::Polish, Lang::Pol),
+        (Language::Portuguese, Lang::Por),
+        (Language::Russian, Lang::Rus),
+        (Language::Spanish, Lang::Spa),
+        (Language::Turkish, Lang::Tur),
+        (Language::Ukrainian, Lang::Ukr),
+    ]
+};
+
+/// whatlang's name for a compiled-in language.
+fn to_whatlang(language: Language) -> Option<whatlang::Lang> {
+    WHATLANG
+        .iter()
+        .find(|(l, _)| *l == language)
+        .map(|(_, lang)| *lang)
+}
+
+/// The compiled-in language whatlang named, if it is one.
+fn from_whatlang(lang: whatlang::Lang) -> Option<Language> {
+    WHATLANG
+        .iter()
+        .find(|(_, w)| *w == lang)
+        .map(|(language, _)| *language)
 }
 
 fn to_code(language: Language) -> LanguageCode {
@@ -320,5 +518,88 @@ mod tests {
             .collect();
         let expected = "ar de en es fr it ja ko nl pl pt ru tr uk zh";
         assert_eq!(codes.join(" "), expected);
+    }
+
+    /// Sentences and short phrases in each compiled-in language, some of them hard (short,
+    /// shared words, mixed scripts): the two stages must say what the full set says.
+    const SAMPLES: &[&str] = &[
+        "Die Regierung hat am Montag neue Maßnahmen angekündigt.",
+        "De regering heeft maandag nieuwe maatregelen aangekondigd.",
+        "The government announced new measures on Monday.",
+        "Le gouvernement a annoncé lundi de nouvelles mesures.",
+        "El gobierno anunció el lunes nuevas medidas.",
+        "O governo anunciou novas medidas na segunda-feira.",
+        "Il governo ha annunciato lunedì nuove misure.",
+        "Rząd ogłosił w poniedziałek nowe środki.",
+        "Hükümet pazartesi günü yeni önlemler açıkladı.",
+        "Правительство в понедельник объявило о новых мерах.",
+        "Уряд у понеділок оголосив про нові заходи.",
+        "أعلنت الحكومة يوم الاثنين عن إجراءات جديدة.",
+        "政府周一宣布了新措施。",
+        "政府は月曜日に新たな措置を発表した。",
+        "정부는 월요일에 새로운 조치를 발표했다.",
+        "르노삼성 부산공장은 사원대표위원회(ERO·Employee Representative Organization)가 역할을 한다.",
+        "NATO-Gipfel in Den Haag",
+        "Hotel Amsterdam",
+        "Das ist gut.",
+        "Dat is goed.",
+        "Es bueno.",
+        "É bom.",
+        "Premier ministre",
+        "Kyiv",
+        "OK",
+    ];
+
+    #[test]
+    fn two_stages_agree_with_the_full_set_on_fixtures_and_samples() {
+        let fixtures = [
+            include_str!("../fixtures/articles/de-rutte-nato.txt"),
+            include_str!("../fixtures/articles/de-lange-absaetze.txt"),
+            include_str!("../fixtures/articles/de-kurz.txt"),
+            include_str!("../fixtures/articles/en-city-budget.txt"),
+            include_str!("../fixtures/articles/fr-greve-transports.txt"),
+            include_str!("../fixtures/articles/mixed-de-en.txt"),
+            include_str!("../fixtures/articles/wide-chars.txt"),
+        ];
+        let texts = fixtures
+            .iter()
+            .flat_map(|article| article.split("\n\n"))
+            .chain(SAMPLES.iter().copied());
+        let detector = Detector::new();
+        let mut shortcuts = 0;
+        for text in texts {
+            let (two_stage, full) = (detector.detect(text), detector.detect_exhaustively(text));
+            assert_eq!(two_stage.language, full.language, "{text:?}");
+            if two_stage.language.is_none() {
+                assert_eq!(two_stage, full, "{text:?}");
+            }
+            shortcuts += usize::from(detector.shortcut(text).is_some());
+        }
+        // The shortcut must actually be taken for ordinary paragraphs, or it saves nothing.
+        assert!(shortcuts > 20, "{shortcuts}");
+    }
+
+    #[test]
+    fn mixed_scripts_and_unsure_first_stage_use_the_full_set() {
+        let detector = Detector::new();
+        let korean_with_english = SAMPLES[15];
+        assert_eq!(detector.shortcut(korean_with_english), None);
+        assert_eq!(
+            detector.detect(korean_with_english).language,
+            Some(code("ko"))
+        );
+        // Too short for whatlang to be sure: the full set decides, with its own confidence.
+        assert_eq!(detector.shortcut("Hotel"), None);
+        assert!(detector.shortcut(GERMAN).is_some());
+    }
+
+    #[test]
+    fn every_compiled_in_language_has_a_first_stage_name_and_neighbours() {
+        for language in compiled_in() {
+            let lang = to_whatlang(language).expect("whatlang knows every compiled-in language");
+            assert_eq!(from_whatlang(lang), Some(language));
+            assert!(!neighbours(language).is_empty(), "{language:?}");
+            assert!(!neighbours(language).contains(&language));
+        }
     }
 }
