@@ -238,6 +238,11 @@ pub struct MockServerArgs {
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub latency_ms: u64,
 
+    /// Generate replies at R characters per second per request, after the latency, as a hosted
+    /// model does (0: at once). Requests in parallel are generated in parallel.
+    #[arg(long, value_name = "R", default_value_t = 0)]
+    pub chars_per_sec: u32,
+
     /// Inject a fault: KIND or KIND:TIMES (429, 500, 401, 403, 456, not-json, fenced, missing,
     /// truncated, escape; for brief requests only: brief-bad-ref, brief-untranslated,
     /// brief-malformed, brief-empty, brief-number). Repeatable; faults are used up in order.

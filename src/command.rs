@@ -537,6 +537,7 @@ pub fn mock_server(
     let options = MockOptions {
         latency: std::time::Duration::from_millis(args.latency_ms),
         faults: args.fault.clone(),
+        chars_per_sec: args.chars_per_sec,
     };
     let serve = async {
         let server = MockServer::start(args.addr, options)
