@@ -209,7 +209,7 @@ fn translation_request(body: &Value) -> Result<Translation, BadRequest> {
         .filter(|(message, _)| message.role == "user")
         .find_map(|(_, text)| payload_in(text))
         .or_else(|| {
-            let (_, last) = texts().filter(|(m, _)| m.role == "user").last()?;
+            let (_, last) = texts().rfind(|(m, _)| m.role == "user")?;
             Some(Payload::Plain(last.to_owned()))
         })
         .ok_or(BadRequest::NoPayload)?;
