@@ -150,6 +150,9 @@ fn detect(args: &DetectArgs) -> Result<Outcome, Error> {
         .collect();
     let detector = Detector::new();
     let detection = detector.detect_document(&body);
+    if let Some((language, share)) = detection.unsupported() {
+        return Err(InputError::Unsupported { language, share }.into());
+    }
     let paragraphs = args.paragraphs.then(|| {
         all.iter()
             .enumerate()
@@ -216,6 +219,9 @@ fn prepare(
     };
     let texts: Vec<&str> = paragraphs.iter().map(|p| p.text.as_str()).collect();
     let detection = Detector::new().detect_document(&texts);
+    if let (None, Some((language, share))) = (from, detection.unsupported()) {
+        return Err(InputError::Unsupported { language, share }.into());
+    }
     let source = match (from, detection.document.language) {
         (Some(forced), _) => SourceInfo {
             language: forced,

@@ -63,6 +63,10 @@ pub struct DocumentDetection {
     /// Letter-weighted share of every language that some paragraph was detected in, highest
     /// first (ties by code).
     scores: Vec<(LanguageCode, f64)>,
+    /// The language outside the compiled-in set that whatlang (all its ~70 languages) is sure
+    /// of for most of the text, and its letter-weighted share; see
+    /// [`DocumentDetection::unsupported`].
+    unsupported: Option<(&'static str, f64)>,
 }
 
 impl DocumentDetection {
@@ -81,6 +85,17 @@ impl DocumentDetection {
     pub fn scores(&self) -> &[(LanguageCode, f64)] {
         &self.scores
     }
+
+    /// The English name of a language outside the compiled-in set that the text is in, if any,
+    /// with its letter-weighted share (at least [`DOCUMENT_MIN_CONFIDENCE`]).
+    ///
+    /// lingua only knows the compiled-in languages and gives most paragraphs of other languages
+    /// a confident wrong answer (Swedish → German at ≥ 0.9; MEASURED.md). whatlang over all of
+    /// its languages is the second opinion: paragraphs it is reliably sure are in a language
+    /// diglot cannot detect count here, weighted by letters as in the document's language.
+    pub fn unsupported(&self) -> Option<(&'static str, f64)> {
+        self.unsupported
+    }
 }
 
 /// A language detector over the compiled-in languages.
@@ -96,6 +111,8 @@ pub struct Detector {
     narrowed: Vec<(Language, OnceLock<LanguageDetector>)>,
     /// lingua over every compiled-in language: the fallback and the reference.
     full: LanguageDetector,
+    /// whatlang over all of its languages, to notice text in a language outside the set.
+    any: whatlang::Detector,
 }
 
 /// The languages compiled into lingua (Cargo features), in a fixed order.
@@ -117,6 +134,7 @@ impl Detector {
                 .map(|language| (*language, OnceLock::new()))
                 .collect(),
             full: LanguageDetectorBuilder::from_all_languages().build(),
+            any: whatlang::Detector::new(),
         }
     }
 
@@ -200,6 +218,7 @@ impl Detector {
     /// documents (it said `de 1.000` for a text half German, half English; MEASURED.md), while
     /// letter-weighted per-paragraph results give such a document about 0.5.
     pub fn detect_document(&self, paragraphs: &[&str]) -> DocumentDetection {
+        let texts = paragraphs;
         let paragraphs: Vec<(Detection, usize)> = paragraphs
             .iter()
             .map(|text| (self.detect(text), count_letters(text)))
@@ -231,12 +250,36 @@ impl Detector {
         };
         DocumentDetection {
             document,
+            unsupported: self.unsupported_share(texts, total),
             paragraphs: paragraphs
                 .into_iter()
                 .map(|(detection, _)| detection)
                 .collect(),
             scores,
         }
+    }
+
+    /// The top language outside the compiled-in set by letter-weighted, confidence-weighted
+    /// share of paragraphs whatlang is reliably sure of, when that share is at least
+    /// [`DOCUMENT_MIN_CONFIDENCE`]. `total` is all letters of `texts`.
+    fn unsupported_share(&self, texts: &[&str], total: usize) -> Option<(&'static str, f64)> {
+        let mut scores: Vec<(whatlang::Lang, f64)> = Vec::new();
+        for text in texts {
+            let Some(info) = self.any.detect(text) else {
+                continue;
+            };
+            if !info.is_reliable() || from_whatlang(info.lang()).is_some() {
+                continue;
+            }
+            let weight = count_letters(text) as f64 * info.confidence();
+            match scores.iter_mut().find(|(lang, _)| *lang == info.lang()) {
+                Some((_, score)) => *score += weight,
+                None => scores.push((info.lang(), weight)),
+            }
+        }
+        let (lang, score) = scores.into_iter().max_by(|(_, a), (_, b)| a.total_cmp(b))?;
+        let share = (score / total.max(1) as f64).min(1.0);
+        (share >= DOCUMENT_MIN_CONFIDENCE).then(|| (lang.eng_name(), share))
     }
 
     /// The languages this build can detect, sorted by code.
@@ -561,11 +604,16 @@ mod tests {
             include_str!("../fixtures/articles/mixed-de-en.txt"),
             include_str!("../fixtures/articles/wide-chars.txt"),
         ];
+        let detector = Detector::new();
+        for article in fixtures {
+            let paragraphs: Vec<&str> = article.split("\n\n").collect();
+            let result = detector.detect_document(&paragraphs);
+            assert_eq!(result.unsupported(), None, "{article}");
+        }
         let texts = fixtures
             .iter()
             .flat_map(|article| article.split("\n\n"))
             .chain(SAMPLES.iter().copied());
-        let detector = Detector::new();
         let mut shortcuts = 0;
         for text in texts {
             let (two_stage, full) = (detector.detect(text), detector.detect_exhaustively(text));
@@ -601,5 +649,29 @@ mod tests {
             assert!(!neighbours(language).is_empty(), "{language:?}");
             assert!(!neighbours(language).contains(&language));
         }
+    }
+
+    const SWEDISH: &str = "Regeringen meddelade på måndagen att den kommer att höja försvarsanslagen \
+        kraftigt under de kommande åren. Beslutet väntas få brett stöd i riksdagen, där flera \
+        partier länge har krävt mer pengar till försvaret och till kommunernas beredskap.";
+
+    #[test]
+    fn a_language_outside_the_set_is_noticed_although_lingua_is_sure() {
+        let detector = Detector::new();
+        let result = detector.detect_document(&[SWEDISH, SWEDISH]);
+        let (name, share) = result.unsupported().expect("Swedish is noticed");
+        assert_eq!(name, "Swedish");
+        assert!(share >= DOCUMENT_MIN_CONFIDENCE, "{share}");
+        // Supported articles, mixed ones included, are never flagged.
+        assert_eq!(
+            detector.detect_document(&[GERMAN, ENGLISH]).unsupported(),
+            None
+        );
+        assert_eq!(
+            detector
+                .detect_document(&[GERMAN, GERMAN_2, SWEDISH])
+                .unsupported(),
+            None
+        );
     }
 }
