@@ -17,7 +17,7 @@ Exit codes:
   0    success (also when stdout was closed early)
   1    internal error (a bug: please report it)
   2    usage or configuration error
-  3    bad input: unreadable, empty, binary, not UTF-8, or language undecidable
+  3    bad input: unreadable, empty, binary, not UTF-8, language undecidable or unsupported
   4    the provider refused: authentication, other 4xx, or a reply that broke the
        paragraph contract even after repair
   5    the provider is unreachable: network error, timeout, 5xx or 429 after retries
