@@ -2,7 +2,7 @@
 //!
 //! Two stages (issue #7). whatlang, restricted to the compiled-in languages, names a likely
 //! language in microseconds from a few small trigram tables; lingua's high-accuracy models then
-//! decide among that language and its closest competitors only ([`neighbours`]), so a German
+//! decide among that language and its closest competitors only (`neighbours`), so a German
 //! article reads the models of three languages instead of nine. Whenever the shortcut could
 //! change the answer — whatlang is unsure, lingua disagrees with it, or lingua's confidence over
 //! the few candidates is below [`SHORTCUT_MIN_CONFIDENCE`] — the paragraph is detected again over
@@ -107,7 +107,7 @@ pub struct Detector {
     /// Stage one: whatlang over the compiled-in languages.
     first: whatlang::Detector,
     /// Stage two: lingua over a first-stage language and its [`neighbours`], one per language,
-    /// in [`Language::all`] order of [`COMPILED_IN`], built on first use.
+    /// in the order of `compiled_in`, built on first use.
     narrowed: Vec<(Language, OnceLock<LanguageDetector>)>,
     /// lingua over every compiled-in language: the fallback and the reference.
     full: LanguageDetector,
@@ -149,21 +149,8 @@ impl Detector {
         if !text.chars().any(char::is_alphabetic) {
             return Detection::UNDECIDED;
         }
-        let shortcut = self.shortcut(text);
-        let top = match shortcut {
-            Some(top) => Some(top),
-            None => top_of(&self.full, text),
-        };
-        match top {
-            Some((language, confidence)) if confidence > 0.0 => {
-                let confidence = round_confidence(confidence);
-                Detection {
-                    language: (confidence >= PARAGRAPH_MIN_CONFIDENCE).then(|| to_code(language)),
-                    confidence,
-                }
-            }
-            _ => Detection::UNDECIDED,
-        }
+        let top = self.shortcut(text).or_else(|| top_of(&self.full, text));
+        decide(top)
     }
 
     /// The two-stage answer, when it can stand: whatlang is reliable, lingua over its language
@@ -193,16 +180,7 @@ impl Detector {
     /// the two stages are tested against.
     #[cfg(test)]
     fn detect_exhaustively(&self, text: &str) -> Detection {
-        match top_of(&self.full, text) {
-            Some((language, confidence)) if confidence > 0.0 => {
-                let confidence = round_confidence(confidence);
-                Detection {
-                    language: (confidence >= PARAGRAPH_MIN_CONFIDENCE).then(|| to_code(language)),
-                    confidence,
-                }
-            }
-            _ => Detection::UNDECIDED,
-        }
+        decide(top_of(&self.full, text))
     }
 
     /// Detects every paragraph, then the document from them; `paragraphs[i]` gives
@@ -302,6 +280,21 @@ impl fmt::Debug for Detector {
         f.debug_struct("Detector")
             .field("languages", &Self::supported_languages())
             .finish_non_exhaustive()
+    }
+}
+
+/// The detection for lingua's top candidate: a language at [`PARAGRAPH_MIN_CONFIDENCE`] or
+/// above, the confidence rounded.
+fn decide(top: Option<(Language, f64)>) -> Detection {
+    match top {
+        Some((language, confidence)) if confidence > 0.0 => {
+            let confidence = round_confidence(confidence);
+            Detection {
+                language: (confidence >= PARAGRAPH_MIN_CONFIDENCE).then(|| to_code(language)),
+                confidence,
+            }
+        }
+        _ => Detection::UNDECIDED,
     }
 }
 

@@ -5,10 +5,11 @@ use std::process::{Command, Stdio};
 
 use crate::common::{Sandbox, fixture, json, run};
 
-#[test]
-fn mock_server_subprocess_announces_its_port_and_serves_a_translation() {
+/// `diglot mock-server --addr 127.0.0.1:0 ARGS` as a child, and the address it announced.
+fn mock_server(args: &[&str]) -> (std::process::Child, String) {
     let mut child = Command::new(assert_cmd::cargo::cargo_bin!("diglot"))
         .args(["mock-server", "--addr", "127.0.0.1:0"])
+        .args(args)
         .env_clear()
         .stdout(Stdio::piped())
         .spawn()
@@ -23,6 +24,12 @@ fn mock_server_subprocess_announces_its_port_and_serves_a_translation() {
         .strip_prefix("listening on ")
         .expect("announces")
         .to_owned();
+    (child, address)
+}
+
+#[test]
+fn mock_server_subprocess_announces_its_port_and_serves_a_translation() {
+    let (mut child, address) = mock_server(&[]);
     assert!(
         address.starts_with("http://127.0.0.1:") && !address.ends_with(":0"),
         "{address}"
@@ -88,23 +95,7 @@ fn get_body(address: &str, path: &str) -> String {
 
 #[test]
 fn mock_server_generates_at_a_rate_and_lists_its_requests() {
-    let mut child = Command::new(assert_cmd::cargo::cargo_bin!("diglot"))
-        .args(["mock-server", "--addr", "127.0.0.1:0"])
-        .args(["--latency-ms", "50", "--chars-per-sec", "20000"])
-        .env_clear()
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("mock-server starts");
-    let mut first = String::new();
-    let stdout = child.stdout.take().expect("stdout");
-    BufReader::new(stdout)
-        .read_line(&mut first)
-        .expect("first line");
-    let address = first
-        .trim()
-        .strip_prefix("listening on ")
-        .expect("announces")
-        .to_owned();
+    let (mut child, address) = mock_server(&["--latency-ms", "50", "--chars-per-sec", "20000"]);
 
     let sandbox = Sandbox::new();
     let started = std::time::Instant::now();
