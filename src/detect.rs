@@ -25,6 +25,13 @@ use crate::language::LanguageCode;
 /// accuracy) answers 97% of sentences and is right on 99.9% of those (MEASURED.md).
 pub const PARAGRAPH_MIN_CONFIDENCE: f64 = 0.7;
 
+/// At most this many threads detect the paragraphs of one document.
+const DETECT_THREADS: usize = 4;
+
+/// A thread is started only for at least this many paragraphs: a short article is done before
+/// a thread would be.
+const PARAGRAPHS_PER_THREAD: usize = 16;
+
 /// Below this letter-weighted share the document's language is undecidable (`None`): no
 /// language covers even half of the text with confidence.
 pub const DOCUMENT_MIN_CONFIDENCE: f64 = 0.5;
@@ -196,11 +203,12 @@ impl Detector {
     /// documents (it said `de 1.000` for a text half German, half English; MEASURED.md), while
     /// letter-weighted per-paragraph results give such a document about 0.5.
     pub fn detect_document(&self, paragraphs: &[&str]) -> DocumentDetection {
-        let texts = paragraphs;
-        let paragraphs: Vec<(Detection, usize)> = paragraphs
-            .iter()
-            .map(|text| (self.detect(text), count_letters(text)))
-            .collect();
+        let (paragraphs, outside): (Vec<(Detection, usize)>, Vec<(Outside, usize)>) = self
+            .detect_each(paragraphs)
+            .into_iter()
+            .zip(paragraphs.iter().map(|text| count_letters(text)))
+            .map(|((detection, outside), letters)| ((detection, letters), (outside, letters)))
+            .unzip();
         let total: usize = paragraphs.iter().map(|(_, letters)| letters).sum();
 
         let mut scores: Vec<(LanguageCode, f64)> = Vec::new();
@@ -228,7 +236,7 @@ impl Detector {
         };
         DocumentDetection {
             document,
-            unsupported: self.unsupported_share(texts, total),
+            unsupported: unsupported_share(&outside, total),
             paragraphs: paragraphs
                 .into_iter()
                 .map(|(detection, _)| detection)
@@ -237,27 +245,43 @@ impl Detector {
         }
     }
 
-    /// The top language outside the compiled-in set by letter-weighted, confidence-weighted
-    /// share of paragraphs whatlang is reliably sure of, when that share is at least
-    /// [`DOCUMENT_MIN_CONFIDENCE`]. `total` is all letters of `texts`.
-    fn unsupported_share(&self, texts: &[&str], total: usize) -> Option<(&'static str, f64)> {
-        let mut scores: Vec<(whatlang::Lang, f64)> = Vec::new();
-        for text in texts {
-            let Some(info) = self.any.detect(text) else {
-                continue;
-            };
-            if !info.is_reliable() || from_whatlang(info.lang()).is_some() {
-                continue;
-            }
-            let weight = count_letters(text) as f64 * info.confidence();
-            match scores.iter_mut().find(|(lang, _)| *lang == info.lang()) {
-                Some((_, score)) => *score += weight,
-                None => scores.push((info.lang(), weight)),
-            }
+    /// [`Detector::read`] for each text, in order, on up to [`DETECT_THREADS`] threads when
+    /// there are enough texts to share (a 150-paragraph article: ~38 → ~20 ms on 2 cores).
+    fn detect_each(&self, texts: &[&str]) -> Vec<(Detection, Outside)> {
+        let threads = std::thread::available_parallelism()
+            .map_or(1, usize::from)
+            .min(DETECT_THREADS);
+        if threads < 2 || texts.len() < 2 * PARAGRAPHS_PER_THREAD {
+            return texts.iter().map(|text| self.read(text)).collect();
         }
-        let (lang, score) = scores.into_iter().max_by(|(_, a), (_, b)| a.total_cmp(b))?;
-        let share = (score / total.max(1) as f64).min(1.0);
-        (share >= DOCUMENT_MIN_CONFIDENCE).then(|| (lang.eng_name(), share))
+        let share = texts.len().div_ceil(threads);
+        std::thread::scope(|scope| {
+            let workers: Vec<_> = texts
+                .chunks(share)
+                .map(|part| scope.spawn(move || part.iter().map(|text| self.read(text)).collect()))
+                .collect();
+            workers
+                .into_iter()
+                .flat_map(|worker| {
+                    // A panic in lingua is a bug; pass it on as such rather than hide it.
+                    let part: Vec<(Detection, Outside)> = worker
+                        .join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                    part
+                })
+                .collect()
+        })
+    }
+
+    /// A paragraph's detection, and the language outside the compiled-in set that whatlang
+    /// over all of its languages is reliably sure of, if any.
+    fn read(&self, text: &str) -> (Detection, Outside) {
+        let outside = self
+            .any
+            .detect(text)
+            .filter(|info| info.is_reliable() && from_whatlang(info.lang()).is_none())
+            .map(|info| (info.lang(), info.confidence()));
+        (self.detect(text), outside)
     }
 
     /// The languages this build can detect, sorted by code.
@@ -296,6 +320,29 @@ fn decide(top: Option<(Language, f64)>) -> Detection {
         }
         _ => Detection::UNDECIDED,
     }
+}
+
+/// A language outside the compiled-in set that whatlang is sure of, with its confidence.
+type Outside = Option<(whatlang::Lang, f64)>;
+
+/// The top language outside the compiled-in set by letter- and confidence-weighted share of the
+/// paragraphs (each with its letters), when that share is at least [`DOCUMENT_MIN_CONFIDENCE`].
+/// `total` is all letters.
+fn unsupported_share(outside: &[(Outside, usize)], total: usize) -> Option<(&'static str, f64)> {
+    let mut scores: Vec<(whatlang::Lang, f64)> = Vec::new();
+    for (found, letters) in outside {
+        let Some((lang, confidence)) = *found else {
+            continue;
+        };
+        let weight = *letters as f64 * confidence;
+        match scores.iter_mut().find(|(l, _)| *l == lang) {
+            Some((_, score)) => *score += weight,
+            None => scores.push((lang, weight)),
+        }
+    }
+    let (lang, score) = scores.into_iter().max_by(|(_, a), (_, b)| a.total_cmp(b))?;
+    let share = (score / total.max(1) as f64).min(1.0);
+    (share >= DOCUMENT_MIN_CONFIDENCE).then(|| (lang.eng_name(), share))
 }
 
 /// lingua's top candidate and its confidence, if any.
