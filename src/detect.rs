@@ -203,12 +203,20 @@ impl Detector {
     /// documents (it said `de 1.000` for a text half German, half English; MEASURED.md), while
     /// letter-weighted per-paragraph results give such a document about 0.5.
     pub fn detect_document(&self, paragraphs: &[&str]) -> DocumentDetection {
-        let (paragraphs, outside): (Vec<(Detection, usize)>, Vec<(Outside, usize)>) = self
+        let letters = paragraphs.iter().map(|text| count_letters(text));
+        let readings: Vec<((Detection, Outside), usize)> = self
             .detect_each(paragraphs)
             .into_iter()
-            .zip(paragraphs.iter().map(|text| count_letters(text)))
-            .map(|((detection, outside), letters)| ((detection, letters), (outside, letters)))
-            .unzip();
+            .zip(letters)
+            .collect();
+        let outside: Vec<(Outside, usize)> = readings
+            .iter()
+            .map(|&((_, outside), letters)| (outside, letters))
+            .collect();
+        let paragraphs: Vec<(Detection, usize)> = readings
+            .into_iter()
+            .map(|((detection, _), letters)| (detection, letters))
+            .collect();
         let total: usize = paragraphs.iter().map(|(_, letters)| letters).sum();
 
         let mut scores: Vec<(LanguageCode, f64)> = Vec::new();
