@@ -364,9 +364,13 @@ fn top_of(detector: &LanguageDetector, text: &str) -> Option<(Language, f64)> {
 /// The closest competitors of `language` among the compiled-in languages: the languages lingua
 /// must also weigh so that its confidence for `language` means what it means over all of them.
 /// Related languages in the same script (Dutch/German/English, the Romance four, Russian and
-/// Ukrainian, Chinese and Japanese), plus English and German as the most common lookalike
-/// sources of loanwords for the rest. lingua filters by script first, so a neighbour in another
-/// script costs nothing.
+/// Ukrainian, Chinese and Japanese, Polish and Turkish: the runner-up of the other on short
+/// text), plus English and German as the most common lookalike sources of loanwords. lingua
+/// filters by script first, so a neighbour in another script costs nothing. Checked against
+/// lingua's own test data (all 42,954 sentences, word pairs and single words of the 15
+/// languages): with these neighbours the two stages name the same language as the full set on
+/// every one (with Polish weighed only against English and German, "karol dostał" came out
+/// Polish at 0.97 instead of undecided at 0.68, Turkish being the runner-up).
 fn neighbours(language: Language) -> &'static [Language] {
     use Language::{
         Arabic, Chinese, Dutch, English, French, German, Italian, Japanese, Korean, Polish,
@@ -380,7 +384,8 @@ fn neighbours(language: Language) -> &'static [Language] {
         Spanish => &[Portuguese, Italian, French],
         Portuguese => &[Spanish, Italian, French],
         Italian => &[Spanish, Portuguese, French],
-        Polish | Turkish => &[English, German],
+        Polish => &[Turkish, English, German],
+        Turkish => &[Polish, English, German],
         Russian => &[Ukrainian],
         Ukrainian => &[Russian],
         Chinese => &[Japanese],
@@ -639,6 +644,7 @@ mod tests {
         "Premier ministre",
         "Kyiv",
         "OK",
+        "karol dostał",
     ];
 
     #[test]
