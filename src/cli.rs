@@ -17,7 +17,7 @@ Exit codes:
   0    success (also when stdout was closed early)
   1    internal error (a bug: please report it)
   2    usage or configuration error
-  3    bad input: unreadable, empty, binary, not UTF-8, or language undecidable
+  3    bad input: unreadable, empty, binary, not UTF-8, language undecidable or unsupported
   4    the provider refused: authentication, other 4xx, or a reply that broke the
        paragraph contract even after repair
   5    the provider is unreachable: network error, timeout, 5xx or 429 after retries
@@ -335,6 +335,11 @@ pub struct MockServerArgs {
     /// Delay every answer by N milliseconds.
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub latency_ms: u64,
+
+    /// Generate replies at R characters per second per request, after the latency, as a hosted
+    /// model does (0: at once). Requests in parallel are generated in parallel.
+    #[arg(long, value_name = "R", default_value_t = 0)]
+    pub chars_per_sec: u32,
 
     /// Inject a fault: KIND or KIND:TIMES (429, 500, 401, 403, 456, not-json, fenced, missing,
     /// truncated, length, escape; crafted translations that the fidelity checks catch:

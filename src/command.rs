@@ -187,6 +187,9 @@ fn detect(args: &DetectArgs) -> Result<Outcome, Error> {
         .collect();
     let detector = Detector::new();
     let detection = detector.detect_document(&body);
+    if let Some((language, share)) = detection.unsupported() {
+        return Err(InputError::Unsupported { language, share }.into());
+    }
     let paragraphs = args.paragraphs.then(|| {
         all.iter()
             .enumerate()
@@ -545,6 +548,7 @@ pub fn mock_server(
     let options = MockOptions {
         latency: std::time::Duration::from_millis(args.latency_ms),
         faults: args.fault.clone(),
+        chars_per_sec: args.chars_per_sec,
     };
     let serve = async {
         let server = MockServer::start(args.addr, options)

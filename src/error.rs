@@ -50,6 +50,17 @@ pub enum InputError {
         /// The best language's letter-weighted confidence.
         confidence: f64,
     },
+    /// Most of the text is in a language detection does not cover (without `--from`).
+    #[error(
+        "the article seems to be in {language} ({share:.2} of its letters), which diglot cannot \
+         detect"
+    )]
+    Unsupported {
+        /// The language's English name, as whatlang gives it.
+        language: &'static str,
+        /// Its letter-weighted share of the text.
+        share: f64,
+    },
 }
 
 /// Everything that can end a run early.
@@ -128,7 +139,7 @@ impl Error {
             Error::Config(e) => e.hint(),
             Error::BatchPlan(e) => e.hint(),
             Error::Batch(e) => e.hint(),
-            Error::Input(InputError::Undecidable { .. }) => {
+            Error::Input(InputError::Undecidable { .. } | InputError::Unsupported { .. }) => {
                 Some("name the article's language with --from LANG (e.g. --from de)".to_owned())
             }
             Error::SameLanguage { .. } => {

@@ -130,6 +130,9 @@ fn detect(
     } = body;
     let texts: Vec<&str> = paragraphs.iter().map(|p| p.text.as_str()).collect();
     let detection = Detector::new().detect_document(&texts);
+    if let (None, Some((language, share))) = (from, detection.unsupported()) {
+        return Err(InputError::Unsupported { language, share }.into());
+    }
     let source = match (from, detection.document.language) {
         (Some(forced), _) => SourceInfo {
             language: forced,

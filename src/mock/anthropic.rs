@@ -161,7 +161,7 @@ fn answer(shared: &Shared, parsed: Result<Value, serde_json::Error>) -> Response
     if fault == Some(FaultKind::Truncated) {
         body.truncate(half_on_char_boundary(&body));
     }
-    json_response(StatusCode::OK, body)
+    super::with_generated(json_response(StatusCode::OK, body), text.chars().count())
 }
 
 /// Anthropic's answer to a refused key (401), refused access (403) or the quota fault (456).

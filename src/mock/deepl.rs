@@ -125,6 +125,7 @@ fn answer(shared: &Shared, parsed: Result<Value, serde_json::Error>) -> Response
         _ => {}
     }
     let texts = positional_answers(shared, from, to, &request.text, fault);
+    let generated = texts.iter().map(|t| t.chars().count()).sum();
     let translations: Vec<Value> = texts
         .into_iter()
         .map(|text| {
@@ -142,7 +143,7 @@ fn answer(shared: &Shared, parsed: Result<Value, serde_json::Error>) -> Response
     if fault == Some(FaultKind::Truncated) {
         body.truncate(half_on_char_boundary(&body));
     }
-    json_response(StatusCode::OK, body)
+    super::with_generated(json_response(StatusCode::OK, body), generated)
 }
 
 /// The characters of an answer entry's text: what the mock bills for it.

@@ -166,6 +166,7 @@ fn answer(shared: &Shared, parsed: Result<Value, serde_json::Error>) -> Response
         _ => {}
     }
     let answers = positional_answers(shared, from, to, &texts, fault);
+    let generated = answers.iter().map(|t| t.chars().count()).sum();
     let mut reply = if many {
         json!({ "translatedText": answers })
     } else {
@@ -178,7 +179,7 @@ fn answer(shared: &Shared, parsed: Result<Value, serde_json::Error>) -> Response
     if fault == Some(FaultKind::Truncated) {
         body.truncate(half_on_char_boundary(&body));
     }
-    json_response(StatusCode::OK, body)
+    super::with_generated(json_response(StatusCode::OK, body), generated)
 }
 
 /// A LibreTranslate-style error: `{"error": …}`.

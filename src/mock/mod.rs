@@ -14,6 +14,13 @@
 //! families take the server's root as base URL. Anything else gets an OpenAI-style 404 or 405.
 //! Every answer, error or not, waits for the configured latency and is logged. All
 //! translation endpoints answer from the same cassettes and use up the same fault queue.
+//!
+//! Generation model (issue #7): with `chars_per_sec` R > 0, an answer that carries generated
+//! text (a translation, a brief, a plain chat reply) is held back for latency + its characters /
+//! R, as a hosted model that writes R characters per second would take; requests in flight are
+//! generated in parallel. The whole body is sent at the end (time to first byte = the whole
+//! time), which is what a non-streaming client sees of a real API too. `GET /__mock/requests`
+//! lists the log as JSON (not logged itself), so a process outside can count requests.
 
 mod anthropic;
 mod brief;
@@ -50,6 +57,8 @@ pub use openai::MODEL_ID;
 const CHAT_PATH: &str = "/v1/chat/completions";
 /// Path of the model list.
 const MODELS_PATH: &str = "/v1/models";
+/// Path of the request log as JSON, for benchmarks and other processes (not logged itself).
+pub const LOG_PATH: &str = "/__mock/requests";
 /// The key that every protocol of the mock refuses (401, or 403 for DeepL).
 pub const BAD_KEY: &str = "bad-key";
 /// How long a shutdown waits for requests in flight before it drops them.
@@ -62,6 +71,20 @@ pub struct MockOptions {
     pub latency: Duration,
     /// Faults for chat requests, used up in order (`--fault`, repeatable).
     pub faults: Vec<Fault>,
+    /// Generation rate in characters per second per request (`--chars-per-sec`); 0 answers at
+    /// once. An answer with generated text waits `latency + chars / chars_per_sec`.
+    pub chars_per_sec: u32,
+}
+
+/// Characters of generated text an answer carries, attached to the response by the handler so
+/// that [`Shared::respond`] can hold it back for the generation time.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Generated(pub(crate) usize);
+
+/// Marks `response` as carrying `chars` characters of generated text.
+pub(crate) fn with_generated(mut response: Response, chars: usize) -> Response {
+    response.extensions_mut().insert(Generated(chars));
+    response
 }
 
 /// One request as the mock saw and answered it.
@@ -75,6 +98,8 @@ pub struct LoggedRequest {
     pub body: Value,
     /// The status the mock answered with.
     pub status: u16,
+    /// Characters of generated text in the answer (0 for errors and lists).
+    pub generated_chars: usize,
 }
 
 impl LoggedRequest {
@@ -100,6 +125,7 @@ impl LoggedRequest {
 #[derive(Debug)]
 struct Shared {
     latency: Duration,
+    chars_per_sec: u32,
     faults: faults::FaultQueue,
     cassettes: &'static CassetteIndex,
     log: Mutex<Vec<LoggedRequest>>,
@@ -117,6 +143,7 @@ impl Shared {
             .map_err(|err| io::Error::new(io::ErrorKind::InvalidData, err))?;
         Ok(Shared {
             latency: options.latency,
+            chars_per_sec: options.chars_per_sec,
             faults: faults::FaultQueue::new(&options.faults),
             cassettes,
             log: Mutex::default(),
@@ -143,14 +170,20 @@ impl Shared {
                 "the mock server panicked (a bug in diglot)",
             )
         });
-        if !self.latency.is_zero() {
-            tokio::time::sleep(self.latency).await;
+        let generated_chars = response
+            .extensions()
+            .get::<Generated>()
+            .map_or(0, |generated| generated.0);
+        let delay = self.latency + generation_time(generated_chars, self.chars_per_sec);
+        if !delay.is_zero() {
+            tokio::time::sleep(delay).await;
         }
         let logged = LoggedRequest {
             method: method.to_string(),
             path: uri.path().to_owned(),
             body,
             status: response.status().as_u16(),
+            generated_chars,
         };
         self.log_lock().push(logged);
         response
@@ -164,6 +197,34 @@ impl Shared {
     fn requests(&self) -> Vec<LoggedRequest> {
         self.log_lock().clone()
     }
+}
+
+/// How long writing `chars` characters takes at `chars_per_sec` (0: no time).
+fn generation_time(chars: usize, chars_per_sec: u32) -> Duration {
+    if chars_per_sec == 0 {
+        return Duration::ZERO;
+    }
+    Duration::from_secs_f64(chars as f64 / f64::from(chars_per_sec))
+}
+
+/// `GET /__mock/requests`: `{"count": N, "requests": [{method, path, status,
+/// generated_chars, body}, …]}`, in the order answered. Not logged and not delayed.
+async fn request_log(State(shared): State<Arc<Shared>>) -> Response {
+    let requests: Vec<Value> = shared
+        .requests()
+        .into_iter()
+        .map(|r| {
+            serde_json::json!({
+                "method": r.method,
+                "path": r.path,
+                "status": r.status,
+                "generated_chars": r.generated_chars,
+                "body": r.body,
+            })
+        })
+        .collect();
+    let log = serde_json::json!({"count": requests.len(), "requests": requests});
+    openai::json_response(StatusCode::OK, log.to_string())
 }
 
 /// Any other route or method: an OpenAI-style 404 (unknown path) or 405 (wrong method).
@@ -209,6 +270,7 @@ fn router(shared: Arc<Shared>) -> Router {
             post(openai::chat_completions).fallback(unknown_route),
         )
         .route(MODELS_PATH, get(openai::models).fallback(unknown_route))
+        .route(LOG_PATH, get(request_log).fallback(unknown_route))
         .route(
             anthropic::MESSAGES_PATH,
             post(anthropic::messages).fallback(unknown_route),
@@ -557,5 +619,76 @@ mod tests {
         server.server.shutdown().await.expect("clean shutdown");
         let refused = testing::client().get(format!("{base}/models")).send().await;
         assert!(refused.is_err());
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn chars_per_sec_holds_an_answer_for_its_generation_time() {
+        let server = started(MockOptions {
+            chars_per_sec: 1000,
+            ..MockOptions::default()
+        })
+        .await;
+        let text = "x".repeat(300);
+        let body =
+            serde_json::json!({"model": "m", "messages": [{"role": "user", "content": text}]});
+        let started_at = std::time::Instant::now();
+        let (status, _, _) = server.post_chat(&body).await;
+        assert_eq!(status, 200);
+        // "[mock translation] " + 300 characters at 1000/s: at least 0.3 s (a lower bound only).
+        assert!(started_at.elapsed() >= Duration::from_millis(300));
+        let log = server.server.requests();
+        assert_eq!(log[0].generated_chars, 319);
+        assert_eq!(generation_time(319, 1000), Duration::from_millis(319));
+        assert_eq!(generation_time(319, 0), Duration::ZERO);
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn requests_in_flight_are_generated_in_parallel() {
+        let server = started(MockOptions {
+            chars_per_sec: 2000,
+            ..MockOptions::default()
+        })
+        .await;
+        let ask = |text: String| serde_json::json!({"model": "m", "messages": [{"role": "user", "content": text}]});
+        let (long, short) = (ask("L".repeat(2000)), ask("S".to_owned()));
+        // The long one is sent first; generated one after the other it would also finish first.
+        let first = server.post_chat(&long);
+        let second = async {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            server.post_chat(&short).await
+        };
+        let ((a, _, _), (b, _, _)) = tokio::join!(first, second);
+        assert_eq!((a, b), (200, 200));
+        let order: Vec<usize> = server
+            .server
+            .requests()
+            .iter()
+            .map(|r| r.generated_chars)
+            .collect();
+        assert_eq!(order, [20, 2019]);
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn request_log_endpoint_lists_requests_without_logging_itself() {
+        let server = started(MockOptions::default()).await;
+        let body = chat_body(&payload("de", "en", &[(1, "Hallo.")]));
+        server.post_chat(&body).await;
+        server.get("/models").await;
+        let url = format!("http://{}{LOG_PATH}", server.server.addr());
+        for _ in 0..2 {
+            let response = testing::client()
+                .get(&url)
+                .send()
+                .await
+                .expect("log answers");
+            assert_eq!(response.status(), 200);
+            let text = response.text().await.expect("log answers");
+            let log: Value = serde_json::from_str(&text).expect("log is JSON");
+            assert_eq!(log["count"], 2, "{log}");
+            assert_eq!(log["requests"][0]["path"], "/v1/chat/completions");
+            assert_eq!(log["requests"][0]["body"], body);
+            assert!(log["requests"][0]["generated_chars"].as_u64() > Some(0));
+            assert_eq!(log["requests"][1]["generated_chars"], 0);
+        }
     }
 }

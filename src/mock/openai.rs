@@ -43,11 +43,11 @@ enum BadRequest {
     /// The body is JSON but not `{"model": "...", "messages": [...]}`.
     #[error("request body is not a chat completion request: {0}")]
     NotChat(#[source] serde_json::Error),
-    /// No user message is a diglot translation or brief payload.
+    /// No user message has text: neither a diglot payload nor a plain prompt.
     #[error(
-        "no user message holds a diglot translation payload (a JSON object with task, \
-         source_language, target_language and paragraphs) or brief payload (the same with \
-         task \"brief\" and points)"
+        "no user message holds text: a diglot translation payload (a JSON object with task, \
+         source_language, target_language and paragraphs), a brief payload (the same with \
+         task \"brief\" and points), or a plain prompt"
     )]
     NoPayload,
 }
@@ -74,6 +74,9 @@ pub(super) enum Payload {
     Translate(TranslationPayload),
     /// A brief.
     Brief(BriefPayload),
+    /// Any other chat request, such as another tool's "translate this article" prompt: the
+    /// last user message's text, answered with a plain-text pseudo-translation.
+    Plain(String),
 }
 
 /// A valid translation or brief request: what the answer needs from it.
@@ -205,6 +208,10 @@ fn translation_request(body: &Value) -> Result<Translation, BadRequest> {
     let payload = texts()
         .filter(|(message, _)| message.role == "user")
         .find_map(|(_, text)| payload_in(text))
+        .or_else(|| {
+            let (_, last) = texts().rfind(|(m, _)| m.role == "user")?;
+            Some(Payload::Plain(last.to_owned()))
+        })
         .ok_or(BadRequest::NoPayload)?;
     Ok(Translation {
         model: request.model,
@@ -242,7 +249,14 @@ pub(super) fn answer_content(
             let max_id = payload.paragraphs.iter().map(|p| p.id).max();
             super::brief::reply_content(brief, fault, max_id.unwrap_or(0))
         }
+        Payload::Plain(text) => plain_reply(text),
     })
+}
+
+/// The answer to a chat request that is not diglot's: the user's text, visibly marked, so a
+/// translation request gets a reply of about its own length (what the benchmark's peers need).
+pub(super) fn plain_reply(text: &str) -> String {
+    format!("[mock translation] {text}")
 }
 
 /// Answers each paragraph in order, keeping its id.
@@ -290,7 +304,8 @@ fn completion_response(
 ) -> Response {
     let prompt_tokens = translation.prompt_chars.div_ceil(4);
     let (content, finish_reason) = cut_at_length(content, fault);
-    let completion_tokens = content.chars().count().div_ceil(4);
+    let generated = content.chars().count();
+    let completion_tokens = generated.div_ceil(4);
     let completion = json!({
         "id": format!("mock-{number}"),
         "object": "chat.completion",
@@ -311,7 +326,7 @@ fn completion_response(
     if fault == Some(FaultKind::Truncated) {
         body.truncate(half_on_char_boundary(&body));
     }
-    json_response(StatusCode::OK, body)
+    super::with_generated(json_response(StatusCode::OK, body), generated)
 }
 
 /// The `length` fault: the first half of `content` and the reason the model stopped (`length`);
@@ -450,7 +465,7 @@ mod tests {
                 "not a chat completion request",
             ),
             (
-                r#"{"model": "m", "messages": [{"role": "user", "content": "hi"}]}"#,
+                r#"{"model": "m", "messages": [{"role": "system", "content": "hi"}]}"#,
                 "no user message holds",
             ),
         ];
@@ -483,5 +498,24 @@ mod tests {
         assert_eq!(half_on_char_boundary("abcd"), 2);
         assert_eq!(half_on_char_boundary("aé"), 1);
         assert_eq!(half_on_char_boundary(""), 0);
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn a_plain_chat_prompt_gets_a_plain_pseudo_translation() {
+        // What aichat or llm send: an instruction and the article, no diglot payload.
+        let server = started(MockOptions::default()).await;
+        let article = "Die Regierung hat am Montag neue Maßnahmen angekündigt.";
+        let body = json!({"model": "diglot-mock", "messages": [
+            {"role": "system", "content": "Translate the article into English."},
+            {"role": "user", "content": article},
+        ]});
+        let (status, _, text) = server.post_chat(&body).await;
+        assert_eq!(status, 200, "{text}");
+        let completion: Value = serde_json::from_str(&text).expect("completion is JSON");
+        let content = completion["choices"][0]["message"]["content"].as_str();
+        assert_eq!(
+            content,
+            Some(format!("[mock translation] {article}").as_str())
+        );
     }
 }

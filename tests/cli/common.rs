@@ -131,6 +131,7 @@ pub fn mock_with(faults: &[&str], latency_ms: u64) -> BackgroundMock {
     BackgroundMock::spawn(MockOptions {
         latency: Duration::from_millis(latency_ms),
         faults,
+        ..MockOptions::default()
     })
     .expect("mock starts")
 }

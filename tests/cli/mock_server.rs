@@ -5,10 +5,11 @@ use std::process::{Command, Stdio};
 
 use crate::common::{Sandbox, fixture, json, run};
 
-#[test]
-fn mock_server_subprocess_announces_its_port_and_serves_a_translation() {
+/// `diglot mock-server --addr 127.0.0.1:0 ARGS` as a child, and the address it announced.
+fn mock_server(args: &[&str]) -> (std::process::Child, String) {
     let mut child = Command::new(assert_cmd::cargo::cargo_bin!("diglot"))
         .args(["mock-server", "--addr", "127.0.0.1:0"])
+        .args(args)
         .env_clear()
         .stdout(Stdio::piped())
         .spawn()
@@ -23,6 +24,12 @@ fn mock_server_subprocess_announces_its_port_and_serves_a_translation() {
         .strip_prefix("listening on ")
         .expect("announces")
         .to_owned();
+    (child, address)
+}
+
+#[test]
+fn mock_server_subprocess_announces_its_port_and_serves_a_translation() {
+    let (mut child, address) = mock_server(&[]);
     assert!(
         address.starts_with("http://127.0.0.1:") && !address.ends_with(":0"),
         "{address}"
@@ -67,4 +74,50 @@ fn an_unknown_fault_is_a_usage_error() {
         "{}",
         out.stderr
     );
+}
+
+/// `GET path` on `address` (`http://HOST:PORT`) over a plain socket: the response body.
+fn get_body(address: &str, path: &str) -> String {
+    use std::io::{Read, Write};
+    let host = address.strip_prefix("http://").expect("http address");
+    let mut stream = std::net::TcpStream::connect(host).expect("connect to the mock");
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+    )
+    .expect("send");
+    let mut response = String::new();
+    stream.read_to_string(&mut response).expect("read");
+    let (head, body) = response.split_once("\r\n\r\n").expect("HTTP response");
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    body.to_owned()
+}
+
+#[test]
+fn mock_server_generates_at_a_rate_and_lists_its_requests() {
+    let (mut child, address) = mock_server(&["--latency-ms", "50", "--chars-per-sec", "20000"]);
+
+    let sandbox = Sandbox::new();
+    let started = std::time::Instant::now();
+    let out = run(sandbox
+        .cmd()
+        .args(["translate", "--provider", "mock", "--format", "json"])
+        .args(["--base-url", &format!("{address}/v1")])
+        .arg(fixture("de-rutte-nato.txt")));
+    let elapsed = started.elapsed();
+    let log = get_body(&address, "/__mock/requests");
+    child.kill().expect("stop the server");
+    let _ = child.wait();
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let log = json(&log);
+    assert_eq!(log["count"], 1, "{log}");
+    let generated = log["requests"][0]["generated_chars"]
+        .as_u64()
+        .expect("generated_chars");
+    // The reply is about as long as the article (~3,000 characters): latency + chars / rate is
+    // a lower bound on the run's time.
+    assert!(generated > 2000, "{generated}");
+    let floor = std::time::Duration::from_millis(50 + generated * 1000 / 20000);
+    assert!(elapsed >= floor, "{elapsed:?} < {floor:?}");
+    assert!(log["requests"][0]["body"]["messages"].is_array());
 }
