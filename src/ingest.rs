@@ -183,7 +183,11 @@ fn normalize_line(raw: &str) -> Line {
             soft_break = false;
         }
     }
-    let nfc: String = mapped.nfc().collect();
+    // Most text arrives in NFC already: the quick check skips rebuilding it char by char.
+    let nfc = match unicode_normalization::is_nfc_quick(mapped.chars()) {
+        unicode_normalization::IsNormalized::Yes => mapped,
+        _ => mapped.nfc().collect(),
+    };
     let text = nfc
         .split(' ')
         .filter(|word| !word.is_empty())
