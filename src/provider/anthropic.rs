@@ -158,12 +158,7 @@ impl Protocol for Anthropic {
     }
 
     fn reported_tokens(&self, reply: &WireReply) -> Option<(u64, u64)> {
-        let body: Value = serde_json::from_slice(&reply.body).ok()?;
-        let usage = body.get("usage")?;
-        Some((
-            usage.get("input_tokens")?.as_u64()?,
-            usage.get("output_tokens")?.as_u64()?,
-        ))
+        contract::reported_tokens(&reply.body, ("input_tokens", "output_tokens"))
     }
 
     fn encode_brief(&self, input: &BriefInput) -> Result<WireRequest, ProviderError> {

@@ -347,6 +347,15 @@ pub fn decode_brief_text(content: String, truncated: bool) -> crate::brief::Brie
     }
 }
 
+/// The token counts a JSON reply body reports under `usage`: `(usage[input], usage[output])`,
+/// or `None` when the body has no such numbers. The key names are the API's
+/// (`prompt_tokens`/`completion_tokens`, `input_tokens`/`output_tokens`).
+pub fn reported_tokens(body: &[u8], (input, output): (&str, &str)) -> Option<(u64, u64)> {
+    let body: serde_json::Value = serde_json::from_slice(body).ok()?;
+    let usage = body.get("usage")?;
+    Some((usage.get(input)?.as_u64()?, usage.get(output)?.as_u64()?))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -229,12 +229,7 @@ impl Protocol for OpenAi {
     }
 
     fn reported_tokens(&self, reply: &WireReply) -> Option<(u64, u64)> {
-        let body: Value = serde_json::from_slice(&reply.body).ok()?;
-        let usage = body.get("usage")?;
-        Some((
-            usage.get("prompt_tokens")?.as_u64()?,
-            usage.get("completion_tokens")?.as_u64()?,
-        ))
+        contract::reported_tokens(&reply.body, ("prompt_tokens", "completion_tokens"))
     }
 
     fn encode_brief(&self, input: &BriefInput) -> Result<WireRequest, ProviderError> {

@@ -1,9 +1,27 @@
 //! Each injected fault over real HTTP: the exit code, the stderr line and the request count.
 
-use crate::common::{Sandbox, fixture, mock, mock_with};
+use diglot::mock::BackgroundMock;
+
+use crate::common::{Run, Sandbox, fixture, mock, mock_with};
 
 fn reference() -> std::path::PathBuf {
     fixture("de-rutte-nato.txt")
+}
+
+/// Translates the reference article against a mock injecting `faults`, and asserts that the
+/// run succeeds after exactly `requests` chat requests. Returns the mock and the run for the
+/// test's own assertions.
+fn recovers(
+    sandbox: &Sandbox,
+    faults: &[&str],
+    args: &[&str],
+    requests: usize,
+) -> (BackgroundMock, Run) {
+    let mock = mock(faults);
+    let out = sandbox.translate(&mock, &reference(), args);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(mock.chat_requests(), requests);
+    (mock, out)
 }
 
 /// A config whose `fast` profile does not retry and waits at most one second.
@@ -16,11 +34,7 @@ fn fast_profile(sandbox: &Sandbox, base_url: &str) -> std::path::PathBuf {
 
 #[test]
 fn retries_once_after_429_with_retry_after() {
-    let sandbox = Sandbox::new();
-    let mock = mock(&["429:1"]);
-    let out = sandbox.translate(&mock, &reference(), &[]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    assert_eq!(mock.chat_requests(), 2);
+    let (_, out) = recovers(&Sandbox::new(), &["429:1"], &[], 2);
     assert!(out.stdout.contains("NATO membership for Kyiv"));
 }
 
@@ -43,10 +57,7 @@ fn persistent_429_exits_5_after_four_attempts() {
 #[test]
 fn a_500_is_retried_and_persistent_500s_exit_5() {
     let sandbox = Sandbox::new();
-    let flaky = mock(&["500:2"]);
-    let out = sandbox.translate(&flaky, &reference(), &[]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    assert_eq!(flaky.chat_requests(), 3);
+    recovers(&sandbox, &["500:2"], &[], 3);
 
     let broken = mock(&["500"]);
     let config = fast_profile(&sandbox, &broken.base_url());
@@ -90,21 +101,13 @@ fn a_slow_server_past_the_timeout_exits_5() {
 
 #[test]
 fn json_in_a_fence_after_prose_is_accepted_without_repair() {
-    let sandbox = Sandbox::new();
-    let mock = mock(&["fenced"]);
-    let out = sandbox.translate(&mock, &reference(), &[]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    assert_eq!(mock.chat_requests(), 1);
+    let (_, out) = recovers(&Sandbox::new(), &["fenced"], &[], 1);
     assert!(out.stdout.contains("NATO membership for Kyiv"));
 }
 
 #[test]
 fn a_reply_that_is_not_json_is_repaired_once() {
-    let sandbox = Sandbox::new();
-    let mock = mock(&["not-json:1"]);
-    let out = sandbox.translate(&mock, &reference(), &[]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    assert_eq!(mock.chat_requests(), 2);
+    let (mock, _) = recovers(&Sandbox::new(), &["not-json:1"], &[], 2);
     let repair = &mock.requests()[1].body["messages"];
     assert_eq!(
         repair.as_array().map(Vec::len),
@@ -115,11 +118,7 @@ fn a_reply_that_is_not_json_is_repaired_once() {
 
 #[test]
 fn a_missing_paragraph_is_repaired_and_output_stays_aligned() {
-    let sandbox = Sandbox::new();
-    let mock = mock(&["missing:1"]);
-    let out = sandbox.translate(&mock, &reference(), &["--format", "json"]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    assert_eq!(mock.chat_requests(), 2);
+    let (_, out) = recovers(&Sandbox::new(), &["missing:1"], &["--format", "json"], 2);
     let doc = crate::common::json(&out.stdout);
     assert_eq!(
         doc["paragraphs"][7]["target"]
@@ -163,10 +162,7 @@ fn prose_forever_exits_4() {
 #[test]
 fn a_truncated_body_is_asked_again_then_exits_4() {
     let sandbox = Sandbox::new();
-    let once = mock(&["truncated:1"]);
-    let out = sandbox.translate(&once, &reference(), &[]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    assert_eq!(once.chat_requests(), 2);
+    recovers(&sandbox, &["truncated:1"], &[], 2);
 
     let always = mock(&["truncated"]);
     let out = sandbox.translate(&always, &reference(), &[]);
