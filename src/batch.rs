@@ -3,9 +3,9 @@
 //! Owns the batch plan (which articles, from files and directories; which output name each
 //! gets; which are already done) and the run (articles concurrently, each output written
 //! atomically the moment it is finished, failures collected rather than fatal, Ctrl-C). Does
-//! not know what is done to an article: the caller passes that in as a closure
-//! (`command::translate` and `command::brief`), so the single-article path and the batch share
-//! every stage.
+//! not know what is done to an article, nor what its errors are: the caller passes the work in
+//! as a closure and its error type implements [`ArticleError`], so the single-article path and
+//! the batch share every stage.
 //!
 //! Resume needs no state file: an output exists only once complete (see
 //! [`crate::output::write_atomic`]), so a re-run skips every article whose output exists and is
@@ -15,11 +15,11 @@ use std::collections::HashMap;
 use std::future::Future;
 use std::path::{Path, PathBuf};
 
-use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::ProgressBar;
 use tokio::task::JoinSet;
 
-use crate::error::Error;
 use crate::output::{remove_stale_temps, write_atomic};
+use crate::render::progress::BatchProgress;
 
 /// The file extensions a directory is searched for (compared without case). Other files in a
 /// directory (images, earlier JSON output, `.DS_Store`) are not articles; a file named on the
@@ -241,13 +241,21 @@ fn is_done(item: &Item) -> bool {
 }
 
 /// Creates the output directory if missing and removes temp files a killed run left there.
-pub fn prepare_out_dir(out_dir: &Path) -> Result<(), Error> {
-    std::fs::create_dir_all(out_dir).map_err(|source| Error::Io {
-        what: format!("create '{}'", out_dir.display()),
-        source,
-    })?;
+pub fn prepare_out_dir(out_dir: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(out_dir)?;
     remove_stale_temps(out_dir);
     Ok(())
+}
+
+/// What a batch needs to know of an article's error, besides showing it.
+pub trait ArticleError: std::error::Error + Send + 'static {
+    /// Whether every other article would fail the same way (a rejected key, say): then no new
+    /// article starts.
+    fn stops_batch(&self) -> bool;
+    /// The article's output could not be written.
+    fn write_failed(path: PathBuf, source: std::io::Error) -> Self;
+    /// The article's task ended without a result (it panicked: a bug).
+    fn task_failed(source: tokio::task::JoinError) -> Self;
 }
 
 /// One article, done: its output and what it took.
@@ -261,18 +269,18 @@ pub struct Done {
 
 /// An article that failed, and why.
 #[derive(Debug)]
-pub struct Failure {
+pub struct Failure<E> {
     /// The article.
     pub path: PathBuf,
     /// Why.
-    pub error: Error,
+    pub error: E,
 }
 
 /// What a finished (or interrupted) batch did. When anything failed or it was interrupted,
 /// this is the error `main` reports.
 #[derive(Debug, thiserror::Error)]
 #[error("{}", self.summary())]
-pub struct BatchError {
+pub struct BatchError<E: std::error::Error> {
     /// Articles in the batch (done before, written now, failed, not done).
     pub total: usize,
     /// Outputs written by this run.
@@ -280,7 +288,7 @@ pub struct BatchError {
     /// Articles skipped because their output was already there.
     pub skipped: usize,
     /// Failed articles, in input order.
-    pub failures: Vec<Failure>,
+    pub failures: Vec<Failure<E>>,
     /// Articles not finished: stopped by Ctrl-C, or not started after an error every article
     /// would meet.
     pub not_done: usize,
@@ -288,9 +296,9 @@ pub struct BatchError {
     pub interrupted: bool,
 }
 
-impl BatchError {
+impl<E: std::error::Error> BatchError<E> {
     /// The report of a batch whose `skipped` articles were all done already.
-    pub fn all_skipped(skipped: usize) -> BatchError {
+    pub fn all_skipped(skipped: usize) -> BatchError<E> {
         BatchError {
             total: skipped,
             written: 0,
@@ -340,91 +348,26 @@ impl BatchError {
     }
 }
 
-/// Progress of a batch on stderr: one line of articles, paragraphs and requests, and below it
-/// the request bar of each article in flight ([`crate::pipeline::progress_bar`]).
-pub struct Progress {
-    multi: MultiProgress,
-    visible: bool,
-    total: ProgressBar,
-    paragraphs: usize,
-    requests: u64,
-    what: String,
-}
-
-impl Progress {
-    /// Bars for `articles` articles, drawn only when `visible`.
-    pub fn new(visible: bool, articles: usize, what: &str) -> Progress {
-        let target = if visible {
-            ProgressDrawTarget::stderr()
-        } else {
-            ProgressDrawTarget::hidden()
-        };
-        let multi = MultiProgress::with_draw_target(target);
-        let total = multi.add(ProgressBar::new(articles as u64));
-        let style =
-            ProgressStyle::with_template("{spinner} {pos}/{len} articles · {msg}, {elapsed}")
-                .unwrap_or_else(|_| ProgressStyle::default_spinner());
-        total.set_style(style);
-        if visible {
-            total.enable_steady_tick(std::time::Duration::from_millis(200));
-        }
-        let progress = Progress {
-            multi,
-            visible,
-            total,
-            paragraphs: 0,
-            requests: 0,
-            what: what.to_owned(),
-        };
-        progress.update();
-        progress
-    }
-
-    /// The request bar for one article, named by its file.
-    fn article(&self, path: &Path) -> ProgressBar {
-        let name = path.file_name().map_or_else(
-            || path.display().to_string(),
-            |n| n.to_string_lossy().into(),
-        );
-        self.multi
-            .add(crate::pipeline::progress_bar(self.visible, 0, &name))
-    }
-
-    fn finished(&mut self, bar: &ProgressBar, paragraphs: usize) {
-        self.requests += bar.position();
-        self.paragraphs += paragraphs;
-        bar.finish_and_clear();
-        self.multi.remove(bar);
-        self.total.inc(1);
-        self.update();
-    }
-
-    fn update(&self) {
-        self.total.set_message(format!(
-            "{} · {} paragraphs, {} requests",
-            self.what, self.paragraphs, self.requests
-        ));
-    }
-}
-
-/// Runs `work` on every article the plan has to do, up to `concurrency` at once, writing each output atomically the
-/// moment its article is done. A failed article is collected and the others go on, except
-/// after an error every article would meet ([`Error::stops_batch`]): then nothing new starts.
+/// Runs `work` on every article the plan has to do, up to `concurrency` at once, writing each
+/// output atomically the moment its article is done. A failed article is collected and the
+/// others go on, except after an error every article would meet
+/// ([`ArticleError::stops_batch`]): then nothing new starts.
 /// Ctrl-C stops everything in flight (nothing partial is written) and marks the report
 /// interrupted. Must run inside a tokio runtime.
-pub async fn run<F, Fut>(
+pub async fn run<F, Fut, E>(
     plan: Plan,
     concurrency: usize,
-    progress: &mut Progress,
+    progress: &mut BatchProgress,
     work: F,
-) -> BatchError
+) -> BatchError<E>
 where
     F: Fn(PathBuf, ProgressBar) -> Fut,
-    Fut: Future<Output = Result<Done, Error>> + Send + 'static,
+    Fut: Future<Output = Result<Done, E>> + Send + 'static,
+    E: ArticleError,
 {
     let mut report = BatchError::all_skipped(plan.skipped);
     report.total += plan.todo.len();
-    let mut failures: Vec<(usize, Failure)> = Vec::new();
+    let mut failures: Vec<(usize, Failure<E>)> = Vec::new();
     let mut pending = plan.todo.into_iter().enumerate();
     let mut running = JoinSet::new();
     let mut in_flight: HashMap<tokio::task::Id, (usize, PathBuf, ProgressBar)> = HashMap::new();
@@ -454,13 +397,7 @@ where
             None => break,
             Some(Ok((id, result))) => (id, result),
             // A panicked task is a bug, reported like any other failure.
-            Some(Err(e)) => (
-                e.id(),
-                Err(Error::Io {
-                    what: "finish an article".to_owned(),
-                    source: std::io::Error::other(e.to_string()),
-                }),
-            ),
+            Some(Err(e)) => (e.id(), Err(E::task_failed(e))),
         };
         let Some((index, path, bar)) = in_flight.remove(&id) else {
             continue;
@@ -474,7 +411,7 @@ where
             }
         }
     }
-    progress.total.finish_and_clear();
+    progress.finish();
     failures.sort_by_key(|(index, _)| *index);
     report.failures = failures.into_iter().map(|(_, f)| f).collect();
     report.not_done = report.total - report.skipped - report.written - report.failures.len();
@@ -484,22 +421,37 @@ where
 /// Awaits one article and writes its output; returns its paragraph count. There is no await
 /// between the end of the work and the rename, so an abort (Ctrl-C) comes either before the
 /// write or after the output is complete.
-async fn write_when_done(
-    article: impl Future<Output = Result<Done, Error>>,
+async fn write_when_done<E: ArticleError>(
+    article: impl Future<Output = Result<Done, E>>,
     output: PathBuf,
-) -> Result<usize, Error> {
+) -> Result<usize, E> {
     let done = article.await?;
-    write_atomic(&output, &done.output).map_err(|source| Error::Io {
-        what: format!("write '{}'", output.display()),
-        source,
-    })?;
+    write_atomic(&output, &done.output).map_err(|source| E::write_failed(output, source))?;
     Ok(done.paragraphs)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::language::LanguageCode;
+
+    /// An article's error in these tests; `stops` plays a rejected key.
+    #[derive(Debug, thiserror::Error)]
+    #[error("test failure")]
+    struct TestError {
+        stops: bool,
+    }
+
+    impl ArticleError for TestError {
+        fn stops_batch(&self) -> bool {
+            self.stops
+        }
+        fn write_failed(_: PathBuf, _: std::io::Error) -> Self {
+            TestError { stops: false }
+        }
+        fn task_failed(_: tokio::task::JoinError) -> Self {
+            TestError { stops: false }
+        }
+    }
 
     fn touch(dir: &Path, name: &str) -> PathBuf {
         let path = dir.join(name);
@@ -626,8 +578,8 @@ mod tests {
     async fn fake_batch(
         names: &[&str],
         concurrency: usize,
-        fail: fn() -> Error,
-    ) -> (BatchError, Vec<String>, usize) {
+        fail: fn() -> TestError,
+    ) -> (BatchError<TestError>, Vec<String>, usize) {
         use std::sync::Arc;
         use std::sync::atomic::{AtomicUsize, Ordering};
         let dir = tempfile::tempdir().unwrap();
@@ -636,7 +588,7 @@ mod tests {
         prepare_out_dir(&dir.path().join("out")).unwrap();
         let now = Arc::new(AtomicUsize::new(0));
         let most = Arc::new(AtomicUsize::new(0));
-        let mut progress = Progress::new(false, names.len(), "test");
+        let mut progress = BatchProgress::new(false, names.len(), "test");
         let work = |path: PathBuf, _bar: ProgressBar| {
             let (now, most) = (Arc::clone(&now), Arc::clone(&most));
             async move {
@@ -669,10 +621,8 @@ mod tests {
             .collect()
     }
 
-    fn same_language() -> Error {
-        Error::SameLanguage {
-            language: LanguageCode::EN,
-        }
+    fn same_language() -> TestError {
+        TestError { stops: false }
     }
 
     #[tokio::test]
@@ -700,12 +650,7 @@ mod tests {
     #[tokio::test]
     async fn an_error_every_article_would_meet_starts_nothing_new() {
         let names = ["bad1.txt", "b2.txt", "c3.txt", "d4.txt"];
-        let (report, written, _) = fake_batch(&names, 1, || {
-            Error::Transport(crate::provider::transport::TransportError::Setup(
-                "tls".into(),
-            ))
-        })
-        .await;
+        let (report, written, _) = fake_batch(&names, 1, || TestError { stops: true }).await;
         assert!(written.is_empty());
         assert_eq!(
             report.summary(),
@@ -721,7 +666,7 @@ mod tests {
             skipped: 1,
             failures: vec![Failure {
                 path: "a.txt".into(),
-                error: Error::Interrupted,
+                error: TestError { stops: false },
             }],
             not_done: 1,
             interrupted: true,

@@ -10,7 +10,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::ingest::{Paragraph, ParagraphId};
 use crate::language::LanguageCode;
-use crate::provider::ContractProblem;
 
 /// The fewest key points a brief may be asked for.
 pub const MIN_POINTS: u8 = 3;
@@ -81,31 +80,13 @@ impl BriefInput {
     }
 }
 
-/// A protocol's decoded answer to a brief request.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum BriefDecoded {
-    /// A brief of the right shape (not yet verified against the article).
-    Complete {
-        /// The brief.
-        brief: Brief,
-        /// The model's text, for a repair request if verification fails.
-        raw: String,
-    },
-    /// The reply is not a brief; `raw` is the model's text, for the repair request.
-    Broken {
-        /// The model's answer as text.
-        raw: String,
-        /// What is wrong with it.
-        problems: Vec<ContractProblem>,
-    },
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::plan::Chunk;
     use crate::provider::{
-        Capabilities, Decoded, Protocol, ProviderError, ProviderKind, WireReply, WireRequest,
+        Capabilities, ContractProblem, Decoded, Protocol, ProviderError, ProviderKind, WireReply,
+        WireRequest,
     };
 
     /// A protocol that only translates, as DeepL or LibreTranslate would.

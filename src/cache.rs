@@ -58,6 +58,7 @@ impl Key {
     }
 
     /// The key as hex.
+    #[cfg(test)]
     pub fn as_str(&self) -> &str {
         &self.0
     }

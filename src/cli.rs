@@ -9,7 +9,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::language::LanguageCode;
 use crate::mock::Fault;
-use crate::render::{Format, Layout};
+use crate::render::{ColorChoice, Format, Layout};
 
 /// Exit codes, shown in `--help` and documented in the README.
 pub const EXIT_CODES: &str = "\
@@ -264,7 +264,8 @@ pub struct TranslateOptions {
 pub struct BriefOptions {
     /// Key points in the brief (3 to 7).
     #[arg(long, value_name = "N", default_value_t = crate::brief::DEFAULT_POINTS,
-          value_parser = clap::value_parser!(u8).range(3..=7))]
+          value_parser = clap::value_parser!(u8).range(
+              i64::from(crate::brief::MIN_POINTS)..=i64::from(crate::brief::MAX_POINTS)))]
     pub points: u8,
 
     /// Provider profile for the brief [default: the translation's].
@@ -348,15 +349,4 @@ pub struct MockServerArgs {
     /// are used up in order.
     #[arg(long, value_name = "KIND[:N]")]
     pub fault: Vec<Fault>,
-}
-
-/// `--color`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ColorChoice {
-    /// Colour when stdout is a terminal, NO_COLOR is unset and TERM is not `dumb`.
-    Auto,
-    /// Always colour.
-    Always,
-    /// Never colour.
-    Never,
 }

@@ -89,6 +89,7 @@ impl DocumentDetection {
     }
 
     /// Letter-weighted shares of every detected language, highest first.
+    #[cfg(test)]
     pub fn scores(&self) -> &[(LanguageCode, f64)] {
         &self.scores
     }
@@ -102,6 +103,86 @@ impl DocumentDetection {
     /// diglot cannot detect count here, weighted by letters as in the document's language.
     pub fn unsupported(&self) -> Option<(&'static str, f64)> {
         self.unsupported
+    }
+}
+
+/// Why no direction can be chosen for an article.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum DetectError {
+    /// Detection cannot decide the article's language. Exit 3.
+    #[error(
+        "cannot tell which language the article is in (confidence {confidence:.2}, below {DOCUMENT_MIN_CONFIDENCE:.2})"
+    )]
+    Undecidable {
+        /// The best language's letter-weighted confidence.
+        confidence: f64,
+    },
+    /// Most of the text is in a language detection does not cover (without `--from`). Exit 3.
+    #[error(
+        "the article seems to be in {language} ({share:.2} of its letters), which diglot cannot \
+         detect"
+    )]
+    Unsupported {
+        /// The language's English name, as whatlang gives it.
+        language: &'static str,
+        /// Its letter-weighted share of the text.
+        share: f64,
+    },
+    /// The article is already in the target language. Exit 2.
+    #[error("the article is already in {} ({language}), the target language", language.name())]
+    SameLanguage {
+        /// The language of both.
+        language: LanguageCode,
+    },
+}
+
+/// Which way a run translates, and how sure detection is of the source.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Direction {
+    /// The article's language.
+    pub source: LanguageCode,
+    /// Detection's confidence in `source` (its share of the text when forced with `--from`).
+    pub confidence: f64,
+    /// Whether `--from` named the source.
+    pub forced: bool,
+    /// The language to translate into.
+    pub target: LanguageCode,
+}
+
+impl DocumentDetection {
+    /// The direction: the source `from` names, else the detected one; the target `to` names,
+    /// else English, or German for an English article.
+    pub fn direction(
+        &self,
+        from: Option<LanguageCode>,
+        to: Option<LanguageCode>,
+    ) -> Result<Direction, DetectError> {
+        if let (None, Some((language, share))) = (from, self.unsupported()) {
+            return Err(DetectError::Unsupported { language, share });
+        }
+        let (source, confidence, forced) = match (from, self.document.language) {
+            (Some(forced), _) => (forced, self.share(forced), true),
+            (None, Some(language)) => (language, self.document.confidence, false),
+            (None, None) => {
+                return Err(DetectError::Undecidable {
+                    confidence: self.document.confidence,
+                });
+            }
+        };
+        let target = to.unwrap_or(if source == LanguageCode::EN {
+            LanguageCode::DE
+        } else {
+            LanguageCode::EN
+        });
+        if target == source {
+            return Err(DetectError::SameLanguage { language: target });
+        }
+        Ok(Direction {
+            source,
+            confidence,
+            forced,
+            target,
+        })
     }
 }
 

@@ -1,67 +1,20 @@
 //! The top-level error: one variant per stage, so `main` can map each to its exit code with a
-//! single `match` and print one line plus its causes.
+//! single `match` and print one line plus its causes. The stages' own error types are
+//! re-exported here for that `match`; the stages themselves stay private.
 
 use std::path::PathBuf;
 
-use crate::batch::{BatchError, BatchPlanError};
-use crate::config::ConfigError;
-use crate::ingest::IngestError;
-use crate::language::LanguageCode;
-use crate::prompt::PromptError;
-use crate::provider::ProviderError;
-use crate::provider::transport::TransportError;
-use crate::verify::VerifyError;
-use crate::verify::brief::BriefVerifyError;
-use crate::verify::fidelity::ChecksFailed;
-
-/// Why the input cannot be used. Exits 3.
-#[derive(Debug, thiserror::Error)]
-pub enum InputError {
-    /// The file (or stdin) cannot be read.
-    #[error("cannot read '{}': {source}", path.display())]
-    Read {
-        /// The path (`-` for stdin).
-        path: PathBuf,
-        /// The I/O error.
-        source: std::io::Error,
-    },
-    /// The bytes are not a usable article.
-    #[error("cannot use '{}': {source}", path.display())]
-    Ingest {
-        /// The path (`-` for stdin).
-        path: PathBuf,
-        /// What is wrong with it.
-        source: IngestError,
-    },
-    /// A file given to `diglot check` is not a saved `--format json` translation.
-    #[error("'{}' is not a diglot translation result (--format json): {source}", path.display())]
-    NotAResult {
-        /// The path (`-` for stdin).
-        path: PathBuf,
-        /// Where and why the JSON did not read.
-        source: serde_json::Error,
-    },
-    /// Detection cannot decide the article's language.
-    #[error(
-        "cannot tell which language the article is in (confidence {confidence:.2}, below {:.2})",
-        crate::detect::DOCUMENT_MIN_CONFIDENCE
-    )]
-    Undecidable {
-        /// The best language's letter-weighted confidence.
-        confidence: f64,
-    },
-    /// Most of the text is in a language detection does not cover (without `--from`).
-    #[error(
-        "the article seems to be in {language} ({share:.2} of its letters), which diglot cannot \
-         detect"
-    )]
-    Unsupported {
-        /// The language's English name, as whatlang gives it.
-        language: &'static str,
-        /// Its letter-weighted share of the text.
-        share: f64,
-    },
-}
+pub use crate::batch::{ArticleError, BatchError, BatchPlanError};
+pub use crate::config::ConfigError;
+pub use crate::detect::DetectError;
+pub use crate::ingest::IngestError;
+pub use crate::input::{InputError, Source};
+pub use crate::prompt::PromptError;
+pub use crate::provider::ProviderError;
+pub use crate::provider::transport::TransportError;
+pub use crate::verify::VerifyError;
+pub use crate::verify::brief::BriefVerifyError;
+pub use crate::verify::fidelity::ChecksFailed;
 
 /// Everything that can end a run early.
 #[derive(Debug, thiserror::Error)]
@@ -69,9 +22,29 @@ pub enum Error {
     /// Bad configuration. Exit 2.
     #[error(transparent)]
     Config(#[from] ConfigError),
-    /// Bad input. Exit 3.
+    /// The article cannot be read. Exit 3.
     #[error(transparent)]
     Input(#[from] InputError),
+    /// The article's bytes are not a usable text. Exit 3.
+    #[error("cannot use '{source_name}': {error}")]
+    Ingest {
+        /// The article.
+        source_name: Source,
+        /// What is wrong with it.
+        error: IngestError,
+    },
+    /// No direction can be chosen: the language is undecidable or unsupported (exit 3), or
+    /// already the target (exit 2).
+    #[error(transparent)]
+    Detect(#[from] DetectError),
+    /// A file given to `diglot check` is not a saved `--format json` translation. Exit 3.
+    #[error("'{source_name}' is not a diglot translation result (--format json): {error}")]
+    NotAResult {
+        /// The file (`-` for stdin).
+        source_name: Source,
+        /// Where and why the JSON did not read.
+        error: serde_json::Error,
+    },
     /// A prompt template is broken. Exit 2.
     #[error(transparent)]
     Prompt(#[from] PromptError),
@@ -90,12 +63,6 @@ pub enum Error {
     /// Fidelity checks failed under `--strict` or `diglot check`. Exit 6, after the output.
     #[error(transparent)]
     Fidelity(#[from] ChecksFailed),
-    /// The article is already in the target language. Exit 2.
-    #[error("the article is already in {} ({language}), the target language", language.name())]
-    SameLanguage {
-        /// The language of both.
-        language: LanguageCode,
-    },
     /// Ctrl-C. Exit 130.
     #[error("interrupted")]
     Interrupted,
@@ -106,21 +73,56 @@ pub enum Error {
     /// Some articles of a batch failed, or Ctrl-C ended it; the others were written. Exit 130
     /// when interrupted, else the exit code of the first failed article (in input order).
     #[error(transparent)]
-    Batch(#[from] BatchError),
-    /// The mock server could not start, or the runtime could not be built. Exit 1.
-    #[error("cannot {what}: {source}")]
-    Io {
-        /// What diglot was doing.
-        what: String,
+    Batch(#[from] BatchError<Error>),
+    /// An output file or directory cannot be written. Exit 1.
+    #[error("cannot write '{}': {source}", path.display())]
+    Output {
+        /// The file or directory.
+        path: PathBuf,
         /// The I/O error.
         source: std::io::Error,
     },
+    /// Output could not be rendered. Exit 1.
+    #[error("cannot render the output: {0}")]
+    Render(std::io::Error),
+    /// Neither `DIGLOT_CACHE_DIR`, `XDG_CACHE_HOME` nor `HOME` names a cache directory. Exit 1.
+    #[error("cannot find the cache directory: set HOME, XDG_CACHE_HOME or DIGLOT_CACHE_DIR")]
+    NoCacheDir,
+    /// The cache directory cannot be read or cleared. Exit 1.
+    #[error("cannot {action} the cache in '{}': {source}", dir.display())]
+    Cache {
+        /// `read` or `clear`.
+        action: &'static str,
+        /// The cache directory.
+        dir: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The mock API cannot listen, or stopped serving. Exit 1.
+    #[error("cannot {action} the mock API: {source}")]
+    Mock {
+        /// What failed: `start`, `announce` or `serve`.
+        action: &'static str,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The async runtime cannot be built. Exit 1.
+    #[error("cannot start the async runtime: {0}")]
+    Runtime(std::io::Error),
+    /// A task ended without its result (it panicked: a bug). Exit 1.
+    #[error("a {what} task ended without its result: {source}")]
+    Task {
+        /// What the task was doing.
+        what: &'static str,
+        /// How it ended.
+        source: tokio::task::JoinError,
+    },
 }
 
-impl Error {
-    /// Whether every other article of a batch would fail the same way (a rejected key, a used
-    /// up quota, a broken prompt or HTTP client): then a batch starts no more articles.
-    pub fn stops_batch(&self) -> bool {
+impl ArticleError for Error {
+    /// A rejected key, a used-up quota, a broken prompt or HTTP client: every other article of
+    /// a batch would fail the same way, so a batch starts no more articles.
+    fn stops_batch(&self) -> bool {
         matches!(
             self,
             Error::Prompt(_)
@@ -133,16 +135,29 @@ impl Error {
         )
     }
 
+    fn write_failed(path: PathBuf, source: std::io::Error) -> Self {
+        Error::Output { path, source }
+    }
+
+    fn task_failed(source: tokio::task::JoinError) -> Self {
+        Error::Task {
+            what: "article",
+            source,
+        }
+    }
+}
+
+impl Error {
     /// A second line telling the user how to fix it, where the fix is obvious.
     pub fn hint(&self) -> Option<String> {
         match self {
             Error::Config(e) => e.hint(),
             Error::BatchPlan(e) => e.hint(),
             Error::Batch(e) => e.hint(),
-            Error::Input(InputError::Undecidable { .. } | InputError::Unsupported { .. }) => {
+            Error::Detect(DetectError::Undecidable { .. } | DetectError::Unsupported { .. }) => {
                 Some("name the article's language with --from LANG (e.g. --from de)".to_owned())
             }
-            Error::SameLanguage { .. } => {
+            Error::Detect(DetectError::SameLanguage { .. }) => {
                 Some("choose another target language with --to LANG".to_owned())
             }
             Error::Transport(TransportError::Timeout { .. }) => Some(

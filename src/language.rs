@@ -82,7 +82,20 @@ impl LanguageCode {
     pub fn is_right_to_left(&self) -> bool {
         RIGHT_TO_LEFT.contains(&self.as_str())
     }
+
+    /// What goes between two sentences in this language's script: nothing in Chinese and
+    /// Japanese, whose full stops (`。`) end a sentence without a space; a space elsewhere.
+    pub fn sentence_separator(&self) -> &'static str {
+        if SPACELESS.contains(&self.as_str()) {
+            ""
+        } else {
+            " "
+        }
+    }
 }
+
+/// Languages whose script puts no space between sentences.
+const SPACELESS: &[&str] = &["zh", "ja"];
 
 /// Why a string is not a language code.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -1,30 +1,40 @@
 //! diglot: a news article and its translation side by side, with a bilingual brief.
 //!
-//! The binary (`src/main.rs`) parses flags and maps errors to exit codes; everything else lives
-//! here so the integration tests can drive the same code. Data flows one way:
-//! `ingest` → `detect` → `plan` → `provider` → `verify` → `render` (see `CONTRIBUTING.md`).
+//! The binary (`src/main.rs`) parses flags, calls [`run`] and maps the [`Error`] to an exit
+//! code; the integration tests drive the same binary against the [`mock`] API. Data flows one
+//! way, and no module imports from one after it (see `CONTRIBUTING.md`, "Where things go"):
+//!
+//! ```text
+//! cli → command → config (resolved once, handed down as plain data)
+//!   input → ingest → detect → plan → provider → pipeline → verify → report → render
+//! ```
+//!
+//! Only `cli`, `mock` (the mock API, for users' CI and our tests), [`run`], [`mock_server`] and
+//! the error types are public; everything else is private to the crate.
 
-pub mod batch;
-pub mod brief;
-pub mod cache;
 pub mod cli;
-pub mod command;
-pub mod config;
-pub mod detect;
-pub mod error;
-pub mod ingest;
-pub mod language;
-pub mod manual;
 pub mod mock;
-pub mod output;
-pub mod pipeline;
-pub mod plan;
-pub mod prompt;
-pub mod provider;
-pub mod render;
-pub mod report;
-pub mod secret;
-pub mod verify;
+
+mod batch;
+mod brief;
+mod cache;
+mod command;
+mod config;
+mod detect;
+pub mod error;
+mod ingest;
+mod input;
+mod language;
+mod output;
+mod pipeline;
+mod plan;
+mod prompt;
+mod provider;
+mod render;
+mod report;
+mod secret;
+mod verify;
 
 pub use command::{Outcome, mock_server, run};
+pub use config::{Env, Terminal};
 pub use error::Error;

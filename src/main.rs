@@ -12,12 +12,11 @@ use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
-use diglot::batch::{BatchError, BatchPlanError};
 use diglot::cli::{Cli, Command};
-use diglot::config::{Env, Terminal};
-use diglot::error::Error;
-use diglot::provider::ProviderError;
-use diglot::provider::transport::TransportError;
+use diglot::error::{
+    BatchError, BatchPlanError, DetectError, Error, ProviderError, TransportError,
+};
+use diglot::{Env, Terminal};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -108,7 +107,7 @@ fn finish(result: Result<diglot::Outcome, Error>) -> ExitCode {
 }
 
 /// A batch with failures: one line per failed article (hints once each), then the counts.
-fn report_batch(batch: &BatchError) {
+fn report_batch(batch: &BatchError<Error>) {
     let mut hints: Vec<String> = Vec::new();
     for failure in &batch.failures {
         eprintln!(
@@ -130,7 +129,7 @@ fn report_batch(batch: &BatchError) {
 }
 
 /// 130 when interrupted, else the code of the first failed article in input order.
-fn batch_exit_code(batch: &BatchError) -> u8 {
+fn batch_exit_code(batch: &BatchError<Error>) -> u8 {
     match batch.failures.first() {
         _ if batch.interrupted => 130,
         Some(first) => exit_code(&first.error),
@@ -142,9 +141,9 @@ fn batch_exit_code(batch: &BatchError) -> u8 {
 /// The documented exit codes, one arm per error kind.
 fn exit_code(error: &Error) -> u8 {
     match error {
-        Error::Config(_) | Error::Prompt(_) | Error::SameLanguage { .. } => 2,
+        Error::Config(_) | Error::Prompt(_) | Error::Detect(DetectError::SameLanguage { .. }) => 2,
         Error::Provider(ProviderError::Prompt(_) | ProviderError::UnsupportedPair { .. }) => 2,
-        Error::Input(_) => 3,
+        Error::Input(_) | Error::Ingest { .. } | Error::Detect(_) | Error::NotAResult { .. } => 3,
         Error::Provider(_) => 4,
         Error::Transport(TransportError::Setup(_)) => 1,
         Error::Transport(_) => 5,
@@ -155,6 +154,12 @@ fn exit_code(error: &Error) -> u8 {
         ) => 3,
         Error::BatchPlan(_) => 2,
         Error::Batch(batch) => batch_exit_code(batch),
-        Error::Io { .. } => 1,
+        Error::Output { .. }
+        | Error::Render(_)
+        | Error::NoCacheDir
+        | Error::Cache { .. }
+        | Error::Mock { .. }
+        | Error::Runtime(_)
+        | Error::Task { .. } => 1,
     }
 }

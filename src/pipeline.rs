@@ -5,24 +5,27 @@
 //! and hands back translations in paragraph order. A reply cut off at the model's length limit
 //! is not repaired (it would be cut off again): the chunk is halved, and a single paragraph is
 //! split at sentence boundaries, its parts sent as separate items and their translations
-//! joined again with single spaces. A paragraph larger than the budget is sent the same way.
+//! joined again with the target script's sentence separator (a space, none in Chinese and
+//! Japanese). A paragraph larger than the budget is sent the same way.
 //! Verified chunk results and briefs go into the cache, and chunks found there are not sent.
 //! Owns no wire format (that is the protocol's) and no HTTP details (the transport's).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::ProgressBar;
+use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 
-use crate::brief::{Brief, BriefDecoded, BriefInput};
+use crate::brief::{Brief, BriefInput};
 use crate::cache::{Cache, Key, ProviderIdentity};
 use crate::error::Error;
 use crate::ingest::{Paragraph, ParagraphId};
 use crate::plan::{Budget, Chunk};
 use crate::provider::transport::Transport;
 use crate::provider::{
-    ContractProblem, Decoded, Protocol, ProviderError, Translated, WireReply, WireRequest,
+    BriefDecoded, ContractProblem, Decoded, Protocol, ProviderError, Translated, WireReply,
+    WireRequest,
 };
 use crate::report::Usage;
 use crate::secret::Secret;
@@ -81,34 +84,43 @@ fn chars(text: &str) -> u64 {
     text.chars().count() as u64
 }
 
-/// A progress bar on stderr for `chunks` requests, or a hidden one. Local models can take
-/// minutes per request: the user sees that diglot is waiting, not hanging.
-pub fn progress_bar(visible: bool, chunks: usize, what: &str) -> ProgressBar {
-    if !visible {
-        return ProgressBar::hidden();
-    }
-    let bar = ProgressBar::with_draw_target(Some(chunks as u64), ProgressDrawTarget::stderr());
-    let style = ProgressStyle::with_template("{spinner} {msg} {pos}/{len} requests, {elapsed}")
-        .unwrap_or_else(|_| ProgressStyle::default_spinner());
-    bar.set_style(style);
-    bar.set_message(what.to_owned());
-    bar.enable_steady_tick(std::time::Duration::from_millis(200));
-    bar
+/// The checks a brief is held to: run off the async thread, since they detect languages.
+pub type BriefCheck = Arc<dyn Fn(&Brief) -> Vec<BriefFailure> + Send + Sync>;
+
+/// Runs `check` on `brief` in the blocking pool, so that CPU work (lingua over every side)
+/// does not stall other requests' network I/O; gives the brief back with its failures.
+async fn run_check(check: &BriefCheck, brief: Brief) -> Result<(Brief, Vec<BriefFailure>), Error> {
+    let check = Arc::clone(check);
+    tokio::task::spawn_blocking(move || {
+        let failures = check(&brief);
+        (brief, failures)
+    })
+    .await
+    .map_err(|source| Error::Task {
+        what: "brief check",
+        source,
+    })
 }
 
 impl Pipeline {
-    /// Translates all chunks, concurrently, and returns every translation sorted by id.
-    /// Chunks found in the cache are not sent; the others are cached once they pass.
-    pub async fn translate(self: Arc<Self>, chunks: Vec<Chunk>) -> Result<Vec<Translated>, Error> {
-        let mut tasks: JoinSet<Result<Vec<Translated>, Error>> = JoinSet::new();
+    /// Translates all chunks, concurrently, and hands each chunk's translations to `done` the
+    /// moment the chunk has passed the contract, in the order chunks finish (cached chunks
+    /// first). The caller puts them in paragraph order ([`crate::verify::InOrder`]); a closed
+    /// receiver only means nobody is listening any more. Chunks found in the cache are not
+    /// sent; the others are cached once they pass.
+    pub async fn translate(
+        self: Arc<Self>,
+        chunks: Vec<Chunk>,
+        done: mpsc::UnboundedSender<Vec<Translated>>,
+    ) -> Result<(), Error> {
         let mut to_send = Vec::new();
         for chunk in chunks {
             let key = self.chunk_key(&chunk);
             match key.as_ref().and_then(|key| self.cached_chunk(&chunk, key)) {
-                Some(done) => {
+                Some(cached) => {
                     self.meter.cache_hits.fetch_add(1, Ordering::Relaxed);
                     self.progress.inc(1);
-                    tasks.spawn(async move { Ok(done) });
+                    let _ = done.send(cached);
                 }
                 None => to_send.push((chunk, key)),
             }
@@ -116,34 +128,31 @@ impl Pipeline {
         if let Some((first, _)) = to_send.first() {
             self.preflight(first).await?;
         }
+        let mut tasks: JoinSet<Result<Vec<Translated>, Error>> = JoinSet::new();
         for (chunk, key) in to_send {
             let pipeline = Arc::clone(&self);
             tasks.spawn(async move {
-                let done = pipeline.translate_chunk(&chunk).await?;
+                let translated = pipeline.translate_chunk(&chunk).await?;
                 if let (Some(cache), Some(key)) = (&pipeline.cache, key) {
-                    let value: CachedChunk =
-                        done.iter().map(|t| (t.id.0, t.text.clone())).collect();
+                    let value: CachedChunk = translated
+                        .iter()
+                        .map(|t| (t.id.0, t.text.clone()))
+                        .collect();
                     cache.put(&key, &value);
                 }
                 pipeline.progress.inc(1);
-                Ok(done)
+                Ok(translated)
             });
         }
-        let mut translated = Vec::new();
         while let Some(joined) = tasks.join_next().await {
-            match joined {
-                Ok(result) => translated.extend(result?),
-                Err(e) => {
-                    return Err(Error::Io {
-                        what: "finish a translation task".to_owned(),
-                        source: std::io::Error::other(e.to_string()),
-                    });
-                }
-            }
+            let translated = joined.map_err(|source| Error::Task {
+                what: "translation",
+                source,
+            })??;
+            let _ = done.send(translated);
         }
         self.progress.finish_and_clear();
-        translated.sort_by_key(|t| t.id);
-        Ok(translated)
+        Ok(())
     }
 
     fn chunk_key(&self, chunk: &Chunk) -> Option<Key> {
@@ -311,15 +320,17 @@ impl Pipeline {
     }
 
     /// Sends `paragraph` as sentence parts grouped within `budget`, each an item of its own
-    /// (ids 1, 2, … in the request), and joins their translations with single spaces into the
-    /// paragraph's translation. `None` when the paragraph has only one sentence.
+    /// (ids 1, 2, … in the request), and joins their translations with the target language's
+    /// sentence separator into the paragraph's translation. `None` when the paragraph has only
+    /// one sentence.
     async fn translate_parts(
         &self,
         chunk: &Chunk,
         paragraph: &Paragraph,
         budget: &Budget,
     ) -> Result<Option<Translated>, Error> {
-        let parts = crate::plan::group_parts(crate::plan::split_sentences(&paragraph.text), budget);
+        let sentences = crate::ingest::sentence::sentences(&paragraph.text);
+        let parts = crate::plan::group_parts(&sentences, budget);
         if parts.len() < 2 {
             return Ok(None);
         }
@@ -344,7 +355,7 @@ impl Pipeline {
         }
         Ok(Some(Translated {
             id: paragraph.id,
-            text: texts.join(" "),
+            text: texts.join(chunk.target_language.sentence_separator()),
         }))
     }
 
@@ -379,11 +390,7 @@ impl Pipeline {
     /// not a brief is [`ProviderError::BriefContract`] (exit 4) and one that still fails a check
     /// is [`BriefVerifyError`] (exit 6).
     /// A verified brief from the cache is used as it is; a new one is cached.
-    pub async fn brief(
-        &self,
-        input: &BriefInput,
-        check: impl Fn(&Brief) -> Vec<BriefFailure>,
-    ) -> Result<Brief, Error> {
+    pub async fn brief(&self, input: &BriefInput, check: BriefCheck) -> Result<Brief, Error> {
         let key = self.cache.as_ref().map(|_| {
             Key::of(
                 "brief",
@@ -402,27 +409,25 @@ impl Pipeline {
         });
         if let (Some(cache), Some(key)) = (&self.cache, &key)
             && let Some(brief) = cache.get::<Brief>(key)
-            && check(&brief).is_empty()
         {
-            self.meter.cache_hits.fetch_add(1, Ordering::Relaxed);
-            return Ok(brief);
+            let (brief, failures) = run_check(&check, brief).await?;
+            if failures.is_empty() {
+                self.meter.cache_hits.fetch_add(1, Ordering::Relaxed);
+                return Ok(brief);
+            }
         }
-        let brief = self.brief_uncached(input, check).await?;
+        let brief = self.brief_uncached(input, &check).await?;
         if let (Some(cache), Some(key)) = (&self.cache, &key) {
             cache.put(key, &brief);
         }
         Ok(brief)
     }
 
-    async fn brief_uncached(
-        &self,
-        input: &BriefInput,
-        check: impl Fn(&Brief) -> Vec<BriefFailure>,
-    ) -> Result<Brief, Error> {
+    async fn brief_uncached(&self, input: &BriefInput, check: &BriefCheck) -> Result<Brief, Error> {
         let request = self.protocol.encode_brief(input)?;
         let (raw, problems): (String, Vec<String>) = match self.ask_brief(input, &request).await? {
             BriefDecoded::Complete { brief, raw } => {
-                let failures = check(&brief);
+                let (brief, failures) = run_check(check, brief).await?;
                 if failures.is_empty() {
                     return Ok(brief);
                 }
@@ -435,7 +440,7 @@ impl Pipeline {
         let repair = self.protocol.encode_brief_repair(input, &raw, &problems)?;
         match self.ask_brief(input, &repair).await? {
             BriefDecoded::Complete { brief, .. } => {
-                let failures = check(&brief);
+                let (brief, failures) = run_check(check, brief).await?;
                 if failures.is_empty() {
                     Ok(brief)
                 } else {

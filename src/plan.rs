@@ -3,8 +3,9 @@
 //!
 //! Pure: no I/O. A chunk never splits a paragraph, and chunks keep article order, so the
 //! pipeline can reassemble results by id. A single paragraph larger than the budget becomes a
-//! chunk of its own; the pipeline sends it as sentence parts ([`split_sentences`],
-//! [`group_parts`]) and joins their translations into one paragraph again.
+//! chunk of its own; the pipeline sends it as sentence parts
+//! ([`crate::ingest::sentence::sentences`], [`group_parts`]) and joins their translations into
+//! one paragraph again.
 //!
 //! Balance: with `jobs` requests in flight, a run takes about `rounds × (latency + chunk size
 //! / generation rate)`. A few large chunks leave workers idle, so when the article has at least
@@ -28,7 +29,7 @@ pub const MIN_PARALLEL_CHUNK_CHARS: usize = 2000;
 pub struct Budget {
     /// Characters of source text.
     pub max_chars: usize,
-    /// Estimated tokens of source text ([`crate::provider::transport::estimate_tokens`]),
+    /// Estimated tokens of source text ([`estimate_tokens`]),
     /// for LLMs.
     pub max_tokens: Option<usize>,
     /// Paragraphs (at least 1 is always sent).
@@ -39,6 +40,14 @@ pub struct Budget {
 }
 
 impl Budget {
+    /// Whether `text` alone fits in one request.
+    pub fn fits(&self, text: &str) -> bool {
+        Size::of(text, self).within(self)
+    }
+}
+
+#[cfg(test)]
+impl Budget {
     /// An LLM budget: `max_chars` characters and [`MAX_PARAGRAPHS_PER_CHUNK`] paragraphs.
     pub fn chars(max_chars: usize) -> Budget {
         Budget {
@@ -47,11 +56,6 @@ impl Budget {
             max_paragraphs: MAX_PARAGRAPHS_PER_CHUNK,
             max_text_bytes: None,
         }
-    }
-
-    /// Whether `text` alone fits in one request.
-    pub fn fits(&self, text: &str) -> bool {
-        Size::of(text, self).within(self)
     }
 }
 
@@ -67,9 +71,7 @@ impl Size {
     fn of(text: &str, budget: &Budget) -> Size {
         Size {
             chars: text.chars().count(),
-            tokens: budget
-                .max_tokens
-                .map_or(0, |_| crate::provider::transport::estimate_tokens(text)),
+            tokens: budget.max_tokens.map_or(0, |_| estimate_tokens(text)),
             bytes: budget.max_text_bytes.map_or(0, |_| json_text_bytes(text)),
         }
     }
@@ -93,6 +95,32 @@ impl Size {
 pub fn json_text_bytes(text: &str) -> usize {
     // A string always serializes; the fallback only keeps this total.
     serde_json::to_string(text).map_or(text.len() * 6 + 2, |s| s.len()) + 1
+}
+
+/// Tokens a text is estimated to take, for budgets and rate limits: one per CJK character
+/// (Han, kana, Hangul), plus one per three other characters. Three is what German and other
+/// Latin-script news text takes in current BPE vocabularies (English does better, about four),
+/// so the estimate errs on the side of more tokens.
+pub fn estimate_tokens(text: &str) -> usize {
+    let (mut cjk, mut other) = (0usize, 0usize);
+    for c in text.chars() {
+        if is_cjk(c) {
+            cjk += 1;
+        } else {
+            other += 1;
+        }
+    }
+    cjk + other.div_ceil(3)
+}
+
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x3040..=0x30FF      // hiragana, katakana
+        | 0x3400..=0x4DBF    // CJK extension A
+        | 0x4E00..=0x9FFF    // CJK unified ideographs
+        | 0xAC00..=0xD7AF    // Hangul syllables
+        | 0xF900..=0xFAFF    // CJK compatibility ideographs
+        | 0x20000..=0x2FFFF) // CJK extensions B–F
 }
 
 /// One request's worth of paragraphs.
@@ -194,99 +222,24 @@ fn pack(
     ranges
 }
 
-/// Splits a paragraph into sentences at `.`, `!`, `?` or `…` (and any closing quotes or
-/// brackets after them) followed by a space and an upper-case letter, a digit or an opening
-/// quote. A full stop does not end a sentence after a known abbreviation (`z. B.`, `Nr.`,
-/// `Dr.`, `Mr.`, …), a single letter (initials, `z.`/`B.`) or a one- or two-digit number (German
-/// ordinals: `am 14. Juli`). Whitespace between sentences is dropped; joining the parts with
-/// single spaces gives the paragraph back.
-pub fn split_sentences(text: &str) -> Vec<String> {
-    let chars: Vec<char> = text.chars().collect();
-    let mut sentences = Vec::new();
-    let mut start = 0;
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        i += 1;
-        if !matches!(c, '.' | '!' | '?' | '…') {
-            continue;
-        }
-        let mut end = i;
-        while end < chars.len()
-            && matches!(
-                chars[end],
-                '"' | '\'' | '»' | '«' | '“' | '”' | '’' | ')' | ']'
-            )
-        {
-            end += 1;
-        }
-        let mut next = end;
-        while next < chars.len() && chars[next].is_whitespace() {
-            next += 1;
-        }
-        if next == end || next >= chars.len() {
-            continue;
-        }
-        let opener = chars[next];
-        let starts_sentence = opener.is_uppercase()
-            || opener.is_ascii_digit()
-            || matches!(opener, '"' | '\'' | '»' | '„' | '“' | '‚' | '(' | '–' | '-');
-        if !starts_sentence || (c == '.' && end == i && is_abbreviation(&chars[start..i - 1])) {
-            continue;
-        }
-        let sentence: String = chars[start..end].iter().collect();
-        sentences.push(sentence.trim().to_owned());
-        start = next;
-        i = next;
-    }
-    let rest: String = chars[start..].iter().collect();
-    if !rest.trim().is_empty() {
-        sentences.push(rest.trim().to_owned());
-    }
-    sentences
-}
-
-/// Abbreviations that end in a full stop inside a sentence (compared without the stop,
-/// case-sensitively).
-const ABBREVIATIONS: &[&str] = &[
-    "Abb", "Abs", "Abt", "Art", "Bd", "Bhf", "bzw", "ca", "Chr", "Co", "Dipl", "Dr", "dt", "ebd",
-    "etc", "evtl", "Fr", "geb", "gegr", "ggf", "Hr", "Hrsg", "inkl", "Ing", "Jh", "Jr", "jr",
-    "Kap", "lt", "max", "Mio", "min", "Mr", "Mrd", "Mrs", "Ms", "Nr", "Prof", "rd", "Sr", "St",
-    "Str", "Tel", "usw", "vgl", "vs", "zB", "zzgl", "Jan", "Feb", "Mär", "Apr", "Aug", "Sep",
-    "Sept", "Okt", "Oct", "Nov", "Dez", "Dec", "No", "approx", "Gen", "Sen", "Rep", "Gov", "Inc",
-    "Ltd", "Corp", "Mt", "e.g", "i.e", "u.a", "d.h", "z.B", "o.ä", "s.o", "u.U", "v.a",
-];
-
-/// Whether the word at the end of `before` (the text before a full stop) keeps the sentence
-/// going.
-fn is_abbreviation(before: &[char]) -> bool {
-    let word: String = before
-        .iter()
-        .rev()
-        .take_while(|c| !c.is_whitespace() && !matches!(c, '(' | '"' | '„' | '»'))
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect();
-    let letters = word.chars().filter(|c| c.is_alphabetic()).count();
-    let digits = word.chars().filter(char::is_ascii_digit).count();
-    (letters == 1 && word.chars().count() == 1)
-        || (digits > 0 && digits <= 2 && digits == word.chars().count())
-        || ABBREVIATIONS.contains(&word.as_str())
-}
-
-/// Groups sentences, in order, into parts that each fit `budget` (a sentence larger than the
-/// budget is a part of its own). Joining the parts with single spaces gives the text back.
-pub fn group_parts(sentences: Vec<String>, budget: &Budget) -> Vec<String> {
+/// Groups sentences ([`crate::ingest::sentence::sentences`], each with its trailing
+/// whitespace), in order, into parts that each fit `budget` (a sentence larger than the budget
+/// is a part of its own). The parts are trimmed; concatenated with the whitespace between them
+/// they give the paragraph back.
+pub fn group_parts(sentences: &[&str], budget: &Budget) -> Vec<String> {
     let mut parts: Vec<String> = Vec::new();
+    let mut current = String::new();
     for sentence in sentences {
-        match parts.last_mut() {
-            Some(last) if budget.fits(&format!("{last} {sentence}")) => {
-                last.push(' ');
-                last.push_str(&sentence);
-            }
-            _ => parts.push(sentence),
+        let joined = format!("{current}{sentence}");
+        if current.trim().is_empty() || budget.fits(joined.trim()) {
+            current = joined;
+        } else {
+            parts.push(current.trim().to_owned());
+            current = (*sentence).to_owned();
         }
+    }
+    if !current.trim().is_empty() {
+        parts.push(current.trim().to_owned());
     }
     parts
 }
@@ -326,6 +279,15 @@ mod tests {
             .iter()
             .map(|c| c.ids().iter().map(|id| id.0).collect())
             .collect()
+    }
+
+    #[test]
+    fn token_estimates_count_cjk_per_character_and_latin_per_three() {
+        assert_eq!(estimate_tokens(""), 0);
+        assert_eq!(estimate_tokens("abcdef"), 2);
+        assert_eq!(estimate_tokens("abcdefg"), 3);
+        assert_eq!(estimate_tokens("東京都"), 3);
+        assert_eq!(estimate_tokens("東京 abc"), 2 + 2);
     }
 
     #[test]
@@ -496,35 +458,15 @@ mod tests {
     }
 
     #[test]
-    fn sentences_split_at_stops_but_not_after_abbreviations_initials_or_ordinals() {
-        let text = "Am 14. Juli sprach Dr. Müller, z. B. über Nr. 5 und mehr. Er sagte: „Nein!“ Dann ging er. \
-                    Die Zahl stieg 2024. Danach fiel sie? Ja … Ende";
-        assert_eq!(
-            split_sentences(text),
-            [
-                "Am 14. Juli sprach Dr. Müller, z. B. über Nr. 5 und mehr.",
-                "Er sagte: „Nein!“",
-                "Dann ging er.",
-                "Die Zahl stieg 2024.",
-                "Danach fiel sie?",
-                "Ja …",
-                "Ende",
-            ]
-        );
-        assert_eq!(split_sentences("Ein Satz."), ["Ein Satz."]);
-        assert_eq!(
-            split_sentences("Mr. A. Smith said no. Fine."),
-            ["Mr. A. Smith said no.", "Fine."]
-        );
-    }
-
-    #[test]
     fn parts_group_sentences_within_the_budget_and_join_back() {
-        let sentences: Vec<String> = ["Eins eins.", "Zwei zwei.", "Drei drei.", "Vier."]
-            .map(String::from)
-            .to_vec();
-        let parts = group_parts(sentences.clone(), &Budget::chars(22));
+        let sentences = ["Eins eins. ", "Zwei zwei. ", "Drei drei. ", "Vier."];
+        let parts = group_parts(&sentences, &Budget::chars(22));
         assert_eq!(parts, ["Eins eins. Zwei zwei.", "Drei drei. Vier."]);
-        assert_eq!(parts.join(" "), sentences.join(" "));
+        assert_eq!(parts.join(" "), sentences.concat());
+        let chinese = ["第一句。", "第二句。", "第三句。"];
+        assert_eq!(
+            group_parts(&chinese, &Budget::chars(8)),
+            ["第一句。第二句。", "第三句。"]
+        );
     }
 }

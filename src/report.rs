@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::brief::Brief;
 use crate::ingest::ParagraphId;
 use crate::language::LanguageCode;
-use crate::verify::fidelity::Check;
+use crate::verify::fidelity::{Check, Pair};
 
 /// A verified translation of one article.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -168,6 +168,30 @@ pub struct ParagraphPair {
     pub translated: bool,
 }
 
+impl ParagraphPair {
+    /// The pair as the fidelity checks see it; `None` for a paragraph kept as it was.
+    pub fn checked(&self) -> Option<Pair<'_>> {
+        self.translated.then_some(Pair {
+            id: self.id,
+            source: &self.source,
+            target: &self.target,
+        })
+    }
+}
+
+impl Report {
+    /// Runs the fidelity checks over the translated pairs again (`diglot check`), replacing
+    /// the saved ones.
+    pub fn recheck(&mut self, detector: &crate::detect::Detector) {
+        self.checks = crate::verify::fidelity::check(
+            self.paragraphs.iter().filter_map(ParagraphPair::checked),
+            self.source.language,
+            self.target.language,
+            detector,
+        );
+    }
+}
+
 /// The result of `diglot detect`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DetectionReport {
@@ -191,4 +215,27 @@ pub struct ParagraphDetection {
     pub confidence: f64,
     /// True for a boilerplate paragraph.
     pub boilerplate: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_paragraph_kept_as_it_was_is_not_checked() {
+        let mut pair = ParagraphPair {
+            id: ParagraphId(1),
+            source: "Hallo".into(),
+            target: "Hello".into(),
+            language: Some(LanguageCode::DE),
+            confidence: 0.99,
+            translated: true,
+        };
+        assert_eq!(
+            pair.checked().map(|p| (p.source, p.target)),
+            Some(("Hallo", "Hello"))
+        );
+        pair.translated = false;
+        assert_eq!(pair.checked(), None);
+    }
 }

@@ -32,12 +32,12 @@ mod openai;
 #[cfg(test)]
 mod testing;
 
+use std::io;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, PoisonError, mpsc};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
-use std::{io, thread};
 
 use axum::Router;
 use axum::body::Bytes;
@@ -49,9 +49,8 @@ use serde_json::Value;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-pub use cassette::{BRIEF_CASSETTES, CASSETTES, CassetteError, CassetteIndex, pseudo_translation};
-pub use faults::{Fault, FaultKind, ParseFaultError, valid_kinds};
-pub use openai::MODEL_ID;
+use cassette::CassetteIndex;
+pub use faults::Fault;
 
 /// Path of the chat endpoint.
 const CHAT_PATH: &str = "/v1/chat/completions";
@@ -352,9 +351,10 @@ impl MockServer {
         self.shared.requests()
     }
 
-    /// Whether a handler panicked (it answered 500); a bug in the mock, not a fault.
-    pub fn handler_panicked(&self) -> bool {
-        self.shared.handler_panicked.load(Ordering::SeqCst)
+    /// A handle on the request log that outlives a move of the server into another thread
+    /// (the tests' background mock reads it from outside the server's runtime).
+    pub fn log(&self) -> MockLog {
+        MockLog(Arc::clone(&self.shared))
     }
 
     /// Serves until the server task ends, which without a shutdown is never.
@@ -379,6 +379,22 @@ impl MockServer {
     }
 }
 
+/// The request log of a running [`MockServer`], readable from any thread.
+#[derive(Debug, Clone)]
+pub struct MockLog(Arc<Shared>);
+
+impl MockLog {
+    /// Every request so far, in the order they were answered.
+    pub fn requests(&self) -> Vec<LoggedRequest> {
+        self.0.requests()
+    }
+
+    /// Whether a handler panicked (it answered 500); a bug in the mock, not a fault.
+    pub fn handler_panicked(&self) -> bool {
+        self.0.handler_panicked.load(Ordering::SeqCst)
+    }
+}
+
 /// The URL a client on this machine uses: a server bound to all interfaces (`0.0.0.0`, `::`)
 /// is reached through loopback.
 fn base_url(mut addr: SocketAddr) -> String {
@@ -392,167 +408,10 @@ fn base_url(mut addr: SocketAddr) -> String {
     format!("http://{addr}/v1")
 }
 
-/// A mock server on its own thread with its own runtime, for tests that are not async.
-///
-/// Dropping it shuts the server down and joins the thread, and then fails the test (panics)
-/// if a handler or the server panicked, unless the thread is already panicking.
-#[derive(Debug)]
-pub struct BackgroundMock {
-    addr: SocketAddr,
-    shared: Arc<Shared>,
-    stop: Option<oneshot::Sender<()>>,
-    thread: Option<thread::JoinHandle<io::Result<()>>>,
-}
-
-impl BackgroundMock {
-    /// Starts a mock on `127.0.0.1` with an OS-chosen port and waits until it listens.
-    pub fn spawn(options: MockOptions) -> io::Result<BackgroundMock> {
-        let (ready_tx, ready_rx) = mpsc::channel();
-        let (stop, stopped) = oneshot::channel::<()>();
-        let thread = thread::Builder::new()
-            .name("diglot-mock".to_owned())
-            .spawn(move || serve_in_thread(options, ready_tx, stopped))?;
-        match ready_rx.recv() {
-            Ok(Ok((addr, shared))) => Ok(BackgroundMock {
-                addr,
-                shared,
-                stop: Some(stop),
-                thread: Some(thread),
-            }),
-            Ok(Err(err)) => Err(err),
-            Err(_) => Err(io::Error::other(
-                "the mock server thread died while starting",
-            )),
-        }
-    }
-
-    /// The bound address.
-    pub fn addr(&self) -> SocketAddr {
-        self.addr
-    }
-
-    /// The base URL to configure a provider with: `http://127.0.0.1:PORT/v1`.
-    pub fn base_url(&self) -> String {
-        base_url(self.addr)
-    }
-
-    /// Every request so far, in the order they were answered.
-    pub fn requests(&self) -> Vec<LoggedRequest> {
-        self.shared.requests()
-    }
-
-    /// How many `POST /v1/chat/completions` requests were answered.
-    pub fn chat_requests(&self) -> usize {
-        self.shared
-            .log_lock()
-            .iter()
-            .filter(|r| r.is_chat())
-            .count()
-    }
-
-    /// How many translation requests, of any protocol, were answered.
-    pub fn translation_requests(&self) -> usize {
-        self.shared
-            .log_lock()
-            .iter()
-            .filter(|r| r.is_translation())
-            .count()
-    }
-
-    /// The server's root URL, `http://127.0.0.1:PORT`: the base URL for the Anthropic, DeepL
-    /// and LibreTranslate protocols.
-    pub fn root_url(&self) -> String {
-        format!("http://{}", self.addr)
-    }
-}
-
-/// The body of a [`BackgroundMock`] thread: start, report readiness, serve until told to stop.
-fn serve_in_thread(
-    options: MockOptions,
-    ready: mpsc::Sender<io::Result<(SocketAddr, Arc<Shared>)>>,
-    stopped: oneshot::Receiver<()>,
-) -> io::Result<()> {
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(runtime) => runtime,
-        Err(err) => {
-            let _ = ready.send(Err(err));
-            return Ok(());
-        }
-    };
-    runtime.block_on(async move {
-        let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));
-        let server = match MockServer::start(addr, options).await {
-            Ok(server) => server,
-            Err(err) => {
-                let _ = ready.send(Err(err));
-                return Ok(());
-            }
-        };
-        let _ = ready.send(Ok((server.addr, Arc::clone(&server.shared))));
-        let _ = stopped.await;
-        server.shutdown().await
-    })
-}
-
-impl Drop for BackgroundMock {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        let outcome = match self.thread.take().map(thread::JoinHandle::join) {
-            Some(Err(_)) => Some("the mock server thread panicked".to_owned()),
-            Some(Ok(Err(err))) => Some(format!("the mock server failed: {err}")),
-            _ => None,
-        };
-        let problem = outcome.or_else(|| {
-            let panicked = self.shared.handler_panicked.load(Ordering::SeqCst);
-            panicked.then(|| "a mock server handler panicked".to_owned())
-        });
-        if let Some(problem) = problem
-            && !thread::panicking()
-        {
-            panic!("{problem}");
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::testing::{chat_body, payload, started};
     use super::*;
-
-    #[test]
-    fn background_mock_serves_and_counts_chat_requests() {
-        let mock = BackgroundMock::spawn(MockOptions::default()).expect("mock starts");
-        assert!(mock.base_url().starts_with("http://127.0.0.1:"));
-        assert!(mock.base_url().ends_with("/v1"));
-        assert_ne!(mock.addr().port(), 0);
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .expect("runtime");
-        let base = mock.base_url();
-        runtime.block_on(async {
-            let client = testing::client();
-            let body = chat_body(&payload("de", "en", &[(1, "Hallo.")]));
-            for _ in 0..2 {
-                let response = client
-                    .post(format!("{base}/chat/completions"))
-                    .body(body.to_string())
-                    .send()
-                    .await
-                    .expect("request");
-                assert_eq!(response.status(), 200);
-            }
-            let models = client.get(format!("{base}/models")).send().await;
-            assert_eq!(models.expect("request").status(), 200);
-        });
-        assert_eq!(mock.chat_requests(), 2);
-        assert_eq!(mock.requests().len(), 3);
-    }
 
     #[tokio::test(flavor = "current_thread")]
     async fn logs_method_path_body_and_status() {

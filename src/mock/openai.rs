@@ -477,7 +477,7 @@ mod tests {
             let message = error["error"]["message"].as_str().unwrap_or_default();
             assert!(message.contains(expected), "{body}: {message}");
         }
-        assert!(!server.server.handler_panicked());
+        assert!(!server.server.log().handler_panicked());
     }
 
     #[tokio::test(flavor = "current_thread")]

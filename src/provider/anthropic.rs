@@ -8,21 +8,26 @@
 
 use serde_json::{Value, json};
 
+use super::BriefDecoded;
 use super::contract;
 use super::conversation::{self, Conversation};
 use super::{
-    Capabilities, ContractProblem, Decoded, HeaderValue, Method, Protocol, ProviderError,
-    ProviderKind, WireReply, WireRequest,
+    Capabilities, ContractProblem, Decoded, DefaultEndpoint, HeaderValue, KindDefaults, Method,
+    Protocol, ProviderError, ProviderKind, WireReply, WireRequest,
 };
-use crate::brief::{BriefDecoded, BriefInput};
+use crate::brief::BriefInput;
 use crate::plan::Chunk;
 use crate::prompt::Prompts;
 use crate::secret::Secret;
 
-/// The default API host.
-pub const DEFAULT_BASE_URL: &str = "https://api.anthropic.com";
-/// The default model of the built-in `anthropic` profile.
-pub const DEFAULT_MODEL: &str = "claude-sonnet-4-5";
+/// The `anthropic` kind's defaults: Anthropic's public API, its key variable and model.
+pub const DEFAULTS: KindDefaults = KindDefaults {
+    endpoint: DefaultEndpoint::Public("https://api.anthropic.com"),
+    key_var: "ANTHROPIC_API_KEY",
+    model: "claude-sonnet-4-5",
+    hosts_needing_a_key: &["://api.anthropic.com"],
+    briefs: true,
+};
 /// The API version diglot speaks (`anthropic-version` header).
 pub const API_VERSION: &str = "2023-06-01";
 /// The smallest `max_tokens` diglot asks for: room for the JSON around a short paragraph.
@@ -203,7 +208,7 @@ mod tests {
         Anthropic {
             name: "anthropic".into(),
             base_url: "https://api.anthropic.com/".into(),
-            model: DEFAULT_MODEL.into(),
+            model: DEFAULTS.model.into(),
             api_key: Some(Secret::new("sk-ant")),
             headers: vec![],
             prompts: Prompts::load(None).expect("built-in prompts"),

@@ -327,8 +327,8 @@ pub fn decode_translation_text(chunk: &Chunk, content: String, truncated: bool) 
 
 /// Reads a model's brief answer: a cut-off answer is truncation, otherwise the brief is found
 /// leniently (verification against the article comes later). Shared by every LLM protocol.
-pub fn decode_brief_text(content: String, truncated: bool) -> crate::brief::BriefDecoded {
-    use crate::brief::BriefDecoded;
+pub fn decode_brief_text(content: String, truncated: bool) -> super::BriefDecoded {
+    use crate::provider::BriefDecoded;
     if truncated {
         return BriefDecoded::Broken {
             raw: content,

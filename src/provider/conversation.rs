@@ -43,18 +43,6 @@ pub struct Conversation {
     pub turns: Vec<(Role, String)>,
 }
 
-impl Conversation {
-    /// Characters in the system prompt and all turns (for output-size estimates).
-    pub fn chars(&self) -> usize {
-        self.system.chars().count()
-            + self
-                .turns
-                .iter()
-                .map(|(_, t)| t.chars().count())
-                .sum::<usize>()
-    }
-}
-
 /// The translation request for `chunk`: the translate prompt and the payload as JSON.
 pub fn translation(
     provider: &str,

@@ -11,8 +11,8 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::{
-    Capabilities, Decoded, HeaderValue, Method, Protocol, ProviderError, ProviderKind, WireReply,
-    WireRequest, contract,
+    Capabilities, Decoded, DefaultEndpoint, HeaderValue, KindDefaults, Method, Protocol,
+    ProviderError, ProviderKind, WireReply, WireRequest, contract,
 };
 use crate::language::LanguageCode;
 use crate::plan::Chunk;
@@ -28,6 +28,15 @@ pub const MAX_TEXTS: usize = 50;
 pub const MAX_BODY_BYTES: usize = 128 * 1024;
 /// Room kept in the body for everything but the texts (languages, options, glossary id).
 const BODY_RESERVE: usize = 2 * 1024;
+
+/// The `deepl` kind's defaults: the host follows the key (see [`base_url_for_key`]).
+pub const DEFAULTS: KindDefaults = KindDefaults {
+    endpoint: DefaultEndpoint::ByKey(base_url_for_key),
+    key_var: "DEEPL_AUTH_KEY",
+    model: "",
+    hosts_needing_a_key: &["://api.deepl.com", "://api-free.deepl.com"],
+    briefs: false,
+};
 
 /// The host a key belongs to: `:fx` keys are DeepL API Free keys.
 pub fn base_url_for_key(key: &str) -> &'static str {

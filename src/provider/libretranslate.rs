@@ -9,16 +9,23 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::{
-    Capabilities, Decoded, HeaderValue, Method, Protocol, ProviderError, ProviderKind, WireReply,
-    WireRequest, contract,
+    Capabilities, Decoded, DefaultEndpoint, HeaderValue, KindDefaults, Method, Protocol,
+    ProviderError, ProviderKind, WireReply, WireRequest, contract,
 };
 use crate::language::LanguageCode;
 use crate::plan::Chunk;
 use crate::secret::Secret;
 
-/// The default base URL: a LibreTranslate server run locally (`libretranslate` listens on
-/// port 5000).
-pub const DEFAULT_BASE_URL: &str = "http://localhost:5000";
+/// The `libretranslate` kind's defaults. LibreTranslate is self-hosted, so a profile must name
+/// its server: there is no public endpoint to fall back to (the built-in `libretranslate`
+/// profile names a local one, `http://localhost:5000`).
+pub const DEFAULTS: KindDefaults = KindDefaults {
+    endpoint: DefaultEndpoint::None,
+    key_var: "LIBRETRANSLATE_API_KEY",
+    model: "",
+    hosts_needing_a_key: &[],
+    briefs: false,
+};
 /// Texts per request at most: LibreTranslate has no fixed limit, but servers often cap the
 /// characters per request, so requests stay small.
 pub const MAX_TEXTS: usize = 50;

@@ -13,10 +13,11 @@ pub mod openai;
 pub mod transport;
 
 use std::fmt;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::brief::{BriefDecoded, BriefInput};
+use crate::brief::{Brief, BriefInput};
 use crate::ingest::ParagraphId;
 use crate::plan::Chunk;
 use crate::secret::Secret;
@@ -35,6 +36,83 @@ pub enum ProviderKind {
     Deepl,
     /// LibreTranslate, `POST {base_url}/translate` (translation only).
     Libretranslate,
+}
+
+impl ProviderKind {
+    /// What this API family brings by default: one `match`, each arm the protocol file's own.
+    pub fn defaults(self) -> KindDefaults {
+        match self {
+            ProviderKind::Openai => openai::DEFAULTS,
+            ProviderKind::Mock => MOCK_DEFAULTS,
+            ProviderKind::Anthropic => anthropic::DEFAULTS,
+            ProviderKind::Deepl => deepl::DEFAULTS,
+            ProviderKind::Libretranslate => libretranslate::DEFAULTS,
+        }
+    }
+}
+
+/// The `mock` kind: the built-in mock API, spoken to with the `openai` protocol and started
+/// in-process unless a base URL points at a running one (`diglot mock-server`).
+const MOCK_DEFAULTS: KindDefaults = KindDefaults {
+    endpoint: DefaultEndpoint::InProcessMock,
+    key_var: "DIGLOT_API_KEY",
+    model: "diglot-mock",
+    hosts_needing_a_key: &[],
+    briefs: true,
+};
+
+/// Where a profile's requests go when it names no base URL.
+#[derive(Debug, Clone, Copy)]
+pub enum DefaultEndpoint {
+    /// The vendor's public API.
+    Public(&'static str),
+    /// The host the key belongs to (DeepL: free or pro).
+    ByKey(fn(&str) -> &'static str),
+    /// The built-in mock, started in-process: only for the `mock` kind, which asks for it.
+    InProcessMock,
+    /// None: a self-hosted server whose address the profile must give.
+    None,
+}
+
+/// What an API family brings by default. Each protocol file owns its own constant, so the
+/// configuration holds no facts about protocols.
+#[derive(Debug, Clone, Copy)]
+pub struct KindDefaults {
+    /// Where requests go without a configured base URL.
+    pub endpoint: DefaultEndpoint,
+    /// The environment variable the key is read from unless the profile names another.
+    pub key_var: &'static str,
+    /// The model of a profile that names none (empty for machine translation APIs).
+    pub model: &'static str,
+    /// Hosts (matched as `://host`) that always need a key: a profile pointing at one without
+    /// a key is a configuration error before anything is sent.
+    pub hosts_needing_a_key: &'static [&'static str],
+    /// Whether the family writes briefs (checked before anything is read or sent).
+    pub briefs: bool,
+}
+
+/// A provider profile resolved to plain data: all a protocol needs to build requests. The
+/// configuration builds it; the protocol never sees where a value came from.
+#[derive(Debug, Clone)]
+pub struct Profile {
+    /// Profile name, for messages.
+    pub name: String,
+    /// The API family.
+    pub kind: ProviderKind,
+    /// Base URL (for `mock` without one, the in-process server's).
+    pub base_url: String,
+    /// Model name (empty for machine translation APIs).
+    pub model: String,
+    /// The API key, if any.
+    pub api_key: Option<Secret>,
+    /// Extra headers sent with every request.
+    pub headers: Vec<(String, String)>,
+    /// Characters of source text per request.
+    pub max_chunk_chars: usize,
+    /// The `openai` protocol's knobs (unused by other kinds).
+    pub openai: openai::OpenAiOptions,
+    /// The `deepl` protocol's knobs (unused by other kinds).
+    pub deepl: deepl::DeeplOptions,
 }
 
 impl fmt::Display for ProviderKind {
@@ -335,6 +413,25 @@ pub enum Decoded {
     },
 }
 
+/// A protocol's decoded answer to a brief request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BriefDecoded {
+    /// A brief of the right shape (not yet verified against the article).
+    Complete {
+        /// The brief.
+        brief: Brief,
+        /// The model's text, for a repair request if verification fails.
+        raw: String,
+    },
+    /// The reply is not a brief; `raw` is the model's text, for the repair request.
+    Broken {
+        /// The model's answer as text.
+        raw: String,
+        /// What is wrong with it.
+        problems: Vec<ContractProblem>,
+    },
+}
+
 /// One API family's wire format. Never touches network, clock or environment.
 pub trait Protocol: Send + Sync {
     /// The API family.
@@ -416,47 +513,51 @@ pub trait Protocol: Send + Sync {
 }
 
 /// The protocol for a resolved profile: one exhaustive `match` on the kind, no registry.
-/// `base_url` is the profile's, or the in-process mock's when the profile has none.
-pub fn protocol_for(
-    provider: &crate::config::ProviderSettings,
-    base_url: String,
-    prompts: crate::prompt::Prompts,
-) -> std::sync::Arc<dyn Protocol> {
-    let name = provider.name.value.clone();
-    let api_key = provider.api_key.as_ref().map(|k| k.value.clone());
-    match provider.kind {
-        ProviderKind::Openai | ProviderKind::Mock => std::sync::Arc::new(openai::OpenAi {
+pub fn protocol_for(profile: Profile, prompts: crate::prompt::Prompts) -> Arc<dyn Protocol> {
+    let Profile {
+        name,
+        kind,
+        base_url,
+        model,
+        api_key,
+        headers,
+        max_chunk_chars,
+        openai,
+        deepl,
+    } = profile;
+    match kind {
+        ProviderKind::Openai | ProviderKind::Mock => Arc::new(openai::OpenAi {
             name,
             base_url,
-            model: provider.model.value.clone(),
+            model,
             api_key,
-            headers: provider.headers.clone(),
-            response_format: provider.response_format,
+            headers,
+            response_format: openai.response_format,
             prompts,
-            max_chunk_chars: provider.max_chunk_chars,
+            max_chunk_chars,
         }),
-        ProviderKind::Anthropic => std::sync::Arc::new(anthropic::Anthropic {
+        ProviderKind::Anthropic => Arc::new(anthropic::Anthropic {
             name,
             base_url,
-            model: provider.model.value.clone(),
+            model,
             api_key,
-            headers: provider.headers.clone(),
+            headers,
             prompts,
-            max_chunk_chars: provider.max_chunk_chars,
+            max_chunk_chars,
         }),
-        ProviderKind::Deepl => std::sync::Arc::new(deepl::Deepl {
+        ProviderKind::Deepl => Arc::new(deepl::Deepl {
             name,
             base_url,
             api_key,
-            headers: provider.headers.clone(),
-            options: provider.deepl.clone(),
+            headers,
+            options: deepl,
         }),
-        ProviderKind::Libretranslate => std::sync::Arc::new(libretranslate::LibreTranslate {
+        ProviderKind::Libretranslate => Arc::new(libretranslate::LibreTranslate {
             name,
             base_url,
             api_key,
-            headers: provider.headers.clone(),
-            max_chunk_chars: provider.max_chunk_chars,
+            headers,
+            max_chunk_chars,
         }),
     }
 }

@@ -5,18 +5,48 @@
 
 use serde_json::{Value, json};
 
-pub use super::contract::check_entries;
+use super::BriefDecoded;
 use super::contract::{self};
 use super::conversation::{self, Conversation};
 use super::{
-    Capabilities, ContractProblem, Decoded, HeaderValue, Method, Protocol, ProviderError,
-    ProviderKind, WireReply, WireRequest,
+    Capabilities, ContractProblem, Decoded, DefaultEndpoint, HeaderValue, KindDefaults, Method,
+    Protocol, ProviderError, ProviderKind, WireReply, WireRequest,
 };
-use crate::brief::{BriefDecoded, BriefInput};
-use crate::config::ResponseFormat;
+use crate::brief::BriefInput;
 use crate::plan::Chunk;
 use crate::prompt::Prompts;
 use crate::secret::Secret;
+
+/// The built-in `openai` profile's defaults: OpenAI's public API, its key variable and a small,
+/// cheap model.
+pub const DEFAULTS: KindDefaults = KindDefaults {
+    endpoint: DefaultEndpoint::Public("https://api.openai.com/v1"),
+    key_var: "OPENAI_API_KEY",
+    model: "gpt-4o-mini",
+    hosts_needing_a_key: &["://api.openai.com"],
+    briefs: true,
+};
+
+/// How to ask an OpenAI-compatible API for JSON (`response_format` in a profile).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ResponseFormat {
+    /// `response_format: {type: json_schema}` with diglot's schema (OpenAI, vLLM, llama.cpp,
+    /// recent Ollama).
+    #[default]
+    JsonSchema,
+    /// `response_format: {type: json_object}` (servers without schema support).
+    JsonObject,
+    /// No `response_format` at all (servers that reject the field).
+    None,
+}
+
+/// The knobs an `openai` (or `mock`) profile may set beyond the common ones.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct OpenAiOptions {
+    /// How to ask for JSON.
+    pub response_format: ResponseFormat,
+}
 
 /// An OpenAI-compatible endpoint with a model and the prompts in force.
 #[derive(Debug, Clone)]

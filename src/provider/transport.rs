@@ -176,32 +176,6 @@ impl RateLimiter {
     }
 }
 
-/// Tokens a text is estimated to take, for budgets and rate limits: one per CJK character
-/// (Han, kana, Hangul), plus one per three other characters. Three is what German and other
-/// Latin-script news text takes in current BPE vocabularies (English does better, about four),
-/// so the estimate errs on the side of more tokens.
-pub fn estimate_tokens(text: &str) -> usize {
-    let (mut cjk, mut other) = (0usize, 0usize);
-    for c in text.chars() {
-        if is_cjk(c) {
-            cjk += 1;
-        } else {
-            other += 1;
-        }
-    }
-    cjk + other.div_ceil(3)
-}
-
-fn is_cjk(c: char) -> bool {
-    matches!(c as u32,
-        0x3040..=0x30FF      // hiragana, katakana
-        | 0x3400..=0x4DBF    // CJK extension A
-        | 0x4E00..=0x9FFF    // CJK unified ideographs
-        | 0xAC00..=0xD7AF    // Hangul syllables
-        | 0xF900..=0xFAFF    // CJK compatibility ideographs
-        | 0x20000..=0x2FFFF) // CJK extensions B–F
-}
-
 /// What one request's attempts got so far, read when the run's deadline cuts it short.
 #[derive(Debug, Default)]
 struct Attempts {
@@ -310,7 +284,7 @@ impl Transport {
         let tokens = self
             .tokens_limit
             .as_ref()
-            .map(|_| estimate_tokens(&request.body.to_string()) as f64 * 2.0);
+            .map(|_| crate::plan::estimate_tokens(&request.body.to_string()) as f64 * 2.0);
         loop {
             if let Some(limiter) = &self.requests_limit {
                 limiter.acquire(1.0).await;
@@ -485,15 +459,6 @@ mod tests {
                 "{delay:?}"
             );
         }
-    }
-
-    #[test]
-    fn token_estimates_count_cjk_per_character_and_latin_per_three() {
-        assert_eq!(estimate_tokens(""), 0);
-        assert_eq!(estimate_tokens("abcdef"), 2);
-        assert_eq!(estimate_tokens("abcdefg"), 3);
-        assert_eq!(estimate_tokens("東京都"), 3);
-        assert_eq!(estimate_tokens("東京 abc"), 2 + 2);
     }
 
     #[test]

@@ -23,6 +23,7 @@ mod html;
 mod json;
 mod lines;
 mod markdown;
+pub mod progress;
 pub mod sanitize;
 mod stacked;
 
@@ -47,6 +48,18 @@ pub const MIN_WIDTH: usize = 20;
 
 /// Below this width, [`Layout::Auto`] stacks: two columns of under 38 characters read poorly.
 const STACKED_BELOW: usize = 80;
+
+/// When to colour stdout (`--color`); resolved once, with the environment and the terminal, in
+/// the settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    /// Colour when stdout is a terminal, NO_COLOR is unset and TERM is not `dumb`.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}
 
 /// Output format, chosen with `--format`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]

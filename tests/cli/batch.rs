@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use diglot::mock::BackgroundMock;
+use crate::common::BackgroundMock;
 
 #[cfg(unix)]
 use crate::common::interrupt;
@@ -458,7 +458,7 @@ fn wait_for_first_output(out: &Path) {
 fn whole_outputs(out: &Path) -> BTreeSet<String> {
     let outputs: BTreeSet<String> = names(out)
         .into_iter()
-        .filter(|n| !diglot::output::is_temp_name(n))
+        .filter(|n| !(n.starts_with(".diglot-") && n.ends_with(".tmp")))
         .collect();
     for name in &outputs {
         assert!(name.ends_with(".json"), "unexpected file {name}");

@@ -2,7 +2,7 @@
 //! as text, JSON and Markdown, repair of each failed check, the exit codes when repair fails,
 //! and the width invariant.
 
-use diglot::mock::BackgroundMock;
+use crate::common::BackgroundMock;
 
 use crate::common::{Run, Sandbox, fixture, json, mock, run, widest_line};
 

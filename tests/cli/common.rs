@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use diglot::mock::{BackgroundMock, Fault, MockOptions};
+use diglot::mock::{Fault, LoggedRequest, MockLog, MockOptions, MockServer};
 
 /// A temporary HOME with config and cache dirs inside, so no test sees the user's files.
 pub struct Sandbox {
@@ -184,4 +184,107 @@ pub fn interrupt(child: &std::process::Child) {
         .status()
         .expect("kill runs");
     assert!(status.success());
+}
+
+/// A mock server on its own thread with its own runtime, for tests that are not async.
+///
+/// Dropping it shuts the server down and joins the thread, and then fails the test (panics)
+/// if a handler or the server panicked, unless the thread is already panicking.
+pub struct BackgroundMock {
+    addr: std::net::SocketAddr,
+    log: MockLog,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<std::io::Result<()>>>,
+}
+
+impl BackgroundMock {
+    /// Starts a mock on `127.0.0.1` with an OS-chosen port and waits until it listens.
+    pub fn spawn(options: MockOptions) -> std::io::Result<BackgroundMock> {
+        let (ready_tx, ready_rx) = std::sync::mpsc::channel();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let thread = std::thread::Builder::new()
+            .name("diglot-mock".to_owned())
+            .spawn(move || {
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()?;
+                runtime.block_on(async move {
+                    let addr = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
+                    let server = match MockServer::start(addr, options).await {
+                        Ok(server) => server,
+                        Err(err) => {
+                            let _ = ready_tx.send(Err(err));
+                            return Ok(());
+                        }
+                    };
+                    let _ = ready_tx.send(Ok((server.addr(), server.log())));
+                    let _ = stopped.await;
+                    server.shutdown().await
+                })
+            })?;
+        match ready_rx.recv() {
+            Ok(Ok((addr, log))) => Ok(BackgroundMock {
+                addr,
+                log,
+                stop: Some(stop),
+                thread: Some(thread),
+            }),
+            Ok(Err(err)) => Err(err),
+            Err(_) => Err(std::io::Error::other(
+                "the mock server thread died while starting",
+            )),
+        }
+    }
+
+    /// The base URL of the OpenAI-compatible protocol: `http://127.0.0.1:PORT/v1`.
+    pub fn base_url(&self) -> String {
+        format!("http://{}/v1", self.addr)
+    }
+
+    /// The server's root URL, `http://127.0.0.1:PORT`: the base URL for the Anthropic, DeepL
+    /// and LibreTranslate protocols.
+    pub fn root_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Every request so far, in the order they were answered.
+    pub fn requests(&self) -> Vec<LoggedRequest> {
+        self.log.requests()
+    }
+
+    /// How many `POST /v1/chat/completions` requests were answered.
+    pub fn chat_requests(&self) -> usize {
+        self.requests().iter().filter(|r| r.is_chat()).count()
+    }
+
+    /// How many translation requests, of any protocol, were answered.
+    pub fn translation_requests(&self) -> usize {
+        self.requests()
+            .iter()
+            .filter(|r| r.is_translation())
+            .count()
+    }
+}
+
+impl Drop for BackgroundMock {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        let outcome = match self.thread.take().map(std::thread::JoinHandle::join) {
+            Some(Err(_)) => Some("the mock server thread panicked".to_owned()),
+            Some(Ok(Err(err))) => Some(format!("the mock server failed: {err}")),
+            _ => None,
+        };
+        let problem = outcome.or_else(|| {
+            self.log
+                .handler_panicked()
+                .then(|| "a mock server handler panicked".to_owned())
+        });
+        if let Some(problem) = problem
+            && !std::thread::panicking()
+        {
+            panic!("{problem}");
+        }
+    }
 }

@@ -1,6 +1,6 @@
 //! Each injected fault over real HTTP: the exit code, the stderr line and the request count.
 
-use diglot::mock::BackgroundMock;
+use crate::common::BackgroundMock;
 
 use crate::common::{Run, Sandbox, fixture, mock, mock_with};
 

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use diglot::mock::BackgroundMock;
+use crate::common::BackgroundMock;
 
 use crate::common::{Run, Sandbox, fixture, mock, run};
 
@@ -103,9 +103,9 @@ fn the_date_is_today_without_source_date_epoch_and_a_bad_one_is_a_config_error()
     let article = fixture("de-kurz.txt");
     let mut today = command(&sandbox, &mock, ("translate", "html"), &article, &[]);
     today.env_remove("SOURCE_DATE_EPOCH");
-    let before = diglot::render::Date::from_unix_seconds(now()).to_string();
+    let before = utc_date();
     let out = run(&mut today);
-    let after = diglot::render::Date::from_unix_seconds(now()).to_string();
+    let after = utc_date();
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(
         out.stdout.contains(&format!("<dd>{before}</dd>"))
@@ -124,10 +124,16 @@ fn the_date_is_today_without_source_date_epoch_and_a_bad_one_is_a_config_error()
     );
 }
 
-fn now() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
+/// Today's date in UTC as `date -u +%F` prints it (YYYY-MM-DD).
+fn utc_date() -> String {
+    let out = std::process::Command::new("date")
+        .args(["-u", "+%F"])
+        .output()
+        .expect("date runs");
+    String::from_utf8(out.stdout)
+        .expect("UTF-8")
+        .trim()
+        .to_owned()
 }
 
 /// The crafted article: `<script>`, `<img src=https://…>`, `<b>`, a Markdown link, pipes,

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use diglot::mock::BackgroundMock;
+use crate::common::BackgroundMock;
 use serde_json::Value;
 
 use crate::common::{Run, Sandbox, fixture, json, mock, run};

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use diglot::mock::BackgroundMock;
+use crate::common::BackgroundMock;
 
 use crate::common::{Run, Sandbox, fixture, json, mock, mock_with, requested_ids, run};
 

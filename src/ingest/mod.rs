@@ -5,6 +5,8 @@
 //! and hard-wrapped input, and setting aside trailing boilerplate (newsletter, social-media and
 //! donation footers). It does no I/O and knows nothing about languages or providers.
 
+pub mod sentence;
+
 use std::fmt;
 
 use serde::{Deserialize, Serialize};

@@ -1,0 +1,525 @@
+//! One article through the stages, for a single run and for each article of a batch: read,
+//! ingest, look the whole result up in the cache and else detect and choose the direction
+//! ([`prepare`]), then translate (and brief) or brief, verify, store and render ([`process`])
+//! over a [`Session`] connected once and shared by every article.
+//!
+//! Built from resolved settings and plain [`TaskOptions`], never from clap types. Translations
+//! arrive chunk by chunk from the pipeline and are released in paragraph order
+//! ([`crate::verify::InOrder`]); the fidelity checks run on them off the async thread. Today the
+//! output is rendered whole at the end; a progressive renderer consumes the same ordered pairs.
+
+mod identity;
+mod session;
+
+use indicatif::ProgressBar;
+use tokio::sync::mpsc;
+
+use crate::brief::{Brief, BriefInput};
+use crate::cache::{Cache, Key, ProviderIdentity};
+use crate::config::{ProviderSettings, Settings};
+use crate::detect::{Detection, Detector, Direction, DocumentDetection};
+use crate::error::Error;
+use crate::ingest::{Document, Paragraph};
+use crate::input::Source;
+use crate::language::LanguageCode;
+use crate::pipeline::Pipeline;
+use crate::prompt::Prompts;
+use crate::provider::Translated;
+use crate::render::{Format, Layout, Style};
+use crate::report::{
+    BriefReport, ParagraphPair, ProviderInfo, Report, SourceInfo, TargetInfo, Usage,
+};
+use crate::verify::InOrder;
+use crate::verify::fidelity::{Check, ChecksFailed};
+
+use identity::{ReportIdentity, identity_of};
+pub(super) use session::{RunOptions, Session};
+
+/// A paragraph detected in the target language with at least this confidence is kept as it is
+/// instead of being sent: translating English into English only costs money and risks drift.
+const KEEP_IF_ALREADY_TARGET: f64 = 0.9;
+
+/// The two subcommands' differences.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum TaskKind {
+    /// `translate`, with a brief of this many points when `--brief`; with `strict`, failed
+    /// fidelity checks fail the article (after its output is rendered).
+    Translate {
+        brief_points: Option<u8>,
+        strict: bool,
+    },
+    /// `brief`.
+    Brief { points: u8, only_target: bool },
+}
+
+/// What the user asked of each article, as plain data (the subcommands build it from flags).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct TaskOptions {
+    pub(super) kind: TaskKind,
+    /// `--from`: the source language instead of detecting it.
+    pub(super) from: Option<LanguageCode>,
+    /// `--keep-boilerplate`: translate the footer too.
+    pub(super) keep_boilerplate: bool,
+    pub(super) format: Format,
+    pub(super) layout: Layout,
+    /// Whether the output goes to files (no colour then).
+    pub(super) writes_files: bool,
+}
+
+/// What `translate` or `brief` does to each article, resolved once for all of them.
+pub(super) struct Task {
+    pub(super) kind: TaskKind,
+    pub(super) prompts: Prompts,
+    from: Option<LanguageCode>,
+    to: Option<LanguageCode>,
+    keep_boilerplate: bool,
+    pub(super) format: Format,
+    style: Style,
+    pub(super) run: RunOptions,
+    verbose: bool,
+    /// Who produces the results (translation's provider, brief's provider and points), for
+    /// the cache keys of whole results.
+    producers: (ProviderIdentity, Option<(ProviderIdentity, u8)>),
+    /// The cache of whole results, unless disabled.
+    cache: Option<Cache>,
+}
+
+impl Task {
+    pub(super) fn new(
+        options: TaskOptions,
+        prompts: Prompts,
+        (main, brief): (&ProviderSettings, Option<&ProviderSettings>),
+        settings: &Settings,
+    ) -> Task {
+        let brief_points = match options.kind {
+            TaskKind::Translate { brief_points, .. } => brief_points,
+            TaskKind::Brief { points, .. } => Some(points),
+        };
+        let brief = match options.kind {
+            TaskKind::Brief { .. } => Some(main),
+            TaskKind::Translate { .. } => brief,
+        };
+        let producers = (
+            identity_of(main, &prompts),
+            brief
+                .zip(brief_points)
+                .map(|(provider, points)| (identity_of(provider, &prompts), points)),
+        );
+        let run = RunOptions::of(settings);
+        Task {
+            kind: options.kind,
+            prompts,
+            from: options.from,
+            to: settings.to.as_ref().map(|to| to.value),
+            keep_boilerplate: options.keep_boilerplate,
+            format: options.format,
+            style: Style {
+                color: settings.color.value && !options.writes_files,
+                width: settings.width.value,
+                layout: options.layout,
+                date: settings.date,
+            },
+            cache: run.cache_dir.clone().map(Cache::new),
+            run,
+            verbose: settings.verbose,
+            producers,
+        }
+    }
+
+    /// The cache key of this article's whole result, unless the cache is off.
+    fn report_key(&self, body: &Body) -> Option<Key> {
+        self.cache.as_ref()?;
+        let command = match self.kind {
+            TaskKind::Translate { .. } => "translate",
+            TaskKind::Brief { .. } => "brief",
+        };
+        Some(ReportIdentity::new(command, self.producers.clone(), (self.from, self.to), body).key())
+    }
+
+    /// The finished result as output, with `warnings` and the cache's own.
+    fn render(&self, finished: &Finished, mut warnings: Vec<String>) -> Result<Rendered, Error> {
+        let (output, failed, usage, paragraphs) = match finished {
+            Finished::Translation(report) => {
+                let output = super::rendered(|out| {
+                    crate::render::translation(report, self.format, &self.style, out)
+                })?;
+                let strict = matches!(self.kind, TaskKind::Translate { strict: true, .. });
+                let failed = ChecksFailed::of(&report.checks).filter(|_| strict);
+                (output, failed, &report.usage, report.paragraphs.len())
+            }
+            Finished::Brief(report) => {
+                let only_target = matches!(
+                    self.kind,
+                    TaskKind::Brief {
+                        only_target: true,
+                        ..
+                    }
+                );
+                let output = super::rendered(|out| {
+                    crate::render::brief(report, self.format, &self.style, only_target, out)
+                })?;
+                (output, None, &report.usage, 0)
+            }
+        };
+        if let Some(cache) = &self.cache {
+            warnings.extend(cache.take_warnings());
+        }
+        Ok(Rendered {
+            output,
+            failed,
+            warnings,
+            notes: self.verbose.then(|| usage.summary()).into_iter().collect(),
+            paragraphs,
+        })
+    }
+}
+
+/// The article as read: the paragraphs to translate and the boilerplate set aside.
+pub(super) struct Body {
+    paragraphs: Vec<Paragraph>,
+    boilerplate: Vec<String>,
+}
+
+/// The paragraphs of one run, what detection said of each, and the direction.
+pub(super) struct Prepared {
+    paragraphs: Vec<Paragraph>,
+    boilerplate: Vec<String>,
+    detection: DocumentDetection,
+    direction: Direction,
+}
+
+impl Prepared {
+    fn source(&self) -> SourceInfo {
+        SourceInfo {
+            language: self.direction.source,
+            confidence: self.direction.confidence,
+            forced: self.direction.forced,
+        }
+    }
+
+    fn target(&self) -> TargetInfo {
+        TargetInfo {
+            language: self.direction.target,
+        }
+    }
+}
+
+/// An article ready for [`process`]: its result found in the cache (already rendered), or
+/// detected and waiting to be sent, with the cache key its result will be stored under.
+pub(super) enum Ready {
+    Cached(Rendered),
+    Fresh {
+        prepared: Box<Prepared>,
+        key: Option<Key>,
+    },
+}
+
+impl Ready {
+    /// Paragraphs in the article, for a batch's progress.
+    pub(super) fn paragraphs(&self) -> usize {
+        match self {
+            Ready::Cached(rendered) => rendered.paragraphs,
+            Ready::Fresh { prepared, .. } => prepared.paragraphs.len(),
+        }
+    }
+}
+
+/// One article's output and what goes to stderr with it.
+pub(super) struct Rendered {
+    pub(super) output: Vec<u8>,
+    /// With `--strict`, the fidelity checks that failed (the run fails after the output).
+    pub(super) failed: Option<ChecksFailed>,
+    pub(super) warnings: Vec<String>,
+    /// The usage summary, with `-v`.
+    pub(super) notes: Vec<String>,
+    paragraphs: usize,
+}
+
+/// Reads and ingests one article; a hit in the cache of whole results is rendered at once, with
+/// no language detection; otherwise the article is detected and the direction decided.
+/// Synchronous and CPU-bound: a batch calls it in `spawn_blocking`.
+pub(super) fn prepare(source: &Source, task: &Task) -> Result<Ready, Error> {
+    let body = read_body(source, task.keep_boilerplate)?;
+    let key = task.report_key(&body);
+    if let (Some(cache), Some(key)) = (&task.cache, &key) {
+        let finished = match task.kind {
+            TaskKind::Translate { .. } => cache.get::<Report>(key).map(Finished::Translation),
+            TaskKind::Brief { .. } => cache.get::<BriefReport>(key).map(Finished::Brief),
+        };
+        if let Some(mut finished) = finished {
+            let usage = finished.usage();
+            *usage = usage_from_cache(usage);
+            return task.render(&finished, Vec::new()).map(Ready::Cached);
+        }
+    }
+    let Body {
+        paragraphs,
+        boilerplate,
+    } = body;
+    let texts: Vec<&str> = paragraphs.iter().map(|p| p.text.as_str()).collect();
+    let detection = Detector::new().detect_document(&texts);
+    let direction = detection.direction(task.from, task.to)?;
+    Ok(Ready::Fresh {
+        prepared: Box::new(Prepared {
+            paragraphs,
+            boilerplate,
+            detection,
+            direction,
+        }),
+        key,
+    })
+}
+
+/// Reads and ingests the article; with `--keep-boilerplate` the footer joins the paragraphs.
+fn read_body(source: &Source, keep_boilerplate: bool) -> Result<Body, Error> {
+    let Document {
+        mut paragraphs,
+        boilerplate,
+        ..
+    } = super::read_document(source)?;
+    let boilerplate = if keep_boilerplate {
+        paragraphs.extend(boilerplate);
+        Vec::new()
+    } else {
+        boilerplate.into_iter().map(|p| p.text).collect()
+    };
+    Ok(Body {
+        paragraphs,
+        boilerplate,
+    })
+}
+
+/// A cached run's usage: nothing sent, every chunk a hit.
+fn usage_from_cache(original: &Usage) -> Usage {
+    Usage {
+        chunks: original.chunks,
+        cache_hits: original.chunks.max(1),
+        ..Usage::default()
+    }
+}
+
+/// A verified result, as the cache stores it.
+enum Finished {
+    Translation(Report),
+    Brief(BriefReport),
+}
+
+impl Finished {
+    fn usage(&mut self) -> &mut Usage {
+        match self {
+            Finished::Translation(report) => &mut report.usage,
+            Finished::Brief(report) => &mut report.usage,
+        }
+    }
+}
+
+/// One article through the task: translation (and brief) or brief, verified, stored in the
+/// cache and rendered; an article found in the cache is already rendered.
+pub(super) async fn process(
+    task: &Task,
+    session: &Session,
+    ready: Ready,
+    progress: ProgressBar,
+) -> Result<Rendered, Error> {
+    let (prepared, key) = match ready {
+        Ready::Cached(rendered) => return Ok(rendered),
+        Ready::Fresh { prepared, key } => (prepared, key),
+    };
+    let (finished, warnings) = match task.kind {
+        TaskKind::Translate { brief_points, .. } => {
+            let (report, warnings) =
+                translate_article(session, *prepared, progress, brief_points).await?;
+            (Finished::Translation(report), warnings)
+        }
+        TaskKind::Brief { points, .. } => {
+            let (brief, usage, warnings) = write_brief(&session.main, &prepared, points).await?;
+            let report = BriefReport {
+                source: prepared.source(),
+                target: prepared.target(),
+                provider: provider_info(&session.main.provider),
+                brief,
+                usage,
+            };
+            (Finished::Brief(report), warnings)
+        }
+    };
+    if let (Some(cache), Some(key)) = (&task.cache, &key) {
+        match &finished {
+            Finished::Translation(report) => cache.put(key, report),
+            Finished::Brief(report) => cache.put(key, report),
+        }
+    }
+    task.render(&finished, warnings)
+}
+
+/// Asks the connection's provider for a brief of the prepared paragraphs and verifies it.
+async fn write_brief(
+    connection: &session::Connection,
+    prepared: &Prepared,
+    points: u8,
+) -> Result<(Brief, Usage, Vec<String>), Error> {
+    let input = BriefInput {
+        source_language: prepared.direction.source,
+        target_language: prepared.direction.target,
+        points,
+        paragraphs: prepared.paragraphs.clone(),
+    };
+    let pipeline = connection.pipeline(ProgressBar::hidden());
+    let checked = input.clone();
+    let check: crate::pipeline::BriefCheck = std::sync::Arc::new(move |brief: &Brief| {
+        crate::verify::brief::check(brief, &checked, &Detector::new())
+    });
+    let brief = pipeline.brief(&input, check).await?;
+    Ok((brief, pipeline.usage(0), pipeline.take_warnings()))
+}
+
+/// Translates the paragraphs not already in the target language, takes each chunk's
+/// translations in paragraph order as they arrive, checks every one came back exactly once,
+/// runs the fidelity checks, and writes the brief when asked.
+async fn translate_article(
+    session: &Session,
+    prepared: Prepared,
+    progress: ProgressBar,
+    brief_points: Option<u8>,
+) -> Result<(Report, Vec<String>), Error> {
+    let to_send: Vec<Paragraph> = prepared
+        .paragraphs
+        .iter()
+        .zip(&prepared.detection.paragraphs)
+        .filter(|(_, d)| !is_already_target(d, prepared.direction.target))
+        .map(|(p, _)| p.clone())
+        .collect();
+    let pipeline = session.main.pipeline(progress);
+    let (translated, checks, mut usage) =
+        translate_in_order(&pipeline, &to_send, prepared.direction, session.jobs).await?;
+    let mut warnings = pipeline.take_warnings();
+    let mut by_id: std::collections::BTreeMap<_, _> =
+        translated.into_iter().map(|t| (t.id, t.text)).collect();
+    let paragraphs = prepared
+        .paragraphs
+        .iter()
+        .zip(&prepared.detection.paragraphs)
+        .map(|(p, d)| {
+            let target = by_id.remove(&p.id);
+            ParagraphPair {
+                id: p.id,
+                source: p.text.clone(),
+                translated: target.is_some(),
+                target: target.unwrap_or_else(|| p.text.clone()),
+                language: d.language,
+                confidence: d.confidence,
+            }
+        })
+        .collect::<Vec<_>>();
+    let brief = match (brief_points, &session.brief) {
+        (Some(points), Some(connection)) => {
+            let (brief, brief_usage, brief_warnings) =
+                write_brief(connection, &prepared, points).await?;
+            usage.add(&brief_usage);
+            warnings.extend(brief_warnings);
+            Some(brief)
+        }
+        _ => None,
+    };
+    let report = Report {
+        source: prepared.source(),
+        target: prepared.target(),
+        provider: provider_info(&session.main.provider),
+        paragraphs,
+        boilerplate: prepared.boilerplate,
+        usage,
+        brief,
+        checks,
+    };
+    Ok((report, warnings))
+}
+
+/// Plans the chunks within the budget for `jobs` requests at once and runs the pipeline,
+/// taking each chunk's translations as it finishes and releasing them in paragraph order; the
+/// fidelity checks run on each released run of pairs in the blocking pool. Returns every
+/// translation in order, the failed checks and the usage.
+async fn translate_in_order(
+    pipeline: &std::sync::Arc<Pipeline>,
+    to_send: &[Paragraph],
+    direction: Direction,
+    jobs: u32,
+) -> Result<(Vec<Translated>, Vec<Check>, Usage), Error> {
+    if to_send.is_empty() {
+        return Ok((Vec::new(), Vec::new(), Usage::default()));
+    }
+    let chunks = crate::plan::plan(
+        to_send,
+        direction.source,
+        direction.target,
+        &pipeline.budget,
+        jobs,
+    );
+    let planned = chunks.len() as u64;
+    pipeline.progress.set_length(planned);
+    let (done, mut arriving) = mpsc::unbounded_channel();
+    let sending = std::sync::Arc::clone(pipeline).translate(chunks, done);
+    let receiving = async {
+        let mut order = InOrder::new(to_send);
+        let (mut released, mut checks) = (Vec::new(), Vec::new());
+        while let Some(chunk) = arriving.recv().await {
+            let ready = order.push(chunk);
+            checks.extend(fidelity_checks(to_send, &ready, direction).await?);
+            released.extend(ready);
+        }
+        Ok::<_, Error>((order, released, checks))
+    };
+    let (sent, received) = tokio::join!(sending, receiving);
+    sent?;
+    let (order, released, checks) = received?;
+    order.finish()?;
+    Ok((released, checks, pipeline.usage(planned)))
+}
+
+/// The fidelity checks of `ready` translations (of paragraphs in `sent`), in the blocking pool:
+/// they run lingua over every translation.
+async fn fidelity_checks(
+    sent: &[Paragraph],
+    ready: &[Translated],
+    direction: Direction,
+) -> Result<Vec<Check>, Error> {
+    if ready.is_empty() {
+        return Ok(Vec::new());
+    }
+    let pairs: Vec<(crate::ingest::ParagraphId, String, String)> = ready
+        .iter()
+        .filter_map(|t| {
+            let source = sent.iter().find(|p| p.id == t.id)?;
+            Some((t.id, source.text.clone(), t.text.clone()))
+        })
+        .collect();
+    tokio::task::spawn_blocking(move || {
+        crate::verify::fidelity::check(
+            pairs
+                .iter()
+                .map(|(id, source, target)| crate::verify::fidelity::Pair {
+                    id: *id,
+                    source,
+                    target,
+                }),
+            direction.source,
+            direction.target,
+            &Detector::new(),
+        )
+    })
+    .await
+    .map_err(|source| Error::Task {
+        what: "fidelity check",
+        source,
+    })
+}
+
+fn is_already_target(detection: &Detection, target: LanguageCode) -> bool {
+    detection.language == Some(target) && detection.confidence >= KEEP_IF_ALREADY_TARGET
+}
+
+fn provider_info(provider: &ProviderSettings) -> ProviderInfo {
+    ProviderInfo {
+        name: provider.name.value.clone(),
+        model: provider.model.value.clone(),
+    }
+}

@@ -1,0 +1,153 @@
+//! The providers a run talks to, connected once and shared by every article of a batch, so
+//! `--jobs` bounds the requests of the whole run. Connecting is where the in-process mock
+//! starts, for the `mock` kind only (a profile of another kind always has an endpoint: the
+//! configuration made sure).
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use indicatif::ProgressBar;
+
+use super::identity::identity_of;
+use crate::cache::{Cache, ProviderIdentity};
+use crate::config::{Endpoint, ProviderSettings, Settings};
+use crate::error::Error;
+use crate::mock::{MockOptions, MockServer};
+use crate::pipeline::{Meter, Pipeline};
+use crate::plan::Budget;
+use crate::prompt::Prompts;
+use crate::provider::Protocol;
+use crate::provider::transport::{Transport, TransportOptions};
+
+/// What a run needs from the settings besides the provider.
+#[derive(Debug, Clone)]
+pub(in crate::command) struct RunOptions {
+    /// Requests at once (`--jobs`), which the planner balances chunks for.
+    pub(in crate::command) jobs: u32,
+    run_timeout: Option<std::time::Duration>,
+    pub(super) cache_dir: Option<PathBuf>,
+}
+
+impl RunOptions {
+    pub(super) fn of(settings: &Settings) -> RunOptions {
+        RunOptions {
+            jobs: settings.jobs.value,
+            run_timeout: settings.run_timeout.as_ref().map(|t| t.value),
+            cache_dir: settings.cache_dir.clone(),
+        }
+    }
+}
+
+/// The providers of a run.
+pub(in crate::command) struct Session {
+    /// The translation's provider (for `brief`, the brief's).
+    pub(super) main: Connection,
+    /// The brief's provider, for `translate --brief`.
+    pub(super) brief: Option<Connection>,
+    /// Requests at once (`--jobs`), which the planner balances chunks for.
+    pub(super) jobs: u32,
+}
+
+impl Session {
+    /// Connects to `main` (and `brief`).
+    pub(in crate::command) async fn open(
+        main: ProviderSettings,
+        brief: Option<ProviderSettings>,
+        prompts: &Prompts,
+        run: &RunOptions,
+    ) -> Result<Session, Error> {
+        let brief = match brief {
+            Some(provider) => Some(Connection::open(provider, prompts.clone(), run).await?),
+            None => None,
+        };
+        Ok(Session {
+            main: Connection::open(main, prompts.clone(), run).await?,
+            brief,
+            jobs: run.jobs,
+        })
+    }
+}
+
+/// One provider: its protocol and HTTP client, and the in-process mock it talks to for the
+/// `mock` kind without a base URL (kept alive as long as the connection).
+pub(super) struct Connection {
+    _mock: Option<MockServer>,
+    pub(super) provider: ProviderSettings,
+    protocol: Arc<dyn Protocol>,
+    transport: Transport,
+    budget: Budget,
+    cache_dir: Option<PathBuf>,
+    identity: ProviderIdentity,
+}
+
+impl Connection {
+    async fn open(
+        provider: ProviderSettings,
+        prompts: Prompts,
+        run: &RunOptions,
+    ) -> Result<Connection, Error> {
+        let (mock, base_url) = match &provider.endpoint {
+            Endpoint::Url(url) => (None, url.value.clone()),
+            Endpoint::InProcessMock => {
+                let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));
+                let server = MockServer::start(addr, MockOptions::default())
+                    .await
+                    .map_err(|source| Error::Mock {
+                        action: "start",
+                        source,
+                    })?;
+                let url = server.base_url();
+                (Some(server), url)
+            }
+        };
+        let identity = identity_of(&provider, &prompts);
+        let protocol = crate::provider::protocol_for(provider.profile(base_url), prompts);
+        let transport = Transport::new(TransportOptions {
+            timeout: provider.timeout.value,
+            max_retries: provider.max_retries,
+            jobs: run.jobs,
+            run_timeout: run.run_timeout,
+            requests_per_minute: provider.requests_per_minute,
+            tokens_per_minute: provider.tokens_per_minute,
+        })?;
+        Ok(Connection {
+            _mock: mock,
+            budget: budget_for(&provider, protocol.as_ref()),
+            cache_dir: run.cache_dir.clone(),
+            identity,
+            provider,
+            protocol,
+            transport,
+        })
+    }
+
+    /// A pipeline for one article: its own progress, usage counts and billing over the
+    /// shared client, request limit, rate limits and deadline.
+    pub(super) fn pipeline(&self, progress: ProgressBar) -> Arc<Pipeline> {
+        Arc::new(Pipeline {
+            provider: self.provider.name.value.clone(),
+            protocol: Arc::clone(&self.protocol),
+            transport: self.transport.with_own_stats(),
+            api_key: self.provider.api_key.as_ref().map(|k| k.value.clone()),
+            progress,
+            key_var: self.provider.key_var.clone(),
+            billed_characters: std::sync::Mutex::new(None),
+            budget: self.budget,
+            cache: self.cache_dir.clone().map(Cache::new),
+            identity: self.identity.clone(),
+            meter: Meter::default(),
+        })
+    }
+}
+
+/// The planner's budget for `provider`: its protocol's, plus the profile's estimated-token
+/// limit for LLMs.
+fn budget_for(provider: &ProviderSettings, protocol: &dyn Protocol) -> Budget {
+    let capabilities = protocol.capabilities();
+    let mut budget = capabilities.budget();
+    if capabilities.briefs {
+        budget.max_tokens = Some(provider.max_chunk_tokens);
+    }
+    budget
+}

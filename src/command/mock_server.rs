@@ -1,0 +1,30 @@
+//! `diglot mock-server`: the built-in mock API on a socket, until Ctrl-C.
+
+use super::block_on_interruptible;
+use crate::cli::MockServerArgs;
+use crate::error::Error;
+use crate::mock::{MockOptions, MockServer};
+
+/// Binds, calls `announce` with the base URL once listening, and serves until Ctrl-C.
+pub fn mock_server(
+    args: &MockServerArgs,
+    announce: impl FnOnce(&str) -> std::io::Result<()>,
+) -> Result<(), Error> {
+    let options = MockOptions {
+        latency: std::time::Duration::from_millis(args.latency_ms),
+        faults: args.fault.clone(),
+        chars_per_sec: args.chars_per_sec,
+    };
+    let failed = |action| move |source| Error::Mock { action, source };
+    let serve = async {
+        let server = MockServer::start(args.addr, options)
+            .await
+            .map_err(failed("start"))?;
+        announce(&format!("http://{}", server.addr())).map_err(failed("announce"))?;
+        server.wait().await.map_err(failed("serve"))
+    };
+    match block_on_interruptible(serve) {
+        Err(Error::Interrupted) => Ok(()),
+        other => other,
+    }
+}

@@ -1,0 +1,172 @@
+//! The subcommands: one file each, every one a straight line through the stages. `run`
+//! dispatches; help-like commands answer before any configuration is read; the others turn
+//! their flags into [`Flags`], resolve [`Settings`] once, and hand plain data down. `main`
+//! prints the [`Outcome`] and picks the exit code.
+//!
+//! `translate` and `brief` share the article flow (`article/`), which is built from resolved
+//! settings, not from clap types, and [`deliver`], which writes one article to stdout or
+//! `-o FILE`, or many into `--out-dir` through [`crate::batch`].
+
+mod article;
+mod brief;
+mod cache;
+mod check;
+mod completions;
+mod config;
+mod deliver;
+mod detect;
+mod man;
+mod mock_server;
+mod translate;
+
+use crate::cli::{Cli, Command, ConfigAction, ConfigArgs, TranslateOptions};
+use crate::config::{Env, Flags, LoadedFile, Settings, Terminal};
+use crate::error::Error;
+use crate::ingest::Document;
+use crate::input::Source;
+
+pub use mock_server::mock_server;
+
+/// What a successful run produced, for `main` to write.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    /// The rendered result for stdout.
+    pub output: Vec<u8>,
+    /// Non-fatal notes for stderr.
+    pub warnings: Vec<String>,
+    /// An error that ends the run only after `output` is printed (`--strict` fidelity checks).
+    pub error_after_output: Option<Error>,
+    /// Information for stderr: a batch's summary, the usage with `-v`.
+    pub notes: Vec<String>,
+}
+
+impl Outcome {
+    /// Output with no warnings.
+    fn of(output: Vec<u8>) -> Outcome {
+        Outcome {
+            output,
+            ..Outcome::default()
+        }
+    }
+}
+
+/// Runs one subcommand (all but `mock-server`, which `main` drives through [`mock_server`]).
+pub fn run(cli: &Cli, env: &Env, terminal: Terminal) -> Result<Outcome, Error> {
+    // Help-like commands answer before any config is read.
+    match &cli.command {
+        Command::Completions(args) => return Ok(completions::run(args.shell)),
+        Command::Man => return man::run(),
+        Command::Config(ConfigArgs {
+            action: Some(ConfigAction::Init),
+        }) => return config::init(cli.config.as_deref(), env),
+        Command::Cache(args) => return cache::run(args.action, env),
+        _ => {}
+    }
+    let file = LoadedFile::load(cli.config.as_deref(), env)?;
+    let warnings = file.warnings();
+    let (flags, writes_files) = match &cli.command {
+        Command::Translate(args) => (
+            flags_of(
+                &args.options,
+                args.brief_options.brief_provider.clone(),
+                cli,
+            ),
+            args.output.writes_files(),
+        ),
+        Command::Brief(args) => (
+            flags_of(
+                &args.options,
+                args.brief_options.brief_provider.clone(),
+                cli,
+            ),
+            args.output.writes_files(),
+        ),
+        _ => (
+            Flags {
+                color: cli.color,
+                ..Flags::default()
+            },
+            false,
+        ),
+    };
+    // Output files get no colour and no terminal width: they are read later, elsewhere.
+    let terminal = if writes_files {
+        Terminal {
+            stdout_is_tty: false,
+            width: None,
+            ..terminal
+        }
+    } else {
+        terminal
+    };
+    let settings = Settings::resolve(&flags, env, file, terminal)?;
+    let mut outcome = match &cli.command {
+        Command::Translate(args) => translate::run(args, settings),
+        Command::Brief(args) => brief::run(args, settings),
+        Command::Detect(args) => detect::run(args),
+        Command::Check(args) => check::run(args),
+        // `main` runs the mock server through [`mock_server`] to announce its address first;
+        // here it serves without a banner.
+        Command::MockServer(args) => mock_server(args, |_| Ok(())).map(|()| Outcome::default()),
+        // `config` (show); completions, man, `cache` and `config init` returned above.
+        Command::Config(_) | Command::Completions(_) | Command::Man | Command::Cache(_) => {
+            Ok(config::show(&settings))
+        }
+    }?;
+    outcome.warnings.splice(0..0, warnings);
+    Ok(outcome)
+}
+
+/// The command-line layer of the settings, from the flags `translate` and `brief` share.
+fn flags_of(options: &TranslateOptions, brief_provider: Option<String>, cli: &Cli) -> Flags {
+    Flags {
+        provider: options.provider.clone(),
+        brief_provider,
+        base_url: options.base_url.clone(),
+        model: options.model.clone(),
+        timeout: options.timeout,
+        no_cache: options.no_cache,
+        verbose: options.verbose,
+        jobs: options.jobs,
+        to: options.to,
+        width: options.width,
+        color: cli.color,
+    }
+}
+
+/// Reads and ingests one article.
+fn read_document(source: &Source) -> Result<Document, Error> {
+    let bytes = crate::input::read(source, crate::input::MAX_ARTICLE_BYTES)?;
+    crate::ingest::ingest(&bytes).map_err(|error| Error::Ingest {
+        source_name: source.clone(),
+        error,
+    })
+}
+
+/// Renders into a buffer with `render`.
+fn rendered(render: impl FnOnce(&mut Vec<u8>) -> std::io::Result<()>) -> Result<Vec<u8>, Error> {
+    let mut output = Vec::new();
+    render(&mut output).map_err(Error::Render)?;
+    Ok(output)
+}
+
+/// Runs `future` on a current-thread runtime; Ctrl-C ends it with [`Error::Interrupted`].
+fn block_on_interruptible<T>(
+    future: impl std::future::Future<Output = Result<T, Error>>,
+) -> Result<T, Error> {
+    runtime()?.block_on(async {
+        tokio::select! {
+            result = future => result,
+            _ = tokio::signal::ctrl_c() => Err(Error::Interrupted),
+        }
+    })
+}
+
+/// A current-thread runtime: the work is waiting on the network, and CPU work (detection, the
+/// checks) runs in `spawn_blocking`.
+fn runtime() -> Result<tokio::runtime::Runtime, Error> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(Error::Runtime)
+}

@@ -1,0 +1,204 @@
+//! Verify: the last gate before anything is printed. Every paragraph that was sent comes back
+//! translated exactly once, non-empty, and nothing else comes back.
+//!
+//! Pure. The protocols already hold each reply to the contract; this checks the assembled
+//! result of all chunks, so a bug in chunking, reassembly or a protocol can never print
+//! paragraphs beside the wrong translation. The brief's checks are in [`brief`]; the per-paragraph
+//! fidelity checks (numbers, quotations, leftovers, length) in [`fidelity`], on top of the
+//! locale-aware [`numbers`].
+
+pub mod brief;
+pub mod fidelity;
+pub mod numbers;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::ingest::{Paragraph, ParagraphId};
+use crate::provider::{Translated, list_ids};
+
+/// The assembled translation does not match what was sent. Exits 6.
+#[derive(Debug, Clone, Default, PartialEq, Eq, thiserror::Error)]
+#[error("the translation does not line up with the article: {}", self.describe())]
+pub struct VerifyError {
+    /// Sent but not translated.
+    pub missing: Vec<ParagraphId>,
+    /// Translated more than once.
+    pub duplicated: Vec<ParagraphId>,
+    /// Translated but never sent.
+    pub unexpected: Vec<ParagraphId>,
+    /// Translated as empty text.
+    pub empty: Vec<ParagraphId>,
+}
+
+impl VerifyError {
+    fn is_clean(&self) -> bool {
+        self.missing.is_empty()
+            && self.duplicated.is_empty()
+            && self.unexpected.is_empty()
+            && self.empty.is_empty()
+    }
+
+    fn describe(&self) -> String {
+        [
+            ("missing", &self.missing),
+            ("translated twice", &self.duplicated),
+            ("never sent", &self.unexpected),
+            ("empty", &self.empty),
+        ]
+        .iter()
+        .filter(|(_, ids)| !ids.is_empty())
+        .map(|(what, ids)| format!("{what}: {}", list_ids(ids)))
+        .collect::<Vec<_>>()
+        .join("; ")
+    }
+}
+
+/// Puts chunk results in paragraph order as they arrive, and holds them to the contract
+/// across chunks: every paragraph sent comes back exactly once and non-empty, and nothing else
+/// comes back. A translation is released only once every paragraph before it has been, so a
+/// consumer can show pairs while later chunks are still being translated without ever
+/// breaking the order; [`InOrder::finish`] then says whether the whole result lines up.
+#[derive(Debug)]
+pub struct InOrder {
+    /// The paragraphs sent, in article order.
+    sent: Vec<ParagraphId>,
+    /// How many of `sent` have been released.
+    released: usize,
+    /// Arrived, not yet released (a paragraph before them is still missing).
+    waiting: BTreeMap<ParagraphId, String>,
+    /// Every id that arrived with text, to notice duplicates.
+    seen: BTreeSet<ParagraphId>,
+    /// What broke the contract so far.
+    error: VerifyError,
+}
+
+impl InOrder {
+    /// Expects a translation for each of `sent`.
+    pub fn new(sent: &[Paragraph]) -> InOrder {
+        InOrder {
+            sent: sent.iter().map(|p| p.id).collect(),
+            released: 0,
+            waiting: BTreeMap::new(),
+            seen: BTreeSet::new(),
+            error: VerifyError::default(),
+        }
+    }
+
+    /// Takes one chunk's translations (any order, any chunk) and returns the translations that
+    /// are now ready, in paragraph order.
+    pub fn push(&mut self, translated: Vec<Translated>) -> Vec<Translated> {
+        for t in translated {
+            if !self.sent.contains(&t.id) {
+                self.error.unexpected.push(t.id);
+            } else if t.text.trim().is_empty() {
+                self.error.empty.push(t.id);
+            } else if !self.seen.insert(t.id) {
+                self.error.duplicated.push(t.id);
+            } else {
+                self.waiting.insert(t.id, t.text);
+            }
+        }
+        let mut ready = Vec::new();
+        while let Some(&id) = self.sent.get(self.released) {
+            let Some(text) = self.waiting.remove(&id) else {
+                break;
+            };
+            ready.push(Translated { id, text });
+            self.released += 1;
+        }
+        ready
+    }
+
+    /// After the last chunk: `Ok` when every paragraph sent was released exactly once.
+    pub fn finish(mut self) -> Result<(), VerifyError> {
+        self.error.missing = self.sent[self.released..]
+            .iter()
+            .copied()
+            .filter(|id| !self.waiting.contains_key(id) && !self.error.empty.contains(id))
+            .collect();
+        // Arrived but stuck behind a missing paragraph: present, so not "missing" themselves.
+        if self.error.is_clean() {
+            Ok(())
+        } else {
+            Err(self.error)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Checks `translated` against the paragraphs `sent` and returns the translations keyed by id.
+    fn alignment(
+        sent: &[Paragraph],
+        translated: Vec<Translated>,
+    ) -> Result<BTreeMap<ParagraphId, String>, VerifyError> {
+        let mut order = InOrder::new(sent);
+        let ready = order.push(translated);
+        order.finish()?;
+        Ok(ready.into_iter().map(|t| (t.id, t.text)).collect())
+    }
+
+    fn sent(n: u32) -> Vec<Paragraph> {
+        (1..=n)
+            .map(|i| Paragraph {
+                id: ParagraphId(i),
+                text: format!("p{i}"),
+            })
+            .collect()
+    }
+
+    fn t(id: u32, text: &str) -> Translated {
+        Translated {
+            id: ParagraphId(id),
+            text: text.into(),
+        }
+    }
+
+    #[test]
+    fn accepts_each_paragraph_once_in_any_order() {
+        let map = alignment(&sent(2), vec![t(2, "b"), t(1, "a")]).expect("aligned");
+        assert_eq!(
+            map.into_iter().collect::<Vec<_>>(),
+            vec![(ParagraphId(1), "a".into()), (ParagraphId(2), "b".into())]
+        );
+    }
+
+    #[test]
+    fn releases_translations_in_paragraph_order_as_chunks_arrive() {
+        let mut order = InOrder::new(&sent(5));
+        assert_eq!(order.push(vec![t(3, "c"), t(4, "d")]), []);
+        let ready: Vec<u32> = order.push(vec![t(1, "a")]).iter().map(|t| t.id.0).collect();
+        assert_eq!(ready, [1]);
+        let ready: Vec<u32> = order
+            .push(vec![t(5, "e"), t(2, "b")])
+            .iter()
+            .map(|t| t.id.0)
+            .collect();
+        assert_eq!(ready, [2, 3, 4, 5]);
+        assert_eq!(order.finish(), Ok(()));
+    }
+
+    #[test]
+    fn a_gap_holds_back_what_follows_and_fails_at_the_end() {
+        let mut order = InOrder::new(&sent(3));
+        assert_eq!(order.push(vec![t(1, "a"), t(3, "c")]).len(), 1);
+        let err = order.finish().expect_err("¶2 never came");
+        assert_eq!(err.missing, vec![ParagraphId(2)]);
+    }
+
+    #[test]
+    fn reports_missing_duplicated_unexpected_and_empty() {
+        let err =
+            alignment(&sent(4), vec![t(1, "a"), t(1, "a"), t(3, " "), t(7, "x")]).expect_err("bad");
+        assert_eq!(err.missing, vec![ParagraphId(2), ParagraphId(4)]);
+        assert_eq!(err.duplicated, vec![ParagraphId(1)]);
+        assert_eq!(err.unexpected, vec![ParagraphId(7)]);
+        assert_eq!(err.empty, vec![ParagraphId(3)]);
+        assert_eq!(
+            err.to_string(),
+            "the translation does not line up with the article: missing: ¶2, ¶4; translated twice: ¶1; never sent: ¶7; empty: ¶3"
+        );
+    }
+}
