@@ -50,7 +50,7 @@ impl Outcome {
     }
 }
 
-/// Runs one subcommand (all but `mock-server`, which `main` drives through [`mock_server`]).
+/// Runs one subcommand (all but `mock-server`, which `main` drives through [`mock_server()`]).
 pub fn run(cli: &Cli, env: &Env, terminal: Terminal) -> Result<Outcome, Error> {
     // Help-like commands answer before any config is read.
     match &cli.command {

@@ -3,7 +3,7 @@
 //! Resolves everything a run needs into [`Settings`], plain data handed down to the stages;
 //! [`Settings::resolve`] is the only code that knows the precedence. Every value carries its
 //! [`Source`], so `diglot config` can say where it came from. Split by concern: the environment
-//! snapshot ([`env`]), the file's schema and loading ([`file`]), provider profiles
+//! snapshot ([`mod@env`]), the file's schema and loading ([`mod@file`]), provider profiles
 //! ([`profile`]), how output looks ([`terminal`]) and `config show` ([`show`]). It reads the
 //! config file and nothing else; the environment comes in as an [`Env`] value, the command
 //! line as [`Flags`].

@@ -56,7 +56,7 @@ pub enum InputError {
         /// The I/O error.
         error: std::io::Error,
     },
-    /// More than [`MAX_ARTICLE_BYTES`].
+    /// More than the limit (10 MB for an article).
     #[error("cannot use '{source_name}': it is larger than {} MB, the limit for one article", limit / 1_000_000)]
     TooLarge {
         /// The article.

@@ -4,7 +4,7 @@
 //! In: a [`BriefPayload`] and the request's fault. Out: the assistant message's content.
 //!
 //! A brief cassette (`fixtures/cassettes/*.brief.*.json`, listed in
-//! [`BRIEF_CASSETTES`](super::cassette::BRIEF_CASSETTES)) holds the languages, the article's
+//! `BRIEF_CASSETTES`) holds the languages, the article's
 //! body paragraphs exactly as diglot sends them (`[{id, text}]`) and a brief in the reply
 //! schema with up to seven points. A request whose languages and paragraphs equal a cassette's
 //! gets that brief with its first N points (`--points N`).

@@ -3,7 +3,7 @@
 //! The user message of a translation request is exactly one [`TranslationPayload`] as JSON.
 //! The model must answer with a [`TranslationReply`] as JSON: the same ids, each with its
 //! translation. A brief request sends a [`BriefPayload`] instead and must get a
-//! [`Brief`](crate::brief::Brief) back ([`parse_brief_reply`]). The `task` field and
+//! `Brief` back ([`parse_brief_reply`]). The `task` field and
 //! `deny_unknown_fields` keep the two payloads from parsing as each other. The mock API parses
 //! the same types, so both sides cannot drift apart.
 

@@ -4,7 +4,7 @@
 //! Paragraphs go out as the `text` array, at most [`MAX_TEXTS`] per request and at most
 //! [`MAX_BODY_BYTES`] of body; the planner keeps to both through [`Capabilities`]. The reply's
 //! `translations` come back in request order, one per text, and are mapped back to paragraph
-//! ids by position; a count mismatch is a [`ContractProblem::WrongCount`] that the pipeline's
+//! ids by position; a count mismatch is a [`ContractProblem::WrongCount`](super::ContractProblem::WrongCount) that the pipeline's
 //! ask-again-then-split path handles. Pure encode/decode: no I/O.
 
 use serde::Deserialize;

@@ -561,3 +561,65 @@ pub fn protocol_for(profile: Profile, prompts: crate::prompt::Prompts) -> Arc<dy
         }),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::language::LanguageCode;
+
+    /// A protocol that only translates, as DeepL or LibreTranslate would.
+    struct TranslationOnly;
+
+    impl Protocol for TranslationOnly {
+        fn kind(&self) -> ProviderKind {
+            ProviderKind::Openai
+        }
+        fn capabilities(&self) -> Capabilities {
+            Capabilities {
+                briefs: false,
+                max_chars: 100,
+                max_paragraphs: 10,
+                max_text_bytes: None,
+            }
+        }
+        fn encode_translation(&self, _: &Chunk) -> Result<WireRequest, ProviderError> {
+            unreachable!("not used in this test")
+        }
+        fn encode_repair(
+            &self,
+            _: &Chunk,
+            _: &str,
+            _: &[ContractProblem],
+        ) -> Result<WireRequest, ProviderError> {
+            unreachable!("not used in this test")
+        }
+        fn decode_translation(&self, _: &Chunk, _: &WireReply) -> Result<Decoded, ProviderError> {
+            unreachable!("not used in this test")
+        }
+    }
+
+    #[test]
+    fn protocols_without_briefs_need_no_code_and_say_unsupported() {
+        let input = BriefInput {
+            source_language: LanguageCode::DE,
+            target_language: LanguageCode::EN,
+            points: crate::brief::DEFAULT_POINTS,
+            paragraphs: vec![],
+        };
+        let reply = WireReply {
+            status: 200,
+            body: vec![],
+        };
+        let errors = [
+            TranslationOnly.encode_brief(&input).err(),
+            TranslationOnly.encode_brief_repair(&input, "", &[]).err(),
+            TranslationOnly.decode_brief(&input, &reply).err(),
+        ];
+        for error in errors {
+            assert!(
+                matches!(&error, Some(ProviderError::Unsupported { what, .. }) if what == "write briefs"),
+                "{error:?}"
+            );
+        }
+    }
+}

@@ -1,6 +1,6 @@
 //! Fidelity checks: does each translated paragraph still say what its source says?
 //!
-//! Pure, and run on every translation after [`alignment`](super::alignment) has made sure the
+//! Pure, and run on every translation after [`InOrder`](super::InOrder) has made sure the
 //! paragraphs line up (and again by `diglot check` on a saved JSON result). Unlike alignment,
 //! a failed check does not stop the run: the findings go into the report as [`Check`]s, shown
 //! beside the paragraph, and only `--strict` (or `diglot check`) turns them into exit 6.

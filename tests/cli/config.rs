@@ -193,3 +193,74 @@ fn an_inline_key_in_a_world_readable_file_is_warned_about_but_never_shown() {
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(out.stderr, "", "no warning once the file is private");
 }
+
+/// Issue #11: a profile that forgot its `base_url` used to run against the in-process mock,
+/// printing pseudo-translations under the user's model name with exit 0.
+#[test]
+fn an_openai_profile_without_a_base_url_gets_the_public_endpoint_never_the_mock() {
+    let sandbox = Sandbox::new();
+    sandbox.write(
+        "config/diglot/config.toml",
+        "provider = \"work\"\n[providers.work]\nkind = \"openai\"\nmodel = \"my-model\"\n",
+    );
+    let shown = run(sandbox.cmd().arg("config").env("OPENAI_API_KEY", "sk-test"));
+    assert_eq!(shown.code, 0, "{}", shown.stderr);
+    let base_url = shown
+        .stdout
+        .lines()
+        .find(|l| l.trim_start().starts_with("base_url"))
+        .unwrap_or_default();
+    assert!(
+        base_url.contains("https://api.openai.com/v1"),
+        "{}",
+        shown.stdout
+    );
+    // The public API needs a key: without one the run stops before anything is sent.
+    let out = run(sandbox.cmd().arg("translate").arg(fixture("de-kurz.txt")));
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert_eq!(
+        out.stderr.lines().next(),
+        Some("diglot: error: provider 'work' needs an API key, but OPENAI_API_KEY is not set")
+    );
+    assert_eq!(out.stdout, "");
+}
+
+#[test]
+fn a_profile_of_a_kind_without_a_public_endpoint_must_name_its_base_url() {
+    let sandbox = Sandbox::new();
+    let mock = mock(&[]);
+    let config = sandbox.write(
+        "lt.toml",
+        "[providers.lt]\nkind = \"libretranslate\"\n[providers.m]\nkind = \"mock\"\n",
+    );
+    let out = run(sandbox
+        .cmd()
+        .args(["translate", "--provider", "lt", "--config"])
+        .arg(&config)
+        .arg(fixture("de-kurz.txt")));
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    let mut lines = out.stderr.lines();
+    assert_eq!(
+        lines.next(),
+        Some(
+            "diglot: error: provider 'lt' (libretranslate) has no base_url, and a libretranslate \
+             server has no public default"
+        )
+    );
+    let hint = lines.next().unwrap_or_default();
+    assert!(
+        hint.contains("[providers.lt]") && hint.contains("--base-url"),
+        "{hint}"
+    );
+    assert_eq!(out.stdout, "");
+    // The same profile pointed at a server works: the endpoint was the only thing missing.
+    let out = run(sandbox
+        .cmd()
+        .args(["translate", "--provider", "lt", "--base-url"])
+        .arg(mock.root_url())
+        .arg("--config")
+        .arg(&config)
+        .arg(fixture("de-kurz.txt")));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(mock.translation_requests() > 0);
+}

@@ -249,16 +249,7 @@ fn a_paragraph_over_the_budget_goes_in_sentence_parts_and_comes_back_whole() {
     let pairs = pairs(&out.stdout);
     assert_eq!(pairs.len(), 1, "one paragraph in the output");
     // Every request carried sentence parts as items 1, 2, …; together they are the paragraph.
-    let mut parts = Vec::new();
-    for request in mock.requests().iter().filter(|r| r.is_chat()) {
-        let user = request.body["messages"][1]["content"]
-            .as_str()
-            .unwrap_or_default();
-        let payload: serde_json::Value = serde_json::from_str(user).expect("payload");
-        for item in payload["paragraphs"].as_array().expect("items") {
-            parts.push(item["text"].as_str().expect("text").to_owned());
-        }
-    }
+    let parts = sent_items(&mock);
     assert!(parts.len() >= 3, "{parts:?}");
     assert!(
         parts
@@ -268,6 +259,64 @@ fn a_paragraph_over_the_budget_goes_in_sentence_parts_and_comes_back_whole() {
     assert_eq!(parts.join(" "), long);
     let joined: Vec<String> = parts.iter().map(|p| format!("[mock de→en] {p}")).collect();
     assert_eq!(pairs[0].2, joined.join(" "));
+}
+
+/// The text of every item the chat requests carried, in order, from the mock's log.
+fn sent_items(mock: &BackgroundMock) -> Vec<String> {
+    let mut items = Vec::new();
+    for request in mock.requests().iter().filter(|r| r.is_chat()) {
+        let user = request.body["messages"][1]["content"]
+            .as_str()
+            .unwrap_or_default();
+        let payload: serde_json::Value = serde_json::from_str(user).expect("payload");
+        for item in payload["paragraphs"].as_array().expect("items") {
+            items.push(item["text"].as_str().expect("text").to_owned());
+        }
+    }
+    items
+}
+
+/// A Chinese paragraph of about 260 characters: twelve sentences, each ended by 。 or ！ with
+/// no space after it, as Chinese is written (issue #11).
+const CHINESE: &str = "北约秘书长吕特周五在布鲁塞尔表示，联盟必须继续支持乌克兰。\
+    他说，俄罗斯的进攻没有停止的迹象！各成员国的国防部长在会议上讨论了新的援助计划。\
+    德国承诺在今年年底前再提供两套防空系统。法国和意大利表示将加快弹药的生产速度。\
+    美国特使威特科夫随后前往莫斯科，转达了会谈的内容。克里姆林宫发言人拒绝就谈判细节发表评论。\
+    乌克兰总统泽连斯基对各国的承诺表示感谢，但他强调时间紧迫。\
+    分析人士认为，停火协议的前景仍然不明朗。欧洲各国的舆论对继续援助的支持程度有所下降。\
+    吕特在记者会结束时呼吁各国保持团结。下一次部长级会议定于十二月在布鲁塞尔举行。";
+
+#[test]
+fn an_oversized_chinese_paragraph_splits_at_its_full_stops_and_joins_in_the_target_script() {
+    let chinese: String = CHINESE.split_whitespace().collect();
+    assert!(chinese.chars().count() > 250, "{}", chinese.chars().count());
+    for (to, separator) in [("ja", ""), ("en", " ")] {
+        let sandbox = Sandbox::new();
+        let mock = mock(&[]);
+        let article = sandbox.write("zh.txt", format!("{chinese}\n"));
+        let config = profile(&sandbox, &mock.base_url(), "max_chunk_chars = 200\n");
+        let args = ["--format", "json", "--to", to];
+        let out = translate_with(sandbox.cmd(), &config, &article, &args);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        let parts = sent_items(&mock);
+        assert!(parts.len() >= 2, "{parts:?}");
+        for part in &parts {
+            assert!(part.chars().count() <= 200, "{part}");
+            assert!(
+                part.ends_with('。') || part.ends_with('！'),
+                "cut mid-sentence: {part}"
+            );
+        }
+        // The source is cut, never changed: its parts concatenated are the paragraph.
+        assert_eq!(parts.concat(), chinese);
+        let pairs = pairs(&out.stdout);
+        assert_eq!(pairs.len(), 1, "one paragraph in the output");
+        let translated: Vec<String> = parts
+            .iter()
+            .map(|p| format!("[mock zh→{to}] {p}"))
+            .collect();
+        assert_eq!(pairs[0].2, translated.join(separator), "--to {to}");
+    }
 }
 
 #[test]
