@@ -349,4 +349,13 @@ pub struct MockServerArgs {
     /// are used up in order.
     #[arg(long, value_name = "KIND[:N]")]
     pub fault: Vec<Fault>,
+
+    /// Behave as a real server or model does (repeatable): llama-cpp-python (500 for
+    /// json_schema), lm-studio (400 for json_object), deepseek (json_object only, a first empty
+    /// answer), groq (400 for json_schema), openai-reasoning (400 for max_tokens and unknown
+    /// parameters), think (`<think>` blocks), reasoning-length (thinks its budget away unless
+    /// thinking is off), ignores-format (prose and fences), loop (the first answer loops),
+    /// no-stream (never streams).
+    #[arg(long, value_name = "NAME")]
+    pub emulate: Vec<crate::mock::Emulation>,
 }

@@ -173,6 +173,10 @@ impl Error {
                  --provider mock"
                     .to_owned(),
             ),
+            Error::Provider(ProviderError::RefusedParameter { parameter, .. }) => Some(format!(
+                "the profile forces `{parameter}`: remove that setting (or set response_format = \
+                 \"auto\") to let diglot find the form the server accepts"
+            )),
             Error::Provider(ProviderError::OutputLimit { .. }) => Some(
                 "the model's output limit is too small for one sentence: raise its output \
                  limit (max_tokens, num_predict) or lower max_chunk_tokens in the profile"

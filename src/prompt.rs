@@ -14,6 +14,8 @@ const TRANSLATE: &str = include_str!("../prompts/translate.md");
 const REPAIR: &str = include_str!("../prompts/repair.md");
 const BRIEF: &str = include_str!("../prompts/brief.md");
 const BRIEF_REPAIR: &str = include_str!("../prompts/brief-repair.md");
+const TRANSLATE_PLAIN: &str = include_str!("../prompts/translate-plain.md");
+const REPAIR_PLAIN: &str = include_str!("../prompts/repair-plain.md");
 
 /// Why a prompt template cannot be used.
 #[derive(Debug, thiserror::Error)]
@@ -50,6 +52,8 @@ pub struct Prompts {
     repair: Template,
     brief: Template,
     brief_repair: Template,
+    translate_plain: Template,
+    repair_plain: Template,
 }
 
 /// Variables the translate template may use.
@@ -114,6 +118,8 @@ impl Prompts {
             repair: load_one(dir, "repair", REPAIR)?,
             brief: load_one(dir, "brief", BRIEF)?,
             brief_repair: load_one(dir, "brief-repair", BRIEF_REPAIR)?,
+            translate_plain: load_one(dir, "translate-plain", TRANSLATE_PLAIN)?,
+            repair_plain: load_one(dir, "repair-plain", REPAIR_PLAIN)?,
         })
     }
 
@@ -124,17 +130,34 @@ impl Prompts {
             &self.repair.text,
             &self.brief.text,
             &self.brief_repair.text,
+            &self.translate_plain.text,
+            &self.repair_plain.text,
         ])
     }
 
-    /// Renders the system prompt of a translation request.
-    pub fn translate(&self, vars: &TranslateVars<'_>) -> Result<String, PromptError> {
-        render(&self.translate, vars)
+    /// Renders the system prompt of a translation request; `plain` for numbered paragraphs
+    /// instead of JSON.
+    pub fn translate(&self, vars: &TranslateVars<'_>, plain: bool) -> Result<String, PromptError> {
+        render(
+            if plain {
+                &self.translate_plain
+            } else {
+                &self.translate
+            },
+            vars,
+        )
     }
 
-    /// Renders the repair instruction.
-    pub fn repair(&self, vars: &RepairVars<'_>) -> Result<String, PromptError> {
-        render(&self.repair, vars)
+    /// Renders the repair instruction; `plain` for numbered paragraphs instead of JSON.
+    pub fn repair(&self, vars: &RepairVars<'_>, plain: bool) -> Result<String, PromptError> {
+        render(
+            if plain {
+                &self.repair_plain
+            } else {
+                &self.repair
+            },
+            vars,
+        )
     }
 
     /// Renders the system prompt of a brief request.
@@ -193,7 +216,7 @@ mod tests {
     #[test]
     fn built_in_translate_prompt_names_both_languages_and_the_json_shape() {
         let text = Prompts::load(None)
-            .and_then(|p| p.translate(&VARS))
+            .and_then(|p| p.translate(&VARS, false))
             .expect("renders");
         assert!(
             text.contains("from German (de) into English (en)"),
@@ -211,7 +234,7 @@ mod tests {
             target_name: "English",
         };
         let text = Prompts::load(None)
-            .and_then(|p| p.repair(&vars))
+            .and_then(|p| p.repair(&vars, false))
             .expect("renders");
         assert!(
             text.contains("¶2 is missing") && text.contains("these ids") && text.contains("1, 2")
@@ -264,7 +287,7 @@ mod tests {
         )
         .expect("write");
         let text = Prompts::load(Some(dir.path()))
-            .and_then(|p| p.translate(&VARS))
+            .and_then(|p| p.translate(&VARS, false))
             .expect("ok");
         assert_eq!(text, "Into English, please.");
     }
@@ -275,7 +298,7 @@ mod tests {
         let path = dir.path().join("translate.md");
         std::fs::write(&path, "Into {{ target_langauge }}.").expect("write");
         let err = Prompts::load(Some(dir.path()))
-            .and_then(|p| p.translate(&VARS))
+            .and_then(|p| p.translate(&VARS, false))
             .expect_err("x");
         assert!(
             err.to_string().contains(&path.display().to_string()),

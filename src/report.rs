@@ -65,6 +65,14 @@ pub struct Usage {
     /// Characters billed (DeepL's `billed_characters`, summed over requests).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billed_characters: Option<u64>,
+    /// Requests the endpoint refused for a parameter it does not take (`response_format`,
+    /// `max_tokens`, `stream`, …), sent again in a shape it accepts.
+    #[serde(default)]
+    pub refusals: u64,
+    /// Paragraphs sent again on their own because a check showed their translation broken
+    /// (empty, cut off, untranslated, far too short or long, numbers missing).
+    #[serde(default)]
+    pub repairs: u64,
 }
 
 impl Usage {
@@ -82,6 +90,8 @@ impl Usage {
         self.input_tokens = sum(self.input_tokens, other.input_tokens);
         self.output_tokens = sum(self.output_tokens, other.output_tokens);
         self.billed_characters = sum(self.billed_characters, other.billed_characters);
+        self.refusals += other.refusals;
+        self.repairs += other.repairs;
     }
 
     /// One line for `-v`: `usage: 3 requests (1 retry), 2 chunks, 0 cache hits, …`.
@@ -100,6 +110,12 @@ impl Usage {
         }
         if let Some(billed) = self.billed_characters {
             line.push_str(&format!(", {billed} characters billed"));
+        }
+        if self.refusals > 0 {
+            line.push_str(&format!(", {} refused for a parameter", self.refusals));
+        }
+        if self.repairs > 0 {
+            line.push_str(&format!(", {} paragraph(s) repaired", self.repairs));
         }
         line
     }

@@ -14,6 +14,7 @@ pub fn mock_server(
         latency: std::time::Duration::from_millis(args.latency_ms),
         faults: args.fault.clone(),
         chars_per_sec: args.chars_per_sec,
+        emulate: args.emulate.clone(),
     };
     let failed = |action| move |source| Error::Mock { action, source };
     let serve = async {

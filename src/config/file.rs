@@ -65,8 +65,10 @@ pub struct FileProfile {
     pub timeout: Option<u64>,
     /// Retries after the first attempt.
     pub max_retries: Option<u32>,
-    /// How to ask for JSON.
+    /// How to ask for structure (`auto`, `json_schema`, `json_object`, `none`).
     pub response_format: Option<crate::provider::openai::ResponseFormat>,
+    /// Whether the model may think before answering (`off`, `on`).
+    pub thinking: Option<crate::provider::openai::Thinking>,
     /// Characters of source text per request.
     pub max_chunk_chars: Option<usize>,
     /// LLMs: estimated tokens of source text per request.

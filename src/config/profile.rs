@@ -168,6 +168,7 @@ impl BuiltIn {
             timeout: None,
             max_retries: None,
             response_format: None,
+            thinking: None,
             max_chunk_chars: None,
             max_chunk_tokens: None,
             requests_per_minute: None,
@@ -396,6 +397,7 @@ fn build_provider(
         deepl,
         openai: crate::provider::openai::OpenAiOptions {
             response_format: profile.response_format.unwrap_or_default(),
+            thinking: profile.thinking.unwrap_or_default(),
         },
         kind: profile.kind,
         endpoint,

@@ -27,6 +27,8 @@ struct MessagesRequest {
     model: String,
     max_tokens: u32,
     messages: Vec<Message>,
+    #[serde(default)]
+    stream: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -147,6 +149,22 @@ fn answer(shared: &Shared, parsed: Result<Value, serde_json::Error>) -> Response
     } else {
         "end_turn"
     };
+    if request.stream && shared.emulations.streams() && fault != Some(FaultKind::Truncated) {
+        let streamed = super::stream::Streamed {
+            id: "msg_mock".to_owned(),
+            model: request.model,
+            pieces: super::stream::pieces(&text),
+            stop: stop_reason,
+            usage: Some((input_chars.div_ceil(4), output_tokens)),
+            reasoning: None,
+        };
+        let response = super::stream::event_stream(
+            streamed.anthropic_events(),
+            shared.chars_per_sec,
+            super::stream::anthropic_text_chars,
+        );
+        return super::with_streamed(response, text.chars().count());
+    }
     let message = json!({
         "id": "msg_mock",
         "type": "message",

@@ -215,7 +215,8 @@ mod tests {
         let (status, _, text) = server.post_json_at(TRANSLATE_PATH, &[], &body).await;
         assert_eq!(status, 200, "{text}");
         let reply: Value = serde_json::from_str(&text).expect("JSON");
-        assert_eq!(reply["translations"][1]["text"], "[mock de→en] Zwei.");
+        let zwei = crate::mock::pseudo_translation("de", "en", "Zwei.");
+        assert_eq!(reply["translations"][1]["text"].as_str(), zwei.as_deref());
         assert_eq!(reply["translations"][0]["detected_source_language"], "DE");
         assert!(reply["translations"][0]["billed_characters"].is_u64());
         let (_, usage) = server.get_at(USAGE_PATH).await;

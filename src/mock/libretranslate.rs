@@ -200,11 +200,15 @@ mod tests {
         let (status, _, text) = server.post_json_at(TRANSLATE_PATH, &[], &body).await;
         assert_eq!(status, 200, "{text}");
         let reply: Value = serde_json::from_str(&text).expect("JSON");
-        assert_eq!(reply["translatedText"][1], "[mock de→en] Zwei.");
+        let pseudo = |text| crate::mock::pseudo_translation("de", "en", text);
+        assert_eq!(
+            reply["translatedText"][1].as_str(),
+            pseudo("Zwei.").as_deref()
+        );
         let one = json!({"q": "Eins.", "source": "de", "target": "en"});
         let (_, _, text) = server.post_json_at(TRANSLATE_PATH, &[], &one).await;
         let reply: Value = serde_json::from_str(&text).expect("JSON");
-        assert_eq!(reply["translatedText"], "[mock de→en] Eins.");
+        assert_eq!(reply["translatedText"].as_str(), pseudo("Eins.").as_deref());
         let (status, list) = server.get_at(LANGUAGES_PATH).await;
         assert_eq!(status, 200);
         let list: Value = serde_json::from_str(&list).expect("JSON");

@@ -26,9 +26,12 @@ mod anthropic;
 mod brief;
 mod cassette;
 mod deepl;
+mod emulate;
 mod faults;
 mod libretranslate;
 mod openai;
+mod pseudo;
+mod stream;
 #[cfg(test)]
 mod testing;
 
@@ -50,7 +53,20 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use cassette::CassetteIndex;
+pub use emulate::Emulation;
 pub use faults::Fault;
+
+/// The mock's pseudo-translation of `text` from `from` into `to` (ISO 639-1 codes), as it
+/// answers a paragraph no cassette records: marked `[mock from→to]`, common words of the target
+/// language in place of the source's, numbers, quotation marks and punctuation kept. `None`
+/// for a code that is not two letters.
+pub fn pseudo_translation(from: &str, to: &str, text: &str) -> Option<String> {
+    Some(pseudo::pseudo_translation(
+        from.parse().ok()?,
+        to.parse().ok()?,
+        text,
+    ))
+}
 
 /// Path of the chat endpoint.
 const CHAT_PATH: &str = "/v1/chat/completions";
@@ -71,8 +87,11 @@ pub struct MockOptions {
     /// Faults for chat requests, used up in order (`--fault`, repeatable).
     pub faults: Vec<Fault>,
     /// Generation rate in characters per second per request (`--chars-per-sec`); 0 answers at
-    /// once. An answer with generated text waits `latency + chars / chars_per_sec`.
+    /// once. An answer with generated text waits `latency + chars / chars_per_sec`; a streamed
+    /// one sends its first event after the latency and each later one at that rate.
     pub chars_per_sec: u32,
+    /// Real servers' behaviours to take on (`--emulate`).
+    pub emulate: Vec<Emulation>,
 }
 
 /// Characters of generated text an answer carries, attached to the response by the handler so
@@ -83,6 +102,18 @@ pub(crate) struct Generated(pub(crate) usize);
 /// Marks `response` as carrying `chars` characters of generated text.
 pub(crate) fn with_generated(mut response: Response, chars: usize) -> Response {
     response.extensions_mut().insert(Generated(chars));
+    response
+}
+
+/// Marks a streamed `response` as carrying `chars` characters of generated text, which its
+/// body paces itself: [`Shared::respond`] waits only the latency.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Paced;
+
+/// See [`Paced`].
+pub(crate) fn with_streamed(mut response: Response, chars: usize) -> Response {
+    response.extensions_mut().insert(Generated(chars));
+    response.extensions_mut().insert(Paced);
     response
 }
 
@@ -134,6 +165,8 @@ struct Shared {
     billed: AtomicU64,
     /// Set when a handler panicked; the test guard turns it into a failure.
     handler_panicked: AtomicBool,
+    /// Real servers' behaviours taken on.
+    emulations: emulate::Emulations,
 }
 
 impl Shared {
@@ -149,6 +182,7 @@ impl Shared {
             completions: AtomicU64::new(0),
             billed: AtomicU64::new(0),
             handler_panicked: AtomicBool::new(false),
+            emulations: emulate::Emulations::new(&options.emulate),
         })
     }
 
@@ -173,7 +207,13 @@ impl Shared {
             .extensions()
             .get::<Generated>()
             .map_or(0, |generated| generated.0);
-        let delay = self.latency + generation_time(generated_chars, self.chars_per_sec);
+        let paced = response.extensions().get::<Paced>().is_some();
+        let generating = if paced {
+            Duration::ZERO
+        } else {
+            generation_time(generated_chars, self.chars_per_sec)
+        };
+        let delay = self.latency + generating;
         if !delay.is_zero() {
             tokio::time::sleep(delay).await;
         }

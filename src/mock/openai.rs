@@ -21,7 +21,7 @@ use serde_json::{Value, json};
 use super::Shared;
 use super::faults::FaultKind;
 use crate::provider::contract::{
-    BriefPayload, PayloadParagraph, TranslationPayload, TranslationReply,
+    BriefPayload, NumberedPayload, PayloadParagraph, TranslationPayload, TranslationReply,
 };
 
 /// The only model the mock lists; any requested model name is accepted and echoed.
@@ -57,6 +57,14 @@ enum BadRequest {
 struct ChatRequest {
     model: String,
     messages: Vec<ChatMessage>,
+    #[serde(default)]
+    stream: bool,
+    #[serde(default)]
+    stream_options: Option<Value>,
+    #[serde(default)]
+    max_tokens: Option<usize>,
+    #[serde(default)]
+    max_completion_tokens: Option<usize>,
 }
 
 /// One chat message; `content` may be any JSON (OpenAI also allows arrays of parts).
@@ -74,6 +82,8 @@ pub(super) enum Payload {
     Translate(TranslationPayload),
     /// A brief.
     Brief(BriefPayload),
+    /// A translation in plain mode: numbered paragraphs, answered the same way.
+    Numbered(NumberedPayload),
     /// Any other chat request, such as another tool's "translate this article" prompt: the
     /// last user message's text, answered with a plain-text pseudo-translation.
     Plain(String),
@@ -86,6 +96,12 @@ struct Translation {
     payload: Payload,
     /// Characters in all message contents, for the token estimate.
     prompt_chars: usize,
+    /// Whether the answer is to be streamed, and with usage at its end.
+    stream: Option<bool>,
+    /// The output bound in tokens, if the request set one.
+    bound: Option<usize>,
+    /// The request turned thinking off.
+    thinking_off: bool,
 }
 
 /// `POST /v1/chat/completions`: answers a translation request, or a fault, or a 400.
@@ -158,6 +174,11 @@ pub(super) async fn models(
 
 /// The answer to a chat request. Only well-formed translation requests use up a fault.
 fn answer_chat(shared: &Shared, parsed: Result<Value, serde_json::Error>) -> Response {
+    if let Ok(body) = &parsed
+        && let Some(refusal) = shared.emulations.refusal(body)
+    {
+        return refusal;
+    }
     let translation = match parsed
         .map_err(BadRequest::NotJson)
         .and_then(|body| translation_request(&body))
@@ -189,7 +210,15 @@ fn answer_chat(shared: &Shared, parsed: Result<Value, serde_json::Error>) -> Res
                     );
                 }
             };
-            completion_response(&translation, number, content, fault)
+            let answer = emulated(shared, &translation, number, content);
+            match translation.stream {
+                Some(usage)
+                    if shared.emulations.streams() && fault != Some(FaultKind::Truncated) =>
+                {
+                    streamed_response(shared, &translation, number, answer, fault, usage)
+                }
+                _ => completion_response(&translation, number, answer, fault),
+            }
         }
     }
 }
@@ -217,6 +246,16 @@ fn translation_request(body: &Value) -> Result<Translation, BadRequest> {
         model: request.model,
         payload,
         prompt_chars,
+        stream: request.stream.then(|| {
+            request
+                .stream_options
+                .as_ref()
+                .and_then(|o| o.get("include_usage"))
+                .and_then(Value::as_bool)
+                .unwrap_or(false)
+        }),
+        bound: request.max_tokens.or(request.max_completion_tokens),
+        thinking_off: super::emulate::thinking_off(body),
     })
 }
 
@@ -226,6 +265,7 @@ pub(super) fn payload_in(text: &str) -> Option<Payload> {
     TranslationPayload::from_message(text)
         .map(Payload::Translate)
         .or_else(|| BriefPayload::from_message(text).map(Payload::Brief))
+        .or_else(|| NumberedPayload::from_message(text).map(Payload::Numbered))
 }
 
 /// The model's text for `payload`, with `fault` applied to it. `Err` only when a compiled-in
@@ -248,6 +288,20 @@ pub(super) fn answer_content(
             let brief = super::brief::brief_for(payload)?;
             let max_id = payload.paragraphs.iter().map(|p| p.id).max();
             super::brief::reply_content(brief, fault, max_id.unwrap_or(0))
+        }
+        Payload::Numbered(numbered) => {
+            let payload = TranslationPayload {
+                task: crate::provider::contract::Task::Translate,
+                source_language: numbered.source_language,
+                target_language: numbered.target_language,
+                paragraphs: numbered.paragraphs.clone(),
+            };
+            let mut reply = translate(shared, &payload);
+            let sources: Vec<&str> = payload.paragraphs.iter().map(|p| p.text.as_str()).collect();
+            let mut answers: Vec<&mut String> =
+                reply.paragraphs.iter_mut().map(|p| &mut p.text).collect();
+            super::faults::craft(fault, &sources, &mut answers);
+            numbered_content(reply, fault)
         }
         Payload::Plain(text) => plain_reply(text),
     })
@@ -295,16 +349,127 @@ pub(super) fn reply_content(mut reply: TranslationReply, fault: Option<FaultKind
     }
 }
 
+/// The content of a plain-mode reply: each translation after its marker, shaped by the content
+/// faults as the JSON reply is.
+fn numbered_content(mut reply: TranslationReply, fault: Option<FaultKind>) -> String {
+    match fault {
+        Some(FaultKind::NotJson) => return PROSE_REPLY.to_owned(),
+        Some(FaultKind::Missing) => {
+            reply.paragraphs.pop();
+        }
+        _ => {}
+    }
+    let text = reply
+        .paragraphs
+        .iter()
+        .map(|p| format!("[{}] {}", p.id, p.text))
+        .collect::<Vec<_>>()
+        .join("\n\n");
+    match fault {
+        Some(FaultKind::Fenced) => format!("{FENCE_PREAMBLE}\n\n{text}"),
+        _ => text,
+    }
+}
+
+/// What an emulated model makes of its `content`: reasoning instead of an answer, a thought
+/// before it, a loop, prose and fences around it, or nothing at all (see `emulate.rs`).
+#[derive(Debug, Clone, Default)]
+struct Answer {
+    content: String,
+    reasoning: Option<String>,
+    /// The model stopped at its bound.
+    length: bool,
+}
+
+fn emulated(shared: &Shared, translation: &Translation, number: u64, content: String) -> Answer {
+    use super::emulate::{Emulation, LOOP_PHRASE, THOUGHT};
+    let has = |e| shared.emulations.has(e);
+    let bound = translation.bound.unwrap_or(8192);
+    if has(Emulation::ReasoningLength) && !translation.thinking_off {
+        let reasoning = "Let me think about each paragraph carefully. ".repeat(bound / 10 + 1);
+        return Answer {
+            content: String::new(),
+            reasoning: Some(reasoning),
+            length: true,
+        };
+    }
+    if has(Emulation::Loop) && number == 1 {
+        let start: String = content.chars().take(60).collect();
+        let looped = format!(
+            "{start}{}",
+            LOOP_PHRASE.repeat(bound * 4 / LOOP_PHRASE.len() + 1)
+        );
+        return Answer {
+            content: looped,
+            reasoning: None,
+            length: true,
+        };
+    }
+    let mut content = content;
+    if has(Emulation::Deepseek) && number == 1 {
+        content.clear();
+    }
+    if has(Emulation::IgnoresFormat) && !content.is_empty() {
+        content = format!("{FENCE_PREAMBLE}\n\n```json\n{content}\n```");
+    }
+    if has(Emulation::Think) {
+        content = format!("{THOUGHT}{content}");
+    }
+    Answer {
+        content,
+        reasoning: None,
+        length: false,
+    }
+}
+
+/// A streamed chat completion: the answer as chunk events, paced by the generation model.
+fn streamed_response(
+    shared: &Shared,
+    translation: &Translation,
+    number: u64,
+    answer: Answer,
+    fault: Option<FaultKind>,
+    usage: bool,
+) -> Response {
+    let (content, finish) = cut_at_length(answer.content, fault);
+    let finish = if answer.length { "length" } else { finish };
+    let generated = content.chars().count();
+    let streamed = super::stream::Streamed {
+        id: format!("mock-{number}"),
+        model: translation.model.clone(),
+        pieces: super::stream::pieces(&content),
+        stop: finish,
+        usage: (usage && shared.emulations.streams_usage())
+            .then(|| (translation.prompt_chars.div_ceil(4), generated.div_ceil(4))),
+        reasoning: answer.reasoning,
+    };
+    let response = super::stream::event_stream(
+        streamed.openai_events(),
+        shared.chars_per_sec,
+        super::stream::openai_text_chars,
+    );
+    super::with_streamed(response, generated)
+}
+
 /// A 200 chat completion carrying `content` (or, for `truncated`, its first half).
 fn completion_response(
     translation: &Translation,
     number: u64,
-    content: String,
+    answer: Answer,
     fault: Option<FaultKind>,
 ) -> Response {
     let prompt_tokens = translation.prompt_chars.div_ceil(4);
-    let (content, finish_reason) = cut_at_length(content, fault);
+    let (content, finish_reason) = cut_at_length(answer.content, fault);
+    let finish_reason = if answer.length {
+        "length"
+    } else {
+        finish_reason
+    };
     let generated = content.chars().count();
+    let mut message = json!({"role": "assistant", "content": content});
+    if let Some(reasoning) = answer.reasoning {
+        message["reasoning_content"] = json!(reasoning);
+    }
     let completion_tokens = generated.div_ceil(4);
     let completion = json!({
         "id": format!("mock-{number}"),
@@ -313,7 +478,7 @@ fn completion_response(
         "model": translation.model,
         "choices": [{
             "index": 0,
-            "message": {"role": "assistant", "content": content},
+            "message": message,
             "finish_reason": finish_reason,
         }],
         "usage": {
@@ -414,8 +579,8 @@ mod tests {
         assert_eq!(ids, [4, 9]);
         assert_eq!(reply.paragraphs[0].text, target);
         assert_eq!(
-            reply.paragraphs[1].text,
-            format!("[mock {from}→{to}] Nicht aufgezeichnet.")
+            Some(reply.paragraphs[1].text.as_str()),
+            crate::mock::pseudo_translation(&from, &to, "Nicht aufgezeichnet.").as_deref()
         );
     }
 

@@ -3,14 +3,18 @@
 //! Says the same [`Conversation`] as the OpenAI-compatible protocol (the JSON paragraph
 //! contract, the same repair turn), laid out the Anthropic way: the system prompt in the
 //! top-level `system` field, `x-api-key` and `anthropic-version` headers, and a `max_tokens`
-//! that Anthropic requires, estimated from the chunk (see [`max_tokens_for`]). A reply that
-//! stopped with `stop_reason: "max_tokens"` is truncation. Pure encode/decode: no I/O.
+//! that Anthropic requires, estimated from the chunk ([`contract::output_bound`]). Answers are
+//! streamed (`stream: true`, server-sent events) unless the endpoint refuses it. A reply that
+//! stopped with `stop_reason: "max_tokens"`, or that diglot cut, is truncation. Thinking is
+//! never asked for (it is off unless a request turns it on) and thinking blocks are not part of
+//! the answer. Pure encode/decode: no I/O.
 
 use serde_json::{Value, json};
 
 use super::BriefDecoded;
 use super::contract;
 use super::conversation::{self, Conversation};
+use super::shape::{Param, Shape, Structure};
 use super::{
     Capabilities, ContractProblem, Decoded, DefaultEndpoint, HeaderValue, KindDefaults, Method,
     Protocol, ProviderError, ProviderKind, WireReply, WireRequest,
@@ -30,20 +34,6 @@ pub const DEFAULTS: KindDefaults = KindDefaults {
 };
 /// The API version diglot speaks (`anthropic-version` header).
 pub const API_VERSION: &str = "2023-06-01";
-/// The smallest `max_tokens` diglot asks for: room for the JSON around a short paragraph.
-pub const MIN_MAX_TOKENS: u32 = 1024;
-/// The largest `max_tokens` diglot asks for; a chunk needing more is split by the planner.
-pub const MAX_MAX_TOKENS: u32 = 16_384;
-
-/// `max_tokens` for translating `chars` characters: German and English run at about three
-/// characters per token and a translation is about as long as its source, so the answer needs
-/// about `chars / 3` tokens; twice that leaves room for the JSON and for longer languages.
-/// Clamped to [`MIN_MAX_TOKENS`]..=[`MAX_MAX_TOKENS`].
-pub fn max_tokens_for(chars: usize) -> u32 {
-    let estimate = u32::try_from(chars.saturating_mul(2) / 3).unwrap_or(u32::MAX);
-    estimate.clamp(MIN_MAX_TOKENS, MAX_MAX_TOKENS)
-}
-
 /// An Anthropic endpoint with a model and the prompts in force.
 #[derive(Debug, Clone)]
 pub struct Anthropic {
@@ -66,19 +56,27 @@ pub struct Anthropic {
 impl Anthropic {
     /// The Messages API request for `conversation`, allowing `max_tokens` of answer. Public so
     /// that other tasks (briefs) can send their own conversations.
-    pub fn request(&self, conversation: Conversation, max_tokens: u32) -> WireRequest {
+    pub fn request(
+        &self,
+        conversation: Conversation,
+        max_tokens: u32,
+        shape: &Shape,
+    ) -> WireRequest {
         let messages: Vec<Value> = conversation
             .turns
             .into_iter()
             .map(|(role, content)| json!({"role": role.as_str(), "content": content}))
             .collect();
-        let body = json!({
+        let mut body = json!({
             "model": self.model,
             "max_tokens": max_tokens,
             "system": conversation.system,
             "messages": messages,
             "temperature": 0,
         });
+        if shape.stream {
+            body["stream"] = json!(true);
+        }
         let mut headers: Vec<(String, HeaderValue)> = self
             .headers
             .iter()
@@ -96,15 +94,36 @@ impl Anthropic {
             url: format!("{}/v1/messages", self.base_url.trim_end_matches('/')),
             headers,
             body,
+            reply_limit: contract::reply_limit(max_tokens),
         }
     }
 
-    /// The text of a Messages reply and whether it stopped at `max_tokens`.
+    /// The text of a Messages reply (a message, or a stream of events) and whether it stopped
+    /// at `max_tokens` or was cut. Thinking blocks are not part of it.
     pub fn reply_text(&self, reply: &WireReply) -> Result<(String, bool), ProviderError> {
         let malformed = |detail: String| ProviderError::Malformed {
             provider: self.name.clone(),
             detail,
         };
+        if !reply.events.is_empty() {
+            let mut text = String::new();
+            let (mut length, mut events) = (false, 0);
+            for event in &reply.events {
+                let Ok(event) = serde_json::from_str::<Value>(event) else {
+                    continue;
+                };
+                events += 1;
+                if let Some(piece) = text_delta(&event) {
+                    text.push_str(piece);
+                }
+                length |= event.pointer("/delta/stop_reason").and_then(Value::as_str)
+                    == Some("max_tokens");
+            }
+            if events == 0 {
+                return Err(malformed("the stream holds no message events".to_owned()));
+            }
+            return Ok((text, length || reply.cut));
+        }
         let body: Value = serde_json::from_slice(&reply.body)
             .map_err(|e| malformed(format!("the body is not JSON ({e})")))?;
         let blocks = body
@@ -117,16 +136,15 @@ impl Anthropic {
             .filter_map(|b| b.get("text").and_then(Value::as_str))
             .collect::<String>();
         let truncated = body.get("stop_reason").and_then(Value::as_str) == Some("max_tokens");
-        Ok((text, truncated))
+        Ok((text, truncated || reply.cut))
     }
 }
 
-fn chunk_chars(chunk: &Chunk) -> usize {
-    chunk
-        .paragraphs
-        .iter()
-        .map(|p| p.text.chars().count())
-        .sum()
+/// The text a streamed `content_block_delta` event adds (`text_delta` only, not thinking).
+fn text_delta(event: &Value) -> Option<&str> {
+    (event.pointer("/delta/type").and_then(Value::as_str) == Some("text_delta"))
+        .then(|| event.pointer("/delta/text").and_then(Value::as_str))
+        .flatten()
 }
 
 impl Protocol for Anthropic {
@@ -138,9 +156,25 @@ impl Protocol for Anthropic {
         Capabilities::llm(self.max_chunk_chars)
     }
 
-    fn encode_translation(&self, chunk: &Chunk) -> Result<WireRequest, ProviderError> {
-        let conversation = conversation::translation(&self.name, &self.prompts, chunk)?;
-        Ok(self.request(conversation, max_tokens_for(chunk_chars(chunk))))
+    fn initial_shape(&self) -> Shape {
+        Shape {
+            stream: true,
+            ..Shape::none()
+        }
+    }
+
+    fn refused(&self, shape: &Shape, reply: &WireReply) -> Option<Param> {
+        super::shape::refused(shape, reply.status, &reply.body)
+    }
+
+    fn encode_translation(
+        &self,
+        chunk: &Chunk,
+        shape: &Shape,
+    ) -> Result<WireRequest, ProviderError> {
+        let conversation =
+            conversation::translation(&self.name, &self.prompts, chunk, Structure::JsonObject)?;
+        Ok(self.request(conversation, contract::output_bound(chunk), shape))
     }
 
     fn encode_repair(
@@ -148,9 +182,22 @@ impl Protocol for Anthropic {
         chunk: &Chunk,
         raw: &str,
         problems: &[ContractProblem],
+        shape: &Shape,
     ) -> Result<WireRequest, ProviderError> {
-        let conversation = conversation::repair(&self.name, &self.prompts, chunk, raw, problems)?;
-        Ok(self.request(conversation, max_tokens_for(chunk_chars(chunk))))
+        let conversation = conversation::repair(
+            &self.name,
+            &self.prompts,
+            chunk,
+            raw,
+            problems,
+            Structure::JsonObject,
+        )?;
+        Ok(self.request(conversation, contract::output_bound(chunk), shape))
+    }
+
+    fn delta_text(&self, event: &str) -> Option<String> {
+        let event: Value = serde_json::from_str(event).ok()?;
+        text_delta(&event).map(str::to_owned)
     }
 
     fn decode_translation(
@@ -163,12 +210,34 @@ impl Protocol for Anthropic {
     }
 
     fn reported_tokens(&self, reply: &WireReply) -> Option<(u64, u64)> {
-        contract::reported_tokens(&reply.body, ("input_tokens", "output_tokens"))
+        let names = ("input_tokens", "output_tokens");
+        if reply.events.is_empty() {
+            return contract::reported_tokens(&reply.body, names);
+        }
+        // A stream reports the input in `message_start` and the output in `message_delta`.
+        let (mut input, mut output) = (None, None);
+        for event in &reply.events {
+            let Ok(event) = serde_json::from_str::<Value>(event) else {
+                continue;
+            };
+            let usage = event
+                .pointer("/message/usage")
+                .or_else(|| event.get("usage"));
+            if let Some(usage) = usage {
+                input = usage.get(names.0).and_then(Value::as_u64).or(input);
+                output = usage.get(names.1).and_then(Value::as_u64).or(output);
+            }
+        }
+        Some((input?, output?))
     }
 
-    fn encode_brief(&self, input: &BriefInput) -> Result<WireRequest, ProviderError> {
+    fn encode_brief(
+        &self,
+        input: &BriefInput,
+        shape: &Shape,
+    ) -> Result<WireRequest, ProviderError> {
         let conversation = conversation::brief(&self.name, &self.prompts, input)?;
-        Ok(self.request(conversation, brief_max_tokens(input)))
+        Ok(self.request(conversation, contract::brief_output_bound(input), shape))
     }
 
     fn encode_brief_repair(
@@ -176,10 +245,11 @@ impl Protocol for Anthropic {
         input: &BriefInput,
         raw: &str,
         problems: &[String],
+        shape: &Shape,
     ) -> Result<WireRequest, ProviderError> {
         let conversation =
             conversation::brief_repair(&self.name, &self.prompts, input, raw, problems)?;
-        Ok(self.request(conversation, brief_max_tokens(input)))
+        Ok(self.request(conversation, contract::brief_output_bound(input), shape))
     }
 
     fn decode_brief(
@@ -190,12 +260,6 @@ impl Protocol for Anthropic {
         let (content, truncated) = self.reply_text(reply)?;
         Ok(contract::decode_brief_text(content, truncated))
     }
-}
-
-/// A brief's answer grows with its points, not the article: about 1,500 characters a point in
-/// both languages with references, so `max_tokens_for` that much.
-fn brief_max_tokens(input: &BriefInput) -> u32 {
-    max_tokens_for(usize::from(input.points) * 1500)
 }
 
 #[cfg(test)]
@@ -219,20 +283,20 @@ mod tests {
     fn message(text: &str, stop: &str) -> WireReply {
         let body = json!({"id": "msg_1", "type": "message", "role": "assistant",
             "content": [{"type": "text", "text": text}], "stop_reason": stop});
-        WireReply {
-            status: 200,
-            body: body.to_string().into_bytes(),
-        }
+        WireReply::plain(200, body.to_string().into_bytes())
     }
 
     #[test]
     fn encodes_system_on_top_and_the_payload_as_the_user_turn() {
-        let req = protocol().encode_translation(&chunk(2)).expect("encodes");
+        let req = protocol()
+            .encode_translation(&chunk(2), &protocol().initial_shape())
+            .expect("encodes");
         assert_eq!(req.url, "https://api.anthropic.com/v1/messages");
         assert!(req.body["system"].as_str().is_some_and(|s| !s.is_empty()));
         assert_eq!(req.body["messages"].as_array().map(Vec::len), Some(1));
         assert_eq!(req.body["messages"][0]["role"], "user");
-        assert_eq!(req.body["max_tokens"], MIN_MAX_TOKENS);
+        assert_eq!(req.body["max_tokens"], 256);
+        assert_eq!(req.body["stream"], true);
         assert!(req.headers.contains(&(
             "anthropic-version".into(),
             HeaderValue::Plain(API_VERSION.into())
@@ -245,16 +309,41 @@ mod tests {
     }
 
     #[test]
-    fn max_tokens_grows_with_the_input_and_is_clamped() {
-        assert_eq!(max_tokens_for(10), MIN_MAX_TOKENS);
-        assert_eq!(max_tokens_for(6000), 4000);
-        assert_eq!(max_tokens_for(1_000_000), MAX_MAX_TOKENS);
+    fn a_streamed_message_is_read_from_its_text_deltas() {
+        let events = [
+            r#"{"type":"message_start","message":{"id":"m","usage":{"input_tokens":25,"output_tokens":1}}}"#,
+            r#"{"type":"content_block_delta","index":0,"delta":{"type":"thinking_delta","thinking":"hmm"}}"#,
+            r#"{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"{\"paragraphs\":[{\"id\":1,"}}"#,
+            r#"{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"\"text\":\"One.\"}]}"}}"#,
+            r#"{"type":"message_delta","delta":{"stop_reason":"end_turn"},"usage":{"output_tokens":12}}"#,
+        ];
+        let reply = WireReply {
+            status: 200,
+            events: events.map(String::from).to_vec(),
+            ..WireReply::default()
+        };
+        let p = protocol();
+        let Ok(Decoded::Complete(done)) = p.decode_translation(&chunk(1), &reply) else {
+            panic!("a complete translation")
+        };
+        assert_eq!(done[0].text, "One.");
+        assert_eq!(p.reported_tokens(&reply), Some((25, 12)));
+        assert_eq!(p.delta_text(events[1]), None);
+        assert_eq!(
+            p.delta_text(events[2]).as_deref(),
+            Some("{\"paragraphs\":[{\"id\":1,")
+        );
     }
 
     #[test]
     fn repair_adds_the_broken_answer_and_the_instruction() {
         let req = protocol()
-            .encode_repair(&chunk(2), "{bad}", &[ContractProblem::NotJson])
+            .encode_repair(
+                &chunk(2),
+                "{bad}",
+                &[ContractProblem::NotJson],
+                &Shape::none(),
+            )
             .expect("encodes");
         let roles: Vec<&str> = req.body["messages"]
             .as_array()
@@ -278,10 +367,7 @@ mod tests {
             p.decode_translation(&chunk(1), &cut),
             Ok(Decoded::Broken { ref problems, .. }) if problems == &[ContractProblem::Truncated]
         ));
-        let bad = WireReply {
-            status: 200,
-            body: b"{}".to_vec(),
-        };
+        let bad = WireReply::plain(200, b"{}".to_vec());
         assert!(matches!(
             p.decode_translation(&chunk(1), &bad),
             Err(ProviderError::Malformed { .. })

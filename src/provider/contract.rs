@@ -73,6 +73,141 @@ impl BriefPayload {
     }
 }
 
+/// The user message of a translation request in plain mode: a header naming the languages,
+/// then each paragraph after its marker (`[3] text`), paragraphs separated by blank lines. A
+/// model answers in the same form, with no JSON string to escape.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NumberedPayload {
+    /// Language of the paragraphs.
+    pub source_language: LanguageCode,
+    /// Language to translate into.
+    pub target_language: LanguageCode,
+    /// The paragraphs, in order.
+    pub paragraphs: Vec<PayloadParagraph>,
+}
+
+impl NumberedPayload {
+    /// The message: `German (de) → English (en)`, a blank line, the numbered paragraphs.
+    pub fn to_message(&self) -> String {
+        let (from, to) = (self.source_language, self.target_language);
+        let mut message = format!("{} ({from}) → {} ({to})", from.name(), to.name());
+        for p in &self.paragraphs {
+            message.push_str(&format!("\n\n[{}] {}", p.id, p.text));
+        }
+        message
+    }
+
+    /// Parses a message built by [`NumberedPayload::to_message`].
+    pub fn from_message(text: &str) -> Option<NumberedPayload> {
+        let (header, _) = text.split_once("\n\n")?;
+        let (from, to) = header.split_once(" → ")?;
+        let code = |side: &str| -> Option<LanguageCode> {
+            side.trim()
+                .strip_suffix(')')?
+                .rsplit_once('(')?
+                .1
+                .parse()
+                .ok()
+        };
+        let paragraphs = parse_numbered(text)?
+            .into_iter()
+            .map(|(id, text)| PayloadParagraph { id, text })
+            .collect();
+        Some(NumberedPayload {
+            source_language: code(from)?,
+            target_language: code(to)?,
+            paragraphs,
+        })
+    }
+}
+
+/// The numbered paragraphs of a plain answer (or payload): each entry starts at a line that
+/// begins with a marker `[N]` (after spaces or Markdown emphasis) and runs until the next
+/// marker; its lines are joined with spaces. `None` when no line has a marker.
+pub fn parse_numbered(text: &str) -> Option<Vec<(u32, String)>> {
+    let mut entries: Vec<(u32, String)> = Vec::new();
+    for line in text.lines() {
+        if let Some((id, rest)) = marker(line) {
+            entries.push((id, rest.trim().to_owned()));
+        } else if let Some((_, last)) = entries.last_mut()
+            && !line.trim().is_empty()
+        {
+            if !last.is_empty() {
+                last.push(' ');
+            }
+            last.push_str(line.trim());
+        }
+    }
+    (!entries.is_empty()).then_some(entries)
+}
+
+/// A line's marker `[N]` (or `[¶N]`, `**[N]**`) and the text after it.
+fn marker(line: &str) -> Option<(u32, &str)> {
+    let line = line.trim_start().trim_start_matches(['*', '#', ' ']);
+    let rest = line.strip_prefix('[')?;
+    let (inside, after) = rest.split_once(']')?;
+    let id = inside.trim().trim_start_matches('¶').parse().ok()?;
+    Some((id, after.trim_start_matches(['*', ':', ' '])))
+}
+
+/// Removes a model's thinking from its answer: every `<think>…</think>` block, and an
+/// unclosed `<think>` with everything after it (the model stopped while thinking).
+pub fn strip_thinking(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains("<think>") {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("<think>") {
+        out.push_str(&rest[..start]);
+        match rest[start..].find("</think>") {
+            Some(end) => rest = &rest[start + end + "</think>".len()..],
+            None => rest = "",
+        }
+    }
+    out.push_str(rest);
+    std::borrow::Cow::Owned(out)
+}
+
+/// The output bound of a translation request for `chunk`, in tokens: twice the estimated
+/// tokens of its text (a translation runs about as long as its source; twice leaves room for
+/// longer languages and worse tokenizers), plus the JSON around each paragraph. Clamped to
+/// 256..=16,384. A model that loops stops here instead of at the end of its context.
+pub fn output_bound(chunk: &Chunk) -> u32 {
+    let tokens: usize = chunk
+        .paragraphs
+        .iter()
+        .map(|p| crate::plan::estimate_tokens(&p.text))
+        .sum();
+    let estimate = tokens * 2 + chunk.paragraphs.len() * 16 + 64;
+    u32::try_from(estimate)
+        .unwrap_or(u32::MAX)
+        .clamp(256, 16_384)
+}
+
+/// The output bound of a brief request: a brief grows with its points, not the article (about
+/// 250 tokens a point in both languages with references, plus the headline and the people).
+pub fn brief_output_bound(input: &crate::brief::BriefInput) -> u32 {
+    1024 + u32::from(input.points) * 256
+}
+
+/// The most bytes an answer of at most `bound` tokens may take: a streamed token costs a few
+/// hundred bytes of event JSON (llama.cpp servers send about 230), so 1 KiB a token plus 1 MiB
+/// for everything else.
+pub fn reply_limit(bound: u32) -> usize {
+    (1 << 20) + bound as usize * 1024
+}
+
+/// The most bytes a machine translation answer for `chunk` may take: the texts come back about
+/// as long as they went, in JSON; sixteen times that plus 1 MiB.
+pub fn machine_reply_limit(chunk: &Chunk) -> usize {
+    let text: usize = chunk.paragraphs.iter().map(|p| p.text.len()).sum();
+    (1 << 20) + text * 16
+}
+
+/// The most bytes a list (LibreTranslate's `/languages`) may take.
+pub const LIST_REPLY_LIMIT: usize = 1 << 20;
+
 /// One paragraph in a payload or a reply.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PayloadParagraph {
@@ -316,7 +451,8 @@ pub fn decode_translation_text(chunk: &Chunk, content: String, truncated: bool) 
             problems: vec![ContractProblem::Truncated],
         };
     }
-    match parse_reply(&content) {
+    let answer = strip_thinking(&content);
+    match parse_reply(&answer).or_else(|| parse_numbered(&answer)) {
         None => Decoded::Broken {
             raw: content,
             problems: vec![ContractProblem::NotJson],
@@ -335,7 +471,7 @@ pub fn decode_brief_text(content: String, truncated: bool) -> super::BriefDecode
             problems: vec![ContractProblem::Truncated],
         };
     }
-    match parse_brief_reply(&content) {
+    match parse_brief_reply(&strip_thinking(&content)) {
         Some(brief) => BriefDecoded::Complete {
             brief,
             raw: content,

@@ -1,14 +1,15 @@
 //! The conversation an LLM provider holds for one chunk, independent of any wire format.
 //!
 //! Owns what is said: the system prompt, the user turn carrying the JSON
-//! [`TranslationPayload`], and for a repair the model's
-//! broken answer plus the repair instruction. `openai.rs` lays the turns out as chat messages
+//! [`TranslationPayload`] (or, in plain mode, the [`NumberedPayload`]), and for a repair the
+//! model's broken answer plus the repair instruction. `openai.rs` lays the turns out as chat messages
 //! (system first); `anthropic.rs` puts the system prompt in its top-level `system` field. A
 //! brief can build its own [`Conversation`] and reuse both layouts. Pure: no I/O.
 
 use serde::Serialize;
 
-use super::contract::{BriefPayload, PayloadParagraph, Task, TranslationPayload};
+use super::contract::{BriefPayload, NumberedPayload, PayloadParagraph, Task, TranslationPayload};
+use super::shape::Structure;
 use super::{ContractProblem, ProviderError};
 use crate::brief::BriefInput;
 use crate::ingest::Paragraph;
@@ -43,18 +44,36 @@ pub struct Conversation {
     pub turns: Vec<(Role, String)>,
 }
 
-/// The translation request for `chunk`: the translate prompt and the payload as JSON.
+/// The translation request for `chunk`: the translate prompt and the payload as JSON, or for
+/// [`Structure::Plain`] the plain prompt and the paragraphs numbered ([`NumberedPayload`]),
+/// which a model answers without escaping anything.
 pub fn translation(
     provider: &str,
     prompts: &Prompts,
     chunk: &Chunk,
+    structure: Structure,
 ) -> Result<Conversation, ProviderError> {
-    let system = prompts.translate(&TranslateVars {
-        source: chunk.source_language.as_str(),
-        source_name: chunk.source_language.name(),
-        target: chunk.target_language.as_str(),
-        target_name: chunk.target_language.name(),
-    })?;
+    let plain = structure == Structure::Plain;
+    let system = prompts.translate(
+        &TranslateVars {
+            source: chunk.source_language.as_str(),
+            source_name: chunk.source_language.name(),
+            target: chunk.target_language.as_str(),
+            target_name: chunk.target_language.name(),
+        },
+        plain,
+    )?;
+    if plain {
+        let payload = NumberedPayload {
+            source_language: chunk.source_language,
+            target_language: chunk.target_language,
+            paragraphs: payload_paragraphs(&chunk.paragraphs),
+        };
+        return Ok(Conversation {
+            system,
+            turns: vec![(Role::User, payload.to_message())],
+        });
+    }
     let payload = TranslationPayload {
         task: Task::Translate,
         source_language: chunk.source_language,
@@ -149,8 +168,10 @@ pub fn repair(
     chunk: &Chunk,
     raw: &str,
     problems: &[ContractProblem],
+    structure: Structure,
 ) -> Result<Conversation, ProviderError> {
-    let mut conversation = translation(provider, prompts, chunk)?;
+    let plain = structure == Structure::Plain;
+    let mut conversation = translation(provider, prompts, chunk, structure)?;
     let problems = problems
         .iter()
         .map(ToString::to_string)
@@ -159,13 +180,22 @@ pub fn repair(
     let ids = chunk
         .paragraphs
         .iter()
-        .map(|p| p.id.0.to_string())
+        .map(|p| {
+            if plain {
+                format!("[{}]", p.id.0)
+            } else {
+                p.id.0.to_string()
+            }
+        })
         .collect::<Vec<_>>();
-    let instruction = prompts.repair(&RepairVars {
-        problems: &problems,
-        ids: &ids.join(", "),
-        target_name: chunk.target_language.name(),
-    })?;
+    let instruction = prompts.repair(
+        &RepairVars {
+            problems: &problems,
+            ids: &ids.join(", "),
+            target_name: chunk.target_language.name(),
+        },
+        plain,
+    )?;
     conversation.turns.push((Role::Assistant, raw.to_owned()));
     conversation.turns.push((Role::User, instruction));
     Ok(conversation)

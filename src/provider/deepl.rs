@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 
 use super::{
     Capabilities, Decoded, DefaultEndpoint, HeaderValue, KindDefaults, Method, Protocol,
-    ProviderError, ProviderKind, WireReply, WireRequest, contract,
+    ProviderError, ProviderKind, Shape, WireReply, WireRequest, contract,
 };
 use crate::language::LanguageCode;
 use crate::plan::Chunk;
@@ -191,7 +191,7 @@ impl Protocol for Deepl {
         }
     }
 
-    fn encode_translation(&self, chunk: &Chunk) -> Result<WireRequest, ProviderError> {
+    fn encode_translation(&self, chunk: &Chunk, _: &Shape) -> Result<WireRequest, ProviderError> {
         let texts: Vec<&str> = chunk.paragraphs.iter().map(|p| p.text.as_str()).collect();
         let mut body = json!({
             "text": texts,
@@ -224,6 +224,7 @@ impl Protocol for Deepl {
             url: format!("{}/v2/translate", self.base_url.trim_end_matches('/')),
             headers,
             body,
+            reply_limit: contract::machine_reply_limit(chunk),
         })
     }
 
@@ -288,10 +289,7 @@ mod tests {
     }
 
     fn reply(body: Value) -> WireReply {
-        WireReply {
-            status: 200,
-            body: body.to_string().into_bytes(),
-        }
+        WireReply::plain(200, body.to_string().into_bytes())
     }
 
     #[test]
@@ -310,7 +308,7 @@ mod tests {
             ..DeeplOptions::default()
         };
         let req = protocol(options)
-            .encode_translation(&chunk(2, LanguageCode::EN))
+            .encode_translation(&chunk(2, LanguageCode::EN), &Shape::none())
             .expect("encodes");
         assert_eq!(req.url, "https://api-free.deepl.com/v2/translate");
         assert_eq!(

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 use super::{
     Capabilities, Decoded, DefaultEndpoint, HeaderValue, KindDefaults, Method, Protocol,
-    ProviderError, ProviderKind, WireReply, WireRequest, contract,
+    ProviderError, ProviderKind, Shape, WireReply, WireRequest, contract,
 };
 use crate::language::LanguageCode;
 use crate::plan::Chunk;
@@ -93,7 +93,7 @@ impl Protocol for LibreTranslate {
         }
     }
 
-    fn encode_translation(&self, chunk: &Chunk) -> Result<WireRequest, ProviderError> {
+    fn encode_translation(&self, chunk: &Chunk, _: &Shape) -> Result<WireRequest, ProviderError> {
         let texts: Vec<&str> = chunk.paragraphs.iter().map(|p| p.text.as_str()).collect();
         let mut body = json!({
             "q": texts,
@@ -105,11 +105,13 @@ impl Protocol for LibreTranslate {
             // The key travels in the body; `--dry-run` style output must redact it there.
             body["api_key"] = Value::from(key.expose());
         }
+        let reply_limit = contract::machine_reply_limit(chunk);
         Ok(WireRequest {
             method: Method::Post,
             url: self.url("/translate"),
             headers: self.headers(),
             body,
+            reply_limit,
         })
     }
 
@@ -131,6 +133,7 @@ impl Protocol for LibreTranslate {
             url: self.url("/languages"),
             headers: self.headers(),
             body: Value::Null,
+            reply_limit: contract::LIST_REPLY_LIMIT,
         })
     }
 
@@ -185,16 +188,13 @@ mod tests {
     }
 
     fn reply(body: Value) -> WireReply {
-        WireReply {
-            status: 200,
-            body: body.to_string().into_bytes(),
-        }
+        WireReply::plain(200, body.to_string().into_bytes())
     }
 
     #[test]
     fn encodes_q_as_an_array_with_the_key_in_the_body() {
         let req = protocol(Some("lt-key"))
-            .encode_translation(&chunk(2))
+            .encode_translation(&chunk(2), &Shape::none())
             .expect("encodes");
         assert_eq!(req.url, "http://localhost:5000/translate");
         assert_eq!(
@@ -203,7 +203,7 @@ mod tests {
                    "format": "text", "api_key": "lt-key"})
         );
         let req = protocol(None)
-            .encode_translation(&chunk(1))
+            .encode_translation(&chunk(1), &Shape::none())
             .expect("encodes");
         assert!(req.body.get("api_key").is_none());
     }

@@ -10,6 +10,8 @@ pub mod conversation;
 pub mod deepl;
 pub mod libretranslate;
 pub mod openai;
+pub mod shape;
+pub mod stream;
 pub mod transport;
 
 use std::fmt;
@@ -21,6 +23,7 @@ use crate::brief::{Brief, BriefInput};
 use crate::ingest::ParagraphId;
 use crate::plan::Chunk;
 use crate::secret::Secret;
+pub use shape::Shape;
 
 /// An API family, named by its wire protocol.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -156,6 +159,9 @@ pub struct WireRequest {
     pub headers: Vec<(String, HeaderValue)>,
     /// JSON body (sent with `POST` only).
     pub body: serde_json::Value,
+    /// The most bytes an answer to this request may take: a multiple of what it can
+    /// legitimately produce. More is a hostile or broken server, and reading stops.
+    pub reply_limit: usize,
 }
 
 /// What a protocol can do, checked before any request is built.
@@ -196,12 +202,28 @@ impl Capabilities {
 }
 
 /// An HTTP answer as plain data.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct WireReply {
     /// HTTP status code.
     pub status: u16,
-    /// The body's bytes.
+    /// The body's bytes (empty for a streamed answer).
     pub body: Vec<u8>,
+    /// A streamed answer's server-sent events' data, in order (empty for a plain body).
+    pub events: Vec<String>,
+    /// Whether diglot stopped reading before the end (the model repeated itself or wrote past
+    /// its bound): the answer is truncated.
+    pub cut: bool,
+}
+
+impl WireReply {
+    /// A plain answer: `status` and `body`.
+    pub fn plain(status: u16, body: impl Into<Vec<u8>>) -> WireReply {
+        WireReply {
+            status,
+            body: body.into(),
+            ..WireReply::default()
+        }
+    }
 }
 
 /// One paragraph as the provider translated it.
@@ -326,6 +348,22 @@ pub enum ProviderError {
         /// The pairs the server offers, as `de→en`.
         offered: Vec<String>,
     },
+    /// The endpoint refuses a parameter diglot cannot do without: the `response_format` the
+    /// profile chose. Exit 4.
+    #[error(
+        "{provider} refused the request's `{parameter}`: HTTP {status}{}",
+        detail_suffix(detail)
+    )]
+    RefusedParameter {
+        /// Profile name.
+        provider: String,
+        /// HTTP status.
+        status: u16,
+        /// The parameter's key, e.g. `response_format`.
+        parameter: &'static str,
+        /// The API's own error message, if it gave one.
+        detail: Option<String>,
+    },
     /// The model's answer for a single sentence still stopped at its output limit.
     #[error(
         "{provider} cut its answer for {id} off at the model's output limit, even for one sentence"
@@ -438,8 +476,23 @@ pub trait Protocol: Send + Sync {
     fn kind(&self) -> ProviderKind;
     /// What it can do and its request budget.
     fn capabilities(&self) -> Capabilities;
-    /// Builds the request that translates `chunk`.
-    fn encode_translation(&self, chunk: &Chunk) -> Result<WireRequest, ProviderError>;
+    /// The shape of this protocol's first request to an endpoint: the optional parameters it
+    /// carries before the endpoint has refused any. The default carries none.
+    fn initial_shape(&self) -> Shape {
+        Shape::none()
+    }
+    /// The optional parameter of `shape` that an error answer refuses, if any; the pipeline
+    /// then steps the shape down and asks again. The default recognises none.
+    fn refused(&self, shape: &Shape, reply: &WireReply) -> Option<shape::Param> {
+        let _ = (shape, reply);
+        None
+    }
+    /// Builds the request that translates `chunk`, shaped as `shape` says.
+    fn encode_translation(
+        &self,
+        chunk: &Chunk,
+        shape: &Shape,
+    ) -> Result<WireRequest, ProviderError>;
     /// Builds a repair request: the original request, the broken reply and what is wrong.
     /// The default, for machine translation without a conversation (DeepL, LibreTranslate),
     /// sends the same request again.
@@ -448,9 +501,16 @@ pub trait Protocol: Send + Sync {
         chunk: &Chunk,
         raw: &str,
         problems: &[ContractProblem],
+        shape: &Shape,
     ) -> Result<WireRequest, ProviderError> {
         let _ = (raw, problems);
-        self.encode_translation(chunk)
+        self.encode_translation(chunk, shape)
+    }
+    /// The text a streamed event adds to the answer (its content, not the model's reasoning),
+    /// for showing progress and noticing a model that repeats itself.
+    fn delta_text(&self, event: &str) -> Option<String> {
+        let _ = event;
+        None
     }
     /// Reads a 2xx answer to a translation or repair request.
     fn decode_translation(
@@ -487,8 +547,12 @@ pub trait Protocol: Send + Sync {
     }
     /// Builds the request for a bilingual brief. Protocols without briefs keep the default,
     /// which is [`ProviderError::Unsupported`].
-    fn encode_brief(&self, input: &BriefInput) -> Result<WireRequest, ProviderError> {
-        let _ = input;
+    fn encode_brief(
+        &self,
+        input: &BriefInput,
+        shape: &Shape,
+    ) -> Result<WireRequest, ProviderError> {
+        let _ = (input, shape);
         Err(unsupported(self.kind().to_string(), "write briefs"))
     }
     /// Builds a brief repair request: the original request, the reply and what is wrong.
@@ -497,8 +561,9 @@ pub trait Protocol: Send + Sync {
         input: &BriefInput,
         raw: &str,
         problems: &[String],
+        shape: &Shape,
     ) -> Result<WireRequest, ProviderError> {
-        let _ = (input, raw, problems);
+        let _ = (input, raw, problems, shape);
         Err(unsupported(self.kind().to_string(), "write briefs"))
     }
     /// Reads a 2xx answer to a brief or brief repair request.
@@ -532,7 +597,7 @@ pub fn protocol_for(profile: Profile, prompts: crate::prompt::Prompts) -> Arc<dy
             model,
             api_key,
             headers,
-            response_format: openai.response_format,
+            options: openai,
             prompts,
             max_chunk_chars,
         }),
@@ -582,7 +647,7 @@ mod tests {
                 max_text_bytes: None,
             }
         }
-        fn encode_translation(&self, _: &Chunk) -> Result<WireRequest, ProviderError> {
+        fn encode_translation(&self, _: &Chunk, _: &Shape) -> Result<WireRequest, ProviderError> {
             unreachable!("not used in this test")
         }
         fn encode_repair(
@@ -590,6 +655,7 @@ mod tests {
             _: &Chunk,
             _: &str,
             _: &[ContractProblem],
+            _: &Shape,
         ) -> Result<WireRequest, ProviderError> {
             unreachable!("not used in this test")
         }
@@ -606,13 +672,12 @@ mod tests {
             points: crate::brief::DEFAULT_POINTS,
             paragraphs: vec![],
         };
-        let reply = WireReply {
-            status: 200,
-            body: vec![],
-        };
+        let reply = WireReply::plain(200, vec![]);
         let errors = [
-            TranslationOnly.encode_brief(&input).err(),
-            TranslationOnly.encode_brief_repair(&input, "", &[]).err(),
+            TranslationOnly.encode_brief(&input, &Shape::none()).err(),
+            TranslationOnly
+                .encode_brief_repair(&input, "", &[], &Shape::none())
+                .err(),
             TranslationOnly.decode_brief(&input, &reply).err(),
         ];
         for error in errors {

@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 use super::BriefDecoded;
 use super::contract::{self};
 use super::conversation::{self, Conversation};
+use super::shape::{Bound, Param, Shape, Structure};
 use super::{
     Capabilities, ContractProblem, Decoded, DefaultEndpoint, HeaderValue, KindDefaults, Method,
     Protocol, ProviderError, ProviderKind, WireReply, WireRequest,
@@ -27,25 +28,53 @@ pub const DEFAULTS: KindDefaults = KindDefaults {
     briefs: true,
 };
 
-/// How to ask an OpenAI-compatible API for JSON (`response_format` in a profile).
+/// How to ask an OpenAI-compatible API for structure (`response_format` in a profile).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ResponseFormat {
-    /// `response_format: {type: json_schema}` with diglot's schema (OpenAI, vLLM, llama.cpp,
-    /// recent Ollama).
+    /// The strongest form the endpoint accepts: `json_schema`, stepping down to `json_object`
+    /// and then to a plain prompt when the endpoint refuses one (see [`super::shape`]).
     #[default]
+    Auto,
+    /// Always `response_format: {type: json_schema}` with diglot's schema.
     JsonSchema,
-    /// `response_format: {type: json_object}` (servers without schema support).
+    /// Always `response_format: {type: json_object}`.
     JsonObject,
-    /// No `response_format` at all (servers that reject the field).
+    /// Never a `response_format`: a plain prompt, read leniently.
     None,
+}
+
+impl ResponseFormat {
+    /// The structure this setting forces, `None` for `auto`.
+    fn forced(self) -> Option<Structure> {
+        match self {
+            ResponseFormat::Auto => None,
+            ResponseFormat::JsonSchema => Some(Structure::JsonSchema),
+            ResponseFormat::JsonObject => Some(Structure::JsonObject),
+            ResponseFormat::None => Some(Structure::Plain),
+        }
+    }
+}
+
+/// Whether a model may think before it answers (`thinking` in a profile).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Thinking {
+    /// Off: `chat_template_kwargs: {enable_thinking: false}` (llama.cpp, vLLM, SGLang with
+    /// Qwen3 and other hybrid models); dropped, and remembered, where a server refuses it.
+    #[default]
+    Off,
+    /// The model's own default: nothing is sent.
+    On,
 }
 
 /// The knobs an `openai` (or `mock`) profile may set beyond the common ones.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct OpenAiOptions {
-    /// How to ask for JSON.
+    /// How to ask for structure.
     pub response_format: ResponseFormat,
+    /// Whether the model may think.
+    pub thinking: Thinking,
 }
 
 /// An OpenAI-compatible endpoint with a model and the prompts in force.
@@ -61,8 +90,8 @@ pub struct OpenAi {
     pub api_key: Option<Secret>,
     /// Extra headers from the profile.
     pub headers: Vec<(String, String)>,
-    /// How to ask for JSON.
-    pub response_format: ResponseFormat,
+    /// The profile's knobs.
+    pub options: OpenAiOptions,
     /// Prompt templates.
     pub prompts: Prompts,
     /// Characters of source text per request.
@@ -79,10 +108,34 @@ enum Reply {
 }
 
 impl OpenAi {
-    fn request(&self, messages: Vec<Value>, reply: Reply) -> WireRequest {
-        let mut body = json!({ "model": self.model, "messages": messages, "temperature": 0 });
-        if let Some(format) = response_format(self.response_format, reply) {
+    fn request(
+        &self,
+        conversation: Conversation,
+        reply: Reply,
+        shape: &Shape,
+        bound: u32,
+    ) -> WireRequest {
+        let mut body = json!({
+            "model": self.model,
+            "messages": Self::messages(conversation),
+            "temperature": 0,
+        });
+        if let Some(format) = response_format(shape.structure, reply) {
             body["response_format"] = format;
+        }
+        match shape.bound {
+            Bound::MaxTokens => body["max_tokens"] = json!(bound),
+            Bound::MaxCompletionTokens => body["max_completion_tokens"] = json!(bound),
+            Bound::Unsent => {}
+        }
+        if shape.stream {
+            body["stream"] = json!(true);
+        }
+        if shape.stream_usage {
+            body["stream_options"] = json!({"include_usage": true});
+        }
+        if shape.thinking_off {
+            body["chat_template_kwargs"] = json!({"enable_thinking": false});
         }
         let mut headers: Vec<(String, HeaderValue)> = self
             .headers
@@ -100,6 +153,7 @@ impl OpenAi {
             url: format!("{}/chat/completions", self.base_url.trim_end_matches('/')),
             headers,
             body,
+            reply_limit: contract::reply_limit(bound),
         }
     }
 
@@ -114,36 +168,62 @@ impl OpenAi {
             .collect()
     }
 
-    /// The assistant's text from a 2xx completion, and whether it stopped at the length limit.
-    fn completion_content(&self, reply: &WireReply) -> Result<(String, bool), ProviderError> {
-        let malformed = |detail: String| ProviderError::Malformed {
+    fn malformed(&self, detail: String) -> ProviderError {
+        ProviderError::Malformed {
             provider: self.name.clone(),
             detail,
-        };
-        let body: Value = serde_json::from_slice(&reply.body)
-            .map_err(|e| malformed(format!("the body is not JSON ({e})")))?;
-        let choice = body
-            .get("choices")
-            .and_then(|c| c.get(0))
-            .ok_or_else(|| malformed("the body has no choices".to_owned()))?;
-        let content = choice
-            .pointer("/message/content")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned();
-        let truncated = choice.get("finish_reason").and_then(Value::as_str) == Some("length");
-        Ok((content, truncated))
+        }
+    }
+
+    /// The assistant's text of a 2xx answer (a completion, or a stream of chunks), and whether
+    /// it stopped at the length limit or was cut. Reasoning the server sends apart from the
+    /// content (`reasoning_content`, `reasoning`) is not part of it.
+    fn completion_content(&self, reply: &WireReply) -> Result<(String, bool), ProviderError> {
+        if reply.events.is_empty() {
+            let body: Value = serde_json::from_slice(&reply.body)
+                .map_err(|e| self.malformed(format!("the body is not JSON ({e})")))?;
+            let choice = body
+                .get("choices")
+                .and_then(|c| c.get(0))
+                .ok_or_else(|| self.malformed("the body has no choices".to_owned()))?;
+            let content = choice
+                .pointer("/message/content")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned();
+            let length = choice.get("finish_reason").and_then(Value::as_str) == Some("length");
+            return Ok((content, length || reply.cut));
+        }
+        let mut content = String::new();
+        let mut length = false;
+        let mut chunks = 0;
+        for event in &reply.events {
+            let Ok(chunk) = serde_json::from_str::<Value>(event) else {
+                continue;
+            };
+            chunks += 1;
+            let Some(choice) = chunk.get("choices").and_then(|c| c.get(0)) else {
+                continue;
+            };
+            if let Some(text) = choice.pointer("/delta/content").and_then(Value::as_str) {
+                content.push_str(text);
+            }
+            length |= choice.get("finish_reason").and_then(Value::as_str) == Some("length");
+        }
+        if chunks == 0 {
+            return Err(self.malformed("the stream holds no completion chunks".to_owned()));
+        }
+        Ok((content, length || reply.cut))
     }
 }
 
-/// The `response_format` for `reply`: the profile's choice, with diglot's schema for
-/// `json_schema`.
-fn response_format(format: ResponseFormat, reply: Reply) -> Option<Value> {
-    match (format, reply) {
-        (ResponseFormat::None, _) => None,
-        (ResponseFormat::JsonObject, _) => Some(json!({"type": "json_object"})),
-        (ResponseFormat::JsonSchema, Reply::Brief) => Some(brief_schema()),
-        (ResponseFormat::JsonSchema, Reply::Translation) => Some(json!({
+/// The `response_format` for `structure` and `reply`, with diglot's schema for `json_schema`.
+fn response_format(structure: Structure, reply: Reply) -> Option<Value> {
+    match (structure, reply) {
+        (Structure::Plain, _) => None,
+        (Structure::JsonObject, _) => Some(json!({"type": "json_object"})),
+        (Structure::JsonSchema, Reply::Brief) => Some(brief_schema()),
+        (Structure::JsonSchema, Reply::Translation) => Some(json!({
             "type": "json_schema",
             "json_schema": {
                 "name": "paragraph_translations",
@@ -234,9 +314,32 @@ impl Protocol for OpenAi {
         Capabilities::llm(self.max_chunk_chars)
     }
 
-    fn encode_translation(&self, chunk: &Chunk) -> Result<WireRequest, ProviderError> {
-        let conversation = conversation::translation(&self.name, &self.prompts, chunk)?;
-        Ok(self.request(Self::messages(conversation), Reply::Translation))
+    fn initial_shape(&self) -> Shape {
+        // OpenAI's own API takes no `chat_template_kwargs` (it refuses unknown parameters) and
+        // shows no thinking in the content; every other server gets the switch.
+        let public = match DEFAULTS.endpoint {
+            DefaultEndpoint::Public(url) => self.base_url.trim_end_matches('/') == url,
+            _ => false,
+        };
+        Shape::strongest(
+            self.options.response_format.forced(),
+            self.options.thinking == Thinking::Off && !public,
+        )
+    }
+
+    fn refused(&self, shape: &Shape, reply: &WireReply) -> Option<Param> {
+        super::shape::refused(shape, reply.status, &reply.body)
+    }
+
+    fn encode_translation(
+        &self,
+        chunk: &Chunk,
+        shape: &Shape,
+    ) -> Result<WireRequest, ProviderError> {
+        let conversation =
+            conversation::translation(&self.name, &self.prompts, chunk, shape.structure)?;
+        let bound = contract::output_bound(chunk);
+        Ok(self.request(conversation, Reply::Translation, shape, bound))
     }
 
     fn encode_repair(
@@ -244,9 +347,18 @@ impl Protocol for OpenAi {
         chunk: &Chunk,
         raw: &str,
         problems: &[ContractProblem],
+        shape: &Shape,
     ) -> Result<WireRequest, ProviderError> {
-        let conversation = conversation::repair(&self.name, &self.prompts, chunk, raw, problems)?;
-        Ok(self.request(Self::messages(conversation), Reply::Translation))
+        let conversation = conversation::repair(
+            &self.name,
+            &self.prompts,
+            chunk,
+            raw,
+            problems,
+            shape.structure,
+        )?;
+        let bound = contract::output_bound(chunk);
+        Ok(self.request(conversation, Reply::Translation, shape, bound))
     }
 
     fn decode_translation(
@@ -258,13 +370,33 @@ impl Protocol for OpenAi {
         Ok(contract::decode_translation_text(chunk, content, truncated))
     }
 
-    fn reported_tokens(&self, reply: &WireReply) -> Option<(u64, u64)> {
-        contract::reported_tokens(&reply.body, ("prompt_tokens", "completion_tokens"))
+    fn delta_text(&self, event: &str) -> Option<String> {
+        let chunk: Value = serde_json::from_str(event).ok()?;
+        chunk
+            .pointer("/choices/0/delta/content")
+            .and_then(Value::as_str)
+            .map(str::to_owned)
     }
 
-    fn encode_brief(&self, input: &BriefInput) -> Result<WireRequest, ProviderError> {
+    fn reported_tokens(&self, reply: &WireReply) -> Option<(u64, u64)> {
+        let names = ("prompt_tokens", "completion_tokens");
+        match reply.events.as_slice() {
+            [] => contract::reported_tokens(&reply.body, names),
+            events => events
+                .iter()
+                .rev()
+                .find_map(|e| contract::reported_tokens(e.as_bytes(), names)),
+        }
+    }
+
+    fn encode_brief(
+        &self,
+        input: &BriefInput,
+        shape: &Shape,
+    ) -> Result<WireRequest, ProviderError> {
         let conversation = conversation::brief(&self.name, &self.prompts, input)?;
-        Ok(self.request(Self::messages(conversation), Reply::Brief))
+        let bound = contract::brief_output_bound(input);
+        Ok(self.request(conversation, Reply::Brief, shape, bound))
     }
 
     fn encode_brief_repair(
@@ -272,10 +404,12 @@ impl Protocol for OpenAi {
         input: &BriefInput,
         raw: &str,
         problems: &[String],
+        shape: &Shape,
     ) -> Result<WireRequest, ProviderError> {
         let conversation =
             conversation::brief_repair(&self.name, &self.prompts, input, raw, problems)?;
-        Ok(self.request(Self::messages(conversation), Reply::Brief))
+        let bound = contract::brief_output_bound(input);
+        Ok(self.request(conversation, Reply::Brief, shape, bound))
     }
 
     fn decode_brief(
@@ -293,7 +427,8 @@ pub fn error_detail(body: &[u8]) -> Option<String> {
     let value: Value = serde_json::from_slice(body).ok()?;
     let message = value
         .pointer("/error/message")
-        .or_else(|| value.get("error"))?;
+        .or_else(|| value.get("error"))
+        .or_else(|| value.get("detail"))?;
     message.as_str().map(str::to_owned)
 }
 
@@ -313,24 +448,26 @@ mod tests {
             model: "m".into(),
             api_key: key.map(Secret::new),
             headers: vec![("x-team".into(), "news".into())],
-            response_format: ResponseFormat::JsonSchema,
+            options: OpenAiOptions::default(),
             prompts: Prompts::load(None).expect("built-in prompts"),
             max_chunk_chars: 6000,
         }
     }
 
+    /// The shape of a first request with `response_format = "auto"`.
+    fn auto() -> Shape {
+        Shape::strongest(None, true)
+    }
+
     fn completion(content: &str, finish: &str) -> WireReply {
         let body = json!({"choices":[{"index":0,"message":{"role":"assistant","content":content},"finish_reason":finish}]});
-        WireReply {
-            status: 200,
-            body: body.to_string().into_bytes(),
-        }
+        WireReply::plain(200, body.to_string().into_bytes())
     }
 
     #[test]
     fn encodes_the_payload_as_the_user_message_with_ids() {
         let req = protocol(Some("sk-1"))
-            .encode_translation(&chunk(2))
+            .encode_translation(&chunk(2), &auto())
             .expect("encodes");
         assert_eq!(req.url, "http://127.0.0.1:9/v1/chat/completions");
         let user = req.body["messages"][1]["content"]
@@ -356,9 +493,29 @@ mod tests {
     }
 
     #[test]
+    fn thinking_is_switched_off_except_on_openais_own_api() {
+        let local = protocol(None);
+        let req = local
+            .encode_translation(&chunk(1), &local.initial_shape())
+            .expect("encodes");
+        assert_eq!(req.body["chat_template_kwargs"]["enable_thinking"], false);
+        assert_eq!(req.body["stream"], true);
+        assert!(req.body["max_tokens"].as_u64() >= Some(256));
+        let mut public = protocol(None);
+        public.base_url = "https://api.openai.com/v1".into();
+        let req = public
+            .encode_translation(&chunk(1), &public.initial_shape())
+            .expect("encodes");
+        assert!(req.body.get("chat_template_kwargs").is_none());
+        let mut on = protocol(None);
+        on.options.thinking = Thinking::On;
+        assert!(!on.initial_shape().thinking_off);
+    }
+
+    #[test]
     fn sends_no_authorization_without_a_key() {
         let req = protocol(None)
-            .encode_translation(&chunk(1))
+            .encode_translation(&chunk(1), &auto())
             .expect("encodes");
         assert!(req.headers.iter().all(|(k, _)| k != "authorization"));
     }
@@ -367,7 +524,7 @@ mod tests {
     fn repair_request_carries_the_broken_reply_and_the_problems() {
         let problems = [ContractProblem::Missing(ParagraphId(2))];
         let req = protocol(None)
-            .encode_repair(&chunk(2), "{bad}", &problems)
+            .encode_repair(&chunk(2), "{bad}", &problems, &auto())
             .expect("encodes");
         let messages = req.body["messages"].as_array().expect("messages");
         assert_eq!(messages.len(), 4);
@@ -428,10 +585,7 @@ mod tests {
 
     #[test]
     fn a_body_that_is_not_json_is_malformed() {
-        let reply = WireReply {
-            status: 200,
-            body: b"{\"choices\":[".to_vec(),
-        };
+        let reply = WireReply::plain(200, b"{\"choices\":[".to_vec());
         let err = protocol(None)
             .decode_translation(&chunk(1), &reply)
             .expect_err("malformed");
@@ -459,7 +613,7 @@ mod tests {
     #[test]
     fn encodes_a_brief_payload_with_the_brief_schema() {
         let req = protocol(Some("sk-1"))
-            .encode_brief(&brief_input())
+            .encode_brief(&brief_input(), &auto())
             .expect("encodes");
         assert_eq!(req.url, "http://127.0.0.1:9/v1/chat/completions");
         let user = req.body["messages"][1]["content"]
@@ -479,11 +633,15 @@ mod tests {
     #[test]
     fn brief_requests_respect_the_profiles_response_format() {
         let mut openai = protocol(None);
-        openai.response_format = ResponseFormat::None;
-        let req = openai.encode_brief(&brief_input()).expect("encodes");
+        openai.options.response_format = ResponseFormat::None;
+        let req = openai
+            .encode_brief(&brief_input(), &openai.initial_shape())
+            .expect("encodes");
         assert!(req.body.get("response_format").is_none());
-        openai.response_format = ResponseFormat::JsonObject;
-        let req = openai.encode_brief(&brief_input()).expect("encodes");
+        openai.options.response_format = ResponseFormat::JsonObject;
+        let req = openai
+            .encode_brief(&brief_input(), &openai.initial_shape())
+            .expect("encodes");
         assert_eq!(req.body["response_format"]["type"], "json_object");
     }
 
@@ -491,7 +649,7 @@ mod tests {
     fn brief_repair_carries_the_reply_and_the_failures() {
         let problems = ["point 1 cites ¶9, which is not in the article".to_owned()];
         let req = protocol(None)
-            .encode_brief_repair(&brief_input(), "{\"headline\":{}}", &problems)
+            .encode_brief_repair(&brief_input(), "{\"headline\":{}}", &problems, &auto())
             .expect("encodes");
         let messages = req.body["messages"].as_array().expect("messages");
         assert_eq!(messages.len(), 4);

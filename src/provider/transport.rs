@@ -1,13 +1,16 @@
 //! Transport: the crate's only network code. Sends [`WireRequest`]s over one shared HTTP client
-//! (keep-alive, so parallel chunks reuse connections) with a connect timeout, a per-request
-//! timeout, a deadline for the whole run, a concurrency limit, client-side rate limits and
-//! retries, and counts what it sent for the run's `usage`.
+//! (keep-alive, so parallel chunks reuse connections) with a connect timeout, a stall timeout
+//! (no bytes for that long; a slow, steady stream is fine), a cap on the bytes of an answer, a
+//! deadline for the whole run, a concurrency limit, client-side rate limits and retries, and
+//! counts what it sent for the run's `usage`. Answers are read by [`super::stream`]: streamed
+//! events go to the caller's [`Listener`] as they arrive.
 //!
-//! Retries cover 429, 5xx, timeouts and connection errors, with exponential backoff and jitter;
+//! Retries cover 429, 5xx, stalls and connection errors, with exponential backoff and jitter;
 //! `Retry-After` (seconds or an HTTP date) is honoured up to [`MAX_RETRY_AFTER`]. Attempts are
 //! bounded by the profile's `max_retries` and time by the run's deadline (`--timeout`). Other
-//! 4xx answers are returned at once for the protocol to explain: retrying a refused key only
-//! burns quota.
+//! 4xx answers, and a 5xx that the listener recognises as a refusal of the request itself
+//! (a validation error about a parameter), are returned at once for the caller to explain or
+//! adapt to: retrying a refused key or a refused parameter only burns time and quota.
 
 use std::hash::{BuildHasher, Hasher};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -17,6 +20,7 @@ use std::time::{Duration, SystemTime};
 use tokio::sync::Semaphore;
 use tokio::time::Instant;
 
+use super::stream::{Listener, ReadError};
 use super::{HeaderValue, Method, WireReply, WireRequest};
 
 /// The longest `Retry-After` diglot waits for; longer asks are cut to this.
@@ -42,15 +46,23 @@ pub enum TransportError {
         /// The last error.
         detail: String,
     },
-    /// Every attempt ran past the per-request timeout.
-    #[error("{url} did not answer within {secs} s: gave up after {attempts} attempt(s)")]
+    /// Every attempt stalled: no bytes for the stall timeout.
+    #[error("{url} sent nothing for {secs} s: gave up after {attempts} attempt(s)")]
     Timeout {
         /// The request URL.
         url: String,
         /// Attempts made.
         attempts: u32,
-        /// The per-request timeout.
+        /// The stall timeout.
         secs: u64,
+    },
+    /// The answer was larger than the request can legitimately produce (exit 4).
+    #[error("the reply from {url} is larger than {} KiB, more than the request can produce", limit / 1024)]
+    TooLarge {
+        /// The request URL.
+        url: String,
+        /// The cap, in bytes.
+        limit: usize,
     },
     /// The server kept answering 429 or 5xx.
     #[error("{url}: gave up after {attempts} attempt(s): last answer HTTP {status}{}", reason_suffix(*status))]
@@ -94,7 +106,7 @@ fn last_suffix(last: &Option<String>) -> String {
 /// How the transport behaves: the profile's limits and the run's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TransportOptions {
-    /// Time one attempt may take (the profile's `timeout`).
+    /// Time an attempt may go without a byte (the profile's `timeout`).
     pub timeout: Duration,
     /// Retries after the first attempt (the profile's `max_retries`).
     pub max_retries: u32,
@@ -248,16 +260,23 @@ impl Transport {
         &self.stats
     }
 
-    /// Sends `request`, retrying transient failures. Returns the final answer, which is 2xx or
-    /// a non-retryable 4xx.
-    pub async fn send(&self, request: &WireRequest) -> Result<WireReply, TransportError> {
+    /// Sends `request`, retrying transient failures, with `listener` seeing each attempt's
+    /// streamed events. Returns the final answer: 2xx, a non-retryable 4xx, or an answer the
+    /// listener says refuses the request.
+    pub async fn send(
+        &self,
+        request: &WireRequest,
+        listener: &mut dyn Listener,
+    ) -> Result<WireReply, TransportError> {
         let mut attempts = Attempts::default();
         let Some((deadline, limit)) = self.deadline else {
-            return self.send_until(request, None, &mut attempts).await;
+            return self
+                .send_until(request, None, &mut attempts, listener)
+                .await;
         };
         match tokio::time::timeout_at(
             deadline,
-            self.send_until(request, Some(deadline), &mut attempts),
+            self.send_until(request, Some(deadline), &mut attempts, listener),
         )
         .await
         {
@@ -275,6 +294,7 @@ impl Transport {
         request: &WireRequest,
         deadline: Option<Instant>,
         attempts: &mut Attempts,
+        listener: &mut dyn Listener,
     ) -> Result<WireReply, TransportError> {
         let _permit = self
             .limit
@@ -304,16 +324,28 @@ impl Transport {
                 ),
                 None => self.timeout,
             };
-            let outcome = self.attempt(request, timeout).await;
+            listener.restart();
+            let outcome = self.attempt(request, timeout, listener).await;
             attempts.last = Some(match &outcome {
                 Ok((reply, _)) => format!("HTTP {}{}", reply.status, reason_suffix(reply.status)),
-                Err(e) if e.is_timeout() => {
-                    format!("no answer within {} s", self.timeout.as_secs())
+                Err(ReadError::Stalled) => {
+                    format!("nothing for {} s", self.timeout.as_secs())
                 }
-                Err(e) => error_chain(e),
+                Err(ReadError::TooLarge { limit }) => {
+                    return Err(TransportError::TooLarge {
+                        url: request.url.clone(),
+                        limit: *limit,
+                    });
+                }
+                Err(ReadError::Network(e)) => error_chain(e),
             });
             let delay = match outcome {
-                Ok((reply, _)) if !is_retryable(reply.status) => return Ok(reply),
+                Ok((reply, _))
+                    if !is_retryable(reply.status)
+                        || listener.refuses(reply.status, &reply.body) =>
+                {
+                    return Ok(reply);
+                }
                 Ok((_, Some(retry_after))) => retry_after,
                 Ok((_, None)) | Err(_) => backoff(attempts.count),
             };
@@ -334,11 +366,13 @@ impl Transport {
         }
     }
 
+    /// One attempt: the request, then its answer read within `stall` per chunk of bytes.
     async fn attempt(
         &self,
         request: &WireRequest,
-        timeout: Duration,
-    ) -> Result<(WireReply, Option<Duration>), reqwest::Error> {
+        stall: Duration,
+        listener: &mut dyn Listener,
+    ) -> Result<(WireReply, Option<Duration>), ReadError> {
         let mut builder = match request.method {
             Method::Get => self.client.get(&request.url),
             Method::Post => self
@@ -347,29 +381,39 @@ impl Transport {
                 .header("content-type", "application/json")
                 .body(request.body.to_string()),
         };
-        builder = builder.timeout(timeout);
         for (name, value) in &request.headers {
             builder = match value {
                 HeaderValue::Plain(v) => builder.header(name, v),
                 HeaderValue::Secret(s) => builder.header(name, s.expose()),
             };
         }
-        let response = builder.send().await?;
+        // The headers come once the server starts answering: for a local model, after it has
+        // read the whole prompt. The stall timeout covers that wait too.
+        let response = match tokio::time::timeout(stall, builder.send()).await {
+            Err(_) => return Err(ReadError::Stalled),
+            Ok(response) => response.map_err(ReadError::Network)?,
+        };
         let status = response.status().as_u16();
         let retry_after = response
             .headers()
             .get("retry-after")
             .and_then(|v| v.to_str().ok())
             .and_then(|v| parse_retry_after(v, SystemTime::now()));
-        let body = response.bytes().await?.to_vec();
-        Ok((WireReply { status, body }, retry_after))
+        let read = super::stream::read(response, stall, request.reply_limit, listener).await?;
+        let reply = WireReply {
+            status,
+            body: read.body,
+            events: read.events,
+            cut: read.cut.is_some(),
+        };
+        Ok((reply, retry_after))
     }
 
     fn give_up(
         &self,
         request: &WireRequest,
         attempts: u32,
-        last: Result<(WireReply, Option<Duration>), reqwest::Error>,
+        last: Result<(WireReply, Option<Duration>), ReadError>,
     ) -> TransportError {
         let url = request.url.clone();
         match last {
@@ -378,12 +422,13 @@ impl Transport {
                 attempts,
                 status: reply.status,
             },
-            Err(e) if e.is_timeout() => TransportError::Timeout {
+            Err(ReadError::Stalled) => TransportError::Timeout {
                 url,
                 attempts,
                 secs: self.timeout.as_secs(),
             },
-            Err(e) => TransportError::Unreachable {
+            Err(ReadError::TooLarge { limit }) => TransportError::TooLarge { url, limit },
+            Err(ReadError::Network(e)) => TransportError::Unreachable {
                 url,
                 attempts,
                 detail: error_chain(&e),

@@ -92,3 +92,22 @@ impl BatchProgress {
         ));
     }
 }
+
+/// Characters of a streamed answer shown beside a request bar.
+const LIVE_CHARS: usize = 32;
+
+/// A sink for the text a model streams: the bar's message shows its last words, neutralized
+/// and on one line, so the user sees the model write. Costs nothing on a hidden bar.
+pub fn live_text(bar: ProgressBar) -> std::sync::Arc<dyn Fn(&str) + Send + Sync> {
+    let what = bar.message();
+    std::sync::Arc::new(move |text: &str| {
+        if bar.is_hidden() {
+            return;
+        }
+        let clean = super::sanitize::for_terminal(text);
+        let flat: String = clean.split_whitespace().collect::<Vec<_>>().join(" ");
+        let skip = flat.chars().count().saturating_sub(LIVE_CHARS);
+        let tail: String = flat.chars().skip(skip).collect();
+        bar.set_message(format!("{what} …{tail}"));
+    })
+}

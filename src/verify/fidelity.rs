@@ -57,6 +57,8 @@ pub enum CheckKind {
     QuoteMissing,
     /// The translation is far shorter or longer than the language pair normally gives.
     LengthRatio,
+    /// The source ends a sentence but the translation stops mid-sentence.
+    CutOff,
 }
 
 impl CheckKind {
@@ -68,6 +70,7 @@ impl CheckKind {
             CheckKind::NumberMissing => "number_missing",
             CheckKind::QuoteMissing => "quote_missing",
             CheckKind::LengthRatio => "length_ratio",
+            CheckKind::CutOff => "cut_off",
         }
     }
 
@@ -79,7 +82,14 @@ impl CheckKind {
             CheckKind::NumberMissing => "number missing",
             CheckKind::QuoteMissing => "quotation missing",
             CheckKind::LengthRatio => "length ratio",
+            CheckKind::CutOff => "cut off mid-sentence",
         }
+    }
+
+    /// Whether a failure of this kind shows a broken translation (not a difference of style):
+    /// such a paragraph is sent again on its own, once, and the better version kept.
+    pub fn shows_broken(self) -> bool {
+        !matches!(self, CheckKind::QuoteMissing)
     }
 }
 
@@ -206,6 +216,19 @@ pub fn check<'a>(
                 format!("{quoted} in source, {kept} in target"),
             );
         }
+        if ends_sentence(pair.source) && !ends_sentence(pair.target) {
+            let end: String = pair
+                .target
+                .trim_end()
+                .chars()
+                .rev()
+                .take(24)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+            add(CheckKind::CutOff, format!("ends “…{end}”"));
+        }
         if let Some(ratio) = odd_length(pair.source, pair.target, source, target) {
             add(
                 CheckKind::LengthRatio,
@@ -217,6 +240,23 @@ pub fn check<'a>(
         }
     }
     checks
+}
+
+/// Whether `text` ends a sentence: its last character, after closing quotes and brackets, is a
+/// sentence terminator of some script.
+fn ends_sentence(text: &str) -> bool {
+    text.trim_end()
+        .trim_end_matches([
+            '"', '\'', '»', '«', '“', '”', '’', '‘', ')', ']', '」', '』', '）',
+        ])
+        .chars()
+        .next_back()
+        .is_some_and(|c| {
+            matches!(
+                c,
+                '.' | '!' | '?' | '…' | '。' | '！' | '？' | '؟' | '।' | '．'
+            )
+        })
 }
 
 /// The source language, when lingua is confident a long enough `target` is still in it.
@@ -323,6 +363,22 @@ mod tests {
     }
 
     #[test]
+    fn a_translation_that_stops_mid_sentence_is_cut_off() {
+        // llama-server's real ¶4 of the reference article (issue #12).
+        let source = "Rutte ergänzte, Trump wünsche einen “dauerhaften Frieden” und deutete an.";
+        let checks = checks_of(source, "Rutte added that Trump wishes for a");
+        assert!(kinds(&checks).contains(&CheckKind::CutOff), "{checks:?}");
+        let whole = "Rutte added that Trump wanted a “lasting peace” and hinted at it.";
+        assert!(
+            checks_of(source, whole).is_empty(),
+            "{:?}",
+            checks_of(source, whole)
+        );
+        assert!(checks_of("Er sagte:", "He said").is_empty());
+        assert!(ends_sentence("北约秘书长发表讲话。") && ends_sentence("انتهى؟"));
+    }
+
+    #[test]
     fn a_faithful_translation_passes() {
         assert_eq!(checks_of(SOURCE, TARGET), []);
     }
@@ -422,9 +478,13 @@ mod tests {
         let found = checks_of(SOURCE, "Witkoff travelled to Moscow");
         assert_eq!(
             kinds(&found),
-            [CheckKind::NumberMissing, CheckKind::LengthRatio]
+            [
+                CheckKind::NumberMissing,
+                CheckKind::CutOff,
+                CheckKind::LengthRatio
+            ]
         );
-        assert_eq!(found[1].detail, "0.18, expected about 0.87");
+        assert_eq!(found[2].detail, "0.18, expected about 0.87");
     }
 
     #[test]

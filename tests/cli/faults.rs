@@ -88,7 +88,7 @@ fn a_slow_server_past_the_timeout_exits_5() {
     let out = crate::common::run(&mut cmd);
     assert_eq!(out.code, 5, "{}", out.stderr);
     assert!(
-        out.stderr.contains("did not answer within 1 s"),
+        out.stderr.contains("sent nothing for 1 s"),
         "{}",
         out.stderr
     );

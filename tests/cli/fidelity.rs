@@ -5,7 +5,7 @@
 
 use serde_json::Value;
 
-use crate::common::{Run, Sandbox, fixture, json, mock, run, widest_line};
+use crate::common::{Run, Sandbox, fixture, json, mock, requested_ids, run, widest_line};
 
 /// The reference article through the mock with `faults`, as JSON, plus the run.
 fn reference_json(faults: &[&str], args: &[&str]) -> (Run, Value) {
@@ -54,9 +54,15 @@ fn the_reference_articles_come_out_with_no_checks_even_with_strict() {
     }
 }
 
+/// Paragraphs sent again on their own after a failed check, from JSON output.
+fn repairs(doc: &serde_json::Value) -> u64 {
+    doc["usage"]["repairs"].as_u64().expect("usage.repairs")
+}
+
 #[test]
 fn a_dropped_number_is_caught_and_named_as_the_source_writes_it() {
-    let (out, doc) = reference_json(&["drop-number:1"], &[]);
+    // Every answer drops it, the repair's too: the check still fails after the one repair.
+    let (out, doc) = reference_json(&["drop-number"], &[]);
     assert_eq!(
         out.code, 0,
         "without --strict a failed check does not fail the run"
@@ -64,30 +70,50 @@ fn a_dropped_number_is_caught_and_named_as_the_source_writes_it() {
     assert_eq!(checks(&doc), [check(7, "number_missing", "30")]);
     let target = doc["paragraphs"][6]["target"].as_str().expect("target");
     assert!(!target.contains("30"), "{target}");
+    assert_eq!(repairs(&doc), 1);
+}
+
+/// Issue #12: a paragraph whose check shows it broken goes again on its own, once, and the
+/// better version is kept.
+#[test]
+fn a_broken_paragraph_is_repaired_once_and_the_better_version_kept() {
+    for fault in ["drop-number:1", "untranslated:1", "truncate-paragraph:1"] {
+        let sandbox = Sandbox::new();
+        let mock = mock(&[fault]);
+        let out = sandbox.translate(&mock, &fixture("de-rutte-nato.txt"), &["--format", "json"]);
+        assert_eq!(out.code, 0, "{fault}: {}", out.stderr);
+        let doc = json(&out.stdout);
+        assert_eq!(checks(&doc), [], "{fault}");
+        assert_eq!(repairs(&doc), 1, "{fault}");
+        // The article in one request, then the broken paragraph alone.
+        let ids = requested_ids(&mock);
+        assert_eq!(ids.len(), 2, "{fault}: {ids:?}");
+        assert_eq!(ids[1].len(), 1, "{fault}: {ids:?}");
+    }
 }
 
 #[test]
 fn an_untranslated_paragraph_is_caught_with_its_language() {
-    let (out, doc) = reference_json(&["untranslated:1"], &[]);
+    let (out, doc) = reference_json(&["untranslated"], &[]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(checks(&doc), [check(1, "untranslated", "de")]);
 }
 
 #[test]
-fn a_truncated_paragraph_is_caught_by_its_length() {
-    let (out, doc) = reference_json(&["truncate-paragraph:1"], &[]);
+fn a_truncated_paragraph_is_caught_by_its_length_and_its_end() {
+    let (out, doc) = reference_json(&["truncate-paragraph"], &[]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     let found = checks(&doc);
-    assert_eq!(found.len(), 1, "{found:?}");
-    assert_eq!((found[0].0, found[0].1.as_str()), (1, "length_ratio"));
-    assert!(found[0].2.ends_with(", expected about 0.87"), "{found:?}");
+    let kinds: Vec<(u64, &str)> = found.iter().map(|c| (c.0, c.1.as_str())).collect();
+    assert_eq!(kinds, [(1, "cut_off"), (1, "length_ratio")], "{found:?}");
+    assert!(found[1].2.ends_with(", expected about 0.87"), "{found:?}");
 }
 
 #[test]
 fn every_provider_kind_s_crafted_answer_is_caught() {
     for (kind, _) in crate::providers::KINDS {
         let sandbox = Sandbox::new();
-        let mock = mock(&["drop-number:1"]);
+        let mock = mock(&["drop-number"]);
         let file = fixture("de-rutte-nato.txt");
         let out = crate::providers::translate(
             &sandbox,
@@ -108,7 +134,7 @@ fn every_provider_kind_s_crafted_answer_is_caught() {
 
 #[test]
 fn strict_exits_6_after_printing_everything_with_one_error_line() {
-    let (out, doc) = reference_json(&["drop-number:1"], &["--strict"]);
+    let (out, doc) = reference_json(&["drop-number"], &["--strict"]);
     assert_eq!(out.code, 6);
     assert_eq!(doc["paragraphs"].as_array().map(Vec::len), Some(8));
     assert_eq!(
@@ -120,7 +146,7 @@ fn strict_exits_6_after_printing_everything_with_one_error_line() {
 #[test]
 fn text_output_marks_the_paragraph_in_the_margin_and_ends_with_a_legend() {
     let sandbox = Sandbox::new();
-    let mock = mock(&["untranslated:1", "drop-number:1"]);
+    let mock = mock(&["untranslated"]);
     let file = fixture("de-rutte-nato.txt");
     let out = sandbox.translate(&mock, &file, &["--layout", "columns", "--strict"]);
     assert_eq!(out.code, 6, "{}", out.stderr);
@@ -163,7 +189,7 @@ fn text_output_marks_the_paragraph_in_the_margin_and_ends_with_a_legend() {
 #[test]
 fn stacked_and_markdown_output_show_the_checks_too() {
     let sandbox = Sandbox::new();
-    let mock = mock(&["drop-number:2"]);
+    let mock = mock(&["drop-number"]);
     let file = fixture("de-rutte-nato.txt");
     let stacked = sandbox.translate(&mock, &file, &["--layout", "stacked"]);
     assert_eq!(stacked.code, 0);

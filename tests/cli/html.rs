@@ -168,10 +168,15 @@ fn html_shows_markup_from_the_article_and_the_api_as_text() {
     ] {
         assert!(!lower.contains(raw), "raw {raw} in\n{html}");
     }
-    // The source side and the mock's pseudo-translation and pseudo-brief (which repeat the
-    // article) all show it as text.
-    let script = "&lt;script&gt;alert(1)&lt;/script&gt;";
-    assert!(html.matches(script).count() >= 3, "{html}");
+    // The source side, the mock's pseudo-translation (which keeps markup, as a translator
+    // does) and its pseudo-brief (which repeats the article) all show it as text.
+    assert!(
+        html.matches("&lt;script&gt;alert(1)&lt;/script&gt;")
+            .count()
+            >= 2,
+        "{html}"
+    );
+    assert!(html.matches("&lt;script&gt;").count() >= 3, "{html}");
     for escaped in [
         "&lt;img src=&quot;https://example.invalid/x.png&quot;&gt;",
         "&lt;b&gt;ohne&lt;/b&gt;",

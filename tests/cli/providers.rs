@@ -308,9 +308,22 @@ fn an_exhausted_quota_exits_4_and_says_what_to_do() {
 fn deepl_429_is_retried_and_persistent_5xx_exits_5() {
     let sandbox = Sandbox::new();
     let flaky = mock(&["429:1"]);
-    let out = translate(&sandbox, &flaky, "deepl", &fixture("de-kurz.txt"), &[], &[]);
+    let args = ["--format", "json"];
+    let out = translate(
+        &sandbox,
+        &flaky,
+        "deepl",
+        &fixture("de-kurz.txt"),
+        &[],
+        &args,
+    );
     assert_eq!(out.code, 0, "{}", out.stderr);
-    assert_eq!(flaky.translation_requests(), 2);
+    // The 429, its retry, then each pseudo-translated paragraph (flagged untranslated) once
+    // more on its own.
+    let repairs = json(&out.stdout)["usage"]["repairs"]
+        .as_u64()
+        .expect("repairs");
+    assert_eq!(flaky.translation_requests() as u64, 2 + repairs);
 
     let broken = mock(&["500"]);
     let config = sandbox.write(
@@ -434,7 +447,7 @@ fn deepl_batches_within_50_texts_and_128_kib_translating_each_paragraph_once_in_
         let source = p["source"].as_str().unwrap_or_default();
         assert_eq!(
             p["target"].as_str(),
-            Some(format!("[mock de→en] {source}").as_str())
+            diglot::mock::pseudo_translation("de", "en", source).as_deref()
         );
     }
 }

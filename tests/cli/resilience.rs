@@ -94,7 +94,11 @@ fn assert_complete_in_order(stdout: &str, n: u64) {
             source.starts_with(&format!("Meldung {id}: ")),
             "¶{id}: {source}"
         );
-        assert_eq!(target, &format!("[mock de→en] {source}"), "¶{id}");
+        assert_eq!(
+            Some(target),
+            diglot::mock::pseudo_translation("de", "en", source).as_ref(),
+            "¶{id}"
+        );
     }
 }
 
@@ -257,7 +261,10 @@ fn a_paragraph_over_the_budget_goes_in_sentence_parts_and_comes_back_whole() {
             .all(|p| p.chars().count() <= 200 || !p[..p.len() - 1].contains(". "))
     );
     assert_eq!(parts.join(" "), long);
-    let joined: Vec<String> = parts.iter().map(|p| format!("[mock de→en] {p}")).collect();
+    let joined: Vec<String> = parts
+        .iter()
+        .filter_map(|p| diglot::mock::pseudo_translation("de", "en", p))
+        .collect();
     assert_eq!(pairs[0].2, joined.join(" "));
 }
 
@@ -313,7 +320,7 @@ fn an_oversized_chinese_paragraph_splits_at_its_full_stops_and_joins_in_the_targ
         assert_eq!(pairs.len(), 1, "one paragraph in the output");
         let translated: Vec<String> = parts
             .iter()
-            .map(|p| format!("[mock zh→{to}] {p}"))
+            .filter_map(|p| diglot::mock::pseudo_translation("zh", to, p))
             .collect();
         assert_eq!(pairs[0].2, translated.join(separator), "--to {to}");
     }

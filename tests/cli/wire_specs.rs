@@ -57,9 +57,20 @@ impl Wire {
 }
 
 /// The schema's complaints about `body`, one line each; empty when it is valid.
+///
+/// One documented extension is left out of an OpenAI-format body: `chat_template_kwargs`
+/// (`enable_thinking: false`), which turns thinking off on self-hosted servers (llama.cpp,
+/// vLLM, SGLang). diglot never sends it to OpenAI's own API, and a server that refuses it makes
+/// diglot drop it (issue #12); everything else must follow the published schema.
 pub fn problems(wire: Wire, body: &Value) -> Vec<String> {
+    let mut body = body.clone();
+    if wire == Wire::OpenAi
+        && let Some(fields) = body.as_object_mut()
+    {
+        fields.remove("chat_template_kwargs");
+    }
     wire.validator()
-        .iter_errors(body)
+        .iter_errors(&body)
         .map(|e| format!("{} at {}", e, e.instance_path()))
         .collect()
 }

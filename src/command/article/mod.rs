@@ -10,9 +10,9 @@
 
 mod identity;
 mod session;
+mod translation;
 
 use indicatif::ProgressBar;
-use tokio::sync::mpsc;
 
 use crate::brief::{Brief, BriefInput};
 use crate::cache::{Cache, Key, ProviderIdentity};
@@ -22,15 +22,12 @@ use crate::error::Error;
 use crate::ingest::{Document, Paragraph};
 use crate::input::Source;
 use crate::language::LanguageCode;
-use crate::pipeline::Pipeline;
 use crate::prompt::Prompts;
-use crate::provider::Translated;
 use crate::render::{Format, Layout, Style};
 use crate::report::{
     BriefReport, ParagraphPair, ProviderInfo, Report, SourceInfo, TargetInfo, Usage,
 };
-use crate::verify::InOrder;
-use crate::verify::fidelity::{Check, ChecksFailed};
+use crate::verify::fidelity::ChecksFailed;
 
 use identity::{ReportIdentity, identity_of};
 pub(super) use session::{RunOptions, Session};
@@ -391,7 +388,8 @@ async fn translate_article(
         .collect();
     let pipeline = session.main.pipeline(progress);
     let (translated, checks, mut usage) =
-        translate_in_order(&pipeline, &to_send, prepared.direction, session.jobs).await?;
+        translation::translate_in_order(&pipeline, &to_send, prepared.direction, session.jobs)
+            .await?;
     let mut warnings = pipeline.take_warnings();
     let mut by_id: std::collections::BTreeMap<_, _> =
         translated.into_iter().map(|t| (t.id, t.text)).collect();
@@ -432,85 +430,6 @@ async fn translate_article(
         checks,
     };
     Ok((report, warnings))
-}
-
-/// Plans the chunks within the budget for `jobs` requests at once and runs the pipeline,
-/// taking each chunk's translations as it finishes and releasing them in paragraph order; the
-/// fidelity checks run on each released run of pairs in the blocking pool. Returns every
-/// translation in order, the failed checks and the usage.
-async fn translate_in_order(
-    pipeline: &std::sync::Arc<Pipeline>,
-    to_send: &[Paragraph],
-    direction: Direction,
-    jobs: u32,
-) -> Result<(Vec<Translated>, Vec<Check>, Usage), Error> {
-    if to_send.is_empty() {
-        return Ok((Vec::new(), Vec::new(), Usage::default()));
-    }
-    let chunks = crate::plan::plan(
-        to_send,
-        direction.source,
-        direction.target,
-        &pipeline.budget,
-        jobs,
-    );
-    let planned = chunks.len() as u64;
-    pipeline.progress.set_length(planned);
-    let (done, mut arriving) = mpsc::unbounded_channel();
-    let sending = std::sync::Arc::clone(pipeline).translate(chunks, done);
-    let receiving = async {
-        let mut order = InOrder::new(to_send);
-        let (mut released, mut checks) = (Vec::new(), Vec::new());
-        while let Some(chunk) = arriving.recv().await {
-            let ready = order.push(chunk);
-            checks.extend(fidelity_checks(to_send, &ready, direction).await?);
-            released.extend(ready);
-        }
-        Ok::<_, Error>((order, released, checks))
-    };
-    let (sent, received) = tokio::join!(sending, receiving);
-    sent?;
-    let (order, released, checks) = received?;
-    order.finish()?;
-    Ok((released, checks, pipeline.usage(planned)))
-}
-
-/// The fidelity checks of `ready` translations (of paragraphs in `sent`), in the blocking pool:
-/// they run lingua over every translation.
-async fn fidelity_checks(
-    sent: &[Paragraph],
-    ready: &[Translated],
-    direction: Direction,
-) -> Result<Vec<Check>, Error> {
-    if ready.is_empty() {
-        return Ok(Vec::new());
-    }
-    let pairs: Vec<(crate::ingest::ParagraphId, String, String)> = ready
-        .iter()
-        .filter_map(|t| {
-            let source = sent.iter().find(|p| p.id == t.id)?;
-            Some((t.id, source.text.clone(), t.text.clone()))
-        })
-        .collect();
-    tokio::task::spawn_blocking(move || {
-        crate::verify::fidelity::check(
-            pairs
-                .iter()
-                .map(|(id, source, target)| crate::verify::fidelity::Pair {
-                    id: *id,
-                    source,
-                    target,
-                }),
-            direction.source,
-            direction.target,
-            &Detector::new(),
-        )
-    })
-    .await
-    .map_err(|source| Error::Task {
-        what: "fidelity check",
-        source,
-    })
 }
 
 fn is_already_target(detection: &Detection, target: LanguageCode) -> bool {

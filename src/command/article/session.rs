@@ -14,7 +14,7 @@ use crate::cache::{Cache, ProviderIdentity};
 use crate::config::{Endpoint, ProviderSettings, Settings};
 use crate::error::Error;
 use crate::mock::{MockOptions, MockServer};
-use crate::pipeline::{Meter, Pipeline};
+use crate::pipeline::{EndpointShape, Meter, Pipeline};
 use crate::plan::Budget;
 use crate::prompt::Prompts;
 use crate::provider::Protocol;
@@ -79,6 +79,7 @@ pub(super) struct Connection {
     budget: Budget,
     cache_dir: Option<PathBuf>,
     identity: ProviderIdentity,
+    shape: Arc<EndpointShape>,
 }
 
 impl Connection {
@@ -103,6 +104,12 @@ impl Connection {
         };
         let identity = identity_of(&provider, &prompts);
         let protocol = crate::provider::protocol_for(provider.profile(base_url), prompts);
+        let endpoint = format!("{} {} {}", identity.kind, identity.base_url, identity.model);
+        let shape = Arc::new(EndpointShape::load(
+            protocol.initial_shape(),
+            run.cache_dir.as_deref(),
+            &endpoint,
+        ));
         let transport = Transport::new(TransportOptions {
             timeout: provider.timeout.value,
             max_retries: provider.max_retries,
@@ -116,6 +123,7 @@ impl Connection {
             budget: budget_for(&provider, protocol.as_ref()),
             cache_dir: run.cache_dir.clone(),
             identity,
+            shape,
             provider,
             protocol,
             transport,
@@ -126,6 +134,9 @@ impl Connection {
     /// shared client, request limit, rate limits and deadline.
     pub(super) fn pipeline(&self, progress: ProgressBar) -> Arc<Pipeline> {
         Arc::new(Pipeline {
+            live: Some(crate::render::progress::live_text(progress.clone())),
+            shape: Arc::clone(&self.shape),
+            broke_contract: std::sync::atomic::AtomicBool::new(false),
             provider: self.provider.name.value.clone(),
             protocol: Arc::clone(&self.protocol),
             transport: self.transport.with_own_stats(),

@@ -28,6 +28,12 @@ use std::collections::BTreeSet;
 use crate::language::LanguageCode;
 use dates::{Item, date_or_time_at, items, month_of};
 pub use tokens::{normalize_number, number_spans, numbers_in};
+
+/// Whether `word` names a month in one of the languages dates are read in (`März`, `march`,
+/// `mars`), abbreviations included.
+pub fn is_month_name(word: &str) -> bool {
+    month_of(word).is_some()
+}
 use words::{is_spelling, number_words};
 
 /// What a number, date or time says, independent of how it is written.

@@ -8,7 +8,17 @@
 //! joined again with the target script's sentence separator (a space, none in Chinese and
 //! Japanese). A paragraph larger than the budget is sent the same way.
 //! Verified chunk results and briefs go into the cache, and chunks found there are not sent.
-//! Owns no wire format (that is the protocol's) and no HTTP details (the transport's).
+//! Once an endpoint has broken the contract in a run, larger chunks go out in halves from the
+//! start: a small model that lost track of one long request tends to lose track of the next.
+//! Owns no wire format (that is the protocol's) and no HTTP details (the transport's); one
+//! exchange, with the request's shape adapting to the endpoint and its answer watched as it
+//! streams in, is in [`exchange`]; the brief's flow in [`brief`].
+
+mod brief;
+mod exchange;
+
+pub use brief::BriefCheck;
+pub use exchange::{EndpointShape, LiveSink};
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -17,19 +27,18 @@ use indicatif::ProgressBar;
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 
-use crate::brief::{Brief, BriefInput};
 use crate::cache::{Cache, Key, ProviderIdentity};
 use crate::error::Error;
 use crate::ingest::{Paragraph, ParagraphId};
+use crate::language::LanguageCode;
 use crate::plan::{Budget, Chunk};
 use crate::provider::transport::Transport;
 use crate::provider::{
-    BriefDecoded, ContractProblem, Decoded, Protocol, ProviderError, Translated, WireReply,
-    WireRequest,
+    ContractProblem, Decoded, Protocol, ProviderError, Shape, Translated, WireReply,
 };
 use crate::report::Usage;
 use crate::secret::Secret;
-use crate::verify::brief::{BriefFailure, BriefVerifyError};
+use exchange::{Encode, Watch};
 
 /// Everything one run needs to talk to its provider.
 pub struct Pipeline {
@@ -55,6 +64,12 @@ pub struct Pipeline {
     pub identity: ProviderIdentity,
     /// What was sent and received, beyond the transport's counts.
     pub meter: Meter,
+    /// The shape of this endpoint's requests, shared by the run's pipelines.
+    pub shape: Arc<EndpointShape>,
+    /// Where the text of a streamed answer goes as it arrives (the progress display).
+    pub live: Option<LiveSink>,
+    /// Set once a reply broke the paragraph contract: larger chunks then go out in halves.
+    pub broke_contract: AtomicBool,
 }
 
 /// Counts for the report's `usage` that the pipeline sees (the transport counts requests).
@@ -66,7 +81,25 @@ pub struct Meter {
     input_tokens: AtomicU64,
     output_tokens: AtomicU64,
     tokens_reported: AtomicBool,
+    refusals: AtomicU64,
+    repairs: AtomicU64,
 }
+
+impl Meter {
+    /// The endpoint refused a parameter and the request went again in another shape.
+    fn note_refusal(&self) {
+        self.refusals.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// A paragraph went again on its own because a check showed its translation broken.
+    fn note_repair(&self) {
+        self.repairs.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+/// Paragraphs a chunk may hold before it goes out in halves once the endpoint has broken the
+/// contract in this run.
+const SMALL_CHUNK: usize = 4;
 
 /// The cache identity of one chunk: who translates, the direction, the ids and texts.
 #[derive(serde::Serialize)]
@@ -82,24 +115,6 @@ type CachedChunk = Vec<(u32, String)>;
 
 fn chars(text: &str) -> u64 {
     text.chars().count() as u64
-}
-
-/// The checks a brief is held to: run off the async thread, since they detect languages.
-pub type BriefCheck = Arc<dyn Fn(&Brief) -> Vec<BriefFailure> + Send + Sync>;
-
-/// Runs `check` on `brief` in the blocking pool, so that CPU work (lingua over every side)
-/// does not stall other requests' network I/O; gives the brief back with its failures.
-async fn run_check(check: &BriefCheck, brief: Brief) -> Result<(Brief, Vec<BriefFailure>), Error> {
-    let check = Arc::clone(check);
-    tokio::task::spawn_blocking(move || {
-        let failures = check(&brief);
-        (brief, failures)
-    })
-    .await
-    .map_err(|source| Error::Task {
-        what: "brief check",
-        source,
-    })
 }
 
 impl Pipeline {
@@ -155,6 +170,32 @@ impl Pipeline {
         Ok(())
     }
 
+    /// Translates `paragraph` again, on its own, because a check showed its first translation
+    /// broken (counted in `usage.repairs`). The caller keeps whichever version passes more
+    /// checks.
+    pub async fn retranslate(
+        &self,
+        paragraph: &Paragraph,
+        source_language: LanguageCode,
+        target_language: LanguageCode,
+    ) -> Result<Translated, Error> {
+        self.meter.note_repair();
+        let chunk = Chunk {
+            source_language,
+            target_language,
+            paragraphs: vec![paragraph.clone()],
+        };
+        let mut done = self.translate_chunk(&chunk).await?;
+        done.pop().ok_or_else(|| {
+            ProviderError::Contract {
+                provider: self.provider.clone(),
+                ids: vec![paragraph.id],
+                problems: vec![ContractProblem::Missing(paragraph.id)],
+            }
+            .into()
+        })
+    }
+
     fn chunk_key(&self, chunk: &Chunk) -> Option<Key> {
         self.cache.as_ref()?;
         Some(Key::of(
@@ -207,6 +248,8 @@ impl Pipeline {
             input_tokens: tokens.map(|t| t.0),
             output_tokens: tokens.map(|t| t.1),
             billed_characters: self.billed_characters(),
+            refusals: load(&self.meter.refusals),
+            repairs: load(&self.meter.repairs),
         }
     }
 
@@ -223,7 +266,9 @@ impl Pipeline {
         let Some(request) = self.protocol.encode_preflight() else {
             return Ok(());
         };
-        let reply = self.exchange(&request).await?;
+        let reply = self
+            .exchange(&|_| Ok(request.clone()), Watch::default())
+            .await?;
         self.protocol
             .check_preflight(chunk.source_language, chunk.target_language, &reply)?;
         Ok(())
@@ -265,8 +310,13 @@ impl Pipeline {
         {
             return Ok(vec![done]);
         }
+        if chunk.paragraphs.len() > SMALL_CHUNK && self.broke_contract.load(Ordering::Relaxed) {
+            return self.translate_smaller(chunk, Vec::new()).await;
+        }
         let first = self
-            .ask(chunk, &self.protocol.encode_translation(chunk)?)
+            .ask(chunk, &|shape| {
+                self.protocol.encode_translation(chunk, shape)
+            })
             .await?;
         let (raw, problems) = match first {
             Decoded::Complete(done) => return Ok(done),
@@ -275,7 +325,8 @@ impl Pipeline {
         if problems.contains(&ContractProblem::Truncated) {
             return self.translate_smaller(chunk, problems).await;
         }
-        let repair = self.protocol.encode_repair(chunk, &raw, &problems)?;
+        self.broke_contract.store(true, Ordering::Relaxed);
+        let repair = |shape: &Shape| self.protocol.encode_repair(chunk, &raw, &problems, shape);
         let problems = match self.ask(chunk, &repair).await? {
             Decoded::Complete(done) => return Ok(done),
             Decoded::Broken { problems, .. } => problems,
@@ -361,16 +412,19 @@ impl Pipeline {
 
     /// Sends one request and decodes the answer. A body that is not the API's format is asked
     /// for once more: it is usually a connection cut short, not a model's choice.
-    async fn ask(&self, chunk: &Chunk, request: &WireRequest) -> Result<Decoded, Error> {
+    async fn ask(&self, chunk: &Chunk, encode: &Encode<'_>) -> Result<Decoded, Error> {
         let sent: u64 = chunk.paragraphs.iter().map(|p| chars(&p.text)).sum();
         self.meter
             .characters_sent
             .fetch_add(sent, Ordering::Relaxed);
-        let reply = self.exchange(request).await?;
+        let source: String = chunk.paragraphs.iter().map(|p| p.text.as_str()).collect();
+        let bound = crate::provider::contract::output_bound(chunk) as usize;
+        let watch = Watch::new(Some(source), bound);
+        let reply = self.exchange(encode, watch.clone()).await?;
         self.add_billed(&reply);
         let decoded = match self.protocol.decode_translation(chunk, &reply) {
             Err(ProviderError::Malformed { .. }) => {
-                let reply = self.exchange(request).await?;
+                let reply = self.exchange(encode, watch).await?;
                 self.add_billed(&reply);
                 self.protocol.decode_translation(chunk, &reply)?
             }
@@ -383,138 +437,5 @@ impl Pipeline {
                 .fetch_add(received, Ordering::Relaxed);
         }
         Ok(decoded)
-    }
-
-    /// Asks for a brief and holds it to `check`. A reply that is not a brief, or that fails a
-    /// check, gets one repair request naming what was wrong; after that, a reply that is still
-    /// not a brief is [`ProviderError::BriefContract`] (exit 4) and one that still fails a check
-    /// is [`BriefVerifyError`] (exit 6).
-    /// A verified brief from the cache is used as it is; a new one is cached.
-    pub async fn brief(&self, input: &BriefInput, check: BriefCheck) -> Result<Brief, Error> {
-        let key = self.cache.as_ref().map(|_| {
-            Key::of(
-                "brief",
-                &(
-                    &self.identity,
-                    input.source_language.as_str(),
-                    input.target_language.as_str(),
-                    input.points,
-                    input
-                        .paragraphs
-                        .iter()
-                        .map(|p| (p.id.0, p.text.as_str()))
-                        .collect::<Vec<_>>(),
-                ),
-            )
-        });
-        if let (Some(cache), Some(key)) = (&self.cache, &key)
-            && let Some(brief) = cache.get::<Brief>(key)
-        {
-            let (brief, failures) = run_check(&check, brief).await?;
-            if failures.is_empty() {
-                self.meter.cache_hits.fetch_add(1, Ordering::Relaxed);
-                return Ok(brief);
-            }
-        }
-        let brief = self.brief_uncached(input, &check).await?;
-        if let (Some(cache), Some(key)) = (&self.cache, &key) {
-            cache.put(key, &brief);
-        }
-        Ok(brief)
-    }
-
-    async fn brief_uncached(&self, input: &BriefInput, check: &BriefCheck) -> Result<Brief, Error> {
-        let request = self.protocol.encode_brief(input)?;
-        let (raw, problems): (String, Vec<String>) = match self.ask_brief(input, &request).await? {
-            BriefDecoded::Complete { brief, raw } => {
-                let (brief, failures) = run_check(check, brief).await?;
-                if failures.is_empty() {
-                    return Ok(brief);
-                }
-                (raw, failures.iter().map(ToString::to_string).collect())
-            }
-            BriefDecoded::Broken { raw, problems } => {
-                (raw, problems.iter().map(ToString::to_string).collect())
-            }
-        };
-        let repair = self.protocol.encode_brief_repair(input, &raw, &problems)?;
-        match self.ask_brief(input, &repair).await? {
-            BriefDecoded::Complete { brief, .. } => {
-                let (brief, failures) = run_check(check, brief).await?;
-                if failures.is_empty() {
-                    Ok(brief)
-                } else {
-                    Err(BriefVerifyError { failures }.into())
-                }
-            }
-            BriefDecoded::Broken { problems, .. } => Err(ProviderError::BriefContract {
-                provider: self.provider.clone(),
-                problems,
-            }
-            .into()),
-        }
-    }
-
-    /// Sends one brief request and decodes the answer; a body that is not the API's format is
-    /// asked for once more, as in [`Pipeline::translate`].
-    async fn ask_brief(
-        &self,
-        input: &BriefInput,
-        request: &WireRequest,
-    ) -> Result<BriefDecoded, Error> {
-        let reply = self.exchange(request).await?;
-        match self.protocol.decode_brief(input, &reply) {
-            Err(ProviderError::Malformed { .. }) => {
-                let reply = self.exchange(request).await?;
-                Ok(self.protocol.decode_brief(input, &reply)?)
-            }
-            other => Ok(other?),
-        }
-    }
-
-    async fn exchange(&self, request: &WireRequest) -> Result<WireReply, Error> {
-        let reply = self.transport.send(request).await?;
-        if (200..300).contains(&reply.status) {
-            return Ok(reply);
-        }
-        let provider = self.provider.clone();
-        let status = reply.status;
-        let detail = self
-            .protocol
-            .error_detail(&reply.body)
-            .map(|d| self.scrub(&d));
-        Err(match status {
-            401 | 403 => ProviderError::AuthRejected {
-                provider,
-                status,
-                key_var: self.key_var.clone(),
-                detail,
-            },
-            456 => ProviderError::QuotaExceeded {
-                provider,
-                status,
-                detail,
-            },
-            _ => ProviderError::Refused {
-                provider,
-                status,
-                detail,
-            },
-        }
-        .into())
-    }
-
-    /// API error text is shown to the user: cut it to one short line and remove our key.
-    fn scrub(&self, detail: &str) -> String {
-        let mut text: String = detail.split_whitespace().collect::<Vec<_>>().join(" ");
-        if let Some(key) = &self.api_key
-            && !key.expose().is_empty()
-        {
-            text = text.replace(key.expose(), "(redacted)");
-        }
-        if text.chars().count() > 200 {
-            text = text.chars().take(200).collect::<String>() + "…";
-        }
-        text
     }
 }
