@@ -41,8 +41,9 @@ pub enum Emulation {
     /// (`ignores-format`) A server that ignores `response_format` (Ollama with some models):
     /// the model writes a sentence and the JSON in Markdown fences.
     IgnoresFormat,
-    /// (`loop`) A small model that loops: its first answer repeats one phrase until its token
-    /// bound (a stream goes on until the client hangs up or the bound is reached).
+    /// (`loop`) A small model that loops, behind a server that does not enforce the token
+    /// bound: its first answer repeats one phrase until the client hangs up (at most
+    /// [`LOOP_TOKENS`] tokens, then `finish_reason: length`).
     Loop,
     /// (`no-stream`) A server that cannot stream: `stream: true` gets a plain JSON answer.
     NoStream,
@@ -208,6 +209,9 @@ pub const THOUGHT: &str = "<think>\nThe user wants a translation. I will keep ev
 
 /// The phrase a looping model repeats.
 pub const LOOP_PHRASE: &str = "and the talks continued, ";
+
+/// How long a looping model goes on: a whole 64K context.
+pub const LOOP_TOKENS: usize = 65_536;
 
 #[cfg(test)]
 mod tests {

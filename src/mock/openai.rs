@@ -382,7 +382,7 @@ struct Answer {
 }
 
 fn emulated(shared: &Shared, translation: &Translation, number: u64, content: String) -> Answer {
-    use super::emulate::{Emulation, LOOP_PHRASE, THOUGHT};
+    use super::emulate::{Emulation, LOOP_PHRASE, LOOP_TOKENS, THOUGHT};
     let has = |e| shared.emulations.has(e);
     let bound = translation.bound.unwrap_or(8192);
     if has(Emulation::ReasoningLength) && !translation.thinking_off {
@@ -397,7 +397,7 @@ fn emulated(shared: &Shared, translation: &Translation, number: u64, content: St
         let start: String = content.chars().take(60).collect();
         let looped = format!(
             "{start}{}",
-            LOOP_PHRASE.repeat(bound * 4 / LOOP_PHRASE.len() + 1)
+            LOOP_PHRASE.repeat(LOOP_TOKENS * 4 / LOOP_PHRASE.len())
         );
         return Answer {
             content: looped,

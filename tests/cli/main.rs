@@ -16,5 +16,6 @@ mod layout;
 mod mock_server;
 mod providers;
 mod resilience;
+mod servers;
 mod translate;
 mod wire_specs;
