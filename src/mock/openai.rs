@@ -327,10 +327,10 @@ pub(super) fn translate(shared: &Shared, payload: &TranslationPayload) -> Transl
     TranslationReply { paragraphs }
 }
 
-/// The assistant message's content for a reply, shaped by the content faults.
-pub(super) fn reply_content(mut reply: TranslationReply, fault: Option<FaultKind>) -> String {
+/// The reply's paragraphs shaped by the content faults (`None`: prose instead of a reply).
+fn faulted(mut reply: TranslationReply, fault: Option<FaultKind>) -> Option<TranslationReply> {
     match fault {
-        Some(FaultKind::NotJson) => return PROSE_REPLY.to_owned(),
+        Some(FaultKind::NotJson) => return None,
         Some(FaultKind::Missing) => {
             reply.paragraphs.pop();
         }
@@ -341,6 +341,14 @@ pub(super) fn reply_content(mut reply: TranslationReply, fault: Option<FaultKind
         }
         _ => {}
     }
+    Some(reply)
+}
+
+/// The assistant message's content for a reply, shaped by the content faults.
+pub(super) fn reply_content(reply: TranslationReply, fault: Option<FaultKind>) -> String {
+    let Some(reply) = faulted(reply, fault) else {
+        return PROSE_REPLY.to_owned();
+    };
     // Invariant: a reply is ids and strings, which always serialize.
     let json = serde_json::to_string(&reply).expect("a reply serializes");
     match fault {
@@ -351,14 +359,10 @@ pub(super) fn reply_content(mut reply: TranslationReply, fault: Option<FaultKind
 
 /// The content of a plain-mode reply: each translation after its marker, shaped by the content
 /// faults as the JSON reply is.
-fn numbered_content(mut reply: TranslationReply, fault: Option<FaultKind>) -> String {
-    match fault {
-        Some(FaultKind::NotJson) => return PROSE_REPLY.to_owned(),
-        Some(FaultKind::Missing) => {
-            reply.paragraphs.pop();
-        }
-        _ => {}
-    }
+fn numbered_content(reply: TranslationReply, fault: Option<FaultKind>) -> String {
+    let Some(reply) = faulted(reply, fault) else {
+        return PROSE_REPLY.to_owned();
+    };
     let text = reply
         .paragraphs
         .iter()

@@ -61,7 +61,7 @@ impl EndpointShape {
     }
 
     /// Steps from `from` to `to` (unless another request already stepped) and remembers it.
-    fn step(&self, from: Shape, to: Shape) {
+    pub(super) fn step(&self, from: Shape, to: Shape) {
         let mut current = self.current.lock().unwrap_or_else(PoisonError::into_inner);
         if *current == from {
             *current = to;
@@ -114,10 +114,23 @@ pub(super) fn looping<'a>(text: &'a str, source: Option<&str>) -> Option<&'a str
     (!legit).then_some(unit)
 }
 
+/// The parameter of `request` that `reply` refuses: only one the request carried can have been.
+fn refused_in(
+    protocol: &dyn Protocol,
+    shape: &Shape,
+    request: &WireRequest,
+    reply: &WireReply,
+) -> Option<Param> {
+    protocol
+        .refused(shape, reply)
+        .filter(|param| request.body.get(param.key()).is_some())
+}
+
 /// The listener of one exchange.
 struct Watcher<'a> {
     protocol: &'a dyn Protocol,
     shape: Shape,
+    request: &'a WireRequest,
     watch: &'a Watch,
     live: Option<&'a LiveSink>,
     text: String,
@@ -152,7 +165,7 @@ impl Listener for Watcher<'_> {
 
     fn refuses(&self, status: u16, body: &[u8]) -> bool {
         let reply = WireReply::plain(status, body);
-        self.protocol.refused(&self.shape, &reply).is_some()
+        refused_in(self.protocol, &self.shape, self.request, &reply).is_some()
     }
 }
 
@@ -170,6 +183,7 @@ impl Pipeline {
             let mut watcher = Watcher {
                 protocol: self.protocol.as_ref(),
                 shape,
+                request: &request,
                 watch: &watch,
                 live: self.live.as_ref(),
                 text: String::new(),
@@ -179,7 +193,7 @@ impl Pipeline {
             if (200..300).contains(&reply.status) {
                 return Ok(reply);
             }
-            match self.protocol.refused(&shape, &reply) {
+            match refused_in(self.protocol.as_ref(), &shape, &request, &reply) {
                 Some(param) => match shape.without(param) {
                     Some(next) => {
                         self.shape.step(shape, next);

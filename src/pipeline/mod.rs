@@ -326,6 +326,11 @@ impl Pipeline {
             return self.translate_smaller(chunk, problems).await;
         }
         self.broke_contract.store(true, Ordering::Relaxed);
+        // A model that cannot keep to the numbered paragraphs gets the JSON forms from now on.
+        let shape = self.shape.current();
+        if let Some(json) = shape.without_numbered() {
+            self.shape.step(shape, json);
+        }
         let repair = |shape: &Shape| self.protocol.encode_repair(chunk, &raw, &problems, shape);
         let problems = match self.ask(chunk, &repair).await? {
             Decoded::Complete(done) => return Ok(done),

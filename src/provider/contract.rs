@@ -123,10 +123,14 @@ impl NumberedPayload {
 
 /// The numbered paragraphs of a plain answer (or payload): each entry starts at a line that
 /// begins with a marker `[N]` (after spaces or Markdown emphasis) and runs until the next
-/// marker; its lines are joined with spaces. `None` when no line has a marker.
+/// marker; its lines are joined with spaces, and Markdown code fences around it are dropped.
+/// `None` when no line has a marker.
 pub fn parse_numbered(text: &str) -> Option<Vec<(u32, String)>> {
     let mut entries: Vec<(u32, String)> = Vec::new();
     for line in text.lines() {
+        if line.trim_start().starts_with("```") {
+            continue;
+        }
         if let Some((id, rest)) = marker(line) {
             entries.push((id, rest.trim().to_owned()));
         } else if let Some((_, last)) = entries.last_mut()

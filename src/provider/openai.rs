@@ -111,7 +111,7 @@ impl OpenAi {
     fn request(
         &self,
         conversation: Conversation,
-        reply: Reply,
+        (reply, structure): (Reply, Structure),
         shape: &Shape,
         bound: u32,
     ) -> WireRequest {
@@ -120,7 +120,7 @@ impl OpenAi {
             "messages": Self::messages(conversation),
             "temperature": 0,
         });
-        if let Some(format) = response_format(shape.structure, reply) {
+        if let Some(format) = response_format(structure, reply) {
             body["response_format"] = format;
         }
         match shape.bound {
@@ -336,10 +336,10 @@ impl Protocol for OpenAi {
         chunk: &Chunk,
         shape: &Shape,
     ) -> Result<WireRequest, ProviderError> {
-        let conversation =
-            conversation::translation(&self.name, &self.prompts, chunk, shape.structure)?;
+        let structure = shape.translation_structure();
+        let conversation = conversation::translation(&self.name, &self.prompts, chunk, structure)?;
         let bound = contract::output_bound(chunk);
-        Ok(self.request(conversation, Reply::Translation, shape, bound))
+        Ok(self.request(conversation, (Reply::Translation, structure), shape, bound))
     }
 
     fn encode_repair(
@@ -349,16 +349,11 @@ impl Protocol for OpenAi {
         problems: &[ContractProblem],
         shape: &Shape,
     ) -> Result<WireRequest, ProviderError> {
-        let conversation = conversation::repair(
-            &self.name,
-            &self.prompts,
-            chunk,
-            raw,
-            problems,
-            shape.structure,
-        )?;
+        let structure = shape.translation_structure();
+        let conversation =
+            conversation::repair(&self.name, &self.prompts, chunk, raw, problems, structure)?;
         let bound = contract::output_bound(chunk);
-        Ok(self.request(conversation, Reply::Translation, shape, bound))
+        Ok(self.request(conversation, (Reply::Translation, structure), shape, bound))
     }
 
     fn decode_translation(
@@ -396,7 +391,7 @@ impl Protocol for OpenAi {
     ) -> Result<WireRequest, ProviderError> {
         let conversation = conversation::brief(&self.name, &self.prompts, input)?;
         let bound = contract::brief_output_bound(input);
-        Ok(self.request(conversation, Reply::Brief, shape, bound))
+        Ok(self.request(conversation, (Reply::Brief, shape.structure), shape, bound))
     }
 
     fn encode_brief_repair(
@@ -409,7 +404,7 @@ impl Protocol for OpenAi {
         let conversation =
             conversation::brief_repair(&self.name, &self.prompts, input, raw, problems)?;
         let bound = contract::brief_output_bound(input);
-        Ok(self.request(conversation, Reply::Brief, shape, bound))
+        Ok(self.request(conversation, (Reply::Brief, shape.structure), shape, bound))
     }
 
     fn decode_brief(
@@ -459,6 +454,13 @@ mod tests {
         Shape::strongest(None, true)
     }
 
+    /// The shape once the model broke the numbered contract: JSON.
+    fn json_shape() -> Shape {
+        auto()
+            .without_numbered()
+            .expect("auto may leave numbered mode")
+    }
+
     fn completion(content: &str, finish: &str) -> WireReply {
         let body = json!({"choices":[{"index":0,"message":{"role":"assistant","content":content},"finish_reason":finish}]});
         WireReply::plain(200, body.to_string().into_bytes())
@@ -467,7 +469,7 @@ mod tests {
     #[test]
     fn encodes_the_payload_as_the_user_message_with_ids() {
         let req = protocol(Some("sk-1"))
-            .encode_translation(&chunk(2), &auto())
+            .encode_translation(&chunk(2), &json_shape())
             .expect("encodes");
         assert_eq!(req.url, "http://127.0.0.1:9/v1/chat/completions");
         let user = req.body["messages"][1]["content"]
@@ -513,6 +515,25 @@ mod tests {
     }
 
     #[test]
+    fn translations_go_out_numbered_until_the_model_breaks_that() {
+        let req = protocol(None)
+            .encode_translation(&chunk(2), &auto())
+            .expect("encodes");
+        assert!(req.body.get("response_format").is_none());
+        let user = req.body["messages"][1]["content"].as_str().expect("user");
+        let payload =
+            crate::provider::contract::NumberedPayload::from_message(user).expect("numbered");
+        assert_eq!(payload.paragraphs.len(), 2);
+        let system = req.body["messages"][0]["content"].as_str().expect("system");
+        assert!(system.contains("marker such as [1]"), "{system}");
+        // A brief in the same shape still asks for its schema.
+        let brief = protocol(None)
+            .encode_brief(&brief_input(), &auto())
+            .expect("encodes");
+        assert_eq!(brief.body["response_format"]["type"], "json_schema");
+    }
+
+    #[test]
     fn sends_no_authorization_without_a_key() {
         let req = protocol(None)
             .encode_translation(&chunk(1), &auto())
@@ -524,7 +545,7 @@ mod tests {
     fn repair_request_carries_the_broken_reply_and_the_problems() {
         let problems = [ContractProblem::Missing(ParagraphId(2))];
         let req = protocol(None)
-            .encode_repair(&chunk(2), "{bad}", &problems, &auto())
+            .encode_repair(&chunk(2), "{bad}", &problems, &json_shape())
             .expect("encodes");
         let messages = req.body["messages"].as_array().expect("messages");
         assert_eq!(messages.len(), 4);

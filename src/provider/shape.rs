@@ -11,6 +11,14 @@
 //! then cuts the stream itself), streaming → a plain answer — and the request is sent again.
 //! This is one general mechanism: it reads the parameter names in the error text, never which
 //! server sent it. The shape an endpoint ended on is remembered per base URL and model.
+//!
+//! Translations go out *numbered* by default (`[3] text`, answered the same way): measured on a
+//! real small model (Qwen2.5-Coder-1.5B on llama.cpp's server, the reference article), that
+//! plain form cost 818 prompt and 437 output tokens in one request with every paragraph clean,
+//! where `json_schema` cost 975 + 486 in its first request and four of eight paragraphs needed
+//! a repair (BENCHMARKS.md). An endpoint whose model breaks the numbered contract switches to
+//! the JSON forms above, the strongest it accepts first. Briefs are JSON by nature and always
+//! take the JSON ladder.
 
 use serde::{Deserialize, Serialize};
 
@@ -56,6 +64,9 @@ pub struct Shape {
     /// `chat_template_kwargs: {enable_thinking: false}`: thinking off on the servers that
     /// render the chat template themselves (llama.cpp, vLLM, SGLang).
     pub thinking_off: bool,
+    /// Translations go out as numbered paragraphs with no `response_format`, rather than in
+    /// `structure`; cleared once the endpoint's model breaks that contract.
+    pub numbered: bool,
 }
 
 /// An optional parameter of a request, which a server may refuse.
@@ -112,7 +123,26 @@ impl Shape {
             stream: true,
             stream_usage: true,
             thinking_off,
+            numbered: matches!(structure, None | Some(Structure::Plain)),
         }
+    }
+
+    /// The structure a translation request takes in this shape.
+    pub fn translation_structure(&self) -> Structure {
+        if self.numbered {
+            Structure::Plain
+        } else {
+            self.structure
+        }
+    }
+
+    /// The shape after the model broke the numbered contract: JSON from now on, when the
+    /// structure may adapt; `None` when it is already JSON or was chosen by the user.
+    pub fn without_numbered(self) -> Option<Shape> {
+        (self.numbered && self.adapt_structure).then_some(Shape {
+            numbered: false,
+            ..self
+        })
     }
 
     /// A shape with no optional parameters: for protocols that have none to adapt
@@ -125,6 +155,7 @@ impl Shape {
             stream: false,
             stream_usage: false,
             thinking_off: false,
+            numbered: false,
         }
     }
 

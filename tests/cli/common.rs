@@ -149,7 +149,9 @@ pub fn widest_line(text: &str) -> usize {
         .unwrap_or(0)
 }
 
-/// The JSON payload (the first user message) of each chat request, from the mock's log.
+/// The payload (the first user message) of each chat request, from the mock's log, as JSON:
+/// a JSON payload as it is, a numbered one (`German (de) → English (en)`, then `[N] text`
+/// blocks) as the translation payload it stands for.
 pub fn chat_payloads(mock: &BackgroundMock) -> Vec<serde_json::Value> {
     mock.requests()
         .iter()
@@ -158,9 +160,38 @@ pub fn chat_payloads(mock: &BackgroundMock) -> Vec<serde_json::Value> {
             let user = r.body["messages"][1]["content"]
                 .as_str()
                 .unwrap_or_default();
-            serde_json::from_str(user).unwrap_or_default()
+            serde_json::from_str(user).unwrap_or_else(|_| numbered(user))
         })
         .collect()
+}
+
+/// A numbered translation payload as JSON (`Null` when `text` is not one).
+fn numbered(text: &str) -> serde_json::Value {
+    let Some((header, body)) = text.split_once("\n\n") else {
+        return serde_json::Value::Null;
+    };
+    let code = |side: &str| {
+        side.trim()
+            .trim_end_matches(')')
+            .rsplit_once('(')
+            .map(|(_, code)| code.to_owned())
+    };
+    let Some((from, to)) = header.split_once(" → ") else {
+        return serde_json::Value::Null;
+    };
+    let paragraphs: Vec<serde_json::Value> = body
+        .split("\n\n")
+        .filter_map(|block| {
+            let (id, text) = block.strip_prefix('[')?.split_once("] ")?;
+            Some(serde_json::json!({"id": id.parse::<u64>().ok()?, "text": text}))
+        })
+        .collect();
+    serde_json::json!({
+        "task": "translate",
+        "source_language": code(from),
+        "target_language": code(to),
+        "paragraphs": paragraphs,
+    })
 }
 
 /// The paragraph ids each chat request carried, from the mock's log.

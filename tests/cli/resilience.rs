@@ -270,17 +270,16 @@ fn a_paragraph_over_the_budget_goes_in_sentence_parts_and_comes_back_whole() {
 
 /// The text of every item the chat requests carried, in order, from the mock's log.
 fn sent_items(mock: &BackgroundMock) -> Vec<String> {
-    let mut items = Vec::new();
-    for request in mock.requests().iter().filter(|r| r.is_chat()) {
-        let user = request.body["messages"][1]["content"]
-            .as_str()
-            .unwrap_or_default();
-        let payload: serde_json::Value = serde_json::from_str(user).expect("payload");
-        for item in payload["paragraphs"].as_array().expect("items") {
-            items.push(item["text"].as_str().expect("text").to_owned());
-        }
-    }
-    items
+    crate::common::chat_payloads(mock)
+        .iter()
+        .flat_map(|payload| {
+            payload["paragraphs"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+        })
+        .map(|item| item["text"].as_str().expect("text").to_owned())
+        .collect()
 }
 
 /// A Chinese paragraph of about 260 characters: twelve sentences, each ended by 。 or ！ with

@@ -26,15 +26,24 @@ fn emulating(emulate: &[&str], chars_per_sec: u32) -> BackgroundMock {
 fn profile(sandbox: &Sandbox, base_url: &str, extra: &str) -> PathBuf {
     sandbox.write(
         "servers.toml",
-        format!("[providers.p]\nkind = \"openai\"\nbase_url = \"{base_url}\"\nmodel = \"m\"\n{extra}"),
+        format!(
+            "[providers.p]\nkind = \"openai\"\nbase_url = \"{base_url}\"\nmodel = \"m\"\n{extra}"
+        ),
     )
 }
 
 /// `diglot translate --provider p --config CONFIG ARTICLE --format json` with `cmd`.
 fn translate(mut cmd: assert_cmd::Command, config: &PathBuf, article: &PathBuf) -> Run {
-    cmd.args(["translate", "--provider", "p", "--format", "json", "--config"])
-        .arg(config)
-        .arg(article);
+    cmd.args([
+        "translate",
+        "--provider",
+        "p",
+        "--format",
+        "json",
+        "--config",
+    ])
+    .arg(config)
+    .arg(article);
     run(&mut cmd)
 }
 
@@ -93,20 +102,59 @@ fn formats(mock: &BackgroundMock) -> Vec<String> {
         .collect()
 }
 
+/// `diglot brief --provider p --config CONFIG ARTICLE --format json` with `cmd`.
+fn brief(mut cmd: assert_cmd::Command, config: &PathBuf, article: &PathBuf) -> Run {
+    cmd.args(["brief", "--provider", "p", "--format", "json", "--config"])
+        .arg(config)
+        .arg(article);
+    run(&mut cmd)
+}
+
+#[test]
+fn translations_go_out_numbered_and_switch_to_json_when_the_model_breaks_that() {
+    let sandbox = Sandbox::new();
+    let mock = crate::common::mock(&["missing:1"]);
+    let config = profile(&sandbox, &mock.base_url(), "");
+    let out = translate(sandbox.cmd(), &config, &fixture("de-rutte-nato.txt"));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(targets(&out.stdout), well_behaved());
+    // The numbered request had no response_format; its repair asks for the strongest JSON.
+    assert_eq!(formats(&mock), ["none", "json_schema"]);
+    let first = mock
+        .requests()
+        .into_iter()
+        .find(|r| r.is_chat())
+        .expect("a request");
+    let user = first.body["messages"][1]["content"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        user.starts_with("German (de) → English (en)\n\n[1] "),
+        "{user}"
+    );
+}
+
 #[test]
 fn a_500_validation_error_steps_down_at_once_and_the_next_run_starts_there() {
     let sandbox = Sandbox::new();
     let mock = emulating(&["llama-cpp-python"], 0);
     let config = profile(&sandbox, &mock.base_url(), "");
-    let out = translate(sandbox.cached_cmd(), &config, &fixture("de-rutte-nato.txt"));
+    let out = brief(sandbox.cached_cmd(), &config, &fixture("de-rutte-nato.txt"));
     assert_eq!(out.code, 0, "{}", out.stderr);
     // The 500 is no transport failure: no retry, the next request goes in the next shape.
     assert_eq!(formats(&mock), ["json_schema", "json_object"]);
     let usage = &json(&out.stdout)["usage"];
-    assert_eq!((usage["refusals"].as_u64(), usage["retries"].as_u64()), (Some(1), Some(0)));
+    assert_eq!(
+        (usage["refusals"].as_u64(), usage["retries"].as_u64()),
+        (Some(1), Some(0))
+    );
     // What the endpoint took is remembered in the cache directory: the next run (another
     // article, so the cache of results does not answer it) starts at json_object.
-    let out = translate(sandbox.cached_cmd(), &config, &fixture("de-kurz.txt"));
+    let out = brief(
+        sandbox.cached_cmd(),
+        &config,
+        &fixture("en-city-budget.txt"),
+    );
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(formats(&mock)[2..], ["json_object"]);
     assert_eq!(json(&out.stdout)["usage"]["refusals"], 0);
@@ -118,10 +166,14 @@ fn groq_and_deepseek_refusals_step_down_to_json_object() {
         let sandbox = Sandbox::new();
         let mock = emulating(&[emulation], 0);
         let config = profile(&sandbox, &mock.base_url(), "");
-        let out = translate(sandbox.cmd(), &config, &fixture("de-rutte-nato.txt"));
+        let out = brief(sandbox.cmd(), &config, &fixture("de-rutte-nato.txt"));
         assert_eq!(out.code, 0, "{emulation}: {}", out.stderr);
         let seen = formats(&mock);
-        assert_eq!(seen[..2], ["json_schema", "json_object"], "{emulation}: {seen:?}");
+        assert_eq!(
+            seen[..2],
+            ["json_schema", "json_object"],
+            "{emulation}: {seen:?}"
+        );
     }
 }
 
@@ -149,7 +201,11 @@ fn openai_reasoning_models_get_max_completion_tokens_and_no_unknown_parameter() 
 fn a_forced_response_format_that_is_refused_exits_4_naming_the_setting() {
     let sandbox = Sandbox::new();
     let mock = emulating(&["lm-studio"], 0);
-    let config = profile(&sandbox, &mock.base_url(), "response_format = \"json_object\"\n");
+    let config = profile(
+        &sandbox,
+        &mock.base_url(),
+        "response_format = \"json_object\"\n",
+    );
     let out = translate(sandbox.cmd(), &config, &fixture("de-kurz.txt"));
     assert_eq!(out.code, 4, "{}", out.stderr);
     let mut lines = out.stderr.lines();
@@ -159,7 +215,10 @@ fn a_forced_response_format_that_is_refused_exits_4_naming_the_setting() {
             && error.contains("must be 'json_schema' or 'text'"),
         "{error}"
     );
-    assert!(!error.contains("reach"), "never reported as unreachable: {error}");
+    assert!(
+        !error.contains("reach"),
+        "never reported as unreachable: {error}"
+    );
     let hint = lines.next().unwrap_or_default();
     assert!(hint.contains("response_format = \"auto\""), "{hint}");
     assert_eq!(mock.chat_requests(), 1, "a refusal is not retried");
@@ -214,8 +273,16 @@ fn slow_steady_generation_is_no_stall() {
     assert!(generated > 2000, "{generated}");
     // The same answer from a server that cannot stream comes whole at the end: a stall.
     let whole = emulating(&["no-stream"], 1000);
-    let config = profile(&sandbox, &whole.base_url(), "timeout = 1\nmax_retries = 0\n");
+    let config = profile(
+        &sandbox,
+        &whole.base_url(),
+        "timeout = 1\nmax_retries = 0\n",
+    );
     let out = translate(sandbox.cmd(), &config, &fixture("de-rutte-nato.txt"));
     assert_eq!(out.code, 5, "{}", out.stderr);
-    assert!(out.stderr.contains("sent nothing for 1 s"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("sent nothing for 1 s"),
+        "{}",
+        out.stderr
+    );
 }
