@@ -156,7 +156,7 @@ pub fn check_entries(chunk: &Chunk, entries: Vec<(u32, String)>, raw: String) ->
         let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
         if texts[slot].is_some() {
             problems.push(ContractProblem::Duplicate(ParagraphId(id)));
-        } else if text.is_empty() {
+        } else if !crate::ingest::has_visible_text(&text) {
             problems.push(ContractProblem::Empty(ParagraphId(id)));
         } else {
             texts[slot] = Some(text);

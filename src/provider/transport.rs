@@ -62,6 +62,18 @@ pub enum TransportError {
         /// The last status.
         status: u16,
     },
+    /// The reply's body is larger than the request can legitimately produce (`reply_limit`):
+    /// an endless or runaway body from a broken or hostile server. Not retried; exit 4.
+    #[error(
+        "{url}: the reply is larger than {} MB, far more than the request can produce (a broken or hostile server)",
+        limit.div_ceil(1_000_000)
+    )]
+    ReplyTooLarge {
+        /// The request URL.
+        url: String,
+        /// The most bytes the reply could have had.
+        limit: u64,
+    },
     /// The whole run's deadline (`--timeout`) passed.
     #[error(
         "the run did not finish within --timeout {secs} s: gave up after {attempts} attempt(s) of the last request{}",
@@ -166,14 +178,38 @@ impl RateLimiter {
             Duration::from_secs_f64(-level / self.per_second)
         }
     }
+}
 
-    /// Waits until `cost` units may be spent.
-    pub async fn acquire(&self, cost: f64) {
-        let wait = self.reserve(cost);
-        if !wait.is_zero() {
-            tokio::time::sleep(wait).await;
-        }
+/// Where the transport says what a request waits for (a rate limit's turn): the run's
+/// progress line, shown on a terminal only. Nothing is said without one.
+#[derive(Clone)]
+pub struct WaitNotice(Arc<dyn Fn(&str) + Send + Sync>);
+
+impl WaitNotice {
+    /// Calls `say` with each notice.
+    pub fn new(say: impl Fn(&str) + Send + Sync + 'static) -> WaitNotice {
+        WaitNotice(Arc::new(say))
     }
+}
+
+impl std::fmt::Debug for WaitNotice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("WaitNotice")
+    }
+}
+
+/// A wait at least this long is announced.
+const ANNOUNCED_WAIT: Duration = Duration::from_secs(1);
+
+/// What to say before waiting `wait` for the profile's `limit` (`tokens_per_minute`), if it is
+/// long enough to be noticed.
+fn wait_message(wait: Duration, limit: &str) -> Option<String> {
+    (wait >= ANNOUNCED_WAIT).then(|| {
+        format!(
+            "waiting {} s for the profile's {limit} limit",
+            wait.as_secs_f64().ceil()
+        )
+    })
 }
 
 /// What one request's attempts got so far, read when the run's deadline cuts it short.
@@ -194,6 +230,7 @@ pub struct Transport {
     requests_limit: Option<Arc<RateLimiter>>,
     tokens_limit: Option<Arc<RateLimiter>>,
     stats: Arc<TransportStats>,
+    notice: Option<WaitNotice>,
 }
 
 impl Transport {
@@ -230,6 +267,7 @@ impl Transport {
             requests_limit: limiter(options.requests_per_minute),
             tokens_limit: limiter(options.tokens_per_minute),
             stats: Arc::new(TransportStats::default()),
+            notice: None,
         })
     }
 
@@ -240,6 +278,25 @@ impl Transport {
         Transport {
             stats: Arc::new(TransportStats::default()),
             ..self.clone()
+        }
+    }
+
+    /// The same transport, saying through `notice` what a request waits for.
+    pub fn with_wait_notice(self, notice: WaitNotice) -> Transport {
+        Transport {
+            notice: Some(notice),
+            ..self
+        }
+    }
+
+    /// Waits for `cost` units of `limiter`, saying so first when the wait is long.
+    async fn wait_for(&self, limiter: &RateLimiter, cost: f64, limit: &str) {
+        let wait = limiter.reserve(cost);
+        if let (Some(notice), Some(message)) = (&self.notice, wait_message(wait, limit)) {
+            (notice.0)(&message);
+        }
+        if !wait.is_zero() {
+            tokio::time::sleep(wait).await;
         }
     }
 
@@ -287,10 +344,10 @@ impl Transport {
             .map(|_| crate::plan::estimate_tokens(&request.body.to_string()) as f64 * 2.0);
         loop {
             if let Some(limiter) = &self.requests_limit {
-                limiter.acquire(1.0).await;
+                self.wait_for(limiter, 1.0, "requests_per_minute").await;
             }
             if let (Some(limiter), Some(tokens)) = (&self.tokens_limit, tokens) {
-                limiter.acquire(tokens).await;
+                self.wait_for(limiter, tokens, "tokens_per_minute").await;
             }
             attempts.count += 1;
             self.stats.requests.fetch_add(1, Ordering::Relaxed);
@@ -304,7 +361,16 @@ impl Transport {
                 ),
                 None => self.timeout,
             };
-            let outcome = self.attempt(request, timeout).await;
+            let outcome = match self.attempt(request, timeout).await {
+                Err(AttemptError::ReplyTooLarge(limit)) => {
+                    return Err(TransportError::ReplyTooLarge {
+                        url: request.url.clone(),
+                        limit,
+                    });
+                }
+                Err(AttemptError::Http(e)) => Err(e),
+                Ok(answer) => Ok(answer),
+            };
             attempts.last = Some(match &outcome {
                 Ok((reply, _)) => format!("HTTP {}{}", reply.status, reason_suffix(reply.status)),
                 Err(e) if e.is_timeout() => {
@@ -338,7 +404,7 @@ impl Transport {
         &self,
         request: &WireRequest,
         timeout: Duration,
-    ) -> Result<(WireReply, Option<Duration>), reqwest::Error> {
+    ) -> Result<(WireReply, Option<Duration>), AttemptError> {
         let mut builder = match request.method {
             Method::Get => self.client.get(&request.url),
             Method::Post => self
@@ -361,7 +427,7 @@ impl Transport {
             .get("retry-after")
             .and_then(|v| v.to_str().ok())
             .and_then(|v| parse_retry_after(v, SystemTime::now()));
-        let body = response.bytes().await?.to_vec();
+        let body = read_body(response, reply_limit(request)).await?;
         Ok((WireReply { status, body }, retry_after))
     }
 
@@ -390,6 +456,59 @@ impl Transport {
             },
         }
     }
+}
+
+/// Why one attempt got no reply to hand on.
+#[derive(Debug)]
+enum AttemptError {
+    /// The request failed, or the body broke off (retried like any transient failure).
+    Http(reqwest::Error),
+    /// The body passed this many bytes (not retried).
+    ReplyTooLarge(u64),
+}
+
+impl From<reqwest::Error> for AttemptError {
+    fn from(error: reqwest::Error) -> Self {
+        AttemptError::Http(error)
+    }
+}
+
+/// A reply may be this many times the size of its request, plus [`REPLY_HEADROOM`]: a
+/// translation is a few times its source at most (more bytes from Chinese into German), with
+/// JSON and a model's chatter around it.
+const REPLY_FACTOR: u64 = 16;
+
+/// Bytes every reply may have besides [`REPLY_FACTOR`] times its request: room for error
+/// pages, model lists and a one-line request's generous answer.
+const REPLY_HEADROOM: u64 = 4_000_000;
+
+/// The most bytes a reply to `request` may have.
+pub fn reply_limit(request: &WireRequest) -> u64 {
+    let sent = match request.method {
+        Method::Get => 0,
+        Method::Post => request.body.to_string().len() as u64,
+    };
+    REPLY_HEADROOM.saturating_add(sent.saturating_mul(REPLY_FACTOR))
+}
+
+/// Reads `response`'s body, failing once it passes `limit` bytes: at once when its
+/// `Content-Length` says so, else as the bytes arrive, so an endless or huge body costs at
+/// most `limit` bytes of memory and the time to receive them.
+async fn read_body(mut response: reqwest::Response, limit: u64) -> Result<Vec<u8>, AttemptError> {
+    if response
+        .content_length()
+        .is_some_and(|length| length > limit)
+    {
+        return Err(AttemptError::ReplyTooLarge(limit));
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await? {
+        if (body.len() + chunk.len()) as u64 > limit {
+            return Err(AttemptError::ReplyTooLarge(limit));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
 }
 
 fn is_retryable(status: u16) -> bool {
@@ -493,6 +612,44 @@ mod tests {
             run.to_string()
                 .ends_with("last answer HTTP 503 Service Unavailable"),
             "{run}"
+        );
+    }
+
+    #[test]
+    fn a_long_rate_limit_wait_is_announced_and_a_short_one_is_not() {
+        // 60 tokens a minute: a burst of 6, then 30 more take 30 s.
+        let limiter = RateLimiter::per_minute(60);
+        let wait = limiter.reserve(36.0);
+        assert_eq!(
+            wait_message(wait, "tokens_per_minute").as_deref(),
+            Some("waiting 30 s for the profile's tokens_per_minute limit")
+        );
+        assert_eq!(wait_message(Duration::from_millis(400), "x"), None);
+    }
+
+    #[test]
+    fn a_reply_may_be_many_times_its_request_and_no_more() {
+        let post = WireRequest {
+            method: Method::Post,
+            url: "http://h/v1/chat/completions".into(),
+            headers: vec![],
+            body: serde_json::json!({"text": "x".repeat(1000)}),
+        };
+        let sent = post.body.to_string().len() as u64;
+        assert_eq!(reply_limit(&post), REPLY_HEADROOM + REPLY_FACTOR * sent);
+        let get = WireRequest {
+            method: Method::Get,
+            ..post
+        };
+        assert_eq!(reply_limit(&get), REPLY_HEADROOM);
+        let too_large = TransportError::ReplyTooLarge {
+            url: "http://h/v1/chat/completions".into(),
+            limit: REPLY_HEADROOM,
+        };
+        assert_eq!(
+            too_large.to_string(),
+            "http://h/v1/chat/completions: the reply is larger than 4 MB, far more than the \
+             request can produce (a broken or hostile server)"
         );
     }
 
