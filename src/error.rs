@@ -223,7 +223,10 @@ mod tests {
 
     #[test]
     fn a_stderr_line_has_no_control_character_and_no_url_secret() {
-        let offered = vec!["de→en".to_owned(), "\u{1b}]0;x\u{7}\u{1b}[2J→\r\nen".to_owned()];
+        let offered = vec![
+            "de→en".to_owned(),
+            "\u{1b}]0;x\u{7}\u{1b}[2J→\r\nen".to_owned(),
+        ];
         let error = Error::from(ProviderError::UnsupportedPair {
             provider: "lt".into(),
             source_language: LanguageCode::DE,
@@ -255,6 +258,9 @@ mod tests {
             line.ends_with("¶3 was not requested; ¶4 was not requested; ¶5 was not requested; ¶6 was not requested; ¶7 was not requested; and 199995 more"),
             "{line}"
         );
-        assert!(line.contains("¶1, ¶2, ¶3, ¶4, ¶5, and 199995 more"), "{line}");
+        assert!(
+            line.contains("¶1, ¶2, ¶3, ¶4, ¶5, and 199995 more"),
+            "{line}"
+        );
     }
 }
