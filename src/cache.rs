@@ -10,7 +10,7 @@
 //!
 //! Layout: `DIR/entries/ab/cdef….json`, one JSON file per entry:
 //! `{"format": "diglot-cache-v2", "key": "…", "checksum": "…", "value": …}`, the checksum a
-//! SHA-256 of the value's canonical JSON. A write goes to a temporary file in the same
+//! SHA-256 of the value's JSON text as stored. A write goes to a temporary file in the same
 //! directory, is flushed to disk and renamed over the entry, so a reader (or a run killed with
 //! `kill -9`) sees the old entry, the new one or none, never half of one. Only a regular file
 //! of at most [`MAX_ENTRY_BYTES`] is read (a FIFO is never opened, a link to `/dev/zero` never
@@ -24,6 +24,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, PoisonError};
 
 use serde::de::DeserializeOwned;
+use serde_json::value::RawValue;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -88,19 +89,20 @@ pub struct ProviderIdentity {
     pub options: String,
 }
 
-/// One entry on disk.
+/// One entry on disk; `value` is kept as the JSON text it was written as.
 #[derive(Debug, Serialize, Deserialize)]
-struct Entry {
+struct Entry<'a> {
     format: String,
     key: String,
     /// [`checksum`] of `value`.
     checksum: String,
-    value: serde_json::Value,
+    #[serde(borrow)]
+    value: std::borrow::Cow<'a, RawValue>,
 }
 
-/// SHA-256 of `value`'s canonical JSON (serde_json writes object keys sorted).
-fn checksum(value: &serde_json::Value) -> String {
-    digest(&[&value.to_string()])
+/// SHA-256 of `value`'s JSON text, exactly as it is stored.
+fn checksum(value: &RawValue) -> String {
+    digest(&[value.get()])
 }
 
 /// The cache directory of a run, and the warnings its reads and writes produced.
@@ -170,7 +172,7 @@ impl Cache {
         if entry.checksum != checksum(&entry.value) {
             return ignore(&"its checksum does not match (edited or damaged)");
         }
-        match T::deserialize(entry.value) {
+        match serde_json::from_str::<T>(entry.value.get()) {
             Ok(value) => Some(value),
             Err(e) => ignore(&e),
         }
@@ -180,11 +182,11 @@ impl Cache {
     /// warning: the run's result does not depend on the cache.
     pub fn put<T: Serialize>(&self, key: &Key, value: &T) {
         let path = self.path(key);
-        let stored = serde_json::to_value(value).map(|value| Entry {
+        let stored = serde_json::value::to_raw_value(value).map(|value| Entry {
             format: FORMAT.to_owned(),
             key: key.0.clone(),
             checksum: checksum(&value),
-            value,
+            value: std::borrow::Cow::Owned(value),
         });
         let written = stored
             .map_err(std::io::Error::other)
