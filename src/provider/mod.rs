@@ -11,6 +11,7 @@ pub mod deepl;
 pub mod libretranslate;
 pub mod openai;
 pub mod transport;
+pub mod wait;
 
 use std::fmt;
 use std::sync::Arc;

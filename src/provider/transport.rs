@@ -17,6 +17,7 @@ use std::time::{Duration, SystemTime};
 use tokio::sync::Semaphore;
 use tokio::time::Instant;
 
+use super::wait::WaitNotice;
 use super::{HeaderValue, Method, WireReply, WireRequest};
 
 /// The longest `Retry-After` diglot waits for; longer asks are cut to this.
@@ -180,38 +181,6 @@ impl RateLimiter {
     }
 }
 
-/// Where the transport says what a request waits for (a rate limit's turn): the run's
-/// progress line, shown on a terminal only. Nothing is said without one.
-#[derive(Clone)]
-pub struct WaitNotice(Arc<dyn Fn(&str) + Send + Sync>);
-
-impl WaitNotice {
-    /// Calls `say` with each notice.
-    pub fn new(say: impl Fn(&str) + Send + Sync + 'static) -> WaitNotice {
-        WaitNotice(Arc::new(say))
-    }
-}
-
-impl std::fmt::Debug for WaitNotice {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("WaitNotice")
-    }
-}
-
-/// A wait at least this long is announced.
-const ANNOUNCED_WAIT: Duration = Duration::from_secs(1);
-
-/// What to say before waiting `wait` for the profile's `limit` (`tokens_per_minute`), if it is
-/// long enough to be noticed.
-fn wait_message(wait: Duration, limit: &str) -> Option<String> {
-    (wait >= ANNOUNCED_WAIT).then(|| {
-        format!(
-            "waiting {} s for the profile's {limit} limit",
-            wait.as_secs_f64().ceil()
-        )
-    })
-}
-
 /// What one request's attempts got so far, read when the run's deadline cuts it short.
 #[derive(Debug, Default)]
 struct Attempts {
@@ -292,8 +261,8 @@ impl Transport {
     /// Waits for `cost` units of `limiter`, saying so first when the wait is long.
     async fn wait_for(&self, limiter: &RateLimiter, cost: f64, limit: &str) {
         let wait = limiter.reserve(cost);
-        if let (Some(notice), Some(message)) = (&self.notice, wait_message(wait, limit)) {
-            (notice.0)(&message);
+        if let Some(notice) = &self.notice {
+            notice.announce(wait, limit);
         }
         if !wait.is_zero() {
             tokio::time::sleep(wait).await;
@@ -613,18 +582,6 @@ mod tests {
                 .ends_with("last answer HTTP 503 Service Unavailable"),
             "{run}"
         );
-    }
-
-    #[test]
-    fn a_long_rate_limit_wait_is_announced_and_a_short_one_is_not() {
-        // 60 tokens a minute: a burst of 6, then 30 more take 30 s.
-        let limiter = RateLimiter::per_minute(60);
-        let wait = limiter.reserve(36.0);
-        assert_eq!(
-            wait_message(wait, "tokens_per_minute").as_deref(),
-            Some("waiting 30 s for the profile's tokens_per_minute limit")
-        );
-        assert_eq!(wait_message(Duration::from_millis(400), "x"), None);
     }
 
     #[test]

@@ -18,7 +18,8 @@ use crate::pipeline::{Meter, Pipeline};
 use crate::plan::Budget;
 use crate::prompt::Prompts;
 use crate::provider::Protocol;
-use crate::provider::transport::{Transport, TransportOptions, WaitNotice};
+use crate::provider::transport::{Transport, TransportOptions};
+use crate::provider::wait::WaitNotice;
 
 /// What a run needs from the settings besides the provider.
 #[derive(Debug, Clone)]
