@@ -9,10 +9,14 @@
 //! hashed, and values hold article and translated text only.
 //!
 //! Layout: `DIR/entries/ab/cdef….json`, one JSON file per entry:
-//! `{"format": "diglot-cache-v1", "key": "…", "value": …}`. A write goes to a temporary file in
-//! the same directory, is flushed to disk and renamed over the entry, so a reader (or a run
-//! killed with `kill -9`) sees the old entry, the new one or none, never half of one. An entry
-//! that cannot be read or parsed is reported as a warning, treated as a miss and overwritten.
+//! `{"format": "diglot-cache-v2", "key": "…", "checksum": "…", "value": …}`, the checksum a
+//! SHA-256 of the value's JSON text as stored. A write goes to a temporary file in the same
+//! directory, is flushed to disk and renamed over the entry, so a reader (or a run killed with
+//! `kill -9`) sees the old entry, the new one or none, never half of one. Only a regular file
+//! of at most [`MAX_ENTRY_BYTES`] is read (a FIFO is never opened, a link to `/dev/zero` never
+//! read); an entry that is not one, cannot be read or parsed, or whose checksum does not match
+//! is reported as a warning, treated as a miss and overwritten. Callers check a hit against
+//! what they expect too (a whole result against the article, see `command::article`).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -21,11 +25,16 @@ use std::sync::{Mutex, PoisonError};
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use sha2::{Digest, Sha256};
 
 /// The entry format; part of every key, so a change of format or key layout never reads old
 /// entries as new ones.
-pub const FORMAT: &str = "diglot-cache-v1";
+pub const FORMAT: &str = "diglot-cache-v2";
+
+/// The largest entry read: a whole result of a 10 MB article (source, translation, JSON) fits
+/// with room to spare; anything larger is not an entry diglot wrote.
+pub const MAX_ENTRY_BYTES: u64 = 64 * 1024 * 1024;
 
 /// The subdirectory holding the entries (so `clear` never touches anything else).
 const ENTRIES: &str = "entries";
@@ -80,12 +89,20 @@ pub struct ProviderIdentity {
     pub options: String,
 }
 
-/// One entry on disk.
+/// One entry on disk; `value` is kept as the JSON text it was written as.
 #[derive(Debug, Serialize, Deserialize)]
-struct Entry<T> {
+struct Entry<'a> {
     format: String,
     key: String,
-    value: T,
+    /// [`checksum`] of `value`.
+    checksum: String,
+    #[serde(borrow)]
+    value: std::borrow::Cow<'a, RawValue>,
+}
+
+/// SHA-256 of `value`'s JSON text, exactly as it is stored.
+fn checksum(value: &RawValue) -> String {
+    digest(&[value.get()])
 }
 
 /// The cache directory of a run, and the warnings its reads and writes produced.
@@ -115,7 +132,8 @@ impl Cache {
             .join(format!("{rest}.json"))
     }
 
-    fn warn(&self, warning: String) {
+    /// Adds a warning for the run (a caller's own check of a hit failed, say).
+    pub fn warn(&self, warning: String) {
         self.warnings
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
@@ -127,37 +145,36 @@ impl Cache {
         std::mem::take(&mut *self.warnings.lock().unwrap_or_else(PoisonError::into_inner))
     }
 
-    /// The value stored under `key`. A missing entry is `None`; an unreadable or corrupt one is
-    /// `None` plus a warning.
+    /// The value stored under `key`. A missing entry is `None`; one that is not a regular file
+    /// of plausible size, cannot be read or parsed, belongs to another key or format, or fails
+    /// its checksum is `None` plus a warning.
     pub fn get<T: DeserializeOwned>(&self, key: &Key) -> Option<T> {
         let path = self.path(key);
-        let bytes = match std::fs::read(&path) {
-            Ok(bytes) => bytes,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
-            Err(e) => {
-                self.warn(format!(
-                    "ignoring unreadable cache entry {}: {e}",
-                    path.display()
-                ));
-                return None;
-            }
+        let ignore = |why: &dyn std::fmt::Display| {
+            self.warn(format!(
+                "ignoring unreadable cache entry {}: {why}",
+                path.display()
+            ));
+            None
         };
-        match serde_json::from_slice::<Entry<T>>(&bytes) {
-            Ok(entry) if entry.format == FORMAT && entry.key == key.0 => Some(entry.value),
-            Ok(_) => {
-                self.warn(format!(
-                    "ignoring unreadable cache entry {}: written for another key or format",
-                    path.display()
-                ));
-                None
-            }
-            Err(e) => {
-                self.warn(format!(
-                    "ignoring unreadable cache entry {}: {e}",
-                    path.display()
-                ));
-                None
-            }
+        let bytes = match read_entry(&path) {
+            Ok(Some(bytes)) => bytes,
+            Ok(None) => return None,
+            Err(e) => return ignore(&e),
+        };
+        let entry = match serde_json::from_slice::<Entry>(&bytes) {
+            Ok(entry) => entry,
+            Err(e) => return ignore(&e),
+        };
+        if entry.format != FORMAT || entry.key != key.0 {
+            return ignore(&"written for another key or format");
+        }
+        if entry.checksum != checksum(&entry.value) {
+            return ignore(&"its checksum does not match (edited or damaged)");
+        }
+        match serde_json::from_str::<T>(entry.value.get()) {
+            Ok(value) => Some(value),
+            Err(e) => ignore(&e),
         }
     }
 
@@ -165,15 +182,61 @@ impl Cache {
     /// warning: the run's result does not depend on the cache.
     pub fn put<T: Serialize>(&self, key: &Key, value: &T) {
         let path = self.path(key);
-        let entry = Entry {
+        let stored = serde_json::value::to_raw_value(value).map(|value| Entry {
             format: FORMAT.to_owned(),
             key: key.0.clone(),
-            value,
-        };
-        if let Err(e) = write_atomically(&path, &entry) {
+            checksum: checksum(&value),
+            value: std::borrow::Cow::Owned(value),
+        });
+        let written = stored
+            .map_err(std::io::Error::other)
+            .and_then(|entry| write_atomically(&path, &entry));
+        if let Err(e) = written {
             self.warn(format!("cannot write cache entry {}: {e}", path.display()));
         }
     }
+}
+
+/// An entry's bytes: `None` when there is none; an error when it is not a regular file of at
+/// most [`MAX_ENTRY_BYTES`] or cannot be read. The type is checked before opening (a FIFO
+/// would block the open) and again on the open file (it may have been swapped in between),
+/// which is opened non-blocking; at most [`MAX_ENTRY_BYTES`] are read whatever it claims.
+fn read_entry(path: &Path) -> std::io::Result<Option<Vec<u8>>> {
+    use std::io::Read;
+    let not_an_entry = |meta: &std::fs::Metadata| {
+        if !meta.is_file() {
+            Some(std::io::Error::other("it is not a regular file"))
+        } else if meta.len() > MAX_ENTRY_BYTES {
+            Some(std::io::Error::other(format!(
+                "it is larger than {} MB",
+                MAX_ENTRY_BYTES / 1_000_000
+            )))
+        } else {
+            None
+        }
+    };
+    let meta = match std::fs::metadata(path) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    if let Some(e) = not_an_entry(&meta) {
+        return Err(e);
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NONBLOCK);
+    let file = options.open(path)?;
+    if let Some(e) = not_an_entry(&file.metadata()?) {
+        return Err(e);
+    }
+    let mut bytes = Vec::new();
+    file.take(MAX_ENTRY_BYTES + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_ENTRY_BYTES {
+        return Err(std::io::Error::other("it grew past the entry limit"));
+    }
+    Ok(Some(bytes))
 }
 
 fn write_atomically(path: &Path, value: &impl Serialize) -> std::io::Result<()> {
@@ -182,6 +245,12 @@ fn write_atomically(path: &Path, value: &impl Serialize) -> std::io::Result<()> 
         .ok_or_else(|| std::io::Error::other("an entry path has a directory"))?;
     std::fs::create_dir_all(dir)?;
     let bytes = serde_json::to_vec(value).map_err(std::io::Error::other)?;
+    if bytes.len() as u64 > MAX_ENTRY_BYTES {
+        return Err(std::io::Error::other(format!(
+            "the entry would be larger than {} MB, more than is ever read back",
+            MAX_ENTRY_BYTES / 1_000_000
+        )));
+    }
     let temp = dir.join(format!(
         ".tmp-{}-{}",
         std::process::id(),
@@ -329,6 +398,66 @@ mod tests {
         std::fs::copy(cache.path(&key), cache.path(&other)).expect("copy");
         assert_eq!(cache.get::<u32>(&other), None);
         assert_eq!(cache.take_warnings().len(), 1);
+    }
+
+    #[test]
+    fn an_edited_entry_fails_its_checksum_and_is_a_miss() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let cache = Cache::new(dir.path().to_path_buf());
+        let key = Key::of("report", &"x");
+        cache.put(&key, &vec!["eins".to_owned(), "zwei".to_owned()]);
+        let path = cache.path(&key);
+        let text = std::fs::read_to_string(&path).expect("entry");
+        std::fs::write(&path, text.replace("\"zwei\"", "\"drei\"")).expect("edit");
+        assert_eq!(cache.get::<Vec<String>>(&key), None);
+        let warnings = cache.take_warnings();
+        assert!(
+            warnings[0].contains("checksum does not match"),
+            "{warnings:?}"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn only_regular_files_of_plausible_size_are_read() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let cache = Cache::new(dir.path().to_path_buf());
+        let key = Key::of("report", &"x");
+        cache.put(&key, &1u32);
+        let path = cache.path(&key);
+        // A link to an endless device, a FIFO no one writes to, a sparse giant: each a warning
+        // and a miss at once, none read.
+        std::fs::remove_file(&path).expect("remove");
+        std::os::unix::fs::symlink("/dev/zero", &path).expect("symlink");
+        assert_eq!(cache.get::<u32>(&key), None);
+        std::fs::remove_file(&path).expect("remove");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&path)
+            .status()
+            .expect("mkfifo runs");
+        assert!(made.success());
+        assert_eq!(cache.get::<u32>(&key), None);
+        std::fs::remove_file(&path).expect("remove");
+        let giant = std::fs::File::create(&path).expect("create");
+        giant.set_len(MAX_ENTRY_BYTES + 1).expect("sparse file");
+        assert_eq!(cache.get::<u32>(&key), None);
+        let warnings = cache.take_warnings();
+        assert_eq!(warnings.len(), 3, "{warnings:?}");
+        assert!(
+            warnings[0].ends_with("it is not a regular file"),
+            "{warnings:?}"
+        );
+        assert!(
+            warnings[1].ends_with("it is not a regular file"),
+            "{warnings:?}"
+        );
+        assert!(
+            warnings[2].ends_with("it is larger than 67 MB"),
+            "{warnings:?}"
+        );
+        // Each is replaced by the next write.
+        cache.put(&key, &2u32);
+        assert_eq!(cache.get::<u32>(&key), Some(2));
     }
 
     #[test]

@@ -23,6 +23,8 @@ Exit codes:
   5    the provider is unreachable: network error, timeout, 5xx or 429 after retries
   6    verification failed (nothing misaligned is printed), or fidelity checks
        failed with --strict or `diglot check` (after the output is printed)
+  7    the output cannot be written: stdout, -o FILE or --out-dir (a missing or
+       read-only directory, a directory as FILE, a full disk)
   130  interrupted (Ctrl-C)
 A batch (--out-dir) with failed articles exits with the code of the first one.";
 
@@ -118,7 +120,7 @@ pub struct ArticlesArgs {
 #[derive(Debug, Args)]
 pub struct OutputArgs {
     /// Write the output to FILE instead of stdout (one article; no colour; replaced whole or
-    /// not at all).
+    /// not at all; a link is followed, a device or FIFO written into; `-` is stdout).
     #[arg(short = 'o', long, value_name = "FILE", conflicts_with = "out_dir")]
     pub output: Option<PathBuf>,
 
@@ -136,7 +138,8 @@ pub struct OutputArgs {
 impl OutputArgs {
     /// Whether the output goes to files rather than stdout (so no colour, no terminal width).
     pub fn writes_files(&self) -> bool {
-        self.output.is_some() || self.out_dir.is_some()
+        let to_stdout = |file: &PathBuf| file.as_path() == std::path::Path::new("-");
+        self.output.as_ref().is_some_and(|file| !to_stdout(file)) || self.out_dir.is_some()
     }
 }
 
@@ -229,9 +232,9 @@ pub struct TranslateOptions {
     #[arg(long, value_name = "NAME")]
     pub model: Option<String>,
 
-    /// Seconds the whole run may take, retries and waits included [default: no limit]. One
-    /// request's limit is the profile's `timeout` (default 600).
-    #[arg(long, value_name = "SECS")]
+    /// Seconds the whole run may take, retries and waits included (at least 1) [default: no
+    /// limit]. One request's limit is the profile's `timeout` (default 600).
+    #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..))]
     pub timeout: Option<u64>,
 
     /// Requests sent at the same time [default: 4].
@@ -344,9 +347,12 @@ pub struct MockServerArgs {
 
     /// Inject a fault: KIND or KIND:TIMES (429, 500, 401, 403, 456, not-json, fenced, missing,
     /// truncated, length, escape; crafted translations that the fidelity checks catch:
-    /// drop-number, untranslated, truncate-paragraph; for brief requests only: brief-bad-ref,
-    /// brief-untranslated, brief-malformed, brief-empty, brief-number). Repeatable; faults
-    /// are used up in order.
+    /// drop-number, untranslated, truncate-paragraph; hostile servers: endless-body (a 200
+    /// whose body never ends), huge-body (a 64 MiB body), escape-error (a 400 whose message
+    /// holds terminal escapes), invisible (translations of invisible characters only),
+    /// huge-word (a translation ending in a one-million-letter word); for brief requests only:
+    /// brief-bad-ref, brief-untranslated, brief-malformed, brief-empty, brief-number).
+    /// Repeatable; faults are used up in order.
     #[arg(long, value_name = "KIND[:N]")]
     pub fault: Vec<Fault>,
 

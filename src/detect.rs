@@ -13,6 +13,7 @@
 //! I/O, never prints, and knows nothing about providers or translation. Synchronous and
 //! CPU-bound: call it from `spawn_blocking` if it ever runs inside the async runtime.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::OnceLock;
 
@@ -42,6 +43,17 @@ pub const DOCUMENT_MIN_CONFIDENCE: f64 = 0.5;
 /// sure over the closest competitors is one the full set agrees with; a borderline one is
 /// recomputed so that it is never pushed over [`PARAGRAPH_MIN_CONFIDENCE`] by the restriction.
 pub const SHORTCUT_MIN_CONFIDENCE: f64 = 0.95;
+
+/// Letters of one word that detection looks at. lingua finds the n-grams of a word by counting
+/// characters from its start for each one, which is quadratic in the word's length: a
+/// 200,000-letter "word" (a base64 blob, a run of one letter) took 20 s (issue 13). Real words
+/// are far shorter (German compounds rarely pass 40 letters), so the letters past this in a run
+/// are left out of detection; they would only repeat the same few n-grams.
+const MAX_WORD_LETTERS: usize = 64;
+
+/// Characters of one text that detection reads: a paragraph's language is plain long before
+/// this, and a 10 MB paragraph must not take minutes.
+const MAX_SAMPLE_CHARS: usize = 20_000;
 /// The language of one text, if detection decided, and how sure it is.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Detection {
@@ -237,6 +249,7 @@ impl Detector {
         if !text.chars().any(char::is_alphabetic) {
             return Detection::UNDECIDED;
         }
+        let text = &*sample_of(text);
         let top = self.shortcut(text).or_else(|| top_of(&self.full, text));
         decide(top)
     }
@@ -367,7 +380,7 @@ impl Detector {
     fn read(&self, text: &str) -> (Detection, Outside) {
         let outside = self
             .any
-            .detect(text)
+            .detect(&sample_of(text))
             .filter(|info| info.is_reliable() && from_whatlang(info.lang()).is_none())
             .map(|info| (info.lang(), info.confidence()));
         (self.detect(text), outside)
@@ -576,6 +589,34 @@ fn round_confidence(confidence: f64) -> f64 {
     (confidence * 1e6).round() / 1e6
 }
 
+/// What detection reads of `text`: its first [`MAX_SAMPLE_CHARS`] characters, with every run
+/// of letters cut to its first [`MAX_WORD_LETTERS`]; borrowed when no run is cut (any real
+/// paragraph). Bounds the time one text can take, whatever its length or its words.
+fn sample_of(text: &str) -> Cow<'_, str> {
+    let end = text
+        .char_indices()
+        .nth(MAX_SAMPLE_CHARS)
+        .map_or(text.len(), |(at, _)| at);
+    let sample = &text[..end];
+    let mut run = 0;
+    if sample.chars().all(|c| is_within_word_limit(&mut run, c)) {
+        return Cow::Borrowed(sample);
+    }
+    let mut run = 0;
+    Cow::Owned(
+        sample
+            .chars()
+            .filter(|&c| is_within_word_limit(&mut run, c))
+            .collect(),
+    )
+}
+
+/// Counts `c` into the current run of letters; false past [`MAX_WORD_LETTERS`] of them.
+fn is_within_word_limit(run: &mut usize, c: char) -> bool {
+    *run = if c.is_alphabetic() { *run + 1 } else { 0 };
+    *run <= MAX_WORD_LETTERS
+}
+
 fn count_letters(text: &str) -> usize {
     text.chars().filter(|c| c.is_alphabetic()).count()
 }
@@ -599,6 +640,22 @@ mod tests {
 
     fn code(s: &str) -> LanguageCode {
         s.parse().expect("valid test code")
+    }
+
+    #[test]
+    fn detection_reads_a_bounded_sample_with_long_words_cut() {
+        assert!(matches!(sample_of(GERMAN), Cow::Borrowed(text) if text == GERMAN));
+        let blob = format!("{GERMAN} {} {GERMAN_2}", "a".repeat(10_000));
+        let sample = sample_of(&blob);
+        let expected = format!("{GERMAN} {} {GERMAN_2}", "a".repeat(MAX_WORD_LETTERS));
+        assert_eq!(sample, expected);
+        let long = GERMAN.repeat(1_000);
+        assert_eq!(sample_of(&long).chars().count(), MAX_SAMPLE_CHARS);
+        // A 200,000-letter word beside a sentence is still German, and read in a sample.
+        assert_eq!(
+            Detector::new().detect(&blob).language,
+            Some(LanguageCode::DE)
+        );
     }
 
     #[test]

@@ -4,6 +4,15 @@
 
 use std::path::PathBuf;
 
+/// A line for stderr from anything that may carry text from outside (a server's error message,
+/// a language code it offered, a file name, a URL with a password): every URL redacted
+/// (`secret::redact_urls`) and every character that could control a terminal shown as a
+/// visible stand-in (`render::sanitize::for_terminal`, as on stdout). `main` passes every line
+/// it writes to stderr through this one function.
+pub fn for_stderr(text: &str) -> String {
+    crate::render::sanitize::for_terminal(&crate::secret::redact_urls(text)).into_owned()
+}
+
 pub use crate::batch::{ArticleError, BatchError, BatchPlanError};
 pub use crate::config::ConfigError;
 pub use crate::detect::DetectError;
@@ -45,6 +54,14 @@ pub enum Error {
         /// Where and why the JSON did not read.
         error: serde_json::Error,
     },
+    /// A saved result given to `diglot check` lost, doubled or emptied paragraphs. Exit 6.
+    #[error("'{source_name}': {error}")]
+    BrokenResult {
+        /// The file (`-` for stdin).
+        source_name: Source,
+        /// What does not line up.
+        error: VerifyError,
+    },
     /// A prompt template is broken. Exit 2.
     #[error(transparent)]
     Prompt(#[from] PromptError),
@@ -74,7 +91,7 @@ pub enum Error {
     /// when interrupted, else the exit code of the first failed article (in input order).
     #[error(transparent)]
     Batch(#[from] BatchError<Error>),
-    /// An output file or directory cannot be written. Exit 1.
+    /// An output file or directory cannot be written. Exit 7.
     #[error("cannot write '{}': {source}", path.display())]
     Output {
         /// The file or directory.
@@ -198,5 +215,56 @@ impl Error {
             ),
             _ => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::ParagraphId;
+    use crate::language::LanguageCode;
+    use crate::provider::ContractProblem;
+
+    #[test]
+    fn a_stderr_line_has_no_control_character_and_no_url_secret() {
+        let offered = vec![
+            "de→en".to_owned(),
+            "\u{1b}]0;x\u{7}\u{1b}[2J→\r\nen".to_owned(),
+        ];
+        let error = Error::from(ProviderError::UnsupportedPair {
+            provider: "lt".into(),
+            source_language: LanguageCode::DE,
+            target_language: LanguageCode::EN,
+            offered,
+        });
+        let line = for_stderr(&error.to_string());
+        assert!(!line.chars().any(char::is_control), "{line:?}");
+        assert!(line.contains("␛]0;x␇␛[2J→␍␊en"), "{line}");
+        let error = Error::from(TransportError::GaveUp {
+            url: "http://u:SECRET@h/v1/chat/completions?api_key=K2".into(),
+            attempts: 1,
+            status: 500,
+        });
+        let line = for_stderr(&error.to_string());
+        assert!(!line.contains("SECRET") && !line.contains("K2"), "{line}");
+    }
+
+    #[test]
+    fn a_reply_with_200000_extra_ids_makes_one_short_line() {
+        let error = Error::from(ProviderError::Contract {
+            provider: "p".into(),
+            ids: (1..=200_000).map(ParagraphId).collect(),
+            problems: (3..200_003).map(ContractProblem::Unexpected).collect(),
+        });
+        let line = error.to_string();
+        assert!(line.len() < 300, "{} bytes", line.len());
+        assert!(
+            line.ends_with("¶3 was not requested; ¶4 was not requested; ¶5 was not requested; ¶6 was not requested; ¶7 was not requested; and 199995 more"),
+            "{line}"
+        );
+        assert!(
+            line.contains("¶1, ¶2, ¶3, ¶4, ¶5, and 199995 more"),
+            "{line}"
+        );
     }
 }

@@ -14,7 +14,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use diglot::cli::{Cli, Command};
 use diglot::error::{
-    BatchError, BatchPlanError, DetectError, Error, ProviderError, TransportError,
+    BatchError, BatchPlanError, DetectError, Error, ProviderError, TransportError, for_stderr,
 };
 use diglot::{Env, Terminal};
 
@@ -71,10 +71,10 @@ fn finish(result: Result<diglot::Outcome, Error>) -> ExitCode {
     match result {
         Ok(outcome) => {
             for warning in &outcome.warnings {
-                eprintln!("diglot: warning: {warning}");
+                say("warning: ", warning);
             }
             for note in &outcome.notes {
-                eprintln!("diglot: {note}");
+                say("", note);
             }
             let written = {
                 let mut out = std::io::stdout().lock();
@@ -83,8 +83,8 @@ fn finish(result: Result<diglot::Outcome, Error>) -> ExitCode {
             match (written, outcome.error_after_output) {
                 // A closed pipe (`diglot … | head`) is the reader's choice, not a failure.
                 (Err(e), _) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-                    eprintln!("diglot: error: cannot write to stdout: {e}");
-                    ExitCode::from(1)
+                    say("error: ", &format_args!("cannot write to stdout: {e}"));
+                    ExitCode::from(OUTPUT_FAILED)
                 }
                 // Printed in full; now the failure the user asked to gate on (`--strict`).
                 (_, Some(error)) => finish(Err(error)),
@@ -97,9 +97,9 @@ fn finish(result: Result<diglot::Outcome, Error>) -> ExitCode {
         }
         Err(error) => {
             // Each message already names its cause, so one line (and maybe a hint) says it all.
-            eprintln!("diglot: error: {error}");
+            say("error: ", &error);
             if let Some(hint) = error.hint() {
-                eprintln!("diglot: hint: {hint}");
+                say("hint: ", &hint);
             }
             ExitCode::from(exit_code(&error))
         }
@@ -110,10 +110,9 @@ fn finish(result: Result<diglot::Outcome, Error>) -> ExitCode {
 fn report_batch(batch: &BatchError<Error>) {
     let mut hints: Vec<String> = Vec::new();
     for failure in &batch.failures {
-        eprintln!(
-            "diglot: error: {}: {}",
-            failure.path.display(),
-            failure.error
+        say(
+            "error: ",
+            &format_args!("{}: {}", failure.path.display(), failure.error),
         );
         if let Some(hint) = failure.error.hint()
             && !hints.contains(&hint)
@@ -121,11 +120,17 @@ fn report_batch(batch: &BatchError<Error>) {
             hints.push(hint);
         }
     }
-    eprintln!("diglot: error: {batch}");
+    say("error: ", &batch);
     hints.extend(batch.hint());
     for hint in hints {
-        eprintln!("diglot: hint: {hint}");
+        say("hint: ", &hint);
     }
+}
+
+/// Writes `diglot: {kind}{message}` on stderr, the message redacted and neutralized: it may
+/// carry a server's words, a file name or a URL ([`for_stderr`]).
+fn say(kind: &str, message: &dyn std::fmt::Display) {
+    eprintln!("diglot: {kind}{}", for_stderr(&message.to_string()));
 }
 
 /// 130 when interrupted, else the code of the first failed article in input order.
@@ -138,24 +143,28 @@ fn batch_exit_code(batch: &BatchError<Error>) -> u8 {
     }
 }
 
+/// The exit code when the output cannot be written (stdout, `-o`, `--out-dir`).
+const OUTPUT_FAILED: u8 = 7;
+
 /// The documented exit codes, one arm per error kind.
 fn exit_code(error: &Error) -> u8 {
     match error {
         Error::Config(_) | Error::Prompt(_) | Error::Detect(DetectError::SameLanguage { .. }) => 2,
         Error::Provider(ProviderError::Prompt(_) | ProviderError::UnsupportedPair { .. }) => 2,
         Error::Input(_) | Error::Ingest { .. } | Error::Detect(_) | Error::NotAResult { .. } => 3,
-        Error::Provider(_) => 4,
+        Error::Provider(_) | Error::Transport(TransportError::ReplyTooLarge { .. }) => 4,
         Error::Transport(TransportError::Setup(_)) => 1,
         Error::Transport(_) => 5,
         Error::Verify(_) | Error::BriefVerify(_) | Error::Fidelity(_) => 6,
+        Error::BrokenResult { .. } => 6,
         Error::Interrupted => 130,
         Error::BatchPlan(
             BatchPlanError::EmptyDirectory { .. } | BatchPlanError::ListDirectory { .. },
         ) => 3,
         Error::BatchPlan(_) => 2,
         Error::Batch(batch) => batch_exit_code(batch),
-        Error::Output { .. }
-        | Error::Render(_)
+        Error::Output { .. } => OUTPUT_FAILED,
+        Error::Render(_)
         | Error::NoCacheDir
         | Error::Cache { .. }
         | Error::Mock { .. }

@@ -5,7 +5,9 @@
 //! after the sync) leaves either the old file, the complete new one, or a stray temp file that
 //! [`remove_stale_temps`] recognises — never a truncated output under the real name. Used by
 //! `-o FILE`, by batch runs (`--out-dir`), and meant for any other file diglot writes (cache
-//! entries). Does not decide names or formats of outputs (that is `batch`).
+//! entries). [`write_output`] is what `-o` does with a path that is not a plain file: a
+//! symbolic link is followed, a device or FIFO written to as a shell redirection would. Does
+//! not decide names or formats of outputs (that is `batch`).
 
 use std::io::{self, Write};
 use std::path::Path;
@@ -50,6 +52,46 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
         let _ = dir.sync_all();
     }
     Ok(())
+}
+
+/// Writes `bytes` where `-o PATH` points: a new or regular file is replaced whole or not at all
+/// ([`write_atomic`], after removing temp files a killed run left for it); a symbolic link is
+/// followed (through up to 40 links, dangling or not) and its target replaced the same way, so
+/// the link stays; a character device or a FIFO (`/dev/stdout`, `/dev/null`, a named pipe) is
+/// opened and written to directly, as it cannot be replaced; a directory is an error.
+pub fn write_output(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let target = resolve_links(path)?;
+    match std::fs::metadata(&target) {
+        Ok(meta) if meta.is_dir() => Err(io::Error::new(
+            io::ErrorKind::IsADirectory,
+            "it is a directory",
+        )),
+        Ok(meta) if !meta.is_file() => {
+            let mut stream = std::fs::OpenOptions::new().write(true).open(&target)?;
+            stream.write_all(bytes)?;
+            stream.flush()
+        }
+        _ => {
+            remove_stale_temps_of(&target);
+            write_atomic(&target, bytes)
+        }
+    }
+}
+
+/// The path `path`'s chain of symbolic links ends at (which may not exist yet); `path` itself
+/// when it is not a link.
+fn resolve_links(path: &Path) -> io::Result<std::path::PathBuf> {
+    let mut current = path.to_path_buf();
+    for _ in 0..40 {
+        match std::fs::symlink_metadata(&current) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                let next = std::fs::read_link(&current)?;
+                current = dir_of(&current).join(next);
+            }
+            _ => return Ok(current),
+        }
+    }
+    Err(io::Error::other("too many levels of symbolic links"))
 }
 
 /// Whether `name` is a temp file [`write_atomic`] made.
@@ -162,6 +204,62 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let err = write_atomic(&dir.path().join("no/such/dir/a.txt"), b"x").unwrap_err();
         assert_eq!(err.kind(), io::ErrorKind::NotFound);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn write_output_follows_links_and_writes_into_devices_and_fifos() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("real.txt");
+        std::fs::write(&target, "old").unwrap();
+        let link = dir.path().join("link.txt");
+        std::os::unix::fs::symlink("real.txt", &link).unwrap();
+        write_output(&link, b"new").unwrap();
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "new");
+        // A dangling link gets its target created.
+        let dangling = dir.path().join("dangling.txt");
+        std::os::unix::fs::symlink("made.txt", &dangling).unwrap();
+        write_output(&dangling, b"made").unwrap();
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("made.txt")).unwrap(),
+            "made"
+        );
+        // A character device stays one.
+        write_output(Path::new("/dev/null"), b"gone").unwrap();
+        let null = std::fs::metadata("/dev/null").unwrap();
+        assert!(std::os::unix::fs::FileTypeExt::is_char_device(
+            &null.file_type()
+        ));
+        let full = write_output(Path::new("/dev/full"), b"x").unwrap_err();
+        assert_eq!(full.kind(), io::ErrorKind::StorageFull);
+        // A FIFO is written into, not replaced.
+        let fifo = dir.path().join("pipe");
+        assert!(
+            std::process::Command::new("mkfifo")
+                .arg(&fifo)
+                .status()
+                .unwrap()
+                .success()
+        );
+        let reader = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || std::fs::read(fifo).unwrap())
+        };
+        write_output(&fifo, b"through").unwrap();
+        assert_eq!(reader.join().unwrap(), b"through");
+        let fifo_meta = std::fs::metadata(&fifo).unwrap();
+        assert!(std::os::unix::fs::FileTypeExt::is_fifo(
+            &fifo_meta.file_type()
+        ));
+        // A directory is refused.
+        let err = write_output(dir.path(), b"x").unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::IsADirectory);
     }
 
     #[test]

@@ -173,7 +173,7 @@ impl Prompts {
 
 fn load_one(dir: Option<&Path>, name: &str, built_in: &str) -> Result<Template, PromptError> {
     if let Some(path) = dir.map(|d| d.join(format!("{name}.md"))) {
-        match std::fs::read_to_string(&path) {
+        match crate::input::read_small_text(&path) {
             Ok(text) => {
                 return Ok(Template {
                     origin: path.display().to_string(),

@@ -1,21 +1,32 @@
-//! `diglot check`: reads a saved `--format json` translation, runs the fidelity checks again
-//! (the saved `checks` are ignored) and prints what failed; any failure ends in exit 6.
+//! `diglot check`: reads a saved `--format json` translation, holds its structure to the
+//! paragraph contract (every paragraph from ¶1 on exactly once, each translation visible), runs
+//! the fidelity checks again (the saved `checks` are ignored) and prints what failed; a broken
+//! structure or any failed check ends in exit 6, a file that is not a result in exit 3.
 
 use super::{Outcome, rendered};
 use crate::cli::CheckArgs;
 use crate::detect::Detector;
 use crate::error::Error;
-use crate::input::Source;
+use crate::input::{Limit, Source};
 use crate::report::Report;
 use crate::verify::fidelity::ChecksFailed;
 
-/// Re-checks a saved result.
-pub(super) fn run(args: &CheckArgs) -> Result<Outcome, Error> {
+/// Re-checks a saved result of an article of at most `max_article_bytes`.
+pub(super) fn run(args: &CheckArgs, max_article_bytes: u64) -> Result<Outcome, Error> {
     let source = Source::from_arg(&args.file);
-    let bytes = crate::input::read(&source, crate::input::MAX_ARTICLE_BYTES)?;
+    let bytes = crate::input::read(&source, Limit::result(max_article_bytes))?;
     let mut report: Report = serde_json::from_slice(&bytes).map_err(|error| Error::NotAResult {
-        source_name: source,
+        source_name: source.clone(),
         error,
+    })?;
+    // Structure first: a result that lost, doubled or emptied a paragraph is not checked.
+    let ids = report.paragraphs.iter().map(|p| p.id);
+    let pairs = report.paragraphs.iter().map(|p| (p.id, p.target.as_str()));
+    crate::verify::whole(crate::verify::expected_ids(ids), pairs).map_err(|error| {
+        Error::BrokenResult {
+            source_name: source,
+            error,
+        }
     })?;
     report.recheck(&Detector::new());
     let output = rendered(|out| crate::render::checks(&report, args.format, out))?;

@@ -14,7 +14,7 @@ use crate::cli::{ArticlesArgs, OutputArgs};
 use crate::config::{ProviderSettings, Settings};
 use crate::error::Error;
 use crate::input::Source;
-use crate::output::write_atomic;
+use crate::output::write_output;
 use crate::render::Format;
 use crate::render::progress::{BatchProgress, request_bar};
 
@@ -63,6 +63,8 @@ impl Destination {
         };
         match (&output.output, &article) {
             (None, _) => Ok(Destination::Stdout(article)),
+            // `-o -` is stdout, as for the article.
+            (Some(file), _) if file.as_path() == Path::new("-") => Ok(Destination::Stdout(article)),
             (Some(file), Source::File(path)) if batch::is_same_file(path, file) => {
                 Err(BatchPlanError::OutputIsInput { path: path.clone() }.into())
             }
@@ -119,8 +121,7 @@ pub(super) fn deliver(
             ..outcome
         }),
         Some(file) => {
-            crate::output::remove_stale_temps_of(&file);
-            write_atomic(&file, &rendered.output)
+            write_output(&file, &rendered.output)
                 .map_err(|source| Error::Output { path: file, source })?;
             Ok(outcome)
         }

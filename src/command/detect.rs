@@ -9,10 +9,10 @@ use crate::error::Error;
 use crate::input::Source;
 use crate::report::{DetectionReport, ParagraphDetection};
 
-/// Detects the article's language and renders the result.
-pub(super) fn run(args: &DetectArgs) -> Result<Outcome, Error> {
+/// Detects the language of the article (at most `max_bytes`) and renders the result.
+pub(super) fn run(args: &DetectArgs, max_bytes: u64) -> Result<Outcome, Error> {
     let source = Source::from_arg(args.input.file.as_deref().unwrap_or(Path::new("-")));
-    let document = read_document(&source)?;
+    let document = read_document(&source, max_bytes)?;
     let body: Vec<&str> = document
         .paragraphs
         .iter()

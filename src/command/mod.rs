@@ -103,8 +103,8 @@ pub fn run(cli: &Cli, env: &Env, terminal: Terminal) -> Result<Outcome, Error> {
     let mut outcome = match &cli.command {
         Command::Translate(args) => translate::run(args, settings),
         Command::Brief(args) => brief::run(args, settings),
-        Command::Detect(args) => detect::run(args),
-        Command::Check(args) => check::run(args),
+        Command::Detect(args) => detect::run(args, settings.max_article_bytes.value),
+        Command::Check(args) => check::run(args, settings.max_article_bytes.value),
         // `main` runs the mock server through [`mock_server`] to announce its address first;
         // here it serves without a banner.
         Command::MockServer(args) => mock_server(args, |_| Ok(())).map(|()| Outcome::default()),
@@ -134,9 +134,9 @@ fn flags_of(options: &TranslateOptions, brief_provider: Option<String>, cli: &Cl
     }
 }
 
-/// Reads and ingests one article.
-fn read_document(source: &Source) -> Result<Document, Error> {
-    let bytes = crate::input::read(source, crate::input::MAX_ARTICLE_BYTES)?;
+/// Reads and ingests one article of at most `max_bytes`.
+fn read_document(source: &Source, max_bytes: u64) -> Result<Document, Error> {
+    let bytes = crate::input::read(source, crate::input::Limit::article(max_bytes))?;
     crate::ingest::ingest(&bytes).map_err(|error| Error::Ingest {
         source_name: source.clone(),
         error,

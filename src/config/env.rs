@@ -12,6 +12,7 @@
 //! | `DIGLOT_MODEL` | the profile's model |
 //! | `DIGLOT_API_KEY` | the API key, for any profile (beats the profile's own variable) |
 //! | `DIGLOT_TIMEOUT` | seconds the whole run may take (default: no limit) |
+//! | `DIGLOT_MAX_ARTICLE_MB` | the largest article read, in MB (default 10) |
 //! | `DIGLOT_NO_CACHE` | `1` (or `true`) disables the cache |
 //! | `DIGLOT_CACHE_DIR` | the cache directory (default `$XDG_CACHE_HOME/diglot`) |
 //! | `DIGLOT_JOBS` | requests at once |

@@ -23,6 +23,8 @@ pub struct FileConfig {
     pub to: Option<LanguageCode>,
     /// Seconds the whole run may take.
     pub timeout: Option<u64>,
+    /// The largest article read, in MB.
+    pub max_article_mb: Option<u64>,
     /// Requests at once.
     pub jobs: Option<u32>,
     /// Output width.
@@ -117,7 +119,7 @@ impl LoadedFile {
         let Some(path) = path else {
             return Ok(LoadedFile::default());
         };
-        let text = match std::fs::read_to_string(&path.value) {
+        let text = match crate::input::read_small_text(&path.value) {
             Ok(text) => text,
             Err(e)
                 if e.kind() == std::io::ErrorKind::NotFound && path.source == Source::Default =>

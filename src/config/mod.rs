@@ -162,6 +162,28 @@ pub enum ConfigError {
         /// Its wire protocol.
         kind: ProviderKind,
     },
+    /// A number outside the range it must be in (a timeout of 0, an article limit of 0 MB).
+    #[error("invalid {setting} {value} ({origin}): {reason}")]
+    OutOfRange {
+        /// The setting, as the config file names it.
+        setting: &'static str,
+        /// The value given.
+        value: u64,
+        /// Where it was given.
+        origin: Source,
+        /// What it must be.
+        reason: &'static str,
+    },
+    /// The API key holds a character an HTTP header cannot carry (CR, LF, another control).
+    #[error(
+        "the API key of provider '{profile}' ({origin}) contains a control character (CR, LF or another), which an HTTP header cannot carry"
+    )]
+    BadKey {
+        /// Profile name.
+        profile: String,
+        /// Where the key came from (the variable, never the value).
+        origin: Source,
+    },
     /// The base URL is not an http(s) URL.
     #[error("invalid base URL '{url}' for provider '{profile}': {reason}")]
     BadUrl {
@@ -261,6 +283,8 @@ pub struct Settings {
     pub jobs: Resolved<u32>,
     /// Time the whole run may take (`--timeout`), if limited.
     pub run_timeout: Option<Resolved<Duration>>,
+    /// The largest article read, in bytes (`max_article_mb`, `DIGLOT_MAX_ARTICLE_MB`).
+    pub max_article_bytes: Resolved<u64>,
     /// The cache directory, `None` when the cache is off (`--no-cache`, `DIGLOT_NO_CACHE`) or
     /// no directory is known.
     pub cache_dir: Option<PathBuf>,
@@ -311,7 +335,25 @@ impl Settings {
             env_parse::<u64>(env, "DIGLOT_TIMEOUT")?,
             cfg.timeout.map(|v| (v, file_source.clone())),
         )
-        .map(|secs| resolved(Duration::from_secs(secs.value.max(1)), secs.source));
+        .map(|secs| at_least_one(secs, "timeout", NO_ZERO_TIMEOUT))
+        .transpose()?
+        .map(|secs| resolved(Duration::from_secs(secs.value), secs.source));
+        let max_article_mb = at_least_one(
+            layer(
+                None,
+                env_parse::<u64>(env, "DIGLOT_MAX_ARTICLE_MB")?,
+                cfg.max_article_mb.map(|v| (v, file_source.clone())),
+                crate::input::DEFAULT_MAX_ARTICLE_BYTES / crate::input::BYTES_PER_MB,
+            ),
+            "max_article_mb",
+            "an article limit must be at least 1 MB",
+        )?;
+        let max_article_bytes = resolved(
+            max_article_mb
+                .value
+                .saturating_mul(crate::input::BYTES_PER_MB),
+            max_article_mb.source,
+        );
         let no_cache = flags.no_cache
             || env
                 .get("DIGLOT_NO_CACHE")
@@ -328,6 +370,7 @@ impl Settings {
             file,
             jobs,
             run_timeout,
+            max_article_bytes,
             cache_dir,
             verbose: flags.verbose,
             to,
@@ -338,6 +381,28 @@ impl Settings {
             date,
         })
     }
+}
+
+/// Why a timeout cannot be 0 (it used to become 1 s without a word).
+pub(super) const NO_ZERO_TIMEOUT: &str =
+    "a timeout must be at least 1 second (leave it out for no limit)";
+
+/// `value` when it is at least 1, else [`ConfigError::OutOfRange`] naming `setting`, where it
+/// was given and `reason`.
+pub(super) fn at_least_one(
+    value: Resolved<u64>,
+    setting: &'static str,
+    reason: &'static str,
+) -> Result<Resolved<u64>, ConfigError> {
+    if value.value >= 1 {
+        return Ok(value);
+    }
+    Err(ConfigError::OutOfRange {
+        setting,
+        value: value.value,
+        origin: value.source,
+        reason,
+    })
 }
 
 /// Picks the highest layer that has a value: flag > env > file > default.
@@ -391,7 +456,11 @@ mod tests {
     use super::*;
     use std::path::Path;
 
-    fn settings(flags: Flags, env: &[(&str, &str)], toml: &str) -> Settings {
+    fn try_settings(
+        flags: Flags,
+        env: &[(&str, &str)],
+        toml: &str,
+    ) -> Result<Settings, ConfigError> {
         let env = Env::from_pairs(env.iter().copied());
         let path = PathBuf::from("/cfg/config.toml");
         let config = parse_file(&path, toml).expect("test config parses");
@@ -400,7 +469,11 @@ mod tests {
             found: true,
             config,
         };
-        Settings::resolve(&flags, &env, file, Terminal::default()).expect("resolves")
+        Settings::resolve(&flags, &env, file, Terminal::default())
+    }
+
+    fn settings(flags: Flags, env: &[(&str, &str)], toml: &str) -> Settings {
+        try_settings(flags, env, toml).expect("resolves")
     }
 
     /// The profile's base URL, `None` for the in-process mock.
@@ -651,6 +724,107 @@ model = "writer-model"
         )
         .expect_err("bad timeout");
         assert!(err.to_string().contains("DIGLOT_TIMEOUT"), "{err}");
+    }
+
+    fn resolve_err(env: &[(&str, &str)], toml: &str) -> ConfigError {
+        try_settings(Flags::default(), env, toml).expect_err("refused")
+    }
+
+    #[test]
+    fn a_zero_timeout_is_refused_in_every_layer() {
+        let err = resolve_err(&[("DIGLOT_TIMEOUT", "0")], "");
+        assert_eq!(
+            err.to_string(),
+            "invalid timeout 0 (environment DIGLOT_TIMEOUT): a timeout must be at least 1 \
+             second (leave it out for no limit)"
+        );
+        let err = resolve_err(&[], "timeout = 0\n");
+        assert!(
+            matches!(
+                &err,
+                ConfigError::OutOfRange {
+                    origin: Source::File(_),
+                    ..
+                }
+            ),
+            "{err}"
+        );
+        let file = "[providers.p]\nkind = \"openai\"\nbase_url = \"http://h:1/v1\"\ntimeout = 0\n";
+        let flags = Flags {
+            provider: Some("p".into()),
+            ..Flags::default()
+        };
+        let err = settings(flags, &[], file)
+            .provider
+            .expect_err("zero timeout");
+        assert!(
+            err.to_string()
+                .starts_with("invalid timeout 0 (config file"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn the_article_limit_comes_from_env_or_file_in_megabytes() {
+        let s = settings(Flags::default(), &[], "");
+        assert_eq!(s.max_article_bytes.value, 10_000_000);
+        assert_eq!(s.max_article_bytes.source, Source::Default);
+        let s = settings(Flags::default(), &[], "max_article_mb = 50\n");
+        assert_eq!(s.max_article_bytes.value, 50_000_000);
+        let s = settings(
+            Flags::default(),
+            &[("DIGLOT_MAX_ARTICLE_MB", "2")],
+            "max_article_mb = 50\n",
+        );
+        assert_eq!(s.max_article_bytes.value, 2_000_000);
+        assert!(
+            s.describe().contains("max_article_mb   2"),
+            "{}",
+            s.describe()
+        );
+        let err = resolve_err(&[("DIGLOT_MAX_ARTICLE_MB", "0")], "");
+        assert!(err.to_string().contains("at least 1 MB"), "{err}");
+    }
+
+    #[test]
+    fn a_key_with_a_control_character_is_refused_naming_its_variable_only() {
+        for key in ["sk-live\r\nX-Evil: 1", "sk-live\n", "sk\u{7}"] {
+            let flags = Flags {
+                provider: Some("openai".into()),
+                ..Flags::default()
+            };
+            let err = settings(flags, &[("OPENAI_API_KEY", key)], "")
+                .provider
+                .expect_err("control character");
+            let text = err.to_string();
+            assert_eq!(
+                text,
+                "the API key of provider 'openai' (environment OPENAI_API_KEY) contains a \
+                 control character (CR, LF or another), which an HTTP header cannot carry"
+            );
+            assert!(!text.contains("sk"), "{text}");
+        }
+    }
+
+    #[test]
+    fn config_show_never_shows_a_password_or_key_in_the_base_url() {
+        let env = [(
+            "DIGLOT_BASE_URL",
+            "http://user:SECRET@127.0.0.1:9/v1?api_key=KEY2",
+        )];
+        let flags = Flags {
+            provider: Some("mock".into()),
+            ..Flags::default()
+        };
+        let shown = settings(flags, &env, "").describe();
+        assert!(
+            !shown.contains("SECRET") && !shown.contains("KEY2"),
+            "{shown}"
+        );
+        assert!(
+            shown.contains("http://(redacted)@127.0.0.1:9/v1?api_key=(redacted)"),
+            "{shown}"
+        );
     }
 
     #[test]

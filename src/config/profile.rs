@@ -335,17 +335,24 @@ fn build_provider(
         profile.model.clone().map(|v| (v, profile_source.clone())),
         defaults.model.to_owned(),
     );
-    let timeout_secs = layer(
-        None,
-        None,
-        profile.timeout.map(|v| (v, profile_source.clone())),
-        DEFAULT_TIMEOUT_SECS,
-    );
+    let timeout_secs = super::at_least_one(
+        layer(
+            None,
+            None,
+            profile.timeout.map(|v| (v, profile_source.clone())),
+            DEFAULT_TIMEOUT_SECS,
+        ),
+        "timeout",
+        super::NO_ZERO_TIMEOUT,
+    )?;
     let key_var = profile
         .api_key_env
         .clone()
         .unwrap_or_else(|| defaults.key_var.to_owned());
     let api_key = resolve_key(&key_var, env);
+    if let Some(key) = &api_key {
+        check_key(&name.value, key)?;
+    }
     let endpoint = match (base_url, defaults.endpoint) {
         (Some(url), _) => Endpoint::Url(url),
         (None, DefaultEndpoint::Public(url)) => {
@@ -404,10 +411,7 @@ fn build_provider(
         model,
         api_key,
         headers: profile.headers.into_iter().collect(),
-        timeout: resolved(
-            Duration::from_secs(timeout_secs.value.max(1)),
-            timeout_secs.source,
-        ),
+        timeout: resolved(Duration::from_secs(timeout_secs.value), timeout_secs.source),
         max_retries: profile.max_retries.unwrap_or(DEFAULT_MAX_RETRIES),
         max_chunk_chars: profile
             .max_chunk_chars
@@ -429,6 +433,19 @@ fn resolve_key(var: &str, env: &Env) -> Option<Resolved<Secret>> {
         env.get(v)
             .map(|key| resolved(Secret::new(key), Source::Env(v.to_owned())))
     })
+}
+
+/// A key with CR, LF or another control character would be refused by the HTTP client on
+/// every attempt (it looked like an unreachable server): refuse it before anything is sent,
+/// naming where it came from and never the value.
+fn check_key(profile: &str, key: &Resolved<Secret>) -> Result<(), ConfigError> {
+    if key.value.expose().chars().any(char::is_control) {
+        return Err(ConfigError::BadKey {
+            profile: profile.to_owned(),
+            origin: key.source.clone(),
+        });
+    }
+    Ok(())
 }
 
 fn check_url(profile: &str, url: &str) -> Result<(), ConfigError> {

@@ -35,6 +35,11 @@ impl Settings {
             ),
             None => line("timeout", &"(none for the whole run)", &Source::Default),
         }
+        line(
+            "max_article_mb",
+            &(self.max_article_bytes.value / crate::input::BYTES_PER_MB),
+            &self.max_article_bytes.source,
+        );
         match &self.cache_dir {
             Some(dir) => line("cache", &dir.display(), &Source::Default),
             None => line("cache", &"(off)", &Source::Default),
@@ -95,6 +100,7 @@ impl Settings {
             }
             Some(Err(e)) => out.push_str(&format!("brief provider   (none) {e}\n")),
         }
-        out
+        // A base URL may carry a password or a key in its query: never shown.
+        crate::secret::redact_urls(&out).into_owned()
     }
 }

@@ -5,13 +5,12 @@
 //! and hard-wrapped input, and setting aside trailing boilerplate (newsletter, social-media and
 //! donation footers). It does no I/O and knows nothing about languages or providers.
 
+mod layout;
 pub mod sentence;
 
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
-use unicode_normalization::UnicodeNormalization;
-use unicode_width::UnicodeWidthStr;
 
 /// A paragraph's stable id: its 1-based position in the input. Displays as `¶3`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -39,8 +38,11 @@ pub struct Paragraph {
 pub enum InputLayout {
     /// Every non-empty line is a paragraph.
     LinePerParagraph,
-    /// Paragraphs are separated by blank lines; lines inside one are joined.
+    /// Hard-wrapped, with blank lines between blocks; the lines of a block are joined.
     BlankLineSeparated,
+    /// Hard-wrapped without blank lines: lines are joined, and a paragraph ends at a line that
+    /// ends a sentence short of the margin.
+    HardWrapped,
 }
 
 /// The article, split into paragraphs.
@@ -77,6 +79,43 @@ pub enum IngestError {
     },
 }
 
+/// Whether `text` has anything a reader can see: at least one character that is not
+/// whitespace, a control character, a default-ignorable code point (zero-width space and
+/// joiners, word joiner, BOM, soft hyphen, directional marks, variation selectors, Hangul
+/// fillers, tags) or a blank glyph (the Braille blank U+2800).
+///
+/// The one test of emptiness for everything that comes from outside: a paragraph, a
+/// translation in a reply (the contract), the assembled result and the fidelity checks. A
+/// translation made only of such characters prints as a blank column, so it counts as empty.
+pub fn has_visible_text(text: &str) -> bool {
+    text.chars().any(|c| !is_invisible(c))
+}
+
+/// Whitespace, controls, Unicode's default-ignorable code points and the blank Braille pattern.
+fn is_invisible(c: char) -> bool {
+    c.is_whitespace()
+        || c.is_control()
+        || matches!(c,
+            '\u{ad}'
+            | '\u{34f}'
+            | '\u{61c}'
+            | '\u{115f}'..='\u{1160}'
+            | '\u{17b4}'..='\u{17b5}'
+            | '\u{180b}'..='\u{180f}'
+            | '\u{200b}'..='\u{200f}'
+            | '\u{202a}'..='\u{202e}'
+            | '\u{2060}'..='\u{206f}'
+            | '\u{2800}'
+            | '\u{3164}'
+            | '\u{fe00}'..='\u{fe0f}'
+            | '\u{feff}'
+            | '\u{ffa0}'
+            | '\u{fff0}'..='\u{fff8}'
+            | '\u{1bca0}'..='\u{1bca3}'
+            | '\u{1d173}'..='\u{1d17a}'
+            | '\u{e0000}'..='\u{e0fff}')
+}
+
 impl Document {
     /// Every paragraph in id order: the body followed by the boilerplate.
     pub fn all_paragraphs(&self) -> impl Iterator<Item = &Paragraph> {
@@ -90,13 +129,16 @@ impl Document {
 /// ([`IngestError::InvalidUtf8`]; both offsets count from the first input byte, BOM included) and
 /// text that normalizes to nothing ([`IngestError::Empty`]). A leading UTF-8 BOM is dropped.
 ///
-/// - **Normalization:** CRLF, lone CR, NEL and U+2028/U+2029 become line breaks; soft hyphens
-///   and other control characters are removed; tabs and Unicode spaces (NBSP, narrow NBSP …)
-///   become plain spaces, runs of them one; lines are trimmed; text is put in NFC.
-/// - **Layout:** hard-wrapped text (blank lines between blocks whose inner lines mostly stop
-///   mid-sentence at a moderate width) is [`InputLayout::BlankLineSeparated`] and each block
-///   becomes one paragraph; anything else is [`InputLayout::LinePerParagraph`]. A sentence is
-///   never cut either way.
+/// - **Normalization:** LF and CRLF end lines (a lone CR too in a text without LF); a lone CR,
+///   NEL and U+2028 break a line inside its paragraph; U+2029 separates paragraphs where a
+///   sentence ends and breaks a line elsewhere. Soft hyphens and other control characters are
+///   removed; tabs and Unicode spaces (NBSP, narrow NBSP …) become plain spaces, runs of them
+///   one; lines are trimmed; text is put in NFC; a line with nothing visible is blank.
+/// - **Layout:** text hard-wrapped to a margin (most lines of moderate width stop mid-sentence,
+///   at similar lengths) has its lines joined into paragraphs, which end at blank lines
+///   ([`InputLayout::BlankLineSeparated`]) and at lines that end a sentence short of the margin
+///   ([`InputLayout::HardWrapped`] when there are no blank lines); anything else is
+///   [`InputLayout::LinePerParagraph`]. A sentence is never cut either way.
 /// - **Boilerplate:** walking back from the end, paragraphs that score as footers (newsletter,
 ///   follow-us, donation and membership calls, share prompts, copyright, "read more"; German,
 ///   English and French keywords, more needed the longer the paragraph) move to
@@ -111,16 +153,10 @@ pub fn ingest(input: &[u8]) -> Result<Document, IngestError> {
     })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
 
-    let text = text.replace("\r\n", "\n");
-    let blocks = split_blocks(text.split(is_line_break).map(normalize_line));
-    if blocks.is_empty() {
+    let (mut texts, layout) = layout::paragraphs(text);
+    if texts.is_empty() {
         return Err(IngestError::Empty);
     }
-    let layout = detect_layout(&blocks);
-    let mut texts: Vec<String> = match layout {
-        InputLayout::LinePerParagraph => blocks.into_iter().flatten().map(|l| l.text).collect(),
-        InputLayout::BlankLineSeparated => blocks.iter().map(|block| join_block(block)).collect(),
-    };
 
     // The body keeps at least one paragraph, even when every paragraph looks like a footer.
     let mut body_len = texts.len();
@@ -146,184 +182,6 @@ pub fn ingest(input: &[u8]) -> Result<Document, IngestError> {
         boilerplate: number(boilerplate),
         layout,
     })
-}
-
-// ---------------------------------------------------------------------------------------------
-// Normalization
-// ---------------------------------------------------------------------------------------------
-
-/// One normalized input line.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Line {
-    /// NFC text, single spaces, trimmed; empty for a blank line.
-    text: String,
-    /// The line ended in a soft hyphen: a word was broken here and continues on the next line.
-    soft_break: bool,
-}
-
-/// Line breaks, once CRLF pairs have become LF: LF, a lone CR, and the Unicode line and paragraph
-/// separators, including NEL (U+0085), a C1 control that would otherwise glue two words together
-/// when control characters are dropped.
-fn is_line_break(c: char) -> bool {
-    matches!(c, '\n' | '\r' | '\u{85}' | '\u{2028}' | '\u{2029}')
-}
-
-/// Normalizes one line: soft hyphens and control characters (C0, DEL, C1) are removed, tabs and
-/// every Unicode space separator (NBSP, narrow NBSP, em space, ideographic space …) become a
-/// plain space, the result is put in NFC, runs of spaces are collapsed and the ends trimmed.
-/// Every other character (quotes, dashes, emoji, CJK) is kept as it is.
-fn normalize_line(raw: &str) -> Line {
-    let mut mapped = String::with_capacity(raw.len());
-    let mut soft_break = false;
-    for c in raw.chars() {
-        if c == '\u{ad}' {
-            soft_break = true;
-        } else if c == '\t' || (c.is_whitespace() && !c.is_control()) {
-            mapped.push(' ');
-        } else if !c.is_control() {
-            mapped.push(c);
-            soft_break = false;
-        }
-    }
-    // Most text arrives in NFC already: the quick check skips rebuilding it char by char.
-    let nfc = match unicode_normalization::is_nfc_quick(mapped.chars()) {
-        unicode_normalization::IsNormalized::Yes => mapped,
-        _ => mapped.nfc().collect(),
-    };
-    let text = nfc
-        .split(' ')
-        .filter(|word| !word.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ");
-    let soft_break = soft_break && !text.is_empty();
-    Line { text, soft_break }
-}
-
-/// Groups non-blank lines into blocks separated by one or more blank lines.
-fn split_blocks(lines: impl Iterator<Item = Line>) -> Vec<Vec<Line>> {
-    let mut blocks: Vec<Vec<Line>> = Vec::new();
-    let mut current = Vec::new();
-    for line in lines {
-        if line.text.is_empty() {
-            if !current.is_empty() {
-                blocks.push(std::mem::take(&mut current));
-            }
-        } else {
-            current.push(line);
-        }
-    }
-    if !current.is_empty() {
-        blocks.push(current);
-    }
-    blocks
-}
-
-// ---------------------------------------------------------------------------------------------
-// Layout
-// ---------------------------------------------------------------------------------------------
-
-/// Widest line, in terminal columns, that still counts as hard-wrapped: wrappers use 60–80
-/// columns, some 100; one-paragraph-per-line news text has most lines far longer.
-const MAX_WRAPPED_LINE_WIDTH: usize = 120;
-/// Narrowest line that counts as hard-wrapped: shorter lines are headings, list items or verse,
-/// not prose filled up to a margin.
-const MIN_WRAPPED_LINE_WIDTH: usize = 30;
-
-/// Decides how the input laid out its paragraphs.
-///
-/// The evidence is the *inner* lines: every line of a multi-line block except its last. The
-/// input is [`InputLayout::BlankLineSeparated`] when it has at least one blank line, most inner
-/// lines stop mid-sentence (no final `.`, `!`, `?`, `…`, `:`, `;` or CJK equivalent, closing
-/// quotes and brackets aside), and at least three quarters of them are of moderate width
-/// (30–120 columns), as a text filled up to a margin is. Otherwise every line is a paragraph: a
-/// line-per-paragraph article with a few blank lines still has inner lines that end sentences
-/// (and are long), so it stays [`InputLayout::LinePerParagraph`].
-///
-/// Either way no sentence is cut: a line or a whole block becomes a paragraph. Text without any
-/// blank line is read line by line, since nothing would mark where a wrapped paragraph ends. A
-/// title and a subtitle on consecutive lines above a blank line may be joined, which merges two
-/// headings but cuts nothing.
-fn detect_layout(blocks: &[Vec<Line>]) -> InputLayout {
-    if blocks.len() < 2 {
-        return InputLayout::LinePerParagraph;
-    }
-    let inner: Vec<&Line> = blocks
-        .iter()
-        .flat_map(|block| &block[..block.len() - 1])
-        .collect();
-    let open = inner
-        .iter()
-        .filter(|line| line.soft_break || !ends_sentence(&line.text))
-        .count();
-    let moderate = inner
-        .iter()
-        .filter(|line| {
-            (MIN_WRAPPED_LINE_WIDTH..=MAX_WRAPPED_LINE_WIDTH).contains(&line.text.width())
-        })
-        .count();
-    if !inner.is_empty() && open * 2 > inner.len() && moderate * 4 >= inner.len() * 3 {
-        InputLayout::BlankLineSeparated
-    } else {
-        InputLayout::LinePerParagraph
-    }
-}
-
-/// Whether a line ends a sentence, looking past closing quotes and brackets.
-fn ends_sentence(text: &str) -> bool {
-    const CLOSERS: &[char] = &[
-        '"', '\'', '”', '’', '»', '«', '›', '‹', ')', ']', '}', '」', '』', '）',
-    ];
-    const ENDS: &[char] = &[
-        '.', '!', '?', '…', ':', ';', '。', '！', '？', '：', '；', '؟', '۔',
-    ];
-    text.trim_end_matches(CLOSERS)
-        .chars()
-        .next_back()
-        .is_some_and(|c| ENDS.contains(&c))
-}
-
-/// Joins the lines of a hard-wrapped block into one paragraph.
-///
-/// Lines are joined with a space, except:
-/// - after a soft hyphen (already removed): the word continues, so no space;
-/// - after a letter followed by `-`: no space, and the hyphen stays. Wrappers break at existing
-///   hyphens rather than hyphenating words, so `Ukraine-` + `Konflikt` is the compound
-///   `Ukraine-Konflikt`; the rare typeset `Frie-` + `den` keeps a stray hyphen, which is
-///   harmless, where dropping it would merge real compounds;
-/// - between Chinese or Japanese characters, which are written without spaces.
-fn join_block(lines: &[Line]) -> String {
-    let mut joined = String::new();
-    let mut previous: Option<&Line> = None;
-    for line in lines {
-        if previous.is_some_and(|previous| !joins_without_space(previous, &line.text)) {
-            joined.push(' ');
-        }
-        joined.push_str(&line.text);
-        previous = Some(line);
-    }
-    joined
-}
-
-fn joins_without_space(previous: &Line, next: &str) -> bool {
-    let mut tail = previous.text.chars().rev();
-    let (last, before_last) = (tail.next(), tail.next());
-    let hyphenated =
-        matches!(last, Some('-' | '\u{2010}')) && before_last.is_some_and(char::is_alphabetic);
-    let cjk = last.is_some_and(is_spaceless_script)
-        && next.chars().next().is_some_and(is_spaceless_script);
-    previous.soft_break || hyphenated || cjk
-}
-
-/// Han, kana, CJK punctuation and full-width forms: scripts written without spaces between
-/// words. Hangul is not among them: Korean separates words with spaces.
-fn is_spaceless_script(c: char) -> bool {
-    matches!(c,
-        '\u{3000}'..='\u{30ff}'      // CJK punctuation, hiragana, katakana
-        | '\u{3400}'..='\u{4dbf}'    // CJK extension A
-        | '\u{4e00}'..='\u{9fff}'    // CJK unified ideographs
-        | '\u{f900}'..='\u{faff}'    // CJK compatibility ideographs
-        | '\u{ff00}'..='\u{ffef}'    // full-width forms
-        | '\u{20000}'..='\u{2ffff}') // CJK extensions B and later
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -601,13 +459,19 @@ mod tests {
     }
 
     #[test]
-    fn crlf_and_lone_cr_are_line_breaks() {
-        let document = ingest_str("Eins.\r\nZwei.\rDrei.\r\n\r\nVier.");
+    fn crlf_ends_a_line_and_a_lone_cr_breaks_one_inside_its_paragraph() {
+        let document = ingest_str("Eins.\r\nZwei,\rdrei.\r\n\r\nVier.");
         assert_eq!(
             texts(&document.paragraphs),
-            ["Eins.", "Zwei.", "Drei.", "Vier."]
+            ["Eins.", "Zwei, drei.", "Vier."]
         );
         assert_eq!(document.layout, InputLayout::LinePerParagraph);
+    }
+
+    #[test]
+    fn a_text_with_carriage_returns_only_is_an_old_mac_text() {
+        let document = ingest_str("Eins.\rZwei.\rDrei.");
+        assert_eq!(texts(&document.paragraphs), ["Eins.", "Zwei.", "Drei."]);
     }
 
     #[test]
@@ -635,9 +499,138 @@ mod tests {
     }
 
     #[test]
-    fn unicode_line_separators_and_nel_break_lines() {
-        let document = ingest_str("Eins.\u{85}Zwei.\u{2028}Drei.");
-        assert_eq!(texts(&document.paragraphs), ["Eins.", "Zwei.", "Drei."]);
+    fn nel_and_the_line_separator_break_a_line_inside_its_paragraph() {
+        let document =
+            ingest_str("Der Minister sagte\u{85}am Montag,\u{2028}es gehe voran.\nZwei.");
+        assert_eq!(
+            texts(&document.paragraphs),
+            ["Der Minister sagte am Montag, es gehe voran.", "Zwei."]
+        );
+    }
+
+    #[test]
+    fn the_paragraph_separator_separates_only_where_a_sentence_ends() {
+        let document =
+            ingest_str("Der Minister sagte\u{2029}am Montag etwas.\u{2029}Neuer Absatz.");
+        assert_eq!(
+            texts(&document.paragraphs),
+            ["Der Minister sagte am Montag etwas.", "Neuer Absatz."]
+        );
+    }
+
+    #[test]
+    fn lines_of_invisible_characters_are_blank() {
+        for input in ["\u{200b}", "\u{2060}\u{feff}\u{200e}\n\u{3164}\u{2800}"] {
+            assert_eq!(
+                ingest(input.as_bytes()),
+                Err(IngestError::Empty),
+                "{input:?}"
+            );
+        }
+        let document = ingest_str("Eins.\n\u{200b}\u{2060}\nZwei.");
+        assert_eq!(texts(&document.paragraphs), ["Eins.", "Zwei."]);
+        // A joiner inside an emoji sequence is part of the text.
+        let family = "Familie 👩\u{200d}👩\u{200d}👧.";
+        assert_eq!(ingest_str(family).paragraphs[0].text, family);
+    }
+
+    #[test]
+    fn visible_text_needs_a_character_that_shows() {
+        assert!(has_visible_text("a"));
+        assert!(has_visible_text("\u{200b}1\u{200b}"));
+        assert!(has_visible_text("…"));
+        for invisible in [
+            "",
+            " \t\n",
+            "\u{200b}\u{2060}\u{feff}\u{ad}\u{200e}\u{1b}\u{7}\u{3164}\u{2800}",
+            "\u{fe0f}\u{e0041}\u{115f}\u{ffa0}\u{180e}",
+        ] {
+            assert!(!has_visible_text(invisible), "{invisible:?}");
+        }
+    }
+
+    /// German news hard-wrapped at 66 columns without a blank line: three paragraphs, each
+    /// ending in a line that stops short of the margin.
+    const WRAPPED_WITHOUT_BLANK_LINES: &str = "\
+Der deutsche Außenhandel hat im vergangenen Jahr einen neuen Rekord
+aufgestellt. Nach Angaben des Statistischen Bundesamtes stiegen die
+Ausfuhren um fast acht Prozent, während die Einfuhren nur leicht
+zulegten. Besonders gefragt waren Maschinen, Fahrzeuge und
+chemische Erzeugnisse aus Deutschland.
+Die größten Abnehmer blieben die Vereinigten Staaten, gefolgt von
+Frankreich und China. Der Handel mit China ging allerdings zum
+ersten Mal seit Jahren zurück, was Ökonomen auf die schwächere
+Nachfrage in der Volksrepublik zurückführen.
+Für das laufende Jahr rechnen die Verbände mit einem Rekord an
+Ausfuhren, warnen aber vor neuen Zöllen und einem schwächeren
+Wachstum in den wichtigsten Märkten.
+";
+
+    #[test]
+    fn hard_wrapped_text_without_blank_lines_is_rejoined_into_its_paragraphs() {
+        let document = ingest_str(WRAPPED_WITHOUT_BLANK_LINES);
+        assert_eq!(document.layout, InputLayout::HardWrapped);
+        let paragraphs = texts(&document.paragraphs);
+        assert_eq!(paragraphs.len(), 3, "{paragraphs:#?}");
+        assert!(paragraphs[0].ends_with("chemische Erzeugnisse aus Deutschland."));
+        assert!(paragraphs[1].starts_with("Die größten Abnehmer"));
+        assert!(paragraphs[2].contains("mit einem Rekord an Ausfuhren, warnen aber"));
+        assert!(
+            paragraphs.iter().all(|p| p.ends_with('.')),
+            "{paragraphs:#?}"
+        );
+    }
+
+    #[test]
+    fn a_long_hard_wrapped_block_is_never_cut_mid_sentence() {
+        let block = WRAPPED_WITHOUT_BLANK_LINES.repeat(4);
+        let document = ingest_str(&block);
+        assert_eq!(document.paragraphs.len(), 12);
+        assert!(document.paragraphs.iter().all(|p| p.text.ends_with('.')));
+    }
+
+    #[test]
+    fn an_email_with_a_greeting_and_a_signature_keeps_its_paragraphs_whole() {
+        let email = "\
+Hallo zusammen,
+
+wie am Montag besprochen, fasse ich die Ergebnisse der Sitzung kurz
+zusammen. Das Projekt wird bis Ende März verlängert, weil die Tests
+länger dauern als geplant.
+Die Kosten übernimmt weiterhin die Abteilung Forschung, die das
+Budget bereits freigegeben hat.
+Bitte meldet euch bis Freitag, falls ihr Fragen habt.
+
+Viele Grüße
+Anna
+";
+        let document = ingest_str(email);
+        assert_eq!(document.layout, InputLayout::BlankLineSeparated);
+        assert_eq!(
+            texts(&document.paragraphs),
+            [
+                "Hallo zusammen,",
+                "wie am Montag besprochen, fasse ich die Ergebnisse der Sitzung kurz zusammen. \
+                 Das Projekt wird bis Ende März verlängert, weil die Tests länger dauern als \
+                 geplant.",
+                "Die Kosten übernimmt weiterhin die Abteilung Forschung, die das Budget bereits \
+                 freigegeben hat.",
+                "Bitte meldet euch bis Freitag, falls ihr Fragen habt.",
+                "Viele Grüße Anna",
+            ]
+        );
+    }
+
+    #[test]
+    fn headlines_of_every_length_without_blank_lines_stay_one_per_line() {
+        let list = "Regierung beschließt neuen Haushalt für das kommende Jahr\n\
+                    Opposition kritisiert Pläne\n\
+                    Wirtschaftsverbände begrüßen die geplanten Entlastungen für Unternehmen deutlich\n\
+                    Streit um Schuldenbremse geht weiter\n\
+                    Länder fordern mehr Geld vom Bund für Schulen\n";
+        let document = ingest_str(list);
+        assert_eq!(document.layout, InputLayout::LinePerParagraph);
+        assert_eq!(document.paragraphs.len(), 5);
     }
 
     #[test]

@@ -109,6 +109,9 @@ fn answer(shared: &Shared, parsed: Result<Value, serde_json::Error>) -> Response
     let fault = shared
         .faults
         .next_for(matches!(payload, super::openai::Payload::Brief(_)));
+    if let Some(response) = super::faults::body_fault(fault) {
+        return response;
+    }
     match fault {
         Some(FaultKind::RateLimit) => {
             let mut response = error(
@@ -126,6 +129,13 @@ fn answer(shared: &Shared, parsed: Result<Value, serde_json::Error>) -> Response
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "api_error",
                 "the mock server failed on purpose (fault 500)",
+            );
+        }
+        Some(FaultKind::EscapeError) => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                "invalid_request_error",
+                super::faults::ESCAPE_MESSAGE,
             );
         }
         Some(

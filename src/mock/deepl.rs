@@ -107,6 +107,9 @@ fn answer(shared: &Shared, parsed: Result<Value, serde_json::Error>) -> Response
         );
     };
     let fault = shared.faults.next_for(false);
+    if let Some(response) = super::faults::body_fault(fault) {
+        return response;
+    }
     match fault {
         Some(FaultKind::RateLimit) => {
             let mut response = error(StatusCode::TOO_MANY_REQUESTS, "Too many requests");
@@ -117,6 +120,9 @@ fn answer(shared: &Shared, parsed: Result<Value, serde_json::Error>) -> Response
         }
         Some(FaultKind::ServerError) => {
             return error(StatusCode::INTERNAL_SERVER_ERROR, "Internal server error");
+        }
+        Some(FaultKind::EscapeError) => {
+            return error(StatusCode::BAD_REQUEST, super::faults::ESCAPE_MESSAGE);
         }
         Some(
             kind @ (FaultKind::Unauthorized | FaultKind::Forbidden | FaultKind::QuotaExceeded),

@@ -63,11 +63,24 @@ pub enum FaultKind {
     /// (`brief-number`) A brief whose first point states a number no cited paragraph has.
     /// Brief requests only.
     BriefNumber,
+    /// (`endless-body`) Status 200 and a JSON-looking body that never ends (chunked, no
+    /// length), as a broken proxy or a hostile server may send.
+    EndlessBody,
+    /// (`huge-body`) Status 200 and a 64 MiB body announced by its `Content-Length`.
+    HugeBody,
+    /// (`escape-error`) Status 400 in the protocol's error format, whose message holds terminal
+    /// escape sequences (retitle the window, clear the screen) and a BEL.
+    EscapeError,
+    /// (`invisible`) Every translation is made only of invisible characters (zero-width space,
+    /// word joiner, BOM, soft hyphen, LRM, ESC, BEL, Hangul filler, Braille blank).
+    Invisible,
+    /// (`huge-word`) The first translation ends in one word of a million letters.
+    HugeWord,
 }
 
 impl FaultKind {
     /// Every kind, in the order the help text lists them.
-    pub const ALL: [FaultKind; 19] = [
+    pub const ALL: [FaultKind; 24] = [
         FaultKind::RateLimit,
         FaultKind::ServerError,
         FaultKind::NotJson,
@@ -87,6 +100,11 @@ impl FaultKind {
         FaultKind::BriefMalformed,
         FaultKind::BriefEmpty,
         FaultKind::BriefNumber,
+        FaultKind::EndlessBody,
+        FaultKind::HugeBody,
+        FaultKind::EscapeError,
+        FaultKind::Invisible,
+        FaultKind::HugeWord,
     ];
 
     /// The name `--fault` accepts for this kind.
@@ -111,6 +129,11 @@ impl FaultKind {
             FaultKind::BriefMalformed => "brief-malformed",
             FaultKind::BriefEmpty => "brief-empty",
             FaultKind::BriefNumber => "brief-number",
+            FaultKind::EndlessBody => "endless-body",
+            FaultKind::HugeBody => "huge-body",
+            FaultKind::EscapeError => "escape-error",
+            FaultKind::Invisible => "invisible",
+            FaultKind::HugeWord => "huge-word",
         }
     }
 
@@ -136,11 +159,62 @@ impl fmt::Display for FaultKind {
 /// Words a `truncate-paragraph` answer keeps.
 const TRUNCATED_WORDS: usize = 3;
 
+/// The message of the `escape-error` fault: an OSC that retitles the terminal window, ended by
+/// a BEL, then a CSI that clears the screen.
+pub const ESCAPE_MESSAGE: &str =
+    "\u{1b}]0;pwned\u{7}\u{1b}[2Jthe mock server refuses this request (fault escape-error)";
+
+/// What every translation is under the `invisible` fault: nothing a reader can see.
+pub const INVISIBLE: &str =
+    "\u{200b}\u{2060}\u{feff}\u{ad}\u{200e}\u{1b}\u{7}\u{3164}\u{2800} \u{200b}";
+
+/// Letters of the word the `huge-word` fault appends.
+pub const HUGE_WORD_LETTERS: usize = 1_000_000;
+
+/// Bytes of the `huge-body` fault's body: 64 MiB.
+const HUGE_BODY_BYTES: usize = 64 * 1024 * 1024;
+
+/// Bytes of each piece of a body fault's body.
+const BODY_CHUNK: usize = 64 * 1024;
+
+/// The answer to the `endless-body` and `huge-body` faults, whatever the protocol: a 200 whose
+/// JSON-looking body never ends, or is 64 MiB long with a `Content-Length` saying so; `None`
+/// for any other fault.
+pub fn body_fault(kind: Option<FaultKind>) -> Option<axum::response::Response> {
+    use axum::body::{Body, Bytes};
+    use axum::http::{StatusCode, header};
+    use futures_util::StreamExt;
+    let start = Bytes::from_static(b"{\"choices\": [{\"message\": {\"content\": \"");
+    let chunk = Bytes::from(vec![b'a'; BODY_CHUNK]);
+    let pieces = futures_util::stream::iter([Ok::<_, std::convert::Infallible>(start.clone())])
+        .chain(futures_util::stream::repeat(Ok(chunk)));
+    let (body, length) = match kind? {
+        FaultKind::EndlessBody => (Body::from_stream(pieces), None),
+        FaultKind::HugeBody => {
+            let pieces = pieces.take(HUGE_BODY_BYTES / BODY_CHUNK + 1);
+            let length = start.len() + HUGE_BODY_BYTES;
+            (Body::from_stream(pieces), Some(length))
+        }
+        _ => return None,
+    };
+    let mut response = axum::response::Response::new(body);
+    *response.status_mut() = StatusCode::OK;
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        header::HeaderValue::from_static("application/json"),
+    );
+    if let Some(length) = length {
+        headers.insert(header::CONTENT_LENGTH, header::HeaderValue::from(length));
+    }
+    Some(response)
+}
+
 /// Applies a crafted-translation fault to `answers`, the translations of `sources` in the same
-/// order (see [`FaultKind::DropNumber`], [`FaultKind::Untranslated`] and
-/// [`FaultKind::TruncateParagraph`]); other faults and `None` leave them alone. Every
-/// paragraph still comes back, so the reply keeps the paragraph contract: only the fidelity
-/// checks can tell.
+/// order (see [`FaultKind::DropNumber`], [`FaultKind::Untranslated`],
+/// [`FaultKind::TruncateParagraph`], [`FaultKind::Invisible`] and [`FaultKind::HugeWord`]);
+/// other faults and `None` leave them alone. Every paragraph still comes back: only the
+/// fidelity checks can tell the first three, only the contract's emptiness check `invisible`.
 pub fn craft(kind: Option<FaultKind>, sources: &[&str], answers: &mut [&mut String]) {
     let long_enough = || {
         sources
@@ -167,6 +241,17 @@ pub fn craft(kind: Option<FaultKind>, sources: &[&str], answers: &mut [&mut Stri
             if let Some(answer) = long_enough().and_then(|i| answers.get_mut(i)) {
                 let words: Vec<&str> = answer.split_whitespace().take(TRUNCATED_WORDS).collect();
                 **answer = words.join(" ");
+            }
+        }
+        Some(FaultKind::Invisible) => {
+            for answer in answers.iter_mut() {
+                **answer = INVISIBLE.to_owned();
+            }
+        }
+        Some(FaultKind::HugeWord) => {
+            if let Some(answer) = answers.first_mut() {
+                answer.push(' ');
+                answer.extend(std::iter::repeat_n('x', HUGE_WORD_LETTERS));
             }
         }
         _ => {}
@@ -331,7 +416,7 @@ mod tests {
         assert_eq!(
             err.to_string(),
             "unknown fault 'teapot' (valid faults: 429, 500, not-json, fenced, missing, \
-             truncated, length, escape, 401, 403, 456, drop-number, untranslated, truncate-paragraph, brief-bad-ref, brief-untranslated, brief-malformed, brief-empty, brief-number)"
+             truncated, length, escape, 401, 403, 456, drop-number, untranslated, truncate-paragraph, brief-bad-ref, brief-untranslated, brief-malformed, brief-empty, brief-number, endless-body, huge-body, escape-error, invisible, huge-word)"
         );
     }
 
@@ -402,6 +487,20 @@ mod tests {
         let got = crafted(FaultKind::TruncateParagraph, &SOURCES, &ANSWERS);
         assert_eq!(got, [ANSWERS[0], "Ukraine agreed to", ANSWERS[2]]);
         assert_eq!(crafted(FaultKind::Escape, &SOURCES, &ANSWERS), ANSWERS);
+    }
+
+    #[test]
+    fn invisible_blanks_every_answer_and_huge_word_grows_the_first() {
+        let got = crafted(FaultKind::Invisible, &SOURCES, &ANSWERS);
+        assert!(got.iter().all(|answer| answer == INVISIBLE));
+        assert!(!crate::ingest::has_visible_text(INVISIBLE));
+        let got = crafted(FaultKind::HugeWord, &SOURCES, &ANSWERS);
+        let (kept, word) = got[0].rsplit_once(' ').expect("a word appended");
+        assert_eq!(kept, ANSWERS[0]);
+        assert_eq!(word.len(), HUGE_WORD_LETTERS);
+        assert_eq!(&got[1..], &ANSWERS[1..]);
+        assert!(body_fault(Some(FaultKind::Invisible)).is_none());
+        assert!(body_fault(Some(FaultKind::HugeBody)).is_some());
     }
 
     #[test]

@@ -148,6 +148,9 @@ fn answer(shared: &Shared, parsed: Result<Value, serde_json::Error>) -> Response
         );
     }
     let fault = shared.faults.next_for(false);
+    if let Some(response) = super::faults::body_fault(fault) {
+        return response;
+    }
     match fault {
         Some(FaultKind::RateLimit) => {
             let mut response = error(StatusCode::TOO_MANY_REQUESTS, "Slowdown: too many requests");
@@ -158,6 +161,9 @@ fn answer(shared: &Shared, parsed: Result<Value, serde_json::Error>) -> Response
         }
         Some(FaultKind::ServerError) => {
             return error(StatusCode::INTERNAL_SERVER_ERROR, "Cannot translate text");
+        }
+        Some(FaultKind::EscapeError) => {
+            return error(StatusCode::BAD_REQUEST, super::faults::ESCAPE_MESSAGE);
         }
         Some(FaultKind::Unauthorized) => return error(StatusCode::UNAUTHORIZED, "Invalid API key"),
         Some(FaultKind::Forbidden) => return error(StatusCode::FORBIDDEN, "Banned"),

@@ -188,6 +188,9 @@ fn answer_chat(shared: &Shared, parsed: Result<Value, serde_json::Error>) -> Res
     };
     let is_brief = matches!(translation.payload, Payload::Brief(_));
     let fault = shared.faults.next_for(is_brief);
+    if let Some(response) = super::faults::body_fault(fault) {
+        return response;
+    }
     match fault {
         Some(FaultKind::RateLimit) => rate_limited(),
         Some(
@@ -197,6 +200,11 @@ fn answer_chat(shared: &Shared, parsed: Result<Value, serde_json::Error>) -> Res
             StatusCode::INTERNAL_SERVER_ERROR,
             "server_error",
             "the mock server failed on purpose (fault 500)",
+        ),
+        Some(FaultKind::EscapeError) => error_response(
+            StatusCode::BAD_REQUEST,
+            "invalid_request_error",
+            super::faults::ESCAPE_MESSAGE,
         ),
         _ => {
             let number = shared.completions.fetch_add(1, Ordering::Relaxed) + 1;

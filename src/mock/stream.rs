@@ -188,7 +188,7 @@ pub(super) fn anthropic_text_chars(event: &str) -> usize {
 /// The receiving end of the event task, as a body stream.
 struct Events(mpsc::Receiver<Bytes>);
 
-impl futures_core::Stream for Events {
+impl futures_util::Stream for Events {
     type Item = Result<Bytes, Infallible>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {

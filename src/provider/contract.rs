@@ -195,22 +195,26 @@ pub fn brief_output_bound(input: &crate::brief::BriefInput) -> u32 {
     1024 + u32::from(input.points) * 256
 }
 
+/// Bytes every answer may take besides what its request can produce: room for error pages,
+/// model lists and a one-line request's generous answer.
+pub const REPLY_HEADROOM: usize = 4_000_000;
+
 /// The most bytes an answer of at most `bound` tokens may take: a streamed token costs a few
-/// hundred bytes of event JSON (llama.cpp servers send about 230), so 1 KiB a token plus 1 MiB
-/// for everything else.
+/// hundred bytes of event JSON (llama.cpp servers send about 230), so 1 KiB a token, plus
+/// [`REPLY_HEADROOM`]. More is a broken or hostile server.
 pub fn reply_limit(bound: u32) -> usize {
-    (1 << 20) + bound as usize * 1024
+    REPLY_HEADROOM + bound as usize * 1024
 }
 
-/// The most bytes a machine translation answer for `chunk` may take: the texts come back about
-/// as long as they went, in JSON; sixteen times that plus 1 MiB.
+/// The most bytes a machine translation answer for `chunk` may take: the texts come back a
+/// few times as long as they went at most, in JSON; sixteen times that plus [`REPLY_HEADROOM`].
 pub fn machine_reply_limit(chunk: &Chunk) -> usize {
     let text: usize = chunk.paragraphs.iter().map(|p| p.text.len()).sum();
-    (1 << 20) + text * 16
+    REPLY_HEADROOM + text * 16
 }
 
 /// The most bytes a list (LibreTranslate's `/languages`) may take.
-pub const LIST_REPLY_LIMIT: usize = 1 << 20;
+pub const LIST_REPLY_LIMIT: usize = REPLY_HEADROOM;
 
 /// One paragraph in a payload or a reply.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -295,7 +299,7 @@ pub fn check_entries(chunk: &Chunk, entries: Vec<(u32, String)>, raw: String) ->
         let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
         if texts[slot].is_some() {
             problems.push(ContractProblem::Duplicate(ParagraphId(id)));
-        } else if text.is_empty() {
+        } else if !crate::ingest::has_visible_text(&text) {
             problems.push(ContractProblem::Empty(ParagraphId(id)));
         } else {
             texts[slot] = Some(text);

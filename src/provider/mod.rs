@@ -13,6 +13,7 @@ pub mod openai;
 pub mod shape;
 pub mod stream;
 pub mod transport;
+pub mod wait;
 
 use std::fmt;
 use std::sync::Arc;
@@ -336,7 +337,7 @@ pub enum ProviderError {
     /// The server does not translate this language pair (a configuration problem: exit 2).
     #[error(
         "{provider} cannot translate {source_language} to {target_language} (it offers: {})",
-        offered.join(", ")
+        list_some(offered, ", ")
     )]
     UnsupportedPair {
         /// Profile name.
@@ -406,27 +407,51 @@ pub enum ProviderError {
     },
 }
 
+/// The API's own message in parentheses, cut to [`MAX_ITEM_CHARS`] (a server may send
+/// megabytes).
 fn detail_suffix(detail: &Option<String>) -> String {
     detail
         .as_ref()
-        .map(|d| format!(" ({d})"))
+        .map(|d| format!(" ({})", shorten(d)))
         .unwrap_or_default()
 }
 
-/// Formats ids as `¶1, ¶2`.
+/// A one-line message names at most this many items of a list and counts the rest.
+pub const MAX_NAMED_ITEMS: usize = 5;
+
+/// A one-line message shows at most this many characters of one item (a server's message, a
+/// number, a language code it offered).
+pub const MAX_ITEM_CHARS: usize = 100;
+
+/// `text` cut to [`MAX_ITEM_CHARS`] characters, with `…` where it was cut.
+pub fn shorten(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(MAX_ITEM_CHARS) {
+        None => std::borrow::Cow::Borrowed(text),
+        Some((at, _)) => std::borrow::Cow::Owned(format!("{}…", &text[..at])),
+    }
+}
+
+/// The first [`MAX_NAMED_ITEMS`] of `items`, each [`shorten`]ed, joined by `separator`, then
+/// `and N more` when there are more: a reply with 200,000 extra ids makes one short line.
+pub fn list_some<T: fmt::Display>(items: &[T], separator: &str) -> String {
+    let mut named: Vec<String> = items
+        .iter()
+        .take(MAX_NAMED_ITEMS)
+        .map(|item| shorten(&item.to_string()).into_owned())
+        .collect();
+    if items.len() > MAX_NAMED_ITEMS {
+        named.push(format!("and {} more", items.len() - MAX_NAMED_ITEMS));
+    }
+    named.join(separator)
+}
+
+/// Formats ids as `¶1, ¶2` (the first few, then how many more).
 pub fn list_ids(ids: &[ParagraphId]) -> String {
-    ids.iter()
-        .map(ToString::to_string)
-        .collect::<Vec<_>>()
-        .join(", ")
+    list_some(ids, ", ")
 }
 
 fn list_problems(problems: &[ContractProblem]) -> String {
-    problems
-        .iter()
-        .map(ToString::to_string)
-        .collect::<Vec<_>>()
-        .join("; ")
+    list_some(problems, "; ")
 }
 
 /// `provider` cannot do `what` (a brief, for a protocol without briefs).

@@ -134,6 +134,10 @@ pub async fn read(
         .get(reqwest::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.trim_start().starts_with("text/event-stream"));
+    // A body that says it is too large is refused before a byte of it is read.
+    if response.content_length().is_some_and(|n| n > limit as u64) {
+        return Err(ReadError::TooLarge { limit });
+    }
     let mut read = Read::default();
     let mut parser = SseParser::default();
     let mut total = 0usize;

@@ -21,6 +21,7 @@ use tokio::sync::Semaphore;
 use tokio::time::Instant;
 
 use super::stream::{Listener, ReadError};
+use super::wait::WaitNotice;
 use super::{HeaderValue, Method, WireReply, WireRequest};
 
 /// The longest `Retry-After` diglot waits for; longer asks are cut to this.
@@ -56,14 +57,6 @@ pub enum TransportError {
         /// The stall timeout.
         secs: u64,
     },
-    /// The answer was larger than the request can legitimately produce (exit 4).
-    #[error("the reply from {url} is larger than {} KiB, more than the request can produce", limit / 1024)]
-    TooLarge {
-        /// The request URL.
-        url: String,
-        /// The cap, in bytes.
-        limit: usize,
-    },
     /// The server kept answering 429 or 5xx.
     #[error("{url}: gave up after {attempts} attempt(s): last answer HTTP {status}{}", reason_suffix(*status))]
     GaveUp {
@@ -73,6 +66,18 @@ pub enum TransportError {
         attempts: u32,
         /// The last status.
         status: u16,
+    },
+    /// The reply's body is larger than the request can legitimately produce (`reply_limit`):
+    /// an endless or runaway body from a broken or hostile server. Not retried; exit 4.
+    #[error(
+        "{url}: the reply is larger than {} MB, far more than the request can produce (a broken or hostile server)",
+        limit.div_ceil(1_000_000)
+    )]
+    ReplyTooLarge {
+        /// The request URL.
+        url: String,
+        /// The most bytes the reply could have had.
+        limit: u64,
     },
     /// The whole run's deadline (`--timeout`) passed.
     #[error(
@@ -178,14 +183,6 @@ impl RateLimiter {
             Duration::from_secs_f64(-level / self.per_second)
         }
     }
-
-    /// Waits until `cost` units may be spent.
-    pub async fn acquire(&self, cost: f64) {
-        let wait = self.reserve(cost);
-        if !wait.is_zero() {
-            tokio::time::sleep(wait).await;
-        }
-    }
 }
 
 /// What one request's attempts got so far, read when the run's deadline cuts it short.
@@ -206,6 +203,7 @@ pub struct Transport {
     requests_limit: Option<Arc<RateLimiter>>,
     tokens_limit: Option<Arc<RateLimiter>>,
     stats: Arc<TransportStats>,
+    notice: Option<WaitNotice>,
 }
 
 impl Transport {
@@ -242,6 +240,7 @@ impl Transport {
             requests_limit: limiter(options.requests_per_minute),
             tokens_limit: limiter(options.tokens_per_minute),
             stats: Arc::new(TransportStats::default()),
+            notice: None,
         })
     }
 
@@ -252,6 +251,25 @@ impl Transport {
         Transport {
             stats: Arc::new(TransportStats::default()),
             ..self.clone()
+        }
+    }
+
+    /// The same transport, saying through `notice` what a request waits for.
+    pub fn with_wait_notice(self, notice: WaitNotice) -> Transport {
+        Transport {
+            notice: Some(notice),
+            ..self
+        }
+    }
+
+    /// Waits for `cost` units of `limiter`, saying so first when the wait is long.
+    async fn wait_for(&self, limiter: &RateLimiter, cost: f64, limit: &str) {
+        let wait = limiter.reserve(cost);
+        if let Some(notice) = &self.notice {
+            notice.announce(wait, limit);
+        }
+        if !wait.is_zero() {
+            tokio::time::sleep(wait).await;
         }
     }
 
@@ -307,10 +325,10 @@ impl Transport {
             .map(|_| crate::plan::estimate_tokens(&request.body.to_string()) as f64 * 2.0);
         loop {
             if let Some(limiter) = &self.requests_limit {
-                limiter.acquire(1.0).await;
+                self.wait_for(limiter, 1.0, "requests_per_minute").await;
             }
             if let (Some(limiter), Some(tokens)) = (&self.tokens_limit, tokens) {
-                limiter.acquire(tokens).await;
+                self.wait_for(limiter, tokens, "tokens_per_minute").await;
             }
             attempts.count += 1;
             self.stats.requests.fetch_add(1, Ordering::Relaxed);
@@ -332,9 +350,9 @@ impl Transport {
                     format!("nothing for {} s", self.timeout.as_secs())
                 }
                 Err(ReadError::TooLarge { limit }) => {
-                    return Err(TransportError::TooLarge {
+                    return Err(TransportError::ReplyTooLarge {
                         url: request.url.clone(),
-                        limit: *limit,
+                        limit: *limit as u64,
                     });
                 }
                 Err(ReadError::Network(e)) => error_chain(e),
@@ -427,7 +445,10 @@ impl Transport {
                 attempts,
                 secs: self.timeout.as_secs(),
             },
-            Err(ReadError::TooLarge { limit }) => TransportError::TooLarge { url, limit },
+            Err(ReadError::TooLarge { limit }) => TransportError::ReplyTooLarge {
+                url,
+                limit: limit as u64,
+            },
             Err(ReadError::Network(e)) => TransportError::Unreachable {
                 url,
                 attempts,
@@ -538,6 +559,19 @@ mod tests {
             run.to_string()
                 .ends_with("last answer HTTP 503 Service Unavailable"),
             "{run}"
+        );
+    }
+
+    #[test]
+    fn a_reply_too_large_says_so_in_megabytes() {
+        let too_large = TransportError::ReplyTooLarge {
+            url: "http://h/v1/chat/completions".into(),
+            limit: 4_000_000,
+        };
+        assert_eq!(
+            too_large.to_string(),
+            "http://h/v1/chat/completions: the reply is larger than 4 MB, far more than the \
+             request can produce (a broken or hostile server)"
         );
     }
 

@@ -82,16 +82,23 @@ fn items(brief: &Brief) -> (Item, Vec<Item>, Vec<Item>) {
     (headline, points, entities)
 }
 
-/// The whole brief in `layout` at `width` (at least `MIN_WIDTH`), without a header.
-pub(super) fn lines(brief: &Brief, layout: Layout, width: usize) -> Vec<Line> {
-    let (headline, points, entities) = items(brief);
-    let margin = points
+/// The margin the brief's references need: the widest, at most [`MAX_MARGIN`].
+pub(super) fn margin(brief: &Brief) -> usize {
+    let (_, points, entities) = items(brief);
+    points
         .iter()
         .chain(&entities)
         .map(|item| measure(&item.refs))
         .max()
         .unwrap_or(0)
-        .min(MAX_MARGIN);
+        .min(MAX_MARGIN)
+}
+
+/// The whole brief in `layout` at `width` (at least `MIN_WIDTH`), without a header, with a
+/// reference margin of `margin` columns: at least [`margin`]'s, and the translation's id
+/// margin when the brief stands above a translation, so both share one separator column.
+pub(super) fn lines(brief: &Brief, layout: Layout, width: usize, margin: usize) -> Vec<Line> {
+    let (headline, points, entities) = items(brief);
     let render = |item: &Item| match layout.for_width(width) {
         Layout::Stacked => stacked(item, margin, width),
         Layout::Columns | Layout::Auto => columns(item, margin, width),
@@ -266,11 +273,30 @@ pub(super) mod tests {
     }
 
     #[test]
+    fn a_brief_above_a_translation_shares_its_separator_column() {
+        let mut report = crate::render::tests::sample_report();
+        report.brief = Some(sample_brief());
+        for width in [80, 81, 100, 119] {
+            let out = crate::render::tests::render_text(&report, Layout::Columns, width, false);
+            let columns: std::collections::BTreeSet<usize> = out
+                .lines()
+                .filter_map(|line| line.find('│').map(|at| measure(&line[..at])))
+                .collect();
+            assert_eq!(
+                columns.len(),
+                1,
+                "separators at {columns:?} (width {width}):\n{out}"
+            );
+        }
+    }
+
+    #[test]
     fn no_line_is_wider_than_the_width_in_any_layout() {
         let brief = sample_brief();
         for width in (20..=130).step_by(3) {
             for layout in [Layout::Columns, Layout::Stacked, Layout::Auto] {
-                let all = text(&lines(&brief, layout, width)) + &text(&target_lines(&brief, width));
+                let all = text(&lines(&brief, layout, width, margin(&brief)))
+                    + &text(&target_lines(&brief, width));
                 for line in all.lines() {
                     assert!(measure(line) <= width, "{width} {layout:?}: {line:?}");
                 }
@@ -280,7 +306,12 @@ pub(super) mod tests {
 
     #[test]
     fn columns_put_refs_in_the_margin_and_both_sides_on_one_row() {
-        let out = text(&lines(&sample_brief(), Layout::Columns, 120));
+        let out = text(&lines(
+            &sample_brief(),
+            Layout::Columns,
+            120,
+            margin(&sample_brief()),
+        ));
         let row = out
             .lines()
             .find(|l| l.trim_start().starts_with("¶1,3"))
@@ -296,7 +327,12 @@ pub(super) mod tests {
 
     #[test]
     fn stacked_puts_the_target_under_the_source() {
-        let out = text(&lines(&sample_brief(), Layout::Stacked, 60));
+        let out = text(&lines(
+            &sample_brief(),
+            Layout::Stacked,
+            60,
+            margin(&sample_brief()),
+        ));
         let lines: Vec<&str> = out.lines().collect();
         let at = lines
             .iter()

@@ -48,9 +48,11 @@ impl Geometry {
     }
 }
 
-/// The whole report in columns at `width` (at least `MIN_WIDTH`).
-pub(super) fn lines(report: &Report, width: usize) -> Vec<Line> {
-    let geometry = Geometry::new(super::id_width(report), width);
+/// The whole report in columns at `width` (at least `MIN_WIDTH`), with a margin of `margin`
+/// columns for the ids (at least [`super::id_width`]; wider when a brief above needs it, so
+/// the brief and the translation share one separator column).
+pub(super) fn lines(report: &Report, width: usize, margin: usize) -> Vec<Line> {
+    let geometry = Geometry::new(margin, width);
     let marker = super::kept_marker(report);
     let mut lines = super::header_lines(report, width);
     for (index, pair) in report.paragraphs.iter().enumerate() {

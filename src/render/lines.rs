@@ -8,8 +8,11 @@
 
 use std::io::{self, Write};
 
-use textwrap::wrap_algorithms::Penalties;
-use textwrap::{Options, WrapAlgorithm};
+use textwrap::WordSeparator;
+use textwrap::core::Fragment;
+use textwrap::word_splitters::{WordSplitter, split_words};
+use textwrap::wrap_algorithms::{Penalties, wrap_first_fit, wrap_optimal_fit};
+use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::UnicodeWidthStr;
 
 use super::sanitize;
@@ -71,15 +74,19 @@ impl Line {
     }
 }
 
-/// Display width of `text` in terminal columns.
+/// Display width of `text` in terminal columns: the sum of its grapheme clusters' widths.
 ///
-/// unicode-width's string rules, which treat emoji presentation sequences (`🕊️`, flags, skin
-/// tones) as two columns, as current terminals draw them. textwrap's own measure disagrees on
-/// some sequences (it counts `🕊️` as 1 and a flag as 4), so wrapped lines are re-measured here
-/// and re-wrapped narrower when they do not fit: one measure decides both fit and padding, and
-/// the column separator stays in place.
+/// Each cluster is measured on its own with unicode-width's string rules, so an emoji
+/// presentation or ZWJ sequence (`🕊️`, `👩‍👩‍👧`, flags, skin tones) counts as the two columns
+/// current terminals give it, while the Arabic lam-alef pair (`لا`, `لأ`), which unicode-width
+/// counts as one ligature column, counts as the two cells a terminal draws (lam and alef are
+/// clusters of their own). The same measure decides where lines break and how they are padded,
+/// so the column separator stays in place.
 pub(super) fn measure(text: &str) -> usize {
-    UnicodeWidthStr::width(text)
+    if text.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        return text.len();
+    }
+    text.graphemes(true).map(UnicodeWidthStr::width).sum()
 }
 
 /// `text` followed by spaces up to `width` display columns (unchanged when already as wide).
@@ -99,67 +106,129 @@ pub(super) fn pad_left(text: &str, width: usize) -> String {
     padded
 }
 
-/// Sanitizes `text` and wraps it into lines of at most `width` display columns (by
-/// [`measure`]), without trailing whitespace. Always returns at least one line.
-///
-/// Wrapping is textwrap's, with its default Unicode line breaker (which breaks between CJK
-/// ideographs) and words longer than a line broken. Two guards keep the width a hard limit:
-/// optimal-fit's overflow penalty is raised so it never trades an overlong line for a tidier
-/// paragraph, and when [`measure`] still finds a line too wide (an emoji textwrap counts
-/// narrower), the paragraph is rewrapped narrower, and as a last resort a line is cut between
-/// characters. `width` must be at least 2, so that a double-width character fits.
-pub(super) fn wrap_to(text: &str, width: usize) -> Vec<String> {
-    let clean = sanitize::for_terminal(text);
-    let mut target = width;
-    loop {
-        let lines = wrap_once(&clean, target);
-        if target <= 1 || lines.iter().all(|line| measure(line) <= width) {
-            return lines
-                .iter()
-                .flat_map(|line| cut_to_width(line, width))
-                .collect();
+/// A piece of a line as the wrapping sees it: a word (or a part of one too long for a line),
+/// the whitespace after it, and what is added when a line ends after it; widths by [`measure`].
+#[derive(Debug)]
+struct Piece<'a> {
+    word: &'a str,
+    whitespace: &'a str,
+    penalty: &'a str,
+    width: f64,
+    whitespace_width: f64,
+    penalty_width: f64,
+}
+
+impl<'a> Piece<'a> {
+    fn new(word: &'a str, width: usize, whitespace: &'a str, penalty: &'a str) -> Piece<'a> {
+        Piece {
+            word,
+            whitespace,
+            penalty,
+            width: width as f64,
+            whitespace_width: measure(whitespace) as f64,
+            penalty_width: measure(penalty) as f64,
         }
-        target -= 1;
     }
 }
 
-/// One textwrap pass at `width`, trailing whitespace trimmed.
-fn wrap_once(text: &str, width: usize) -> Vec<String> {
+impl Fragment for Piece<'_> {
+    fn width(&self) -> f64 {
+        self.width
+    }
+
+    fn whitespace_width(&self) -> f64 {
+        self.whitespace_width
+    }
+
+    fn penalty_width(&self) -> f64 {
+        self.penalty_width
+    }
+}
+
+/// Above this many pieces a text is wrapped first-fit rather than optimal-fit.
+const MAX_OPTIMAL_PIECES: usize = 5_000;
+
+/// Sanitizes `text` and wraps it into lines of at most `width` display columns (by
+/// [`measure`]), without trailing whitespace. Always returns at least one line.
+///
+/// Break opportunities are textwrap's Unicode line breaker (UAX #14: between words, after
+/// hyphens, between CJK ideographs, never inside an emoji ZWJ sequence); a word wider than a
+/// line is cut between grapheme clusters, never inside one. Lines are chosen by textwrap's
+/// optimal fit over pieces measured with [`measure`], in one pass that is linear in the text (a
+/// 200,000-character word included), with the overflow penalty raised so the width is a hard
+/// limit. `width` must be at least 2, so that a double-width character fits.
+pub(super) fn wrap_to(text: &str, width: usize) -> Vec<String> {
+    let clean = sanitize::for_terminal(text);
+    let pieces = pieces_of(&clean, width);
     let penalties = Penalties {
         // The default (2,500 per column) lets optimal fit overflow a line by a column or two
         // when that leaves a smaller gap elsewhere; the width is a hard limit here.
         overflow_penalty: 1_000_000_000,
         ..Penalties::new()
     };
-    let options = Options::new(width).wrap_algorithm(WrapAlgorithm::OptimalFit(penalties));
-    let lines: Vec<String> = textwrap::wrap(text, options)
-        .into_iter()
-        .map(|line| line.trim_end().to_owned())
-        .collect();
-    if lines.is_empty() {
-        vec![String::new()]
+    let widths = [width as f64];
+    // Optimal fit is linear too, but with a larger constant: past a few thousand pieces (a
+    // text no one reads for its raggedness) first fit does.
+    let lines = if pieces.len() > MAX_OPTIMAL_PIECES {
+        wrap_first_fit(&pieces, &widths)
     } else {
-        lines
+        wrap_optimal_fit(&pieces, &widths, &penalties)
+            .unwrap_or_else(|_| wrap_first_fit(&pieces, &widths))
+    };
+    let mut wrapped: Vec<String> = lines
+        .into_iter()
+        .map(|line| {
+            let mut text = String::new();
+            for (i, piece) in line.iter().enumerate() {
+                text.push_str(piece.word);
+                text.push_str(if i + 1 == line.len() {
+                    piece.penalty
+                } else {
+                    piece.whitespace
+                });
+            }
+            text.truncate(text.trim_end().len());
+            text
+        })
+        .collect();
+    if wrapped.is_empty() {
+        wrapped.push(String::new());
     }
+    wrapped
 }
 
-/// Cuts `line` between characters into pieces of at most `width` columns; a line that fits is
-/// returned whole. Each piece takes at least one character, so this always makes progress.
-fn cut_to_width(line: &str, width: usize) -> Vec<String> {
-    if measure(line) <= width {
-        return vec![line.to_owned()];
-    }
+/// The pieces of `text` for lines of `width` columns: its words, split after hyphens, and each
+/// word wider than a line cut between grapheme clusters into parts that fit.
+fn pieces_of(text: &str, width: usize) -> Vec<Piece<'_>> {
+    let words = WordSeparator::UnicodeBreakProperties.find_words(text);
     let mut pieces = Vec::new();
-    let mut piece = String::new();
-    for ch in line.chars() {
-        piece.push(ch);
-        if measure(&piece) > width && piece.chars().nth(1).is_some() {
-            piece.pop();
-            pieces.push(std::mem::take(&mut piece));
-            piece.push(ch);
+    for word in split_words(words, &WordSplitter::HyphenSplitter) {
+        let word_width = measure(word.word);
+        if word_width <= width {
+            pieces.push(Piece::new(
+                word.word,
+                word_width,
+                word.whitespace,
+                word.penalty,
+            ));
+            continue;
         }
+        let (mut start, mut used) = (0, 0);
+        for (at, grapheme) in word.word.grapheme_indices(true) {
+            let cluster = UnicodeWidthStr::width(grapheme);
+            if used + cluster > width && at > start {
+                pieces.push(Piece::new(&word.word[start..at], used, "", ""));
+                (start, used) = (at, 0);
+            }
+            used += cluster;
+        }
+        pieces.push(Piece::new(
+            &word.word[start..],
+            used,
+            word.whitespace,
+            word.penalty,
+        ));
     }
-    pieces.push(piece);
     pieces
 }
 
@@ -205,6 +274,48 @@ mod tests {
         assert_eq!(measure("北约"), 4);
         assert_eq!(measure("🇺🇦"), 2);
         assert_eq!(measure("🕊️"), 2);
+    }
+
+    #[test]
+    fn measures_lam_alef_as_the_two_cells_terminals_draw() {
+        // unicode-width's string rules make each pair one ligature column; terminals draw two.
+        for pair in ["لا", "لأ", "لإ", "لآ"] {
+            assert_eq!(UnicodeWidthStr::width(pair), 1, "{pair}");
+            assert_eq!(measure(pair), 2, "{pair}");
+        }
+        assert_eq!(measure("السلام"), 6);
+    }
+
+    #[test]
+    fn measures_a_zwj_emoji_sequence_as_one_double_cell() {
+        assert_eq!(measure("👩\u{200d}👩\u{200d}👧"), 2);
+        assert_eq!(measure("a👩\u{200d}💻b"), 4);
+    }
+
+    #[test]
+    fn never_breaks_inside_a_grapheme_cluster() {
+        let family = "👩\u{200d}👩\u{200d}👧";
+        let text = format!("x{}", family.repeat(30));
+        for width in 2..=20 {
+            for line in wrap_to(&text, width) {
+                assert!(measure(&line) <= width, "{line:?} wider than {width}");
+                let clusters: String = line.replace('x', "");
+                assert_eq!(clusters.replace(family, ""), "", "{line:?} at {width}");
+            }
+        }
+        let word = "Deutsch\u{0308}e".repeat(10);
+        for line in wrap_to(&word, 5) {
+            assert!(!line.starts_with('\u{0308}'), "{line:?}");
+        }
+    }
+
+    #[test]
+    fn a_200k_character_word_wraps_into_full_lines() {
+        let word = "a".repeat(200_000);
+        let lines = wrap_to(&format!("Kurz. {word}"), 40);
+        assert_eq!(lines[0], "Kurz.");
+        assert_eq!(lines.len(), 1 + 200_000 / 40);
+        assert!(lines[1..].iter().all(|line| line.len() == 40));
     }
 
     #[test]

@@ -129,9 +129,15 @@ pub fn translation(
         Format::Html => html::write_translation(report, style.date, out),
         Format::Text => {
             let width = style.width.max(MIN_WIDTH);
+            // One margin for the brief's references and the ids: one separator column.
+            let margin = report
+                .brief
+                .as_ref()
+                .map_or(0, brief::margin)
+                .max(id_width(report));
             let mut lines = match style.layout.for_width(width) {
                 Layout::Stacked => stacked::lines(report, width),
-                Layout::Columns | Layout::Auto => columns::lines(report, width),
+                Layout::Columns | Layout::Auto => columns::lines(report, width, margin),
             };
             if let Some(brief) = &report.brief {
                 // Below the header and its rule, above the paragraphs.
@@ -139,7 +145,7 @@ pub fn translation(
                     .iter()
                     .position(|line| line.spans.iter().any(|s| s.text.starts_with('─')))
                     .map_or(0, |rule| rule + 1);
-                let mut block = brief::lines(brief, style.layout, width);
+                let mut block = brief::lines(brief, style.layout, width, margin);
                 block.push(Line::default());
                 block.push(Line::of("─".repeat(width), Tone::Dim));
                 lines.splice(at..at, block);
@@ -213,7 +219,8 @@ pub fn brief(
                     Some("brief"),
                     width,
                 );
-                lines.extend(brief::lines(&report.brief, style.layout, width));
+                let margin = brief::margin(&report.brief);
+                lines.extend(brief::lines(&report.brief, style.layout, width, margin));
                 lines
             };
             lines::write_lines(&lines, style.color, out)

@@ -68,6 +68,8 @@ impl BatchProgress {
             || path.display().to_string(),
             |n| n.to_string_lossy().into(),
         );
+        // A file name may hold escapes or line breaks: shown neutralized, as on stdout.
+        let name = super::sanitize::for_terminal(&name);
         self.multi.add(request_bar(self.visible, 0, &name))
     }
 

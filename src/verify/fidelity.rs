@@ -7,7 +7,8 @@
 //! Paragraphs kept as they were (`translated: false`) are not checked. The checks, in the order
 //! they are reported for a paragraph:
 //!
-//! - `empty`: the translation is blank (nothing else is checked then);
+//! - `empty`: the translation has nothing visible (blank, or only invisible characters such as
+//!   zero-width spaces; [`crate::ingest::has_visible_text`]), and nothing else is checked then;
 //! - `untranslated`: lingua is confident ([`Detector::detect`] decides, at 0.7 or more) that a
 //!   translation of at least [`MIN_JUDGED_CHARS`] characters is still in the source language.
 //!   Shorter texts (names, datelines) are never judged;
@@ -145,22 +146,13 @@ pub struct ChecksFailed {
 }
 
 impl ChecksFailed {
-    /// At most this many checks are named in the one-line message.
-    const NAMED: usize = 5;
-
     fn describe(&self) -> String {
         let n = self.checks.len();
-        let mut named: Vec<String> = self
-            .checks
-            .iter()
-            .take(Self::NAMED)
-            .map(ToString::to_string)
-            .collect();
-        if n > Self::NAMED {
-            named.push(format!("and {} more", n - Self::NAMED));
-        }
         let plural = if n == 1 { "" } else { "s" };
-        format!("{n} fidelity check{plural} failed ({})", named.join(", "))
+        format!(
+            "{n} fidelity check{plural} failed ({})",
+            crate::provider::list_some(&self.checks, ", ")
+        )
     }
 
     /// The failure for `checks`, or `None` when there are none.
@@ -199,7 +191,7 @@ pub fn check<'a>(
                 detail,
             });
         };
-        if pair.target.trim().is_empty() {
+        if !crate::ingest::has_visible_text(pair.target) {
             add(CheckKind::Empty, String::new());
             continue;
         }

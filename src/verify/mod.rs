@@ -75,8 +75,13 @@ pub struct InOrder {
 impl InOrder {
     /// Expects a translation for each of `sent`.
     pub fn new(sent: &[Paragraph]) -> InOrder {
+        InOrder::of_ids(sent.iter().map(|p| p.id).collect())
+    }
+
+    /// Expects a translation for each of `sent`, by id.
+    fn of_ids(sent: Vec<ParagraphId>) -> InOrder {
         InOrder {
-            sent: sent.iter().map(|p| p.id).collect(),
+            sent,
             released: 0,
             waiting: BTreeMap::new(),
             seen: BTreeSet::new(),
@@ -90,7 +95,7 @@ impl InOrder {
         for t in translated {
             if !self.sent.contains(&t.id) {
                 self.error.unexpected.push(t.id);
-            } else if t.text.trim().is_empty() {
+            } else if !crate::ingest::has_visible_text(&t.text) {
                 self.error.empty.push(t.id);
             } else if !self.seen.insert(t.id) {
                 self.error.duplicated.push(t.id);
@@ -123,6 +128,41 @@ impl InOrder {
             Err(self.error)
         }
     }
+}
+
+/// Holds a finished result read back from disk (a cache entry, a file given to `diglot
+/// check`) to the same contract as a live one: each of `expected` exactly once with visible
+/// text, and nothing else.
+pub fn whole<'a>(
+    expected: Vec<ParagraphId>,
+    got: impl IntoIterator<Item = (ParagraphId, &'a str)>,
+) -> Result<(), VerifyError> {
+    let mut order = InOrder::of_ids(expected);
+    order.push(
+        got.into_iter()
+            .map(|(id, text)| Translated {
+                id,
+                text: text.to_owned(),
+            })
+            .collect(),
+    );
+    order.finish()
+}
+
+/// A saved result's paragraphs may skip at most this many ids past their count: more is not
+/// an article that lost paragraphs but a file with made-up ids (which are then unexpected).
+const MAX_GAP: u32 = 10_000;
+
+/// The ids a saved result with these paragraph `ids` (in any order) must have: ¶1 to the
+/// largest, at least ¶1 (an article has a paragraph), at most [`MAX_GAP`] past their count.
+pub fn expected_ids(ids: impl IntoIterator<Item = ParagraphId>) -> Vec<ParagraphId> {
+    let (mut count, mut largest) = (0u32, 0u32);
+    for id in ids {
+        count = count.saturating_add(1);
+        largest = largest.max(id.0);
+    }
+    let last = largest.min(count.saturating_add(MAX_GAP)).max(1);
+    (1..=last).map(ParagraphId).collect()
 }
 
 #[cfg(test)]
@@ -186,6 +226,28 @@ mod tests {
         assert_eq!(order.push(vec![t(1, "a"), t(3, "c")]).len(), 1);
         let err = order.finish().expect_err("¶2 never came");
         assert_eq!(err.missing, vec![ParagraphId(2)]);
+    }
+
+    #[test]
+    fn a_saved_result_is_held_to_the_same_contract() {
+        let ids = |ns: &[u32]| ns.iter().map(|&n| ParagraphId(n)).collect::<Vec<_>>();
+        let check = |ns: &[u32]| {
+            let texts: Vec<(ParagraphId, &str)> = ids(ns).into_iter().map(|id| (id, "x")).collect();
+            whole(expected_ids(texts.iter().map(|(id, _)| *id)), texts)
+        };
+        assert_eq!(check(&[1, 2, 3]), Ok(()));
+        assert_eq!(check(&[1, 3]).map_err(|e| e.missing), Err(ids(&[2])));
+        assert_eq!(check(&[1, 1]).map_err(|e| e.duplicated), Err(ids(&[1])));
+        assert_eq!(
+            check(&[1, 2, 7]).map_err(|e| e.missing),
+            Err(ids(&[3, 4, 5, 6]))
+        );
+        assert_eq!(check(&[]).map_err(|e| e.missing), Err(ids(&[1])));
+        let absurd = check(&[1, u32::MAX]).expect_err("made-up id");
+        assert_eq!(absurd.unexpected, ids(&[u32::MAX]));
+        assert_eq!(expected_ids(ids(&[1, u32::MAX])).len(), 10_002);
+        let invisible = whole(ids(&[1]), [(ParagraphId(1), "\u{200b}\u{2060}")]);
+        assert_eq!(invisible.map_err(|e| e.empty), Err(ids(&[1])));
     }
 
     #[test]

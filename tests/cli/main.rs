@@ -10,6 +10,7 @@ mod config;
 mod detect;
 mod faults;
 mod fidelity;
+mod hostile;
 mod html;
 mod input;
 mod layout;

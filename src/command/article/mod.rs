@@ -19,7 +19,7 @@ use crate::cache::{Cache, Key, ProviderIdentity};
 use crate::config::{ProviderSettings, Settings};
 use crate::detect::{Detection, Detector, Direction, DocumentDetection};
 use crate::error::Error;
-use crate::ingest::{Document, Paragraph};
+use crate::ingest::{Document, Paragraph, ParagraphId};
 use crate::input::Source;
 use crate::language::LanguageCode;
 use crate::prompt::Prompts;
@@ -236,17 +236,23 @@ pub(super) struct Rendered {
 /// no language detection; otherwise the article is detected and the direction decided.
 /// Synchronous and CPU-bound: a batch calls it in `spawn_blocking`.
 pub(super) fn prepare(source: &Source, task: &Task) -> Result<Ready, Error> {
-    let body = read_body(source, task.keep_boilerplate)?;
+    let body = read_body(source, task.keep_boilerplate, task.run.max_article_bytes)?;
     let key = task.report_key(&body);
     if let (Some(cache), Some(key)) = (&task.cache, &key) {
         let finished = match task.kind {
             TaskKind::Translate { .. } => cache.get::<Report>(key).map(Finished::Translation),
             TaskKind::Brief { .. } => cache.get::<BriefReport>(key).map(Finished::Brief),
         };
-        if let Some(mut finished) = finished {
-            let usage = finished.usage();
-            *usage = usage_from_cache(usage);
-            return task.render(&finished, Vec::new()).map(Ready::Cached);
+        match finished.map(|finished| (finished.mismatch(&body), finished)) {
+            Some((None, mut finished)) => {
+                let usage = finished.usage();
+                *usage = usage_from_cache(usage);
+                return task.render(&finished, Vec::new()).map(Ready::Cached);
+            }
+            Some((Some(why), _)) => cache.warn(format!(
+                "ignoring the cached result of '{source}': {why}; producing it again"
+            )),
+            None => {}
         }
     }
     let Body {
@@ -267,13 +273,14 @@ pub(super) fn prepare(source: &Source, task: &Task) -> Result<Ready, Error> {
     })
 }
 
-/// Reads and ingests the article; with `--keep-boilerplate` the footer joins the paragraphs.
-fn read_body(source: &Source, keep_boilerplate: bool) -> Result<Body, Error> {
+/// Reads and ingests the article (at most `max_bytes`); with `--keep-boilerplate` the footer
+/// joins the paragraphs.
+fn read_body(source: &Source, keep_boilerplate: bool, max_bytes: u64) -> Result<Body, Error> {
     let Document {
         mut paragraphs,
         boilerplate,
         ..
-    } = super::read_document(source)?;
+    } = super::read_document(source, max_bytes)?;
     let boilerplate = if keep_boilerplate {
         paragraphs.extend(boilerplate);
         Vec::new()
@@ -302,6 +309,34 @@ enum Finished {
 }
 
 impl Finished {
+    /// Why a cached result cannot stand for `body`, if it cannot: a translation must have every
+    /// paragraph of the article exactly once, with the article's text and a visible
+    /// translation, and the same boilerplate; a brief may cite only the article's paragraphs.
+    fn mismatch(&self, body: &Body) -> Option<String> {
+        let ids: Vec<ParagraphId> = body.paragraphs.iter().map(|p| p.id).collect();
+        match self {
+            Finished::Translation(report) => {
+                let pairs = report.paragraphs.iter().map(|p| (p.id, p.target.as_str()));
+                if let Err(broken) = crate::verify::whole(ids, pairs) {
+                    return Some(broken.to_string());
+                }
+                let sources = report.paragraphs.iter().map(|p| (p.id, p.source.as_str()));
+                let texts = body.paragraphs.iter().map(|p| (p.id, p.text.as_str()));
+                if !sources.eq(texts) || report.boilerplate != body.boilerplate {
+                    return Some("its text is not the article's".to_owned());
+                }
+                None
+            }
+            Finished::Brief(report) => {
+                let brief = &report.brief;
+                let cited = brief.points.iter().map(|p| &p.paragraphs);
+                let cited = cited.chain(brief.entities.iter().map(|e| &e.paragraphs));
+                let stray = cited.flatten().find(|id| !ids.contains(id))?;
+                Some(format!("it cites {stray}, which the article does not have"))
+            }
+        }
+    }
+
     fn usage(&mut self) -> &mut Usage {
         match self {
             Finished::Translation(report) => &mut report.usage,

@@ -19,6 +19,7 @@ use crate::plan::Budget;
 use crate::prompt::Prompts;
 use crate::provider::Protocol;
 use crate::provider::transport::{Transport, TransportOptions};
+use crate::provider::wait::WaitNotice;
 
 /// What a run needs from the settings besides the provider.
 #[derive(Debug, Clone)]
@@ -27,6 +28,8 @@ pub(in crate::command) struct RunOptions {
     pub(in crate::command) jobs: u32,
     run_timeout: Option<std::time::Duration>,
     pub(super) cache_dir: Option<PathBuf>,
+    /// The largest article read, in bytes.
+    pub(super) max_article_bytes: u64,
 }
 
 impl RunOptions {
@@ -35,6 +38,7 @@ impl RunOptions {
             jobs: settings.jobs.value,
             run_timeout: settings.run_timeout.as_ref().map(|t| t.value),
             cache_dir: settings.cache_dir.clone(),
+            max_article_bytes: settings.max_article_bytes.value,
         }
     }
 }
@@ -139,7 +143,11 @@ impl Connection {
             broke_contract: std::sync::atomic::AtomicBool::new(false),
             provider: self.provider.name.value.clone(),
             protocol: Arc::clone(&self.protocol),
-            transport: self.transport.with_own_stats(),
+            transport: self.transport.with_own_stats().with_wait_notice({
+                // Shown above the progress bar, so on a terminal only.
+                let bar = progress.clone();
+                WaitNotice::new(move |message| bar.println(format!("diglot: {message}")))
+            }),
             api_key: self.provider.api_key.as_ref().map(|k| k.value.clone()),
             progress,
             key_var: self.provider.key_var.clone(),
