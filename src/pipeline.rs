@@ -507,10 +507,8 @@ impl Pipeline {
     /// API error text is shown to the user: cut it to one short line and remove our key.
     fn scrub(&self, detail: &str) -> String {
         let mut text: String = detail.split_whitespace().collect::<Vec<_>>().join(" ");
-        if let Some(key) = &self.api_key
-            && !key.expose().is_empty()
-        {
-            text = text.replace(key.expose(), "(redacted)");
+        if let Some(key) = &self.api_key {
+            text = crate::secret::redact(&text, key);
         }
         if text.chars().count() > 200 {
             text = text.chars().take(200).collect::<String>() + "…";

@@ -84,6 +84,7 @@ pub fn run(cli: &Cli, env: &Env, terminal: Terminal) -> Result<Outcome, Error> {
         _ => (
             Flags {
                 color: cli.color,
+                run_key_command: matches!(cli.command, Command::Config(_)),
                 ..Flags::default()
             },
             false,
@@ -131,6 +132,7 @@ fn flags_of(options: &TranslateOptions, brief_provider: Option<String>, cli: &Cl
         to: options.to,
         width: options.width,
         color: cli.color,
+        run_key_command: true,
     }
 }
 

@@ -56,8 +56,11 @@ pub struct FileProfile {
     /// The environment variable that holds the key.
     pub api_key_env: Option<String>,
     /// The key itself, inline. Discouraged: diglot warns when the file is readable by others.
-    /// Any key in the environment wins over it.
+    /// Any key in the environment, and `api_key_cmd`, win over it.
     pub api_key: Option<String>,
+    /// A shell command that prints the key (a password manager, say); run when a command needs
+    /// the provider. Any key in the environment wins over it.
+    pub api_key_cmd: Option<String>,
     /// Extra HTTP headers sent with every request.
     #[serde(default)]
     pub headers: BTreeMap<String, String>,

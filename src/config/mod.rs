@@ -46,6 +46,8 @@ pub enum Source {
     Env(String),
     /// A command-line flag.
     Flag(String),
+    /// The output of a profile's `api_key_cmd` (the profile's name).
+    KeyCommand(String),
     /// Derived from the terminal.
     Terminal,
 }
@@ -58,6 +60,7 @@ impl fmt::Display for Source {
             Source::File(path) => write!(f, "config file {}", path.display()),
             Source::Env(var) => write!(f, "environment {var}"),
             Source::Flag(flag) => write!(f, "flag {flag}"),
+            Source::KeyCommand(profile) => write!(f, "api_key_cmd of [providers.{profile}]"),
             Source::Terminal => f.write_str("terminal"),
         }
     }
@@ -125,6 +128,14 @@ pub enum ConfigError {
         /// The variable to set.
         var: String,
     },
+    /// A profile's `api_key_cmd` failed (its output is never shown).
+    #[error("the api_key_cmd of provider '{profile}' failed: {reason}")]
+    KeyCommand {
+        /// Profile name.
+        profile: String,
+        /// How it ended.
+        reason: String,
+    },
     /// `config init` found a file already there.
     #[error("'{}' already exists; diglot never overwrites a config file", path.display())]
     Exists {
@@ -186,8 +197,13 @@ impl ConfigError {
                     .as_ref()
                     .map_or("the config file".to_owned(), |p| p.display().to_string())
             )),
-            ConfigError::MissingKey { var, .. } => Some(format!(
-                "export {var}=… (or DIGLOT_API_KEY), or try it offline with --provider mock"
+            ConfigError::MissingKey { var, profile } => Some(format!(
+                "export {var}=… (or DIGLOT_API_KEY), or set api_key_cmd in \
+                 [providers.{profile}]; or try it offline with --provider mock"
+            )),
+            ConfigError::KeyCommand { profile, .. } => Some(format!(
+                "run the api_key_cmd of [providers.{profile}] in a shell: it must print the key \
+                 and exit 0"
             )),
             ConfigError::NoBriefs { .. } => Some(
                 "choose an LLM profile for the brief with --brief-provider NAME, \
@@ -239,6 +255,9 @@ pub struct Flags {
     pub width: Option<u16>,
     /// `--color`.
     pub color: Option<ColorChoice>,
+    /// Whether to run a profile's `api_key_cmd` (commands that talk to a provider, and
+    /// `config`, which previews them; not `detect` or `check`).
+    pub run_key_command: bool,
 }
 
 /// What diglot knows about the terminal it writes to.
@@ -858,5 +877,73 @@ model = "writer-model"
             "[providers.w]\nkind = \"deepl\"\nenglish = \"en-au\"\n",
         );
         assert!(bad.is_err());
+    }
+
+    const INLINE: &str = "[providers.local]\nkind = \"openai\"\nbase_url = \"http://127.0.0.1:1/v1\"\n";
+
+    fn key_of(s: &Settings) -> Option<(String, Source)> {
+        provider(s)
+            .api_key
+            .as_ref()
+            .map(|k| (k.value.expose().to_owned(), k.source.clone()))
+    }
+
+    fn run_flags() -> Flags {
+        Flags {
+            run_key_command: true,
+            ..with_provider("local")
+        }
+    }
+
+    #[test]
+    fn an_inline_key_is_used_and_the_environment_wins_over_it() {
+        let toml = format!("{INLINE}api_key = \"sk-inline-0001\"\n");
+        let s = settings(run_flags(), &[], &toml);
+        let (key, source) = key_of(&s).expect("the inline key");
+        assert_eq!(key, "sk-inline-0001");
+        assert!(matches!(source, Source::File(_)));
+        assert_eq!(provider(&s).key_var, "api_key in [providers.local]");
+        let s = settings(run_flags(), &[("OPENAI_API_KEY", "sk-env-0002")], &toml);
+        assert_eq!(
+            key_of(&s),
+            Some(("sk-env-0002".into(), Source::Env("OPENAI_API_KEY".into())))
+        );
+    }
+
+    #[test]
+    fn api_key_cmd_prints_the_key_and_wins_over_the_inline_one() {
+        let toml = format!(
+            "{INLINE}api_key = \"sk-inline-0001\"\napi_key_cmd = \"printf 'sk-cmd-0003\\\\n'\"\n"
+        );
+        let s = settings(run_flags(), &[], &toml);
+        assert_eq!(
+            key_of(&s),
+            Some(("sk-cmd-0003".into(), Source::KeyCommand("local".into())))
+        );
+        // Commands that never talk to a provider do not run it.
+        let s = settings(with_provider("local"), &[], &toml);
+        assert_eq!(key_of(&s).map(|k| k.0), Some("sk-inline-0001".into()));
+        let s = settings(run_flags(), &[("DIGLOT_API_KEY", "sk-env-0004")], &toml);
+        assert_eq!(key_of(&s).map(|k| k.0), Some("sk-env-0004".into()));
+    }
+
+    #[test]
+    fn a_failing_api_key_cmd_names_the_profile_never_its_output() {
+        for (command, reason) in [
+            ("echo sk-leaked-0005; exit 3", "exited with status 3"),
+            ("true", "printed no key"),
+        ] {
+            let toml = format!("{INLINE}api_key_cmd = \"{command}\"\n");
+            let err = settings(run_flags(), &[], &toml)
+                .provider
+                .expect_err("the command fails");
+            let text = err.to_string();
+            assert!(
+                text.contains("provider 'local'") && text.contains(reason),
+                "{text}"
+            );
+            assert!(!text.contains("sk-leaked"), "{text}");
+            assert!(matches!(err, ConfigError::KeyCommand { .. }));
+        }
     }
 }

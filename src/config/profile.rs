@@ -164,6 +164,7 @@ impl BuiltIn {
             model: self.model.map(str::to_owned),
             api_key_env: None,
             api_key: None,
+            api_key_cmd: None,
             headers: BTreeMap::new(),
             timeout: None,
             max_retries: None,
@@ -340,11 +341,7 @@ fn build_provider(
         profile.timeout.map(|v| (v, profile_source.clone())),
         DEFAULT_TIMEOUT_SECS,
     );
-    let key_var = profile
-        .api_key_env
-        .clone()
-        .unwrap_or_else(|| defaults.key_var.to_owned());
-    let api_key = resolve_key(&key_var, env);
+    let (api_key, key_var) = resolve_key(&name.value, &profile, &profile_source, flags, env)?;
     let endpoint = match (base_url, defaults.endpoint) {
         (Some(url), _) => Endpoint::Url(url),
         (None, DefaultEndpoint::Public(url)) => {
@@ -421,12 +418,77 @@ fn build_provider(
     })
 }
 
-/// The key: `DIGLOT_API_KEY` beats the profile's own variable.
-fn resolve_key(var: &str, env: &Env) -> Option<Resolved<Secret>> {
-    ["DIGLOT_API_KEY", var].into_iter().find_map(|v| {
-        env.get(v)
-            .map(|key| resolved(Secret::new(key), Source::Env(v.to_owned())))
-    })
+/// The key, and where it was read from (named in hints when the API rejects it). Highest
+/// first: `DIGLOT_API_KEY`, the profile's variable (`api_key_env`, else the kind's), the output
+/// of the profile's `api_key_cmd` (run only when `flags.run_key_command`), the profile's inline
+/// `api_key`. The environment wins, so a key exported for one run overrides the file.
+fn resolve_key(
+    profile_name: &str,
+    profile: &FileProfile,
+    profile_source: &Source,
+    flags: &Flags,
+    env: &Env,
+) -> Result<(Option<Resolved<Secret>>, String), ConfigError> {
+    let var = profile
+        .api_key_env
+        .clone()
+        .unwrap_or_else(|| profile.kind.defaults().key_var.to_owned());
+    for v in ["DIGLOT_API_KEY", var.as_str()] {
+        if let Some(key) = env.get(v) {
+            return Ok((
+                Some(resolved(Secret::new(key), Source::Env(v.to_owned()))),
+                v.to_owned(),
+            ));
+        }
+    }
+    if let Some(command) = profile.api_key_cmd.as_deref().filter(|_| flags.run_key_command) {
+        let key = run_key_command(profile_name, command)?;
+        let source = Source::KeyCommand(profile_name.to_owned());
+        let from = format!("the output of api_key_cmd in [providers.{profile_name}]");
+        return Ok((Some(resolved(key, source)), from));
+    }
+    if let Some(key) = profile.api_key.as_deref().filter(|k| !k.is_empty()) {
+        let from = format!("api_key in [providers.{profile_name}]");
+        return Ok((
+            Some(resolved(Secret::new(key), profile_source.clone())),
+            from,
+        ));
+    }
+    Ok((None, var))
+}
+
+/// Runs a profile's `api_key_cmd` with the shell and takes its first line of output as the
+/// key. stdin and stderr stay the terminal's, so a password manager can ask for its
+/// passphrase. The output is never shown, logged or cached: a failure says only how the
+/// command ended.
+fn run_key_command(profile: &str, command: &str) -> Result<Secret, ConfigError> {
+    let failed = |reason: String| ConfigError::KeyCommand {
+        profile: profile.to_owned(),
+        reason,
+    };
+    let (shell, flag) = if cfg!(windows) {
+        ("cmd", "/C")
+    } else {
+        ("sh", "-c")
+    };
+    let output = std::process::Command::new(shell)
+        .args([flag, command])
+        .stdin(std::process::Stdio::inherit())
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .map_err(|e| failed(format!("cannot run it: {e}")))?;
+    if !output.status.success() {
+        return Err(failed(match output.status.code() {
+            Some(code) => format!("it exited with status {code}"),
+            None => "it was killed by a signal".to_owned(),
+        }));
+    }
+    let text = String::from_utf8(output.stdout)
+        .map_err(|_| failed("it printed something that is not UTF-8".to_owned()))?;
+    match text.lines().next().map(str::trim).filter(|k| !k.is_empty()) {
+        Some(key) => Ok(Secret::new(key)),
+        None => Err(failed("it printed no key".to_owned())),
+    }
 }
 
 fn check_url(profile: &str, url: &str) -> Result<(), ConfigError> {

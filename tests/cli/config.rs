@@ -264,3 +264,81 @@ fn a_profile_of_a_kind_without_a_public_endpoint_must_name_its_base_url() {
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(mock.translation_requests() > 0);
 }
+
+/// Writes a profile `local` for `mock` with `extra` lines, mode 600 (an inline key in a file
+/// others can read draws a warning).
+fn local_profile(sandbox: &Sandbox, base_url: &str, extra: &str) -> std::path::PathBuf {
+    let path = sandbox.write(
+        "config/diglot/config.toml",
+        format!(
+            "provider = \"local\"\n[providers.local]\nkind = \"openai\"\nbase_url = \"{base_url}\"\n{extra}"
+        ),
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+    }
+    path
+}
+
+#[test]
+fn an_inline_api_key_is_sent_and_the_environment_wins_over_it() {
+    let sandbox = Sandbox::new();
+    let mock = mock(&[]);
+    // The mock refuses exactly this key: a refusal proves the key was sent.
+    local_profile(&sandbox, &mock.base_url(), "api_key = \"bad-key\"\n");
+    let out = run(sandbox
+        .cmd()
+        .args(["translate", "--format", "json"])
+        .arg(fixture("de-kurz.txt")));
+    assert_eq!(out.code, 4, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("rejected the API key")
+            && out.stderr.contains("api_key in [providers.local]"),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("warning"), "{}", out.stderr);
+    let shown = run(sandbox.cmd().arg("config"));
+    assert!(
+        shown.stdout.contains("(redacted)") && !shown.stdout.contains("bad-key"),
+        "{}",
+        shown.stdout
+    );
+    let out = run(sandbox
+        .cmd()
+        .args(["translate", "--format", "json"])
+        .arg(fixture("de-kurz.txt"))
+        .env("OPENAI_API_KEY", "sk-good-key-1234"));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+}
+
+#[test]
+fn api_key_cmd_supplies_the_key_and_a_failing_one_is_exit_2_without_its_output() {
+    let sandbox = Sandbox::new();
+    let mock = mock(&[]);
+    local_profile(&sandbox, &mock.base_url(), "api_key_cmd = \"echo bad-key\"\n");
+    let out = run(sandbox
+        .cmd()
+        .args(["translate", "--format", "json"])
+        .arg(fixture("de-kurz.txt")));
+    assert_eq!(out.code, 4, "the command's key was sent: {}", out.stderr);
+    local_profile(
+        &sandbox,
+        &mock.base_url(),
+        "api_key_cmd = \"echo sk-leaked-9999; exit 1\"\n",
+    );
+    let out = run(sandbox.cmd().arg("translate").arg(fixture("de-kurz.txt")));
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .starts_with("diglot: error: the api_key_cmd of provider 'local' failed: it exited with status 1\n"),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("sk-leaked") && !out.stdout.contains("sk-leaked"));
+    // `detect` needs no provider, so it runs no command.
+    let out = run(sandbox.cmd().arg("detect").arg(fixture("de-kurz.txt")));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+}
