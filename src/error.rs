@@ -154,7 +154,11 @@ impl Error {
             Error::Config(e) => e.hint(),
             Error::BatchPlan(e) => e.hint(),
             Error::Batch(e) => e.hint(),
-            Error::Detect(DetectError::Undecidable { .. } | DetectError::Unsupported { .. }) => {
+            Error::Detect(DetectError::Unsupported(outsider)) => Some(match outsider.code {
+                Some(code) => format!("translate it anyway with --from {code}"),
+                None => "name the article's language with --from LANG".to_owned(),
+            }),
+            Error::Detect(DetectError::Undecidable { .. }) => {
                 Some("name the article's language with --from LANG (e.g. --from de)".to_owned())
             }
             Error::Detect(DetectError::SameLanguage { .. }) => {

@@ -1,6 +1,6 @@
 //! The `diglot` binary: parse flags, run, print the result or one error line, exit.
 //!
-//! This is the only place that chooses exit codes (table in `cli::EXIT_CODES`) and, with
+//! This is the only place that chooses exit codes (table in `cli::EXIT_CODE_TABLE`) and, with
 //! `render`, the only place that writes to the user.
 
 #![expect(
@@ -19,6 +19,8 @@ use diglot::error::{
 use diglot::{Env, Terminal};
 
 fn main() -> ExitCode {
+    // The shell asking for completions (`COMPLETE=bash diglot -- …`) is answered first.
+    diglot::complete_if_asked();
     let cli = Cli::parse();
     let env = Env::from_process();
     if let Command::MockServer(args) = &cli.command {

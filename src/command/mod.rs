@@ -19,12 +19,13 @@ mod man;
 mod mock_server;
 mod translate;
 
-use crate::cli::{Cli, Command, ConfigAction, ConfigArgs, TranslateOptions};
+use crate::cli::{Cli, Command, ConfigAction, ConfigArgs, SelectionArgs};
 use crate::config::{Env, Flags, LoadedFile, Settings, Terminal};
 use crate::error::Error;
 use crate::ingest::Document;
 use crate::input::Source;
 
+pub use completions::complete_if_asked;
 pub use mock_server::mock_server;
 
 /// What a successful run produced, for `main` to write.
@@ -58,6 +59,7 @@ pub fn run(cli: &Cli, env: &Env, terminal: Terminal) -> Result<Outcome, Error> {
         Command::Man => return man::run(),
         Command::Config(ConfigArgs {
             action: Some(ConfigAction::Init),
+            ..
         }) => return config::init(cli.config.as_deref(), env),
         Command::Cache(args) => return cache::run(args.action, env),
         _ => {}
@@ -66,25 +68,35 @@ pub fn run(cli: &Cli, env: &Env, terminal: Terminal) -> Result<Outcome, Error> {
     let warnings = file.warnings();
     let (flags, writes_files) = match &cli.command {
         Command::Translate(args) => (
-            flags_of(
-                &args.options,
-                args.brief_options.brief_provider.clone(),
-                cli,
-            ),
+            Flags {
+                verbose: args.options.verbose,
+                ..flags_of(
+                    &args.options.selection,
+                    args.brief_options.brief_provider.clone(),
+                    cli,
+                )
+            },
             args.output.writes_files(),
         ),
         Command::Brief(args) => (
-            flags_of(
-                &args.options,
-                args.brief_options.brief_provider.clone(),
-                cli,
-            ),
+            Flags {
+                verbose: args.options.verbose,
+                ..flags_of(
+                    &args.options.selection,
+                    args.brief_options.brief_provider.clone(),
+                    cli,
+                )
+            },
             args.output.writes_files(),
+        ),
+        // `config` previews what a run with the same flags would use.
+        Command::Config(args) => (
+            flags_of(&args.selection, args.brief_provider.clone(), cli),
+            false,
         ),
         _ => (
             Flags {
                 color: cli.color,
-                run_key_command: matches!(cli.command, Command::Config(_)),
                 ..Flags::default()
             },
             false,
@@ -118,19 +130,20 @@ pub fn run(cli: &Cli, env: &Env, terminal: Terminal) -> Result<Outcome, Error> {
     Ok(outcome)
 }
 
-/// The command-line layer of the settings, from the flags `translate` and `brief` share.
-fn flags_of(options: &TranslateOptions, brief_provider: Option<String>, cli: &Cli) -> Flags {
+/// The command-line layer of the settings, from the flags `translate`, `brief` and `config`
+/// share. They all use (or show) the provider, so a profile's `api_key_cmd` runs.
+fn flags_of(selection: &SelectionArgs, brief_provider: Option<String>, cli: &Cli) -> Flags {
     Flags {
-        provider: options.provider.clone(),
+        provider: selection.provider.clone(),
         brief_provider,
-        base_url: options.base_url.clone(),
-        model: options.model.clone(),
-        timeout: options.timeout,
-        no_cache: options.no_cache,
-        verbose: options.verbose,
-        jobs: options.jobs,
-        to: options.to,
-        width: options.width,
+        base_url: selection.base_url.clone(),
+        model: selection.model.clone(),
+        timeout: selection.timeout,
+        no_cache: selection.no_cache,
+        verbose: false,
+        jobs: selection.jobs,
+        to: selection.to,
+        width: selection.width,
         color: cli.color,
         run_key_command: true,
     }

@@ -21,7 +21,7 @@ use std::time::Duration;
 
 pub use env::Env;
 pub use file::{LoadedFile, write_example};
-pub use profile::{Endpoint, ProviderSettings};
+pub use profile::{Endpoint, ProviderSettings, profile_names};
 
 use crate::language::LanguageCode;
 use crate::provider::ProviderKind;
@@ -879,7 +879,8 @@ model = "writer-model"
         assert!(bad.is_err());
     }
 
-    const INLINE: &str = "[providers.local]\nkind = \"openai\"\nbase_url = \"http://127.0.0.1:1/v1\"\n";
+    const INLINE: &str =
+        "[providers.local]\nkind = \"openai\"\nbase_url = \"http://127.0.0.1:1/v1\"\n";
 
     fn key_of(s: &Settings) -> Option<(String, Source)> {
         provider(s)

@@ -182,6 +182,19 @@ impl BuiltIn {
     }
 }
 
+/// Every profile name a run can use: the config file's `[providers.NAME]`, then the built-in
+/// ones (for completions).
+pub fn profile_names(file: &LoadedFile) -> Vec<String> {
+    let mut names: Vec<String> = file.config.providers.keys().cloned().collect();
+    names.extend(
+        BUILT_INS
+            .iter()
+            .map(|b| b.name.to_owned())
+            .filter(|n| !file.config.providers.contains_key(n)),
+    );
+    names
+}
+
 /// The translation's provider: `--provider` > `DIGLOT_PROVIDER` > the file's `provider`, else
 /// the one a key or base URL in the environment or flags implies.
 pub(super) fn resolve_provider(
@@ -441,7 +454,11 @@ fn resolve_key(
             ));
         }
     }
-    if let Some(command) = profile.api_key_cmd.as_deref().filter(|_| flags.run_key_command) {
+    if let Some(command) = profile
+        .api_key_cmd
+        .as_deref()
+        .filter(|_| flags.run_key_command)
+    {
         let key = run_key_command(profile_name, command)?;
         let source = Source::KeyCommand(profile_name.to_owned());
         let from = format!("the output of api_key_cmd in [providers.{profile_name}]");

@@ -117,7 +117,8 @@ pub struct Profile {
 
 impl fmt::Display for ProviderKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+        // `pad`, so `config show`'s columns line up.
+        f.pad(match self {
             ProviderKind::Openai => "openai",
             ProviderKind::Mock => "mock",
             ProviderKind::Anthropic => "anthropic",

@@ -138,7 +138,7 @@ fn completions_and_man_page_need_no_config() {
     for shell in ["bash", "zsh", "fish"] {
         let out = run(sandbox.cmd().args(["completions", shell]));
         assert_eq!(out.code, 0, "{shell}: {}", out.stderr);
-        assert!(out.stdout.contains("mock-server"), "{shell}");
+        assert!(out.stdout.contains("COMPLETE="), "{shell}: {}", out.stdout);
     }
     let out = run(sandbox.cmd().arg("man"));
     assert_eq!(out.code, 0, "{}", out.stderr);
@@ -318,7 +318,11 @@ fn an_inline_api_key_is_sent_and_the_environment_wins_over_it() {
 fn api_key_cmd_supplies_the_key_and_a_failing_one_is_exit_2_without_its_output() {
     let sandbox = Sandbox::new();
     let mock = mock(&[]);
-    local_profile(&sandbox, &mock.base_url(), "api_key_cmd = \"echo bad-key\"\n");
+    local_profile(
+        &sandbox,
+        &mock.base_url(),
+        "api_key_cmd = \"echo bad-key\"\n",
+    );
     let out = run(sandbox
         .cmd()
         .args(["translate", "--format", "json"])
@@ -332,8 +336,9 @@ fn api_key_cmd_supplies_the_key_and_a_failing_one_is_exit_2_without_its_output()
     let out = run(sandbox.cmd().arg("translate").arg(fixture("de-kurz.txt")));
     assert_eq!(out.code, 2, "{}", out.stderr);
     assert!(
-        out.stderr
-            .starts_with("diglot: error: the api_key_cmd of provider 'local' failed: it exited with status 1\n"),
+        out.stderr.starts_with(
+            "diglot: error: the api_key_cmd of provider 'local' failed: it exited with status 1\n"
+        ),
         "{}",
         out.stderr
     );
@@ -341,4 +346,67 @@ fn api_key_cmd_supplies_the_key_and_a_failing_one_is_exit_2_without_its_output()
     // `detect` needs no provider, so it runs no command.
     let out = run(sandbox.cmd().arg("detect").arg(fixture("de-kurz.txt")));
     assert_eq!(out.code, 0, "{}", out.stderr);
+}
+
+/// What the shell gets when it asks diglot to complete the last of `words` (fish's protocol:
+/// one candidate a line, a tab before its description).
+fn complete(sandbox: &Sandbox, words: &[&str]) -> Vec<String> {
+    let out = run(sandbox
+        .cmd()
+        .env("COMPLETE", "fish")
+        .arg("--")
+        .arg("diglot")
+        .args(words));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    out.stdout
+        .lines()
+        .map(|l| l.split('\t').next().unwrap_or_default().to_owned())
+        .collect()
+}
+
+#[test]
+fn completions_complete_profile_names_language_codes_and_formats() {
+    let sandbox = Sandbox::new();
+    sandbox.write(
+        "config/diglot/config.toml",
+        "[providers.work]\nkind = \"openai\"\nbase_url = \"http://127.0.0.1:1/v1\"\n",
+    );
+    let profiles = complete(&sandbox, &["translate", "--provider", ""]);
+    for name in ["work", "openai", "ollama", "deepl", "mock"] {
+        assert!(profiles.iter().any(|p| p == name), "{name}: {profiles:?}");
+    }
+    let profiles = complete(&sandbox, &["config", "--brief-provider", "w"]);
+    assert_eq!(profiles, ["work"]);
+    let codes = complete(&sandbox, &["brief", "--to", "s"]);
+    assert!(codes.iter().any(|c| c == "sv") && codes.iter().all(|c| c.starts_with('s')));
+    assert!(!codes.iter().any(|c| c == "sx"), "{codes:?}");
+    let formats = complete(&sandbox, &["translate", "--format", ""]);
+    assert_eq!(formats, ["text", "json", "markdown", "html"]);
+    let formats = complete(&sandbox, &["detect", "--format", ""]);
+    assert_eq!(formats, ["text", "json"]);
+}
+
+#[test]
+fn config_takes_the_selection_flags_of_translate() {
+    let sandbox = Sandbox::new();
+    let out = run(sandbox.cmd().args([
+        "config",
+        "--provider",
+        "ollama",
+        "--model",
+        "llama3.1:8b",
+        "--to",
+        "fr",
+        "--jobs",
+        "2",
+    ]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    for line in [
+        "provider         ollama",
+        "  model          llama3.1:8b                      (flag --model)",
+        "to               fr                               (flag --to)",
+        "jobs             2                                (flag --jobs)",
+    ] {
+        assert!(out.stdout.contains(line), "{line:?} in\n{}", out.stdout);
+    }
 }

@@ -325,7 +325,13 @@ pub(super) async fn process(
         Ready::Cached(rendered) => return Ok(rendered),
         Ready::Fresh { prepared, key } => (prepared, key),
     };
-    let (finished, warnings) = match task.kind {
+    // A short text's language may be a guess; say so before anything else.
+    let guessed = prepared
+        .detection
+        .guess()
+        .filter(|_| !prepared.direction.forced)
+        .map(|(language, confidence)| super::detect::guess_warning(language, confidence));
+    let (finished, mut warnings) = match task.kind {
         TaskKind::Translate { brief_points, .. } => {
             let (report, warnings) =
                 translate_article(session, *prepared, progress, brief_points).await?;
@@ -343,6 +349,7 @@ pub(super) async fn process(
             (Finished::Brief(report), warnings)
         }
     };
+    warnings.splice(0..0, guessed);
     if let (Some(cache), Some(key)) = (&task.cache, &key) {
         match &finished {
             Finished::Translation(report) => cache.put(key, report),
