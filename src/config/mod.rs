@@ -113,10 +113,18 @@ pub enum ConfigError {
         config_path: Option<PathBuf>,
     },
     /// `--provider NAME` names neither a profile nor a kind.
-    #[error("unknown provider '{name}' (known: {})", known.join(", "))]
+    #[error(
+        "unknown provider '{name}' ({set_by}){} (known: {})",
+        suggestion.as_ref().map(|s| format!(": did you mean '{s}'?")).unwrap_or_default(),
+        known.join(", ")
+    )]
     UnknownProvider {
         /// The name asked for.
         name: String,
+        /// Where it was named: the flag, the variable, or the config file and line.
+        set_by: String,
+        /// The known name closest to it, if one is close.
+        suggestion: Option<String>,
         /// Profiles and kinds that exist.
         known: Vec<String>,
     },
@@ -218,12 +226,27 @@ impl ConfigError {
                 "add base_url = \"http://HOST:PORT\" to [providers.{profile}] ({defined_in}), or \
                  pass --base-url URL"
             )),
-            ConfigError::UnknownProvider { .. } => {
-                Some("define it as [providers.NAME] in the config file".to_owned())
-            }
+            ConfigError::UnknownProvider { name, .. } => Some(format!(
+                "define it as [providers.{name}] in the config file (the section is `providers`, \
+                 plural)"
+            )),
             _ => None,
         }
     }
+}
+
+/// The candidate closest to `word` when it is close enough to be a typo (a similarity of at
+/// least 0.7 by Jaro-Winkler, which favours a shared beginning: `modle` → `model`).
+pub(crate) fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(word, c), c))
+        .filter(|(score, _)| *score >= 0.7)
+        .max_by(|(a, _), (b, _)| a.total_cmp(b))
+        .map(|(_, c)| c)
 }
 
 fn resolved<T>(value: T, source: Source) -> Resolved<T> {
@@ -405,7 +428,7 @@ where
 
 #[cfg(test)]
 mod tests {
-    use super::file::parse_file;
+    use super::file::{self, parse_file};
     use super::terminal::{DEFAULT_WIDTH, resolve_color};
     use super::*;
     use std::path::Path;
@@ -417,6 +440,7 @@ mod tests {
         let file = LoadedFile {
             path: Some(resolved(path, Source::Default)),
             found: true,
+            provider_line: file::top_level_line(toml, "provider"),
             config,
         };
         Settings::resolve(&flags, &env, file, Terminal::default()).expect("resolves")

@@ -195,6 +195,24 @@ pub fn profile_names(file: &LoadedFile) -> Vec<String> {
     names
 }
 
+/// `name` is no profile: say where it was named and which known name is close.
+fn unknown_provider(name: &Resolved<String>, file: &LoadedFile) -> ConfigError {
+    let known = profile_names(file);
+    let set_by = match (&name.source, file.provider_line) {
+        (Source::File(path), Some(line)) => {
+            format!("config file {}, line {line}", path.display())
+        }
+        (source, _) => source.to_string(),
+    };
+    ConfigError::UnknownProvider {
+        suggestion: super::did_you_mean(&name.value, known.iter().map(String::as_str))
+            .map(str::to_owned),
+        name: name.value.clone(),
+        set_by,
+        known,
+    }
+}
+
 /// The translation's provider: `--provider` > `DIGLOT_PROVIDER` > the file's `provider`, else
 /// the one a key or base URL in the environment or flags implies.
 pub(super) fn resolve_provider(
@@ -232,14 +250,7 @@ fn profile_named(
             let built_in = BUILT_INS
                 .iter()
                 .find(|b| b.name == name.value)
-                .ok_or_else(|| {
-                    let mut known: Vec<String> = cfg.providers.keys().cloned().collect();
-                    known.extend(BUILT_INS.iter().map(|b| b.name.to_owned()));
-                    ConfigError::UnknownProvider {
-                        name: name.value.clone(),
-                        known,
-                    }
-                })?;
+                .ok_or_else(|| unknown_provider(&name, file))?;
             (
                 built_in.profile(),
                 Source::BuiltInProfile(built_in.name.to_owned()),

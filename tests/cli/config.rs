@@ -410,3 +410,41 @@ fn config_takes_the_selection_flags_of_translate() {
         assert!(out.stdout.contains(line), "{line:?} in\n{}", out.stdout);
     }
 }
+
+#[test]
+fn config_mistakes_name_the_file_the_line_and_what_was_meant() {
+    let sandbox = Sandbox::new();
+    let cases = [
+        (
+            "[provider.local]\nkind = \"openai\"\n",
+            "at line 1: `[provider.local]` is not a section diglot knows: a provider profile is \
+             `[providers.local]` (plural)",
+        ),
+        (
+            "[providers.local]\nkind = \"openai\"\nmodle = \"m\"\n",
+            "at line 3: unknown key `modle`: did you mean `model`?",
+        ),
+        (
+            "jobs = 2\nprovider = \"locl\"\n[providers.local]\nkind = \"openai\"\n\
+             base_url = \"http://127.0.0.1:1/v1\"\n",
+            "unknown provider 'locl' (config file",
+        ),
+    ];
+    for (toml, expected) in cases {
+        let path = sandbox.write("config/diglot/config.toml", toml);
+        let out = run(sandbox.cmd().arg("translate").arg(fixture("de-kurz.txt")));
+        assert_eq!(out.code, 2, "{}", out.stderr);
+        let first = out.stderr.lines().next().unwrap_or_default();
+        assert!(
+            first.contains(expected) && first.contains(&path.display().to_string()),
+            "{first}"
+        );
+    }
+    let out = run(sandbox.cmd().arg("translate").arg(fixture("de-kurz.txt")));
+    assert!(
+        out.stderr
+            .contains("config.toml, line 2): did you mean 'local'?"),
+        "{}",
+        out.stderr
+    );
+}
