@@ -474,6 +474,14 @@ impl Pipeline {
 
     async fn exchange(&self, request: &WireRequest) -> Result<WireReply, Error> {
         let reply = self.transport.send(request).await?;
+        if crate::provider::is_web_page(&reply.body) {
+            return Err(ProviderError::WebPage {
+                provider: self.provider.clone(),
+                status: reply.status,
+                url: request.url.clone(),
+            }
+            .into());
+        }
         if (200..300).contains(&reply.status) {
             return Ok(reply);
         }
@@ -498,6 +506,7 @@ impl Pipeline {
             _ => ProviderError::Refused {
                 provider,
                 status,
+                url: request.url.clone(),
                 detail,
             },
         }

@@ -312,6 +312,12 @@ impl Transport {
                 }
                 Err(e) => error_chain(e),
             });
+            // Nothing listens at a refused port on this machine: retrying will not start it.
+            if let Err(e) = &outcome
+                && super::is_local_refusal(&request.url, e)
+            {
+                return Err(self.give_up(request, attempts.count, outcome));
+            }
             let delay = match outcome {
                 Ok((reply, _)) if !is_retryable(reply.status) => return Ok(reply),
                 Ok((_, Some(retry_after))) => retry_after,

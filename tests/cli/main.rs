@@ -18,3 +18,4 @@ mod providers;
 mod resilience;
 mod translate;
 mod wire_specs;
+mod wrong_url;
