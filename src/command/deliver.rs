@@ -84,7 +84,8 @@ pub(super) fn deliver(
             dir,
             force,
         } => {
-            let plan = batch::plan(articles, &dir, extension(task.format), force)?;
+            let record = batch::Record::of(task.made_with());
+            let plan = batch::plan(articles, &dir, extension(task.format), force, record)?;
             return run_batch(task, (main, brief), plan, &dir, settings);
         }
         Destination::Stdout(article) => (article, None),
@@ -184,6 +185,7 @@ fn run_batch(
                         None => Ok(batch::Done {
                             output: rendered.output,
                             paragraphs,
+                            flagged: rendered.flagged,
                         }),
                     }
                 }
