@@ -14,6 +14,7 @@ mod html;
 mod input;
 mod layout;
 mod mock_server;
+mod progress;
 mod providers;
 mod resilience;
 mod translate;
