@@ -120,7 +120,9 @@ pub fn run(cli: &Cli, env: &Env, terminal: Terminal) -> Result<Outcome, Error> {
         Command::Check(args) => check::run(args),
         // `main` runs the mock server through [`mock_server`] to announce its address first;
         // here it serves without a banner.
-        Command::MockServer(args) => mock_server(args, |_| Ok(())).map(|()| Outcome::default()),
+        Command::MockServer(args) => {
+            mock_server(args, |_| Ok(()), |_| {}).map(|()| Outcome::default())
+        }
         // `config` (show); completions, man, `cache` and `config init` returned above.
         Command::Config(_) | Command::Completions(_) | Command::Man | Command::Cache(_) => {
             Ok(config::show(&settings))
