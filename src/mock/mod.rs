@@ -78,9 +78,12 @@ pub struct MockOptions {
     pub on_request: Option<RequestHook>,
 }
 
+/// What hears of an answered request: the request, and the time its answer took.
+pub type OnRequest = dyn Fn(&LoggedRequest, Duration) + Send + Sync;
+
 /// Called with each request and the time it took to answer, latency included.
 #[derive(Clone)]
-pub struct RequestHook(pub Arc<dyn Fn(&LoggedRequest, Duration) + Send + Sync>);
+pub struct RequestHook(pub Arc<OnRequest>);
 
 impl std::fmt::Debug for RequestHook {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
