@@ -119,10 +119,19 @@ pub struct CacheArgs {
 /// `diglot cache stats|clear`.
 #[derive(Debug, Clone, Copy, Subcommand)]
 pub enum CacheAction {
-    /// Print the cache directory, its number of entries and their size.
+    /// Print the cache directory, its number of entries, their size and the size limit.
     Stats,
-    /// Remove every cache entry.
-    Clear,
+    /// Remove every cache entry, or those not used for a while.
+    Clear {
+        /// Remove only entries not used for AGE or longer (`30d`, `12h`, `2weeks`).
+        #[arg(long, value_name = "AGE", value_parser = parse_age)]
+        older_than: Option<std::time::Duration>,
+    },
+}
+
+/// An age such as `30d`, `12h` or `2weeks`.
+fn parse_age(text: &str) -> Result<std::time::Duration, String> {
+    humantime::parse_duration(text).map_err(|e| format!("{e} (try 30d, 12h or 2weeks)"))
 }
 
 /// Where the article comes from (`detect`).

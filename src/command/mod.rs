@@ -61,7 +61,7 @@ pub fn run(cli: &Cli, env: &Env, terminal: Terminal) -> Result<Outcome, Error> {
             action: Some(ConfigAction::Init),
             ..
         }) => return config::init(cli.config.as_deref(), env),
-        Command::Cache(args) => return cache::run(args.action, env),
+        Command::Cache(args) => return cache::run(args.action, env, cli.config.as_deref()),
         _ => {}
     }
     let file = LoadedFile::load(cli.config.as_deref(), env)?;

@@ -14,6 +14,7 @@
 //! | `DIGLOT_TIMEOUT` | seconds the whole run may take (default: no limit) |
 //! | `DIGLOT_NO_CACHE` | `1` (or `true`) disables the cache |
 //! | `DIGLOT_CACHE_DIR` | the cache directory (default `$XDG_CACHE_HOME/diglot`) |
+//! | `DIGLOT_CACHE_MAX_SIZE` | the cache's size limit (default 200 MB) |
 //! | `DIGLOT_JOBS` | requests at once |
 //! | `DIGLOT_TO` | the default target language |
 //! | `DIGLOT_WIDTH` | the output width |

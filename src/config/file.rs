@@ -27,6 +27,8 @@ pub struct FileConfig {
     pub jobs: Option<u32>,
     /// Output width.
     pub width: Option<u16>,
+    /// The cache's size limit (`"200 MB"`); the entries used longest ago go first.
+    pub cache_max_size: Option<bytesize::ByteSize>,
     /// Named provider profiles.
     #[serde(default)]
     pub providers: BTreeMap<String, FileProfile>,

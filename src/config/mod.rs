@@ -33,6 +33,21 @@ use crate::render::ColorChoice;
 /// request at a time anyway.
 pub const DEFAULT_JOBS: u32 = 4;
 
+/// The cache's size unless configured: about 50,000 translated chunks, a year of daily use,
+/// and little enough never to matter on a disk.
+pub const DEFAULT_CACHE_MAX_BYTES: u64 = 200_000_000;
+
+/// The cache's size limit: `DIGLOT_CACHE_MAX_SIZE` > the file's `cache_max_size` > 200 MB.
+pub fn cache_limit(env: &Env, file: &LoadedFile) -> Result<Resolved<u64>, ConfigError> {
+    Ok(layer(
+        None,
+        env_parse::<bytesize::ByteSize>(env, "DIGLOT_CACHE_MAX_SIZE")?,
+        file.config.cache_max_size.map(|v| (v, file.source())),
+        bytesize::ByteSize::b(DEFAULT_CACHE_MAX_BYTES),
+    ))
+    .map(|size| resolved(size.value.as_u64(), size.source))
+}
+
 /// Where a resolved value came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Source {
@@ -306,6 +321,8 @@ pub struct Settings {
     /// The cache directory, `None` when the cache is off (`--no-cache`, `DIGLOT_NO_CACHE`) or
     /// no directory is known.
     pub cache_dir: Option<PathBuf>,
+    /// The cache's size limit in bytes.
+    pub cache_max_bytes: Resolved<u64>,
     /// Print the usage summary on stderr (`-v`).
     pub verbose: bool,
     /// Default target language, if any layer set one.
@@ -359,6 +376,7 @@ impl Settings {
                 .get("DIGLOT_NO_CACHE")
                 .is_some_and(|v| !matches!(v.trim(), "" | "0" | "false" | "no"));
         let cache_dir = if no_cache { None } else { env.cache_dir() };
+        let cache_max_bytes = cache_limit(env, &file)?;
         let width = terminal::resolve_width(flags, env, cfg, &file_source, terminal)?;
         let color = terminal::resolve_color(flags.color, env, terminal);
         let provider = profile::resolve_provider(flags, env, &file);
@@ -371,6 +389,7 @@ impl Settings {
             jobs,
             run_timeout,
             cache_dir,
+            cache_max_bytes,
             verbose: flags.verbose,
             to,
             width,
