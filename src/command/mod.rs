@@ -19,7 +19,10 @@ mod man;
 mod mock_server;
 mod translate;
 
-use crate::cli::{Cli, Command, ConfigAction, ConfigArgs, SelectionArgs};
+use crate::cli::{
+    BriefOptions, Cli, Command, ConfigAction, ConfigArgs, OutputArgs, SelectionArgs,
+    TranslateOptions,
+};
 use crate::config::{Env, Flags, LoadedFile, Settings, Terminal};
 use crate::error::Error;
 use crate::ingest::Document;
@@ -67,28 +70,12 @@ pub fn run(cli: &Cli, env: &Env, terminal: Terminal) -> Result<Outcome, Error> {
     let file = LoadedFile::load(cli.config.as_deref(), env)?;
     let warnings = file.warnings();
     let (flags, writes_files) = match &cli.command {
-        Command::Translate(args) => (
-            Flags {
-                verbose: args.options.verbose,
-                ..flags_of(
-                    &args.options.selection,
-                    args.brief_options.brief_provider.clone(),
-                    cli,
-                )
-            },
-            args.output.writes_files(),
-        ),
-        Command::Brief(args) => (
-            Flags {
-                verbose: args.options.verbose,
-                ..flags_of(
-                    &args.options.selection,
-                    args.brief_options.brief_provider.clone(),
-                    cli,
-                )
-            },
-            args.output.writes_files(),
-        ),
+        Command::Translate(args) => {
+            article_flags(&args.options, &args.brief_options, &args.output, cli)
+        }
+        Command::Brief(args) => {
+            article_flags(&args.options, &args.brief_options, &args.output, cli)
+        }
         // `config` previews what a run with the same flags would use.
         Command::Config(args) => (
             flags_of(&args.selection, args.brief_provider.clone(), cli),
@@ -130,6 +117,20 @@ pub fn run(cli: &Cli, env: &Env, terminal: Terminal) -> Result<Outcome, Error> {
     }?;
     outcome.warnings.splice(0..0, warnings);
     Ok(outcome)
+}
+
+/// The flags of `translate` or `brief`, and whether they write files.
+fn article_flags(
+    options: &TranslateOptions,
+    brief: &BriefOptions,
+    output: &OutputArgs,
+    cli: &Cli,
+) -> (Flags, bool) {
+    let flags = Flags {
+        verbose: options.verbose,
+        ..flags_of(&options.selection, brief.brief_provider.clone(), cli)
+    };
+    (flags, output.writes_files())
 }
 
 /// The command-line layer of the settings, from the flags `translate`, `brief` and `config`

@@ -16,6 +16,7 @@ mod layout;
 mod mock_server;
 mod progress;
 mod providers;
+mod readme;
 mod resilience;
 mod translate;
 mod wire_specs;
