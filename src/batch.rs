@@ -17,6 +17,7 @@ mod manifest;
 use std::collections::HashMap;
 use std::future::Future;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use indicatif::ProgressBar;
 use tokio::task::JoinSet;
@@ -24,8 +25,8 @@ use tokio::task::JoinSet;
 use crate::output::{remove_stale_temps, write_atomic};
 use crate::render::progress::BatchProgress;
 
-use manifest::Manifest;
 pub use manifest::Record;
+use manifest::{Manifest, Recorder};
 
 /// The file extensions a directory is searched for (compared without case). Other files in a
 /// directory (images, earlier JSON output, `.DS_Store`) are not articles; a file named on the
@@ -136,12 +137,8 @@ pub struct Plan {
     pub todo: Vec<Item>,
     /// Articles whose output is already there, newer than the article and made the same way.
     pub skipped: usize,
-    /// How this run makes its outputs.
-    record: Record,
-    /// What made the outputs already in the directory.
-    manifest: Manifest,
-    /// The output directory.
-    dir: PathBuf,
+    /// Records this run's outputs, beside what made those already there.
+    recorder: Recorder,
 }
 
 /// The articles `paths` name: files as given, directories as their regular files with an
@@ -233,7 +230,7 @@ pub fn plan(
     let before = items.len();
     if !force {
         items.retain_mut(|item| {
-            let same_way = manifest.made_as(&output_name(item), &record);
+            let same_way = manifest.made_as(&item.output, &record);
             let done = is_done(item);
             item.made_another_way = done && !same_way;
             !(done && same_way)
@@ -242,18 +239,8 @@ pub fn plan(
     Ok(Plan {
         skipped: before - items.len(),
         todo: items,
-        record,
-        manifest,
-        dir: out_dir.to_owned(),
+        recorder: Recorder::new(manifest, out_dir.to_owned(), record),
     })
-}
-
-/// The output's file name, its key in the manifest.
-fn output_name(item: &Item) -> String {
-    item.output
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default()
 }
 
 /// Whether both paths exist and are the same file.
@@ -425,7 +412,7 @@ where
 {
     let mut report = BatchError::all_skipped(plan.skipped);
     report.total += plan.todo.len();
-    let (mut manifest, record, dir) = (plan.manifest, plan.record, plan.dir);
+    let recorder = Arc::new(plan.recorder);
     let mut failures: Vec<(usize, Failure<E>)> = Vec::new();
     let mut pending = plan.todo.into_iter().enumerate();
     let mut running = JoinSet::new();
@@ -440,7 +427,8 @@ where
             };
             let bar = progress.article(&item.input);
             let article = work(item.input.clone(), bar.clone());
-            let task = running.spawn(write_when_done(article, item.output.clone()));
+            let written = write_when_done(article, item.output.clone(), Arc::clone(&recorder));
+            let task = running.spawn(written);
             in_flight.insert(task.id(), (index, item, bar));
         }
         let joined = tokio::select! {
@@ -470,8 +458,6 @@ where
                 report.written += 1;
                 report.flagged += usize::from(flagged);
                 report.redone += usize::from(item.made_another_way);
-                // A record that cannot be written only means the output is redone next time.
-                let _ = manifest.record(&dir, output_name(&item), &record);
             }
             Err(error) => {
                 stopping |= error.stops_batch();
@@ -490,11 +476,16 @@ where
 /// Awaits one article and writes its output; returns its paragraph count and whether a check
 /// failed. There is no await between the end of the work and the rename, so an abort (Ctrl-C)
 /// comes either before the write or after the output is complete.
+/// The output is recorded in the manifest first: a kill between the two leaves a record that
+/// matches no output, so the article is done again.
 async fn write_when_done<E: ArticleError>(
     article: impl Future<Output = Result<Done, E>>,
     output: PathBuf,
+    recorder: Arc<Recorder>,
 ) -> Result<(usize, bool), E> {
     let done = article.await?;
+    // A record that cannot be written only means the output is redone next time.
+    let _ = recorder.record(&output, &done.output);
     write_atomic(&output, &done.output).map_err(|source| E::write_failed(output, source))?;
     Ok((done.paragraphs, done.flagged))
 }
@@ -643,7 +634,9 @@ mod tests {
         // a and c were made by a run with the same options, the manifest says.
         let mut manifest = Manifest::load(&out);
         for name in ["a.json", "c.json"] {
-            manifest.record(&out, name.into(), &rec("en")).unwrap();
+            manifest
+                .record(&out, name.into(), &rec("en"), b"x")
+                .unwrap();
         }
         let resumed = plan(all.clone(), &out, "json", false, rec("en")).unwrap();
         let todo: Vec<_> = resumed.todo.iter().map(|i| i.input.clone()).collect();
