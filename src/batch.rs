@@ -7,19 +7,26 @@
 //! as a closure and its error type implements [`ArticleError`], so the single-article path and
 //! the batch share every stage.
 //!
-//! Resume needs no state file: an output exists only once complete (see
-//! [`crate::output::write_atomic`]), so a re-run skips every article whose output exists and is
-//! newer than the article, and redoes the rest.
+//! Resume: an output exists only once complete (see [`crate::output::write_atomic`]), and the
+//! directory's [`manifest`] records what made each one, so a re-run skips every article whose
+//! output exists, is newer than the article and was made the same way (options, provider,
+//! model), and redoes the rest.
+
+mod manifest;
 
 use std::collections::HashMap;
 use std::future::Future;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use indicatif::ProgressBar;
 use tokio::task::JoinSet;
 
 use crate::output::{remove_stale_temps, write_atomic};
 use crate::render::progress::BatchProgress;
+
+pub use manifest::Record;
+use manifest::{Manifest, Recorder};
 
 /// The file extensions a directory is searched for (compared without case). Other files in a
 /// directory (images, earlier JSON output, `.DS_Store`) are not articles; a file named on the
@@ -118,6 +125,9 @@ pub struct Item {
     pub input: PathBuf,
     /// Its output file, inside the output directory.
     pub output: PathBuf,
+    /// Whether its output is there but was made another way (other options, provider or
+    /// model), so it is done again.
+    pub made_another_way: bool,
 }
 
 /// What a batch will do, decided before any article is read.
@@ -125,8 +135,10 @@ pub struct Item {
 pub struct Plan {
     /// Articles to do, in input order.
     pub todo: Vec<Item>,
-    /// Articles whose output is already there and newer than the article.
+    /// Articles whose output is already there, newer than the article and made the same way.
     pub skipped: usize,
+    /// Records this run's outputs, beside what made those already there.
+    recorder: Recorder,
 }
 
 /// The articles `paths` name: files as given, directories as their regular files with an
@@ -178,13 +190,14 @@ fn has_article_extension(path: &Path) -> bool {
 }
 
 /// Names each article's output `<stem>.<extension>` in `out_dir`, refuses two articles on one
-/// output and an output on its own article, and sets aside the articles already done (unless
-/// `force`). Reads file metadata only.
+/// output and an output on its own article, and sets aside the articles already done the way
+/// `record` says (unless `force`). Reads file metadata and the directory's manifest only.
 pub fn plan(
     articles: Vec<PathBuf>,
     out_dir: &Path,
     extension: &str,
     force: bool,
+    record: Record,
 ) -> Result<Plan, BatchPlanError> {
     let mut seen: HashMap<PathBuf, PathBuf> = HashMap::new();
     let mut items = Vec::with_capacity(articles.len());
@@ -207,15 +220,26 @@ pub fn plan(
             return Err(BatchPlanError::OutputIsInput { path: input });
         }
         seen.insert(output.clone(), input.clone());
-        items.push(Item { input, output });
+        items.push(Item {
+            input,
+            output,
+            made_another_way: false,
+        });
     }
+    let manifest = Manifest::load(out_dir);
     let before = items.len();
     if !force {
-        items.retain(|item| !is_done(item));
+        items.retain_mut(|item| {
+            let same_way = manifest.made_as(&item.output, &record);
+            let done = is_done(item);
+            item.made_another_way = done && !same_way;
+            !(done && same_way)
+        });
     }
     Ok(Plan {
         skipped: before - items.len(),
         todo: items,
+        recorder: Recorder::new(manifest, out_dir.to_owned(), record),
     })
 }
 
@@ -265,6 +289,8 @@ pub struct Done {
     pub output: Vec<u8>,
     /// Paragraphs in the article.
     pub paragraphs: usize,
+    /// Whether any fidelity check failed (the output is written and flags them).
+    pub flagged: bool,
 }
 
 /// An article that failed, and why.
@@ -285,7 +311,12 @@ pub struct BatchError<E: std::error::Error> {
     pub total: usize,
     /// Outputs written by this run.
     pub written: usize,
-    /// Articles skipped because their output was already there.
+    /// Of `written`, outputs that were there but made another way (other options, provider or
+    /// model).
+    pub redone: usize,
+    /// Of `written`, outputs whose article failed a fidelity check.
+    pub flagged: usize,
+    /// Articles skipped because their output was already there, made the same way.
     pub skipped: usize,
     /// Failed articles, in input order.
     pub failures: Vec<Failure<E>>,
@@ -302,6 +333,8 @@ impl<E: std::error::Error> BatchError<E> {
         BatchError {
             total: skipped,
             written: 0,
+            redone: 0,
+            flagged: 0,
             skipped,
             failures: Vec::new(),
             not_done: 0,
@@ -314,9 +347,21 @@ impl<E: std::error::Error> BatchError<E> {
         self.failures.is_empty() && !self.interrupted && self.not_done == 0
     }
 
-    /// One line: `6 articles: 3 written, 1 skipped (already done), 2 failed`.
+    /// One line: `6 articles: 3 written (1 with failed fidelity checks), 1 skipped (already
+    /// done), 2 failed`.
     pub fn summary(&self) -> String {
-        let mut parts = vec![format!("{} written", self.written)];
+        let mut written = Vec::new();
+        if self.flagged > 0 {
+            written.push(format!("{} with failed fidelity checks", self.flagged));
+        }
+        if self.redone > 0 {
+            written.push(format!("{} redone: made with other options", self.redone));
+        }
+        let mut parts = vec![if written.is_empty() {
+            format!("{} written", self.written)
+        } else {
+            format!("{} written ({})", self.written, written.join(", "))
+        }];
         if self.skipped > 0 {
             parts.push(format!("{} skipped (already done)", self.skipped));
         }
@@ -367,10 +412,11 @@ where
 {
     let mut report = BatchError::all_skipped(plan.skipped);
     report.total += plan.todo.len();
+    let recorder = Arc::new(plan.recorder);
     let mut failures: Vec<(usize, Failure<E>)> = Vec::new();
     let mut pending = plan.todo.into_iter().enumerate();
     let mut running = JoinSet::new();
-    let mut in_flight: HashMap<tokio::task::Id, (usize, PathBuf, ProgressBar)> = HashMap::new();
+    let mut in_flight: HashMap<tokio::task::Id, (usize, Item, ProgressBar)> = HashMap::new();
     let mut stopping = false;
     let ctrl_c = tokio::signal::ctrl_c();
     tokio::pin!(ctrl_c);
@@ -381,8 +427,9 @@ where
             };
             let bar = progress.article(&item.input);
             let article = work(item.input.clone(), bar.clone());
-            let task = running.spawn(write_when_done(article, item.output));
-            in_flight.insert(task.id(), (index, item.input, bar));
+            let written = write_when_done(article, item.output.clone(), Arc::clone(&recorder));
+            let task = running.spawn(written);
+            in_flight.insert(task.id(), (index, item, bar));
         }
         let joined = tokio::select! {
             joined = running.join_next_with_id() => joined,
@@ -399,14 +446,22 @@ where
             // A panicked task is a bug, reported like any other failure.
             Some(Err(e)) => (e.id(), Err(E::task_failed(e))),
         };
-        let Some((index, path, bar)) = in_flight.remove(&id) else {
+        let Some((index, item, bar)) = in_flight.remove(&id) else {
             continue;
         };
-        progress.finished(&bar, *result.as_ref().unwrap_or(&0));
+        progress.finished(
+            &bar,
+            result.as_ref().map_or(0, |(paragraphs, _)| *paragraphs),
+        );
         match result {
-            Ok(_) => report.written += 1,
+            Ok((_, flagged)) => {
+                report.written += 1;
+                report.flagged += usize::from(flagged);
+                report.redone += usize::from(item.made_another_way);
+            }
             Err(error) => {
                 stopping |= error.stops_batch();
+                let path = item.input;
                 failures.push((index, Failure { path, error }));
             }
         }
@@ -418,16 +473,21 @@ where
     report
 }
 
-/// Awaits one article and writes its output; returns its paragraph count. There is no await
-/// between the end of the work and the rename, so an abort (Ctrl-C) comes either before the
-/// write or after the output is complete.
+/// Awaits one article and writes its output; returns its paragraph count and whether a check
+/// failed. There is no await between the end of the work and the rename, so an abort (Ctrl-C)
+/// comes either before the write or after the output is complete.
+/// The output is recorded in the manifest first: a kill between the two leaves a record that
+/// matches no output, so the article is done again.
 async fn write_when_done<E: ArticleError>(
     article: impl Future<Output = Result<Done, E>>,
     output: PathBuf,
-) -> Result<usize, E> {
+    recorder: Arc<Recorder>,
+) -> Result<(usize, bool), E> {
     let done = article.await?;
+    // A record that cannot be written only means the output is redone next time.
+    let _ = recorder.record(&output, &done.output);
     write_atomic(&output, &done.output).map_err(|source| E::write_failed(output, source))?;
-    Ok(done.paragraphs)
+    Ok((done.paragraphs, done.flagged))
 }
 
 #[cfg(test)]
@@ -451,6 +511,11 @@ mod tests {
         fn task_failed(_: tokio::task::JoinError) -> Self {
             TestError { stops: false }
         }
+    }
+
+    /// The record of a run translating into `to`.
+    fn rec(to: &str) -> Record {
+        Record::of(serde_json::json!({ "to": to }))
     }
 
     fn touch(dir: &Path, name: &str) -> PathBuf {
@@ -508,6 +573,7 @@ mod tests {
             Path::new("out"),
             "json",
             false,
+            rec("en"),
         )
         .unwrap();
         let outputs: Vec<_> = plan.todo.iter().map(|i| i.output.clone()).collect();
@@ -529,6 +595,7 @@ mod tests {
             Path::new("out"),
             "md",
             false,
+            rec("en"),
         )
         .unwrap_err();
         assert_eq!(
@@ -541,7 +608,7 @@ mod tests {
     fn an_output_over_its_own_article_is_refused() {
         let dir = tempfile::tempdir().unwrap();
         let article = touch(dir.path(), "a.txt");
-        let err = plan(vec![article], dir.path(), "txt", false).unwrap_err();
+        let err = plan(vec![article], dir.path(), "txt", false, rec("en")).unwrap_err();
         assert!(matches!(err, BatchPlanError::OutputIsInput { .. }));
     }
 
@@ -564,11 +631,26 @@ mod tests {
             .set_modified(old)
             .unwrap();
         let all = vec![a, b.clone(), c.clone()];
-        let resumed = plan(all.clone(), &out, "json", false).unwrap();
+        // a and c were made by a run with the same options, the manifest says.
+        let mut manifest = Manifest::load(&out);
+        for name in ["a.json", "c.json"] {
+            manifest
+                .record(&out, name.into(), &rec("en"), b"x")
+                .unwrap();
+        }
+        let resumed = plan(all.clone(), &out, "json", false, rec("en")).unwrap();
         let todo: Vec<_> = resumed.todo.iter().map(|i| i.input.clone()).collect();
         assert_eq!(todo, [b, c]);
         assert_eq!(resumed.skipped, 1);
-        let forced = plan(all, &out, "json", true).unwrap();
+        assert!(resumed.todo.iter().all(|i| !i.made_another_way));
+        // Other options: a's output is redone, and counted as made another way.
+        let other = plan(all.clone(), &out, "json", false, rec("fr")).unwrap();
+        let todo: Vec<_> = other.todo.iter().map(|i| i.input.clone()).collect();
+        assert_eq!(todo, all);
+        assert_eq!(other.skipped, 0);
+        let redone: Vec<bool> = other.todo.iter().map(|i| i.made_another_way).collect();
+        assert_eq!(redone, [true, false, false]);
+        let forced = plan(all, &out, "json", true, rec("en")).unwrap();
         assert_eq!((forced.todo.len(), forced.skipped), (3, 0));
     }
 
@@ -584,7 +666,7 @@ mod tests {
         use std::sync::atomic::{AtomicUsize, Ordering};
         let dir = tempfile::tempdir().unwrap();
         let articles = names.iter().map(|n| dir.path().join(n)).collect();
-        let plan = plan(articles, &dir.path().join("out"), "txt", false).unwrap();
+        let plan = plan(articles, &dir.path().join("out"), "txt", false, rec("en")).unwrap();
         prepare_out_dir(&dir.path().join("out")).unwrap();
         let now = Arc::new(AtomicUsize::new(0));
         let most = Arc::new(AtomicUsize::new(0));
@@ -603,6 +685,7 @@ mod tests {
                     return Err(fail());
                 }
                 Ok(Done {
+                    flagged: name.starts_with('e'),
                     output: name.into_bytes(),
                     paragraphs: 1,
                 })
@@ -614,10 +697,12 @@ mod tests {
         (report, written, most.load(Ordering::SeqCst))
     }
 
+    /// The outputs in `dir` (not the manifest).
     fn names_in(dir: &Path) -> Vec<String> {
         std::fs::read_dir(dir)
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|name| name != manifest::FILE)
             .collect()
     }
 
@@ -635,6 +720,14 @@ mod tests {
         let failed: Vec<_> = report.failures.iter().map(|f| f.path.clone()).collect();
         assert!(failed[0].ends_with("bad2.txt") && failed[1].ends_with("bad4.txt"));
         assert_eq!((report.written, report.not_done), (4, 0));
+        assert_eq!(report.flagged, 1);
+        assert!(
+            report
+                .summary()
+                .starts_with("6 articles: 4 written (1 with failed fidelity checks), 2 failed"),
+            "{}",
+            report.summary()
+        );
         assert!(!report.is_success());
     }
 
@@ -663,6 +756,8 @@ mod tests {
         let report = BatchError {
             total: 6,
             written: 3,
+            redone: 2,
+            flagged: 0,
             skipped: 1,
             failures: vec![Failure {
                 path: "a.txt".into(),
@@ -673,8 +768,8 @@ mod tests {
         };
         assert_eq!(
             report.summary(),
-            "interrupted: 6 articles: 3 written, 1 skipped (already done), 1 failed, \
-             1 not done"
+            "interrupted: 6 articles: 3 written (2 redone: made with other options), 1 skipped \
+             (already done), 1 failed, 1 not done"
         );
         assert!(!report.is_success());
     }

@@ -173,7 +173,10 @@ impl Cache {
             return ignore(&"its checksum does not match (edited or damaged)");
         }
         match serde_json::from_str::<T>(entry.value.get()) {
-            Ok(value) => Some(value),
+            Ok(value) => {
+                mark_used(&path);
+                Some(value)
+            }
             Err(e) => ignore(&e),
         }
     }
@@ -271,6 +274,77 @@ fn write_atomically(path: &Path, value: &impl Serialize) -> std::io::Result<()> 
         let _ = dir.sync_all();
     }
     Ok(())
+}
+
+/// Sets an entry's modification time to now when it is read, so that eviction removes the
+/// entries used longest ago, not the ones written first. A failure only makes the entry look
+/// older.
+fn mark_used(path: &Path) {
+    if let Ok(file) = std::fs::File::options().append(true).open(path) {
+        let _ = file.set_modified(std::time::SystemTime::now());
+    }
+}
+
+/// What eviction or an age-bounded clear removed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Removed {
+    /// Entries removed.
+    pub entries: u64,
+    /// Their size in bytes.
+    pub bytes: u64,
+}
+
+/// Keeps the entries under `dir` within `max_bytes`: when they take more, the ones used longest
+/// ago are removed until they take at most nine tenths of it (so that the next few runs do not
+/// each evict again).
+pub fn evict(dir: &Path, max_bytes: u64) -> std::io::Result<Removed> {
+    let mut entries = Vec::new();
+    for_each_entry(dir, &mut |path, meta| {
+        if path.extension().is_some_and(|e| e == "json") {
+            let used = meta.modified().unwrap_or(std::time::UNIX_EPOCH);
+            entries.push((used, meta.len(), path.to_path_buf()));
+        }
+        Ok(())
+    })?;
+    let mut total: u64 = entries.iter().map(|(_, len, _)| len).sum();
+    let mut removed = Removed::default();
+    if total <= max_bytes {
+        return Ok(removed);
+    }
+    entries.sort();
+    let goal = max_bytes / 10 * 9;
+    for (_, len, path) in entries {
+        if total <= goal {
+            break;
+        }
+        match std::fs::remove_file(&path) {
+            Ok(()) => {}
+            // Another run removed it first.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e),
+        }
+        total -= len;
+        removed.entries += 1;
+        removed.bytes += len;
+    }
+    Ok(removed)
+}
+
+/// Removes the entries under `dir` not used for `age` or longer.
+pub fn clear_older_than(dir: &Path, age: std::time::Duration) -> std::io::Result<Removed> {
+    let now = std::time::SystemTime::now();
+    let mut removed = Removed::default();
+    for_each_entry(dir, &mut |path, meta| {
+        let used = meta.modified().unwrap_or(std::time::UNIX_EPOCH);
+        let unused_for = now.duration_since(used).unwrap_or_default();
+        if path.extension().is_some_and(|e| e == "json") && unused_for >= age {
+            std::fs::remove_file(path)?;
+            removed.entries += 1;
+            removed.bytes += meta.len();
+        }
+        Ok(())
+    })?;
+    Ok(removed)
 }
 
 /// What `diglot cache stats` reports.
@@ -398,6 +472,57 @@ mod tests {
         std::fs::copy(cache.path(&key), cache.path(&other)).expect("copy");
         assert_eq!(cache.get::<u32>(&other), None);
         assert_eq!(cache.take_warnings().len(), 1);
+    }
+
+    /// Puts `n` entries of about 1 KB, each used a minute before the next.
+    fn filled(dir: &Path, n: u64) -> Vec<Key> {
+        let cache = Cache::new(dir.to_path_buf());
+        let start = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        (0..n)
+            .map(|i| {
+                let key = Key::of("chunk", &i);
+                cache.put(&key, &"x".repeat(1000));
+                let file = std::fs::File::options()
+                    .append(true)
+                    .open(cache.path(&key))
+                    .expect("entry");
+                file.set_modified(start + std::time::Duration::from_secs(60 * i))
+                    .expect("mtime");
+                key
+            })
+            .collect()
+    }
+
+    #[test]
+    fn eviction_removes_the_entries_used_longest_ago() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let keys = filled(dir.path(), 10);
+        let cache = Cache::new(dir.path().to_path_buf());
+        // Reading the oldest makes it the newest.
+        assert!(cache.get::<String>(&keys[0]).is_some());
+        let size = stats(dir.path()).expect("stats").bytes;
+        assert_eq!(evict(dir.path(), size).expect("evicts"), Removed::default());
+        let removed = evict(dir.path(), size / 2).expect("evicts");
+        let left = stats(dir.path()).expect("stats");
+        assert!(left.bytes <= size / 2 / 10 * 9, "{left:?}");
+        assert_eq!(removed.entries + left.entries, 10);
+        assert!(cache.get::<String>(&keys[0]).is_some(), "used last, kept");
+        assert!(
+            cache.get::<String>(&keys[1]).is_none(),
+            "used first, evicted"
+        );
+        assert!(cache.get::<String>(&keys[9]).is_some());
+    }
+
+    #[test]
+    fn clear_older_than_removes_only_entries_unused_that_long() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        filled(dir.path(), 10);
+        // Entry i was used 60 - i minutes ago: 0..=5 are 55 minutes old or more.
+        let removed =
+            clear_older_than(dir.path(), std::time::Duration::from_secs(55 * 60)).expect("clears");
+        assert_eq!(removed.entries, 6);
+        assert_eq!(stats(dir.path()).expect("stats").entries, 4);
     }
 
     #[test]

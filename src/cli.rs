@@ -11,26 +11,64 @@ use crate::language::LanguageCode;
 use crate::mock::Fault;
 use crate::render::{ColorChoice, Format, Layout};
 
-/// Exit codes, shown in `--help` and documented in the README.
-pub const EXIT_CODES: &str = "\
-Exit codes:
-  0    success (also when stdout was closed early)
-  1    internal error (a bug: please report it)
-  2    usage or configuration error
-  3    bad input: unreadable, empty, binary, not UTF-8, language undecidable or unsupported
-  4    the provider refused: authentication, other 4xx, or a reply that broke the
-       paragraph contract even after repair
-  5    the provider is unreachable: network error, timeout, 5xx or 429 after retries
-  6    verification failed (nothing misaligned is printed), or fidelity checks
-       failed with --strict or `diglot check` (after the output is printed)
-  7    the output cannot be written: stdout, -o FILE or --out-dir (a missing or
-       read-only directory, a directory as FILE, a full disk)
-  130  interrupted (Ctrl-C)
-A batch (--out-dir) with failed articles exits with the code of the first one.";
+/// Every exit code and what it means (README "Exit codes", `--help`, the man page).
+pub const EXIT_CODE_TABLE: &[(u8, &str)] = &[
+    (0, "success (also when stdout was closed early)"),
+    (1, "internal error (a bug: please report it)"),
+    (2, "usage or configuration error"),
+    (
+        3,
+        "bad input: unreadable, empty, binary, not UTF-8, language undecidable or unsupported",
+    ),
+    (
+        4,
+        "the provider refused: authentication, other 4xx, or a reply that broke the paragraph \
+         contract even after repair",
+    ),
+    (
+        5,
+        "the provider is unreachable: network error, timeout, 5xx or 429 after retries",
+    ),
+    (
+        6,
+        "verification failed (nothing misaligned is printed), or fidelity checks failed with \
+         --strict or `diglot check` (after the output is printed)",
+    ),
+    (
+        7,
+        "the output cannot be written: stdout, -o FILE or --out-dir (a missing or read-only \
+         directory, a directory as FILE, a full disk)",
+    ),
+    (130, "interrupted (Ctrl-C)"),
+];
+
+/// What a batch exits with, after the table of `translate` and `brief`.
+pub const BATCH_EXIT: &str =
+    "A batch (--out-dir) with failed articles exits with the code of the first one.";
+
+/// The exit-code block of a `--help`: the codes a command can end with, each wrapped to 79
+/// columns under its meaning; with `batch`, the line on batches.
+pub fn exit_codes(codes: &[u8], batch: bool) -> String {
+    let mut text = String::from("Exit codes:\n");
+    for (code, meaning) in EXIT_CODE_TABLE.iter().filter(|(c, _)| codes.contains(c)) {
+        let lead = format!("  {code:<5}");
+        let wrapped = textwrap::fill(meaning, 79 - lead.len());
+        text.push_str(&lead);
+        text.push_str(&wrapped.replace('\n', &format!("\n{:width$}", "", width = lead.len())));
+        text.push('\n');
+    }
+    if batch {
+        text.push_str(BATCH_EXIT);
+    }
+    text.trim_end().to_owned()
+}
+
+/// The codes of commands that talk to a provider.
+const PROVIDER_CODES: &[u8] = &[0, 1, 2, 3, 4, 5, 6, 7, 130];
 
 /// Put a news article and its translation side by side.
 #[derive(Debug, Parser)]
-#[command(name = "diglot", version, about, after_help = EXIT_CODES)]
+#[command(name = "diglot", version, about, after_help = exit_codes(PROVIDER_CODES, true))]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
@@ -49,20 +87,21 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Translate an article and print it beside the original.
-    #[command(after_help = EXIT_CODES)]
+    #[command(after_help = exit_codes(PROVIDER_CODES, true))]
     Translate(TranslateArgs),
     /// Write a bilingual brief: headline, key points and who is named, in both languages,
     /// every point citing its paragraphs.
-    #[command(after_help = EXIT_CODES)]
+    #[command(after_help = exit_codes(PROVIDER_CODES, true))]
     Brief(BriefArgs),
     /// Detect the language of an article (on this machine, no API).
-    #[command(after_help = EXIT_CODES)]
+    #[command(after_help = exit_codes(&[0, 1, 2, 3, 7], false))]
     Detect(DetectArgs),
     /// Re-run the fidelity checks on a saved `translate --format json` result (for CI);
     /// exits 6 when any check fails.
-    #[command(after_help = EXIT_CODES)]
+    #[command(after_help = exit_codes(&[0, 1, 2, 3, 6, 7], false))]
     Check(CheckArgs),
     /// Show the effective configuration, or write an example config file.
+    #[command(after_help = exit_codes(&[0, 1, 2, 7], false))]
     Config(ConfigArgs),
     /// Print shell completions for bash, zsh or fish.
     Completions(CompletionsArgs),
@@ -85,10 +124,19 @@ pub struct CacheArgs {
 /// `diglot cache stats|clear`.
 #[derive(Debug, Clone, Copy, Subcommand)]
 pub enum CacheAction {
-    /// Print the cache directory, its number of entries and their size.
+    /// Print the cache directory, its number of entries, their size and the size limit.
     Stats,
-    /// Remove every cache entry.
-    Clear,
+    /// Remove every cache entry, or those not used for a while.
+    Clear {
+        /// Remove only entries not used for AGE or longer (`30d`, `12h`, `2weeks`).
+        #[arg(long, value_name = "AGE", value_parser = parse_age)]
+        older_than: Option<std::time::Duration>,
+    },
+}
+
+/// An age such as `30d`, `12h` or `2weeks`.
+fn parse_age(text: &str) -> Result<std::time::Duration, String> {
+    humantime::parse_duration(text).map_err(|e| format!("{e} (try 30d, 12h or 2weeks)"))
 }
 
 /// Where the article comes from (`detect`).
@@ -98,7 +146,8 @@ pub struct InputArgs {
     #[arg(value_name = "FILE")]
     pub file: Option<PathBuf>,
 
-    /// Translate footer boilerplate (newsletter, social, donation calls) too.
+    /// Count footer boilerplate (newsletter, social, donation calls) as part of the article
+    /// when deciding its language.
     #[arg(long)]
     pub keep_boilerplate: bool,
 }
@@ -179,9 +228,60 @@ pub struct CheckArgs {
     #[arg(value_name = "FILE.json")]
     pub file: PathBuf,
 
-    /// Output format (text lists the failed checks; json is `{"paragraphs": N, "checks": […]}`).
+    /// Output format.
     #[arg(long, value_name = "FORMAT", default_value = "text")]
-    pub format: Format,
+    pub format: CheckFormat,
+}
+
+/// `diglot check --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    /// One line per failed check (`! ¶3 number missing: 30`), or that all pass.
+    Text,
+    /// `{"paragraphs": N, "checks": [...]}`.
+    Json,
+    /// A `## Checks` list.
+    Markdown,
+    /// The same as text.
+    #[value(hide = true)]
+    Html,
+}
+
+impl From<CheckFormat> for Format {
+    fn from(format: CheckFormat) -> Format {
+        match format {
+            CheckFormat::Text => Format::Text,
+            CheckFormat::Json => Format::Json,
+            CheckFormat::Markdown => Format::Markdown,
+            CheckFormat::Html => Format::Html,
+        }
+    }
+}
+
+/// `diglot detect --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DetectFormat {
+    /// `de German 0.99`, then with --paragraphs one line each (`¶1 de 0.98`).
+    Text,
+    /// `{"language": "de", "confidence": 0.99}`, with a `paragraphs` array on request.
+    Json,
+    /// The same as text.
+    #[value(hide = true)]
+    Markdown,
+    /// The same as text.
+    #[value(hide = true)]
+    Html,
+}
+
+impl From<DetectFormat> for Format {
+    fn from(format: DetectFormat) -> Format {
+        match format {
+            DetectFormat::Text => Format::Text,
+            DetectFormat::Json => Format::Json,
+            DetectFormat::Markdown => Format::Markdown,
+            DetectFormat::Html => Format::Html,
+        }
+    }
 }
 
 /// `diglot brief`.
@@ -215,6 +315,27 @@ pub struct TranslateOptions {
     #[arg(long, value_name = "LANG")]
     pub from: Option<LanguageCode>,
 
+    /// What the run uses: target language, provider, limits, width.
+    #[command(flatten)]
+    pub selection: SelectionArgs,
+
+    /// Print a usage summary (requests, retries, cache hits, characters, tokens) on stderr.
+    #[arg(short, long)]
+    pub verbose: bool,
+
+    /// Output format.
+    #[arg(long, value_name = "FORMAT", default_value = "text")]
+    pub format: Format,
+
+    /// Text layout: columns side by side, or stacked; auto stacks below 80 columns.
+    #[arg(long, value_name = "LAYOUT", default_value = "auto")]
+    pub layout: Layout,
+}
+
+/// The flags that choose what a run uses, shared by `translate`, `brief` and `config` (which
+/// shows what a run with them would use).
+#[derive(Debug, Args)]
+pub struct SelectionArgs {
     /// Target language (ISO 639-1). Default: English, or German for an English article.
     #[arg(long, value_name = "LANG")]
     pub to: Option<LanguageCode>,
@@ -244,18 +365,6 @@ pub struct TranslateOptions {
     /// Neither read nor write the on-disk cache of translations and briefs.
     #[arg(long)]
     pub no_cache: bool,
-
-    /// Print a usage summary (requests, retries, cache hits, characters, tokens) on stderr.
-    #[arg(short, long)]
-    pub verbose: bool,
-
-    /// Output format.
-    #[arg(long, value_name = "FORMAT", default_value = "text")]
-    pub format: Format,
-
-    /// Text layout: columns side by side, or stacked; auto stacks below 80 columns.
-    #[arg(long, value_name = "LAYOUT", default_value = "auto")]
-    pub layout: Layout,
 
     /// Output width in columns [default: the terminal's, 100 when not a terminal].
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(20..))]
@@ -289,7 +398,7 @@ pub struct DetectArgs {
 
     /// Output format.
     #[arg(long, value_name = "FORMAT", default_value = "text")]
-    pub format: Format,
+    pub format: DetectFormat,
 }
 
 /// `diglot config`.
@@ -298,6 +407,14 @@ pub struct ConfigArgs {
     /// What to do; without one, `show`.
     #[command(subcommand)]
     pub action: Option<ConfigAction>,
+
+    /// Show what a run with these flags would use.
+    #[command(flatten)]
+    pub selection: SelectionArgs,
+
+    /// Provider profile for the brief [default: the translation's].
+    #[arg(long, value_name = "NAME")]
+    pub brief_provider: Option<String>,
 }
 
 /// `diglot config show|init`.

@@ -85,8 +85,28 @@ pub struct DocumentDetection {
     /// The language outside the compiled-in set that whatlang (all its ~70 languages) is sure
     /// of for most of the text, and its letter-weighted share; see
     /// [`DocumentDetection::unsupported`].
-    unsupported: Option<(&'static str, f64)>,
+    unsupported: Option<Outsider>,
+    /// For a short text whose language is undecidable: lingua's top candidate over the whole
+    /// text, below the usual thresholds (see [`SHORT_TEXT_LETTERS`]).
+    guess: Option<(LanguageCode, f64)>,
 }
+
+/// A language outside the compiled-in set that most of a text is in.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Outsider {
+    /// Its English name, as whatlang gives it.
+    pub name: &'static str,
+    /// Its ISO 639-1 code, when it has one (for the `--from` hint).
+    pub code: Option<LanguageCode>,
+    /// Its letter-weighted share of the text.
+    pub share: f64,
+}
+
+/// A text with fewer letters than this is short: one or two sentences, on which lingua is
+/// often unsure (on 20–40 characters it answers only 89% of the time at 0.7; MEASURED.md).
+/// When such a text is undecidable, its best candidate is used with a warning instead of
+/// stopping the run: a short text costs little to translate, and the guess is shown.
+pub const SHORT_TEXT_LETTERS: usize = 200;
 
 impl DocumentDetection {
     /// Share of the document's letters detected in `language`, weighted by confidence (0..=1).
@@ -113,8 +133,14 @@ impl DocumentDetection {
     /// a confident wrong answer (Swedish → German at ≥ 0.9; MEASURED.md). whatlang over all of
     /// its languages is the second opinion: paragraphs it is reliably sure are in a language
     /// diglot cannot detect count here, weighted by letters as in the document's language.
-    pub fn unsupported(&self) -> Option<(&'static str, f64)> {
+    pub fn unsupported(&self) -> Option<Outsider> {
         self.unsupported
+    }
+
+    /// The language of a short text that detection cannot decide, as lingua's best candidate
+    /// and its confidence; `None` for a decided or a long text.
+    pub fn guess(&self) -> Option<(LanguageCode, f64)> {
+        self.guess
     }
 }
 
@@ -131,15 +157,10 @@ pub enum DetectError {
     },
     /// Most of the text is in a language detection does not cover (without `--from`). Exit 3.
     #[error(
-        "the article seems to be in {language} ({share:.2} of its letters), which diglot cannot \
-         detect"
+        "the article seems to be in {} ({:.2} of its letters), which diglot cannot detect",
+        .0.name, .0.share
     )]
-    Unsupported {
-        /// The language's English name, as whatlang gives it.
-        language: &'static str,
-        /// Its letter-weighted share of the text.
-        share: f64,
-    },
+    Unsupported(Outsider),
     /// The article is already in the target language. Exit 2.
     #[error("the article is already in {} ({language}), the target language", language.name())]
     SameLanguage {
@@ -169,13 +190,14 @@ impl DocumentDetection {
         from: Option<LanguageCode>,
         to: Option<LanguageCode>,
     ) -> Result<Direction, DetectError> {
-        if let (None, Some((language, share))) = (from, self.unsupported()) {
-            return Err(DetectError::Unsupported { language, share });
+        if let (None, Some(outsider)) = (from, self.unsupported()) {
+            return Err(DetectError::Unsupported(outsider));
         }
-        let (source, confidence, forced) = match (from, self.document.language) {
-            (Some(forced), _) => (forced, self.share(forced), true),
-            (None, Some(language)) => (language, self.document.confidence, false),
-            (None, None) => {
+        let (source, confidence, forced) = match (from, self.document.language, self.guess) {
+            (Some(forced), _, _) => (forced, self.share(forced), true),
+            (None, Some(language), _) => (language, self.document.confidence, false),
+            (None, None, Some((language, confidence))) => (language, confidence, false),
+            (None, None, None) => {
                 return Err(DetectError::Undecidable {
                     confidence: self.document.confidence,
                 });
@@ -297,6 +319,7 @@ impl Detector {
     /// documents (it said `de 1.000` for a text half German, half English; MEASURED.md), while
     /// letter-weighted per-paragraph results give such a document about 0.5.
     pub fn detect_document(&self, paragraphs: &[&str]) -> DocumentDetection {
+        let texts = paragraphs;
         let letters = paragraphs.iter().map(|text| count_letters(text));
         let readings: Vec<((Detection, Outside), usize)> = self
             .detect_each(paragraphs)
@@ -336,8 +359,13 @@ impl Detector {
             },
             None => Detection::UNDECIDED,
         };
+        let guess = (document.language.is_none() && total > 0 && total < SHORT_TEXT_LETTERS)
+            .then(|| top_of(&self.full, &texts.join("\n")))
+            .flatten()
+            .map(|(language, confidence)| (to_code(language), round_confidence(confidence)));
         DocumentDetection {
             document,
+            guess,
             unsupported: unsupported_share(&outside, total),
             paragraphs: paragraphs
                 .into_iter()
@@ -430,7 +458,7 @@ type Outside = Option<(whatlang::Lang, f64)>;
 /// The top language outside the compiled-in set by letter- and confidence-weighted share of the
 /// paragraphs (each with its letters), when that share is at least [`DOCUMENT_MIN_CONFIDENCE`].
 /// `total` is all letters.
-fn unsupported_share(outside: &[(Outside, usize)], total: usize) -> Option<(&'static str, f64)> {
+fn unsupported_share(outside: &[(Outside, usize)], total: usize) -> Option<Outsider> {
     let mut scores: Vec<(whatlang::Lang, f64)> = Vec::new();
     for (found, letters) in outside {
         let Some((lang, confidence)) = *found else {
@@ -444,7 +472,11 @@ fn unsupported_share(outside: &[(Outside, usize)], total: usize) -> Option<(&'st
     }
     let (lang, score) = scores.into_iter().max_by(|(_, a), (_, b)| a.total_cmp(b))?;
     let share = (score / total.max(1) as f64).min(1.0);
-    (share >= DOCUMENT_MIN_CONFIDENCE).then(|| (lang.eng_name(), share))
+    (share >= DOCUMENT_MIN_CONFIDENCE).then(|| Outsider {
+        name: lang.eng_name(),
+        code: LanguageCode::from_639_3(lang.code()),
+        share,
+    })
 }
 
 /// lingua's top candidate and its confidence, if any.
@@ -851,9 +883,14 @@ mod tests {
     fn a_language_outside_the_set_is_noticed_although_lingua_is_sure() {
         let detector = Detector::new();
         let result = detector.detect_document(&[SWEDISH, SWEDISH]);
-        let (name, share) = result.unsupported().expect("Swedish is noticed");
-        assert_eq!(name, "Swedish");
-        assert!(share >= DOCUMENT_MIN_CONFIDENCE, "{share}");
+        let outsider = result.unsupported().expect("Swedish is noticed");
+        assert_eq!(outsider.name, "Swedish");
+        assert_eq!(outsider.code, Some(code("sv")));
+        assert!(
+            outsider.share >= DOCUMENT_MIN_CONFIDENCE,
+            "{}",
+            outsider.share
+        );
         // Supported articles, mixed ones included, are never flagged.
         assert_eq!(
             detector.detect_document(&[GERMAN, ENGLISH]).unsupported(),
@@ -865,5 +902,23 @@ mod tests {
                 .unsupported(),
             None
         );
+    }
+
+    #[test]
+    fn a_short_undecidable_text_gets_its_best_guess_and_a_long_one_none() {
+        let detector = Detector::new();
+        let short = detector.detect_document(&["Hallo Welt, das ist ein Test."]);
+        assert_eq!(short.document.language, None);
+        let (language, confidence) = short.guess().expect("a guess");
+        assert_eq!(language, code("de"));
+        assert!(confidence < PARAGRAPH_MIN_CONFIDENCE, "{confidence}");
+        let direction = short.direction(None, None).expect("the guess decides");
+        assert_eq!(
+            (direction.source, direction.target),
+            (code("de"), code("en"))
+        );
+        assert_eq!(detector.detect_document(&[GERMAN]).guess(), None);
+        let numbers = "12 34 56 ".repeat(40);
+        assert_eq!(detector.detect_document(&[&numbers]).guess(), None);
     }
 }

@@ -171,7 +171,11 @@ impl Error {
             Error::Config(e) => e.hint(),
             Error::BatchPlan(e) => e.hint(),
             Error::Batch(e) => e.hint(),
-            Error::Detect(DetectError::Undecidable { .. } | DetectError::Unsupported { .. }) => {
+            Error::Detect(DetectError::Unsupported(outsider)) => Some(match outsider.code {
+                Some(code) => format!("translate it anyway with --from {code}"),
+                None => "name the article's language with --from LANG".to_owned(),
+            }),
+            Error::Detect(DetectError::Undecidable { .. }) => {
                 Some("name the article's language with --from LANG (e.g. --from de)".to_owned())
             }
             Error::Detect(DetectError::SameLanguage { .. }) => {
@@ -185,9 +189,28 @@ impl Error {
             Error::Transport(TransportError::RunTimeout { .. }) => Some(
                 "raise --timeout SECS (or DIGLOT_TIMEOUT), or leave it out for no limit".to_owned(),
             ),
-            Error::Transport(TransportError::Unreachable { .. }) => Some(
-                "check the base URL and that the server is running; try it offline with \
-                 --provider mock"
+            Error::Transport(TransportError::Unreachable { url, detail, .. }) => {
+                Some(match refused_address(url, detail) {
+                    Some(address) => format!(
+                        "nothing listens at {address}: start the server (`ollama serve`, \
+                         `diglot mock-server`, …) or correct the port in the base URL"
+                    ),
+                    None => "check the base URL and that the server is running; try it \
+                             offline with --provider mock"
+                        .to_owned(),
+                })
+            }
+            Error::Provider(ProviderError::Refused {
+                status: 404, url, ..
+            }) => missing_api_version(url).map(|base| {
+                format!(
+                    "the base URL probably lacks /v1 (OpenAI-compatible servers answer at \
+                     /v1/chat/completions): try --base-url {base}"
+                )
+            }),
+            Error::Provider(ProviderError::WebPage { .. }) => Some(
+                "the base URL points at a website or web UI, not at the API: use the API's base \
+                 URL (for OpenAI-compatible servers it usually ends in /v1)"
                     .to_owned(),
             ),
             Error::Provider(ProviderError::RefusedParameter { parameter, .. }) => Some(format!(
@@ -216,6 +239,33 @@ impl Error {
             _ => None,
         }
     }
+}
+
+/// For a request that got 404 at an OpenAI-style URL without a `/v1` segment
+/// (`http://host:8080/chat/completions`), the base URL that probably works
+/// (`http://host:8080/v1`).
+fn missing_api_version(url: &str) -> Option<String> {
+    let base = url.strip_suffix("/chat/completions")?;
+    let path = reqwest::Url::parse(base).ok()?.path().to_owned();
+    let has_version = path.split('/').any(|segment| {
+        segment.len() >= 2 && segment.starts_with('v') && segment[1..].parse::<u32>().is_ok()
+    });
+    (!has_version).then(|| format!("{}/v1", base.trim_end_matches('/')))
+}
+
+/// `host:port` when `detail` (the connection error) says the connection was refused: nothing
+/// listens there.
+fn refused_address(url: &str, detail: &str) -> Option<String> {
+    let lower = detail.to_ascii_lowercase();
+    if !(lower.contains("connection refused") || lower.contains("actively refused")) {
+        return None;
+    }
+    let url = reqwest::Url::parse(url).ok()?;
+    Some(format!(
+        "{}:{}",
+        url.host_str()?,
+        url.port_or_known_default()?
+    ))
 }
 
 #[cfg(test)]
@@ -265,6 +315,42 @@ mod tests {
         assert!(
             line.contains("¶1, ¶2, ¶3, ¶4, ¶5, and 199995 more"),
             "{line}"
+        );
+    }
+
+    #[test]
+    fn a_404_without_v1_suggests_the_base_url_with_it() {
+        assert_eq!(
+            missing_api_version("http://127.0.0.1:8080/chat/completions").as_deref(),
+            Some("http://127.0.0.1:8080/v1")
+        );
+        assert_eq!(
+            missing_api_version("https://api.groq.com/openai/chat/completions").as_deref(),
+            Some("https://api.groq.com/openai/v1")
+        );
+        assert_eq!(missing_api_version("http://h/v1/chat/completions"), None);
+        assert_eq!(
+            missing_api_version("http://h/api/v2/chat/completions"),
+            None
+        );
+        assert_eq!(missing_api_version("http://h/v2/translate"), None);
+    }
+
+    #[test]
+    fn a_refused_connection_names_the_address() {
+        let detail = "error sending request for url (http://127.0.0.1:9/v1/chat/completions): \
+                      client error (Connect): tcp connect error: Connection refused (os error 111)";
+        assert_eq!(
+            refused_address("http://127.0.0.1:9/v1/chat/completions", detail).as_deref(),
+            Some("127.0.0.1:9")
+        );
+        assert_eq!(
+            refused_address("http://localhost/v1", "Connection refused").as_deref(),
+            Some("localhost:80")
+        );
+        assert_eq!(
+            refused_address("http://h:1/v1", "dns error: no such host"),
+            None
         );
     }
 }

@@ -1,6 +1,6 @@
 //! Language codes: the ISO 639-1 code that names a source or target language.
 //!
-//! Owns parsing and naming of codes. It does not detect anything (that is `detect`), and a code
+//! Owns parsing (only codes ISO 639-1 assigns) and naming of codes. It does not detect anything (that is `detect`), and a code
 //! being valid here says nothing about whether the detector has a model for it: a translation
 //! may target any language the provider knows, while detection covers a compiled-in set.
 
@@ -70,12 +70,38 @@ impl LanguageCode {
         std::str::from_utf8(&self.0).expect("language codes are ASCII")
     }
 
-    /// The English name of the language, or the code when diglot has no name for it.
+    /// The English name of the language: diglot's short one for the common languages, else
+    /// ISO 639's (without its qualifier, so `Swahili`, not `Swahili (macrolanguage)`).
     pub fn name(&self) -> &str {
         NAMES
             .iter()
             .find(|(code, _)| *code == self.as_str())
-            .map_or(self.as_str(), |(_, name)| name)
+            .map(|(_, name)| *name)
+            .or_else(|| {
+                let iso = isolang::Language::from_639_1(self.as_str())?.to_name();
+                Some(iso.split(" (").next().unwrap_or(iso))
+            })
+            .unwrap_or(self.as_str())
+    }
+
+    /// The ISO 639-1 code of a language named by its ISO 639-3 code (`swe` → `sv`), when it has
+    /// one: whatlang names languages that way.
+    pub fn from_639_3(code: &str) -> Option<LanguageCode> {
+        isolang::Language::from_639_3(code)?
+            .to_639_1()?
+            .parse()
+            .ok()
+    }
+
+    /// Every ISO 639-1 code with its English name, sorted by code (for completions).
+    pub fn all() -> Vec<(LanguageCode, String)> {
+        let mut all: Vec<(LanguageCode, String)> = isolang::languages()
+            .filter_map(|l| l.to_639_1()?.parse::<LanguageCode>().ok())
+            .map(|code| (code, code.name().to_owned()))
+            .collect();
+        all.sort_by_key(|(code, _)| *code);
+        all.dedup_by_key(|(code, _)| *code);
+        all
     }
 
     /// Whether the language is written right to left.
@@ -99,16 +125,22 @@ const SPACELESS: &[&str] = &["zh", "ja"];
 
 /// Why a string is not a language code.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("'{0}' is not a two-letter ISO 639-1 language code (such as de, en, fr)")]
+#[error("'{0}' is not an ISO 639-1 language code (two letters, such as de, en, fr, sv)")]
 pub struct InvalidLanguageCode(pub String);
 
 impl FromStr for LanguageCode {
     type Err = InvalidLanguageCode;
 
+    /// Two letters, in any case, that ISO 639-1 assigns to a language: `xx` would otherwise be
+    /// sent to a paid API.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let lower = s.trim().to_ascii_lowercase();
         match lower.as_bytes() {
-            [a, b] if a.is_ascii_lowercase() && b.is_ascii_lowercase() => {
+            [a, b]
+                if a.is_ascii_lowercase()
+                    && b.is_ascii_lowercase()
+                    && isolang::Language::from_639_1(&lower).is_some() =>
+            {
                 Ok(LanguageCode([*a, *b]))
             }
             _ => Err(InvalidLanguageCode(s.to_owned())),
@@ -118,7 +150,8 @@ impl FromStr for LanguageCode {
 
 impl fmt::Display for LanguageCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        // `pad`, so width and alignment (`config show`'s columns) apply.
+        f.pad(self.as_str())
     }
 }
 
@@ -152,8 +185,8 @@ mod tests {
     }
 
     #[test]
-    fn rejects_names_and_three_letter_codes() {
-        for bad in ["german", "deu", "d", "", "d1", "ä"] {
+    fn rejects_names_three_letter_codes_and_unassigned_pairs() {
+        for bad in ["german", "deu", "d", "", "d1", "ä", "xx", "qq", "zz"] {
             assert!(bad.parse::<LanguageCode>().is_err(), "{bad:?} accepted");
         }
     }
@@ -163,7 +196,24 @@ mod tests {
         assert_eq!(LanguageCode::DE.name(), "German");
         assert_eq!(
             "xh".parse::<LanguageCode>().map(|c| c.name().to_owned()),
-            Ok("xh".into())
+            Ok("Xhosa".into())
+        );
+        assert_eq!(
+            "sw".parse::<LanguageCode>().map(|c| c.name().to_owned()),
+            Ok("Swahili".into())
+        );
+    }
+
+    #[test]
+    fn maps_639_3_codes_and_lists_every_639_1_code() {
+        assert_eq!(LanguageCode::from_639_3("swe"), "sv".parse().ok());
+        assert_eq!(LanguageCode::from_639_3("ces"), "cs".parse().ok());
+        assert_eq!(LanguageCode::from_639_3("zzz"), None);
+        let all = LanguageCode::all();
+        assert!(all.len() >= 180, "{}", all.len());
+        assert!(
+            all.iter()
+                .any(|(c, n)| c.as_str() == "sv" && n == "Swedish")
         );
     }
 }

@@ -9,8 +9,8 @@
 //!   input → ingest → detect → plan → provider → pipeline → verify → report → render
 //! ```
 //!
-//! Only `cli`, `mock` (the mock API, for users' CI and our tests), [`run`], [`mock_server`] and
-//! the error types are public; everything else is private to the crate.
+//! Only `cli`, `mock` (the mock API, for users' CI and our tests), [`run`], [`mock_server`],
+//! [`complete_if_asked`] (shell completions) and the error types are public; everything else is private to the crate.
 
 pub mod cli;
 pub mod mock;
@@ -35,6 +35,6 @@ mod report;
 mod secret;
 mod verify;
 
-pub use command::{Outcome, mock_server, run};
+pub use command::{Outcome, complete_if_asked, mock_server, run};
 pub use config::{Env, Terminal};
 pub use error::Error;

@@ -1,6 +1,6 @@
 //! The `diglot` binary: parse flags, run, print the result or one error line, exit.
 //!
-//! This is the only place that chooses exit codes (table in `cli::EXIT_CODES`) and, with
+//! This is the only place that chooses exit codes (table in `cli::EXIT_CODE_TABLE`) and, with
 //! `render`, the only place that writes to the user.
 
 #![expect(
@@ -19,10 +19,13 @@ use diglot::error::{
 use diglot::{Env, Terminal};
 
 fn main() -> ExitCode {
+    // The shell asking for completions (`COMPLETE=bash diglot -- …`) is answered first.
+    diglot::complete_if_asked();
     let cli = Cli::parse();
     let env = Env::from_process();
     if let Command::MockServer(args) = &cli.command {
-        return finish(diglot::mock_server(args, announce).map(|()| diglot::Outcome::default()));
+        let served = diglot::mock_server(args, announce, log_request);
+        return finish(served.map(|()| diglot::Outcome::default()));
     }
     if reads_stdin(&cli.command) && std::io::stdin().is_terminal() {
         eprintln!("diglot: paste the article, then press Ctrl-D on an empty line");
@@ -60,11 +63,21 @@ fn is_stdin_list(files: &[std::path::PathBuf]) -> bool {
     }
 }
 
-/// The mock server's first stdout line, which scripts and tests read for the address.
-fn announce(base: &str) -> std::io::Result<()> {
+/// The mock server's banner: first `listening on http://HOST:PORT` (scripts and tests read
+/// the address from it), then the `--base-url` of each protocol, in one write.
+fn announce(root: &str) -> std::io::Result<()> {
+    let mut banner = format!("listening on {root}\n");
+    for (protocol, url) in diglot::mock::base_urls(root) {
+        banner.push_str(&format!("  {protocol:<15} --base-url {url}\n"));
+    }
     let mut out = std::io::stdout().lock();
-    writeln!(out, "listening on {base}")?;
+    out.write_all(banner.as_bytes())?;
     out.flush()
+}
+
+/// One line per request the mock server answered, on stderr; a closed stderr is ignored.
+fn log_request(line: &str) {
+    let _ = writeln!(std::io::stderr().lock(), "diglot mock-server: {line}");
 }
 
 fn finish(result: Result<diglot::Outcome, Error>) -> ExitCode {

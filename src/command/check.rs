@@ -29,7 +29,7 @@ pub(super) fn run(args: &CheckArgs, max_article_bytes: u64) -> Result<Outcome, E
         }
     })?;
     report.recheck(&Detector::new());
-    let output = rendered(|out| crate::render::checks(&report, args.format, out))?;
+    let output = rendered(|out| crate::render::checks(&report, args.format.into(), out))?;
     Ok(Outcome {
         output,
         error_after_output: ChecksFailed::of(&report.checks).map(Error::from),

@@ -86,7 +86,8 @@ pub(super) fn deliver(
             dir,
             force,
         } => {
-            let plan = batch::plan(articles, &dir, extension(task.format), force)?;
+            let record = batch::Record::of(task.made_with());
+            let plan = batch::plan(articles, &dir, extension(task.format), force, record)?;
             return run_batch(task, (main, brief), plan, &dir, settings);
         }
         Destination::Stdout(article) => (article, None),
@@ -103,10 +104,16 @@ pub(super) fn deliver(
                 ),
                 TaskKind::Brief { .. } => ProgressBar::hidden(),
             };
-            block_on_interruptible(async {
+            let mut rendered = block_on_interruptible(async {
                 let session = Session::open(main, brief, &task.prompts, &task.run).await?;
                 process(&task, &session, fresh, progress).await
-            })?
+            })?;
+            // A result found whole in the cache wrote nothing; a fresh one may have pushed
+            // the cache over its limit.
+            rendered
+                .warnings
+                .extend(super::cache::keep_within_limit(settings));
+            rendered
         }
     };
     let outcome = Outcome {
@@ -185,6 +192,7 @@ fn run_batch(
                         None => Ok(batch::Done {
                             output: rendered.output,
                             paragraphs,
+                            flagged: rendered.flagged,
                         }),
                     }
                 }
@@ -192,9 +200,13 @@ fn run_batch(
             Ok::<_, Error>(batch::run(plan, jobs as usize, &mut progress, work).await)
         })?
     };
+    let warnings = super::cache::keep_within_limit(settings)
+        .into_iter()
+        .collect();
     if report.is_success() {
         Ok(Outcome {
             notes: vec![report.summary()],
+            warnings,
             ..Outcome::default()
         })
     } else {

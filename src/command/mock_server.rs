@@ -3,18 +3,23 @@
 use super::block_on_interruptible;
 use crate::cli::MockServerArgs;
 use crate::error::Error;
-use crate::mock::{MockOptions, MockServer};
+use crate::mock::{MockOptions, MockServer, RequestHook};
 
-/// Binds, calls `announce` with the base URL once listening, and serves until Ctrl-C.
+/// Binds, calls `announce` with the server's root URL (`http://HOST:PORT`) once listening,
+/// calls `log` with one line per answered request, and serves until Ctrl-C.
 pub fn mock_server(
     args: &MockServerArgs,
     announce: impl FnOnce(&str) -> std::io::Result<()>,
+    log: impl Fn(&str) + Send + Sync + 'static,
 ) -> Result<(), Error> {
     let options = MockOptions {
         latency: std::time::Duration::from_millis(args.latency_ms),
         faults: args.fault.clone(),
         chars_per_sec: args.chars_per_sec,
         emulate: args.emulate.clone(),
+        on_request: Some(RequestHook(std::sync::Arc::new(move |request, took| {
+            log(&request.log_line(took));
+        }))),
     };
     let failed = |action| move |source| Error::Mock { action, source };
     let serve = async {

@@ -19,12 +19,16 @@ mod man;
 mod mock_server;
 mod translate;
 
-use crate::cli::{Cli, Command, ConfigAction, ConfigArgs, TranslateOptions};
+use crate::cli::{
+    BriefOptions, Cli, Command, ConfigAction, ConfigArgs, OutputArgs, SelectionArgs,
+    TranslateOptions,
+};
 use crate::config::{Env, Flags, LoadedFile, Settings, Terminal};
 use crate::error::Error;
 use crate::ingest::Document;
 use crate::input::Source;
 
+pub use completions::complete_if_asked;
 pub use mock_server::mock_server;
 
 /// What a successful run produced, for `main` to write.
@@ -58,28 +62,24 @@ pub fn run(cli: &Cli, env: &Env, terminal: Terminal) -> Result<Outcome, Error> {
         Command::Man => return man::run(),
         Command::Config(ConfigArgs {
             action: Some(ConfigAction::Init),
+            ..
         }) => return config::init(cli.config.as_deref(), env),
-        Command::Cache(args) => return cache::run(args.action, env),
+        Command::Cache(args) => return cache::run(args.action, env, cli.config.as_deref()),
         _ => {}
     }
     let file = LoadedFile::load(cli.config.as_deref(), env)?;
     let warnings = file.warnings();
     let (flags, writes_files) = match &cli.command {
-        Command::Translate(args) => (
-            flags_of(
-                &args.options,
-                args.brief_options.brief_provider.clone(),
-                cli,
-            ),
-            args.output.writes_files(),
-        ),
-        Command::Brief(args) => (
-            flags_of(
-                &args.options,
-                args.brief_options.brief_provider.clone(),
-                cli,
-            ),
-            args.output.writes_files(),
+        Command::Translate(args) => {
+            article_flags(&args.options, &args.brief_options, &args.output, cli)
+        }
+        Command::Brief(args) => {
+            article_flags(&args.options, &args.brief_options, &args.output, cli)
+        }
+        // `config` previews what a run with the same flags would use.
+        Command::Config(args) => (
+            flags_of(&args.selection, args.brief_provider.clone(), cli),
+            false,
         ),
         _ => (
             Flags {
@@ -107,7 +107,9 @@ pub fn run(cli: &Cli, env: &Env, terminal: Terminal) -> Result<Outcome, Error> {
         Command::Check(args) => check::run(args, settings.max_article_bytes.value),
         // `main` runs the mock server through [`mock_server`] to announce its address first;
         // here it serves without a banner.
-        Command::MockServer(args) => mock_server(args, |_| Ok(())).map(|()| Outcome::default()),
+        Command::MockServer(args) => {
+            mock_server(args, |_| Ok(()), |_| {}).map(|()| Outcome::default())
+        }
         // `config` (show); completions, man, `cache` and `config init` returned above.
         Command::Config(_) | Command::Completions(_) | Command::Man | Command::Cache(_) => {
             Ok(config::show(&settings))
@@ -117,20 +119,36 @@ pub fn run(cli: &Cli, env: &Env, terminal: Terminal) -> Result<Outcome, Error> {
     Ok(outcome)
 }
 
-/// The command-line layer of the settings, from the flags `translate` and `brief` share.
-fn flags_of(options: &TranslateOptions, brief_provider: Option<String>, cli: &Cli) -> Flags {
-    Flags {
-        provider: options.provider.clone(),
-        brief_provider,
-        base_url: options.base_url.clone(),
-        model: options.model.clone(),
-        timeout: options.timeout,
-        no_cache: options.no_cache,
+/// The flags of `translate` or `brief`, and whether they write files.
+fn article_flags(
+    options: &TranslateOptions,
+    brief: &BriefOptions,
+    output: &OutputArgs,
+    cli: &Cli,
+) -> (Flags, bool) {
+    let flags = Flags {
         verbose: options.verbose,
-        jobs: options.jobs,
-        to: options.to,
-        width: options.width,
+        ..flags_of(&options.selection, brief.brief_provider.clone(), cli)
+    };
+    (flags, output.writes_files())
+}
+
+/// The command-line layer of the settings, from the flags `translate`, `brief` and `config`
+/// share. They all use (or show) the provider, so a profile's `api_key_cmd` runs.
+fn flags_of(selection: &SelectionArgs, brief_provider: Option<String>, cli: &Cli) -> Flags {
+    Flags {
+        provider: selection.provider.clone(),
+        brief_provider,
+        base_url: selection.base_url.clone(),
+        model: selection.model.clone(),
+        timeout: selection.timeout,
+        no_cache: selection.no_cache,
+        verbose: false,
+        jobs: selection.jobs,
+        to: selection.to,
+        width: selection.width,
         color: cli.color,
+        run_key_command: true,
     }
 }
 

@@ -15,6 +15,7 @@
 //! | `DIGLOT_MAX_ARTICLE_MB` | the largest article read, in MB (default 10) |
 //! | `DIGLOT_NO_CACHE` | `1` (or `true`) disables the cache |
 //! | `DIGLOT_CACHE_DIR` | the cache directory (default `$XDG_CACHE_HOME/diglot`) |
+//! | `DIGLOT_CACHE_MAX_SIZE` | the cache's size limit (default 200 MB) |
 //! | `DIGLOT_JOBS` | requests at once |
 //! | `DIGLOT_TO` | the default target language |
 //! | `DIGLOT_WIDTH` | the output width |

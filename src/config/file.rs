@@ -29,6 +29,8 @@ pub struct FileConfig {
     pub jobs: Option<u32>,
     /// Output width.
     pub width: Option<u16>,
+    /// The cache's size limit (`"200 MB"`); the entries used longest ago go first.
+    pub cache_max_size: Option<bytesize::ByteSize>,
     /// Named provider profiles.
     #[serde(default)]
     pub providers: BTreeMap<String, FileProfile>,
@@ -58,8 +60,11 @@ pub struct FileProfile {
     /// The environment variable that holds the key.
     pub api_key_env: Option<String>,
     /// The key itself, inline. Discouraged: diglot warns when the file is readable by others.
-    /// Any key in the environment wins over it.
+    /// Any key in the environment, and `api_key_cmd`, win over it.
     pub api_key: Option<String>,
+    /// A shell command that prints the key (a password manager, say); run when a command needs
+    /// the provider. Any key in the environment wins over it.
+    pub api_key_cmd: Option<String>,
     /// Extra HTTP headers sent with every request.
     #[serde(default)]
     pub headers: BTreeMap<String, String>,
@@ -100,6 +105,8 @@ pub struct LoadedFile {
     pub found: bool,
     /// Its contents (defaults when missing).
     pub config: FileConfig,
+    /// The line of its top-level `provider = …`, for errors about the name.
+    pub provider_line: Option<usize>,
 }
 
 impl LoadedFile {
@@ -127,7 +134,7 @@ impl LoadedFile {
                 return Ok(LoadedFile {
                     path: Some(path),
                     found: false,
-                    config: FileConfig::default(),
+                    ..LoadedFile::default()
                 });
             }
             Err(source) => {
@@ -142,6 +149,7 @@ impl LoadedFile {
             path: Some(path),
             found: true,
             config,
+            provider_line: top_level_line(&text, "provider"),
         })
     }
 
@@ -187,18 +195,67 @@ fn is_readable_by_others(_path: &Path) -> bool {
     false
 }
 
-/// Parses config file text; errors name the file, the line and the key.
+/// Parses config file text; errors name the file, the line and the key, and a misspelled key
+/// or section the one that was probably meant.
 pub fn parse_file(path: &Path, text: &str) -> Result<FileConfig, ConfigError> {
+    let parse_error = |line, message| ConfigError::Parse {
+        path: path.to_path_buf(),
+        line,
+        message,
+    };
+    // `[provider.NAME]` parses as TOML but means `[providers.NAME]`; serde would only say
+    // "invalid type: map, expected a string".
+    if let Ok(table) = toml::from_str::<toml::Table>(text)
+        && let Some(toml::Value::Table(profiles)) = table.get("provider")
+    {
+        let name = profiles.keys().next().map_or("NAME", String::as_str);
+        let line = text
+            .lines()
+            .position(|l| l.trim_start().starts_with("[provider."))
+            .map_or(1, |i| i + 1);
+        return Err(parse_error(
+            line,
+            format!(
+                "`[provider.{name}]` is not a section diglot knows: a provider profile is \
+                 `[providers.{name}]` (plural)"
+            ),
+        ));
+    }
     toml::from_str(text).map_err(|e| {
         let line = e.span().map_or(1, |span| {
             text[..span.start.min(text.len())].matches('\n').count() + 1
         });
-        ConfigError::Parse {
-            path: path.to_path_buf(),
-            line,
-            message: e.message().trim().replace('\n', " "),
-        }
+        parse_error(line, explain(e.message()))
     })
+}
+
+/// The parser's message on one line; for an unknown key, the known key it is closest to
+/// instead of the list of all of them.
+fn explain(message: &str) -> String {
+    let message = message.trim().replace('\n', " ");
+    let Some(rest) = message.strip_prefix("unknown field `") else {
+        return message;
+    };
+    let Some((field, expected)) = rest.split_once('`') else {
+        return message;
+    };
+    let known: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+    match super::did_you_mean(field, known.iter().copied()) {
+        Some(near) => format!("unknown key `{field}`: did you mean `{near}`?"),
+        None => message,
+    }
+}
+
+/// The 1-based line of a top-level `key = …` (before the first section), if there is one.
+pub(super) fn top_level_line(text: &str, key: &str) -> Option<usize> {
+    text.lines()
+        .take_while(|l| !l.trim_start().starts_with('['))
+        .position(|l| {
+            l.trim_start()
+                .strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with('='))
+        })
+        .map(|i| i + 1)
 }
 
 /// The example config written by `diglot config init`: every profile kind, every key.
@@ -278,5 +335,41 @@ mod tests {
         let err = write_example(None, &env).expect_err("exists");
         assert!(err.to_string().contains("already exists"), "{err}");
         assert_eq!(std::fs::read_to_string(&path).ok().as_deref(), Some("mine"));
+    }
+
+    #[test]
+    fn a_singular_provider_section_says_providers() {
+        let err = parse_file(
+            Path::new("/c.toml"),
+            "jobs = 1\n[provider.local]\nkind = \"openai\"\n",
+        )
+        .expect_err("not a section");
+        assert_eq!(
+            err.to_string(),
+            "invalid config file '/c.toml' at line 2: `[provider.local]` is not a section \
+             diglot knows: a provider profile is `[providers.local]` (plural)"
+        );
+    }
+
+    #[test]
+    fn a_misspelled_key_names_the_near_one() {
+        let text = "[providers.local]\nkind = \"openai\"\nmodle = \"x\"\n";
+        let err = parse_file(Path::new("/c.toml"), text).expect_err("unknown key");
+        assert_eq!(
+            err.to_string(),
+            "invalid config file '/c.toml' at line 3: unknown key `modle`: did you mean `model`?"
+        );
+        let err = parse_file(Path::new("/c.toml"), "jbos = 2\n").expect_err("unknown key");
+        assert!(err.to_string().ends_with("did you mean `jobs`?"), "{err}");
+        // Nothing close: the list of known keys.
+        let err = parse_file(Path::new("/c.toml"), "zzzzzz = 2\n").expect_err("unknown key");
+        assert!(err.to_string().contains("expected one of"), "{err}");
+    }
+
+    #[test]
+    fn finds_the_top_level_provider_line() {
+        let text = "# c\njobs = 1\nprovider = \"x\"\n[providers.y]\nprovider = 1\n";
+        assert_eq!(top_level_line(text, "provider"), Some(3));
+        assert_eq!(top_level_line("[a]\nprovider = 1\n", "provider"), None);
     }
 }

@@ -21,7 +21,7 @@ use std::time::Duration;
 
 pub use env::Env;
 pub use file::{LoadedFile, write_example};
-pub use profile::{Endpoint, ProviderSettings};
+pub use profile::{Endpoint, ProviderSettings, profile_names};
 
 use crate::language::LanguageCode;
 use crate::provider::ProviderKind;
@@ -32,6 +32,21 @@ use crate::render::ColorChoice;
 /// entry-level API accounts and not to swamp a local model server, which mostly serves one
 /// request at a time anyway.
 pub const DEFAULT_JOBS: u32 = 4;
+
+/// The cache's size unless configured: about 50,000 translated chunks, a year of daily use,
+/// and little enough never to matter on a disk.
+pub const DEFAULT_CACHE_MAX_BYTES: u64 = 200_000_000;
+
+/// The cache's size limit: `DIGLOT_CACHE_MAX_SIZE` > the file's `cache_max_size` > 200 MB.
+pub fn cache_limit(env: &Env, file: &LoadedFile) -> Result<Resolved<u64>, ConfigError> {
+    Ok(layer(
+        None,
+        env_parse::<bytesize::ByteSize>(env, "DIGLOT_CACHE_MAX_SIZE")?,
+        file.config.cache_max_size.map(|v| (v, file.source())),
+        bytesize::ByteSize::b(DEFAULT_CACHE_MAX_BYTES),
+    ))
+    .map(|size| resolved(size.value.as_u64(), size.source))
+}
 
 /// Where a resolved value came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,6 +61,8 @@ pub enum Source {
     Env(String),
     /// A command-line flag.
     Flag(String),
+    /// The output of a profile's `api_key_cmd` (the profile's name).
+    KeyCommand(String),
     /// Derived from the terminal.
     Terminal,
 }
@@ -58,6 +75,7 @@ impl fmt::Display for Source {
             Source::File(path) => write!(f, "config file {}", path.display()),
             Source::Env(var) => write!(f, "environment {var}"),
             Source::Flag(flag) => write!(f, "flag {flag}"),
+            Source::KeyCommand(profile) => write!(f, "api_key_cmd of [providers.{profile}]"),
             Source::Terminal => f.write_str("terminal"),
         }
     }
@@ -110,10 +128,18 @@ pub enum ConfigError {
         config_path: Option<PathBuf>,
     },
     /// `--provider NAME` names neither a profile nor a kind.
-    #[error("unknown provider '{name}' (known: {})", known.join(", "))]
+    #[error(
+        "unknown provider '{name}' ({set_by}){} (known: {})",
+        suggestion.as_ref().map(|s| format!(": did you mean '{s}'?")).unwrap_or_default(),
+        known.join(", ")
+    )]
     UnknownProvider {
         /// The name asked for.
         name: String,
+        /// Where it was named: the flag, the variable, or the config file and line.
+        set_by: String,
+        /// The known name closest to it, if one is close.
+        suggestion: Option<String>,
         /// Profiles and kinds that exist.
         known: Vec<String>,
     },
@@ -124,6 +150,14 @@ pub enum ConfigError {
         profile: String,
         /// The variable to set.
         var: String,
+    },
+    /// A profile's `api_key_cmd` failed (its output is never shown).
+    #[error("the api_key_cmd of provider '{profile}' failed: {reason}")]
+    KeyCommand {
+        /// Profile name.
+        profile: String,
+        /// How it ended.
+        reason: String,
     },
     /// `config init` found a file already there.
     #[error("'{}' already exists; diglot never overwrites a config file", path.display())]
@@ -208,8 +242,13 @@ impl ConfigError {
                     .as_ref()
                     .map_or("the config file".to_owned(), |p| p.display().to_string())
             )),
-            ConfigError::MissingKey { var, .. } => Some(format!(
-                "export {var}=… (or DIGLOT_API_KEY), or try it offline with --provider mock"
+            ConfigError::MissingKey { var, profile } => Some(format!(
+                "export {var}=… (or DIGLOT_API_KEY), or set api_key_cmd in \
+                 [providers.{profile}]; or try it offline with --provider mock"
+            )),
+            ConfigError::KeyCommand { profile, .. } => Some(format!(
+                "run the api_key_cmd of [providers.{profile}] in a shell: it must print the key \
+                 and exit 0"
             )),
             ConfigError::NoBriefs { .. } => Some(
                 "choose an LLM profile for the brief with --brief-provider NAME, \
@@ -224,12 +263,27 @@ impl ConfigError {
                 "add base_url = \"http://HOST:PORT\" to [providers.{profile}] ({defined_in}), or \
                  pass --base-url URL"
             )),
-            ConfigError::UnknownProvider { .. } => {
-                Some("define it as [providers.NAME] in the config file".to_owned())
-            }
+            ConfigError::UnknownProvider { name, .. } => Some(format!(
+                "define it as [providers.{name}] in the config file (the section is `providers`, \
+                 plural)"
+            )),
             _ => None,
         }
     }
+}
+
+/// The candidate closest to `word` when it is close enough to be a typo (a similarity of at
+/// least 0.7 by Jaro-Winkler, which favours a shared beginning: `modle` → `model`).
+pub(crate) fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(word, c), c))
+        .filter(|(score, _)| *score >= 0.7)
+        .max_by(|(a, _), (b, _)| a.total_cmp(b))
+        .map(|(_, c)| c)
 }
 
 fn resolved<T>(value: T, source: Source) -> Resolved<T> {
@@ -261,6 +315,9 @@ pub struct Flags {
     pub width: Option<u16>,
     /// `--color`.
     pub color: Option<ColorChoice>,
+    /// Whether to run a profile's `api_key_cmd` (commands that talk to a provider, and
+    /// `config`, which previews them; not `detect` or `check`).
+    pub run_key_command: bool,
 }
 
 /// What diglot knows about the terminal it writes to.
@@ -288,6 +345,8 @@ pub struct Settings {
     /// The cache directory, `None` when the cache is off (`--no-cache`, `DIGLOT_NO_CACHE`) or
     /// no directory is known.
     pub cache_dir: Option<PathBuf>,
+    /// The cache's size limit in bytes.
+    pub cache_max_bytes: Resolved<u64>,
     /// Print the usage summary on stderr (`-v`).
     pub verbose: bool,
     /// Default target language, if any layer set one.
@@ -359,6 +418,7 @@ impl Settings {
                 .get("DIGLOT_NO_CACHE")
                 .is_some_and(|v| !matches!(v.trim(), "" | "0" | "false" | "no"));
         let cache_dir = if no_cache { None } else { env.cache_dir() };
+        let cache_max_bytes = cache_limit(env, &file)?;
         let width = terminal::resolve_width(flags, env, cfg, &file_source, terminal)?;
         let color = terminal::resolve_color(flags.color, env, terminal);
         let provider = profile::resolve_provider(flags, env, &file);
@@ -372,6 +432,7 @@ impl Settings {
             run_timeout,
             max_article_bytes,
             cache_dir,
+            cache_max_bytes,
             verbose: flags.verbose,
             to,
             width,
@@ -451,7 +512,7 @@ where
 
 #[cfg(test)]
 mod tests {
-    use super::file::parse_file;
+    use super::file::{self, parse_file};
     use super::terminal::{DEFAULT_WIDTH, resolve_color};
     use super::*;
     use std::path::Path;
@@ -467,6 +528,7 @@ mod tests {
         let file = LoadedFile {
             path: Some(resolved(path, Source::Default)),
             found: true,
+            provider_line: file::top_level_line(toml, "provider"),
             config,
         };
         Settings::resolve(&flags, &env, file, Terminal::default())
@@ -1032,5 +1094,74 @@ model = "writer-model"
             "[providers.w]\nkind = \"deepl\"\nenglish = \"en-au\"\n",
         );
         assert!(bad.is_err());
+    }
+
+    const INLINE: &str =
+        "[providers.local]\nkind = \"openai\"\nbase_url = \"http://127.0.0.1:1/v1\"\n";
+
+    fn key_of(s: &Settings) -> Option<(String, Source)> {
+        provider(s)
+            .api_key
+            .as_ref()
+            .map(|k| (k.value.expose().to_owned(), k.source.clone()))
+    }
+
+    fn run_flags() -> Flags {
+        Flags {
+            run_key_command: true,
+            ..with_provider("local")
+        }
+    }
+
+    #[test]
+    fn an_inline_key_is_used_and_the_environment_wins_over_it() {
+        let toml = format!("{INLINE}api_key = \"sk-inline-0001\"\n");
+        let s = settings(run_flags(), &[], &toml);
+        let (key, source) = key_of(&s).expect("the inline key");
+        assert_eq!(key, "sk-inline-0001");
+        assert!(matches!(source, Source::File(_)));
+        assert_eq!(provider(&s).key_var, "api_key in [providers.local]");
+        let s = settings(run_flags(), &[("OPENAI_API_KEY", "sk-env-0002")], &toml);
+        assert_eq!(
+            key_of(&s),
+            Some(("sk-env-0002".into(), Source::Env("OPENAI_API_KEY".into())))
+        );
+    }
+
+    #[test]
+    fn api_key_cmd_prints_the_key_and_wins_over_the_inline_one() {
+        let toml = format!(
+            "{INLINE}api_key = \"sk-inline-0001\"\napi_key_cmd = \"printf 'sk-cmd-0003\\\\n'\"\n"
+        );
+        let s = settings(run_flags(), &[], &toml);
+        assert_eq!(
+            key_of(&s),
+            Some(("sk-cmd-0003".into(), Source::KeyCommand("local".into())))
+        );
+        // Commands that never talk to a provider do not run it.
+        let s = settings(with_provider("local"), &[], &toml);
+        assert_eq!(key_of(&s).map(|k| k.0), Some("sk-inline-0001".into()));
+        let s = settings(run_flags(), &[("DIGLOT_API_KEY", "sk-env-0004")], &toml);
+        assert_eq!(key_of(&s).map(|k| k.0), Some("sk-env-0004".into()));
+    }
+
+    #[test]
+    fn a_failing_api_key_cmd_names_the_profile_never_its_output() {
+        for (command, reason) in [
+            ("echo sk-leaked-0005; exit 3", "exited with status 3"),
+            ("true", "printed no key"),
+        ] {
+            let toml = format!("{INLINE}api_key_cmd = \"{command}\"\n");
+            let err = settings(run_flags(), &[], &toml)
+                .provider
+                .expect_err("the command fails");
+            let text = err.to_string();
+            assert!(
+                text.contains("provider 'local'") && text.contains(reason),
+                "{text}"
+            );
+            assert!(!text.contains("sk-leaked"), "{text}");
+            assert!(matches!(err, ConfigError::KeyCommand { .. }));
+        }
     }
 }

@@ -164,6 +164,7 @@ impl BuiltIn {
             model: self.model.map(str::to_owned),
             api_key_env: None,
             api_key: None,
+            api_key_cmd: None,
             headers: BTreeMap::new(),
             timeout: None,
             max_retries: None,
@@ -179,6 +180,37 @@ impl BuiltIn {
             glossary_id: None,
             preserve_formatting: None,
         }
+    }
+}
+
+/// Every profile name a run can use: the config file's `[providers.NAME]`, then the built-in
+/// ones (for completions).
+pub fn profile_names(file: &LoadedFile) -> Vec<String> {
+    let mut names: Vec<String> = file.config.providers.keys().cloned().collect();
+    names.extend(
+        BUILT_INS
+            .iter()
+            .map(|b| b.name.to_owned())
+            .filter(|n| !file.config.providers.contains_key(n)),
+    );
+    names
+}
+
+/// `name` is no profile: say where it was named and which known name is close.
+fn unknown_provider(name: &Resolved<String>, file: &LoadedFile) -> ConfigError {
+    let known = profile_names(file);
+    let set_by = match (&name.source, file.provider_line) {
+        (Source::File(path), Some(line)) => {
+            format!("config file {}, line {line}", path.display())
+        }
+        (source, _) => source.to_string(),
+    };
+    ConfigError::UnknownProvider {
+        suggestion: super::did_you_mean(&name.value, known.iter().map(String::as_str))
+            .map(str::to_owned),
+        name: name.value.clone(),
+        set_by,
+        known,
     }
 }
 
@@ -219,14 +251,7 @@ fn profile_named(
             let built_in = BUILT_INS
                 .iter()
                 .find(|b| b.name == name.value)
-                .ok_or_else(|| {
-                    let mut known: Vec<String> = cfg.providers.keys().cloned().collect();
-                    known.extend(BUILT_INS.iter().map(|b| b.name.to_owned()));
-                    ConfigError::UnknownProvider {
-                        name: name.value.clone(),
-                        known,
-                    }
-                })?;
+                .ok_or_else(|| unknown_provider(&name, file))?;
             (
                 built_in.profile(),
                 Source::BuiltInProfile(built_in.name.to_owned()),
@@ -345,11 +370,7 @@ fn build_provider(
         "timeout",
         super::NO_ZERO_TIMEOUT,
     )?;
-    let key_var = profile
-        .api_key_env
-        .clone()
-        .unwrap_or_else(|| defaults.key_var.to_owned());
-    let api_key = resolve_key(&key_var, env);
+    let (api_key, key_var) = resolve_key(&name.value, &profile, &profile_source, flags, env)?;
     if let Some(key) = &api_key {
         check_key(&name.value, key)?;
     }
@@ -427,12 +448,81 @@ fn build_provider(
     })
 }
 
-/// The key: `DIGLOT_API_KEY` beats the profile's own variable.
-fn resolve_key(var: &str, env: &Env) -> Option<Resolved<Secret>> {
-    ["DIGLOT_API_KEY", var].into_iter().find_map(|v| {
-        env.get(v)
-            .map(|key| resolved(Secret::new(key), Source::Env(v.to_owned())))
-    })
+/// The key, and where it was read from (named in hints when the API rejects it). Highest
+/// first: `DIGLOT_API_KEY`, the profile's variable (`api_key_env`, else the kind's), the output
+/// of the profile's `api_key_cmd` (run only when `flags.run_key_command`), the profile's inline
+/// `api_key`. The environment wins, so a key exported for one run overrides the file.
+fn resolve_key(
+    profile_name: &str,
+    profile: &FileProfile,
+    profile_source: &Source,
+    flags: &Flags,
+    env: &Env,
+) -> Result<(Option<Resolved<Secret>>, String), ConfigError> {
+    let var = profile
+        .api_key_env
+        .clone()
+        .unwrap_or_else(|| profile.kind.defaults().key_var.to_owned());
+    for v in ["DIGLOT_API_KEY", var.as_str()] {
+        if let Some(key) = env.get(v) {
+            return Ok((
+                Some(resolved(Secret::new(key), Source::Env(v.to_owned()))),
+                v.to_owned(),
+            ));
+        }
+    }
+    if let Some(command) = profile
+        .api_key_cmd
+        .as_deref()
+        .filter(|_| flags.run_key_command)
+    {
+        let key = run_key_command(profile_name, command)?;
+        let source = Source::KeyCommand(profile_name.to_owned());
+        let from = format!("the output of api_key_cmd in [providers.{profile_name}]");
+        return Ok((Some(resolved(key, source)), from));
+    }
+    if let Some(key) = profile.api_key.as_deref().filter(|k| !k.is_empty()) {
+        let from = format!("api_key in [providers.{profile_name}]");
+        return Ok((
+            Some(resolved(Secret::new(key), profile_source.clone())),
+            from,
+        ));
+    }
+    Ok((None, var))
+}
+
+/// Runs a profile's `api_key_cmd` with the shell and takes its first line of output as the
+/// key. stdin and stderr stay the terminal's, so a password manager can ask for its
+/// passphrase. The output is never shown, logged or cached: a failure says only how the
+/// command ended.
+fn run_key_command(profile: &str, command: &str) -> Result<Secret, ConfigError> {
+    let failed = |reason: String| ConfigError::KeyCommand {
+        profile: profile.to_owned(),
+        reason,
+    };
+    let (shell, flag) = if cfg!(windows) {
+        ("cmd", "/C")
+    } else {
+        ("sh", "-c")
+    };
+    let output = std::process::Command::new(shell)
+        .args([flag, command])
+        .stdin(std::process::Stdio::inherit())
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .map_err(|e| failed(format!("cannot run it: {e}")))?;
+    if !output.status.success() {
+        return Err(failed(match output.status.code() {
+            Some(code) => format!("it exited with status {code}"),
+            None => "it was killed by a signal".to_owned(),
+        }));
+    }
+    let text = String::from_utf8(output.stdout)
+        .map_err(|_| failed("it printed something that is not UTF-8".to_owned()))?;
+    match text.lines().next().map(str::trim).filter(|k| !k.is_empty()) {
+        Some(key) => Ok(Secret::new(key)),
+        None => Err(failed("it printed no key".to_owned())),
+    }
 }
 
 /// A key with CR, LF or another control character would be refused by the HTTP client on

@@ -44,6 +44,14 @@ impl Settings {
             Some(dir) => line("cache", &dir.display(), &Source::Default),
             None => line("cache", &"(off)", &Source::Default),
         }
+        let limit = bytesize::ByteSize::b(self.cache_max_bytes.value)
+            .display()
+            .si();
+        line(
+            "cache limit",
+            &limit.to_string(),
+            &self.cache_max_bytes.source,
+        );
         match &self.to {
             Some(to) => line("to", &to.value, &to.source),
             None => line("to", &"en (de for English articles)", &Source::Default),

@@ -92,6 +92,33 @@ pub struct MockOptions {
     pub chars_per_sec: u32,
     /// Real servers' behaviours to take on (`--emulate`).
     pub emulate: Vec<Emulation>,
+    /// Told of every request once it is answered (`diglot mock-server` prints a line on
+    /// stderr); the library itself never prints.
+    pub on_request: Option<RequestHook>,
+}
+
+/// What hears of an answered request: the request, and the time its answer took.
+pub type OnRequest = dyn Fn(&LoggedRequest, Duration) + Send + Sync;
+
+/// Called with each request and the time it took to answer, latency included.
+#[derive(Clone)]
+pub struct RequestHook(pub Arc<OnRequest>);
+
+impl std::fmt::Debug for RequestHook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("RequestHook")
+    }
+}
+
+/// The base URL each protocol's provider takes (`--base-url`), for a server at `root`
+/// (`http://HOST:PORT`): OpenAI's ends in `/v1`, the others are the root.
+pub fn base_urls(root: &str) -> [(&'static str, String); 4] {
+    [
+        ("openai", format!("{root}/v1")),
+        ("anthropic", root.to_owned()),
+        ("deepl", root.to_owned()),
+        ("libretranslate", root.to_owned()),
+    ]
 }
 
 /// Characters of generated text an answer carries, attached to the response by the handler so
@@ -133,6 +160,17 @@ pub struct LoggedRequest {
 }
 
 impl LoggedRequest {
+    /// One line for a log: `POST /v1/chat/completions 200 12 ms`.
+    pub fn log_line(&self, took: Duration) -> String {
+        format!(
+            "{} {} {} {} ms",
+            self.method,
+            self.path,
+            self.status,
+            took.as_millis()
+        )
+    }
+
     /// Whether this is a `POST` to the chat endpoint (the requests that use up faults).
     pub fn is_chat(&self) -> bool {
         self.method == "POST" && self.path == CHAT_PATH
@@ -167,6 +205,8 @@ struct Shared {
     handler_panicked: AtomicBool,
     /// Real servers' behaviours taken on.
     emulations: emulate::Emulations,
+    /// Told of every answered request.
+    on_request: Option<RequestHook>,
 }
 
 impl Shared {
@@ -183,6 +223,7 @@ impl Shared {
             billed: AtomicU64::new(0),
             handler_panicked: AtomicBool::new(false),
             emulations: emulate::Emulations::new(&options.emulate),
+            on_request: options.on_request,
         })
     }
 
@@ -195,6 +236,7 @@ impl Shared {
         body: Value,
         answer: impl FnOnce() -> Response,
     ) -> Response {
+        let started = std::time::Instant::now();
         let response = catch_unwind(AssertUnwindSafe(answer)).unwrap_or_else(|_| {
             self.handler_panicked.store(true, Ordering::SeqCst);
             openai::error_response(
@@ -224,6 +266,9 @@ impl Shared {
             status: response.status().as_u16(),
             generated_chars,
         };
+        if let Some(RequestHook(hook)) = &self.on_request {
+            hook(&logged, started.elapsed());
+        }
         self.log_lock().push(logged);
         response
     }
@@ -478,6 +523,29 @@ mod tests {
         assert_eq!(log[0].body, body);
         assert_eq!(log[1].body, Value::Null);
         assert!(log[0].is_chat() && log[1].is_chat() && !log[2].is_chat());
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn the_request_hook_hears_of_every_answered_request() {
+        let heard = Arc::new(Mutex::new(Vec::new()));
+        let sink = Arc::clone(&heard);
+        let options = MockOptions {
+            on_request: Some(RequestHook(Arc::new(move |request, took| {
+                sink.lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .push(request.log_line(took));
+            }))),
+            ..MockOptions::default()
+        };
+        let server = started(options).await;
+        server.get("/models").await;
+        server.get("/nowhere").await;
+        let heard = heard.lock().unwrap_or_else(PoisonError::into_inner).clone();
+        assert_eq!(heard.len(), 2, "{heard:?}");
+        assert!(heard[0].starts_with("GET /v1/models 200 ") && heard[0].ends_with(" ms"));
+        assert!(heard[1].starts_with("GET /v1/nowhere 404 "), "{heard:?}");
+        let urls = base_urls("http://127.0.0.1:1");
+        assert_eq!(urls[0], ("openai", "http://127.0.0.1:1/v1".to_owned()));
     }
 
     #[test]

@@ -144,7 +144,7 @@ fn refused(kind: FaultKind) -> Response {
         _ => error_response(
             StatusCode::UNAUTHORIZED,
             "invalid_request_error",
-            "Incorrect API key provided (the mock refuses 'bad-key' and fault 401)",
+            "Incorrect API key provided (the mock refuses its documented bad key, and fault 401)",
         ),
     }
 }

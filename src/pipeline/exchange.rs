@@ -190,6 +190,14 @@ impl Pipeline {
                 looked_at: 0,
             };
             let reply = self.transport.send(&request, &mut watcher).await?;
+            if crate::provider::is_web_page(&reply.body) {
+                return Err(ProviderError::WebPage {
+                    provider: self.provider.clone(),
+                    status: reply.status,
+                    url: request.url.clone(),
+                }
+                .into());
+            }
             if (200..300).contains(&reply.status) {
                 return Ok(reply);
             }
@@ -201,13 +209,13 @@ impl Pipeline {
                     }
                     None => return Err(self.refused_for_good(param, &reply)),
                 },
-                None => return Err(self.error_of(&reply)),
+                None => return Err(self.error_of(&request, &reply)),
             }
         }
     }
 
     /// An error answer as a typed error.
-    fn error_of(&self, reply: &WireReply) -> Error {
+    fn error_of(&self, request: &WireRequest, reply: &WireReply) -> Error {
         let provider = self.provider.clone();
         let status = reply.status;
         let detail = self.detail(reply);
@@ -226,6 +234,7 @@ impl Pipeline {
             _ => ProviderError::Refused {
                 provider,
                 status,
+                url: request.url.clone(),
                 detail,
             },
         }
@@ -253,10 +262,8 @@ impl Pipeline {
     /// API error text is shown to the user: cut it to one short line and remove our key.
     fn scrub(&self, detail: &str) -> String {
         let mut text: String = detail.split_whitespace().collect::<Vec<_>>().join(" ");
-        if let Some(key) = &self.api_key
-            && !key.expose().is_empty()
-        {
-            text = text.replace(key.expose(), "(redacted)");
+        if let Some(key) = &self.api_key {
+            text = crate::secret::redact(&text, key);
         }
         if text.chars().count() > 200 {
             text = text.chars().take(200).collect::<String>() + "…";

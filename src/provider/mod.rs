@@ -121,7 +121,8 @@ pub struct Profile {
 
 impl fmt::Display for ProviderKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+        // `pad`, so `config show`'s columns line up.
+        f.pad(match self {
             ProviderKind::Openai => "openai",
             ProviderKind::Mock => "mock",
             ProviderKind::Anthropic => "anthropic",
@@ -129,6 +130,44 @@ impl fmt::Display for ProviderKind {
             ProviderKind::Libretranslate => "libretranslate",
         })
     }
+}
+
+/// Whether an answer's body is a web page (an HTML document) rather than an API reply.
+pub fn is_web_page(body: &[u8]) -> bool {
+    let start: Vec<u8> = body
+        .iter()
+        .skip_while(|b| b.is_ascii_whitespace())
+        .take(14)
+        .map(u8::to_ascii_lowercase)
+        .collect();
+    start.starts_with(b"<!doctype html") || start.starts_with(b"<html")
+}
+
+/// Whether `error` is a refused connection to this machine (`localhost`, `127.0.0.0/8`,
+/// `::1`): nothing listens at that port, and retrying will not start a server.
+pub fn is_local_refusal(url: &str, error: &(dyn std::error::Error + 'static)) -> bool {
+    let local = reqwest::Url::parse(url)
+        .ok()
+        .and_then(|url| {
+            url.host_str()
+                .map(|h| h.trim_matches(['[', ']']).to_owned())
+        })
+        .is_some_and(|host| {
+            host.eq_ignore_ascii_case("localhost")
+                || host
+                    .parse::<std::net::IpAddr>()
+                    .is_ok_and(|ip| ip.is_loopback())
+        });
+    let mut source = Some(error);
+    while let Some(e) = source {
+        if e.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::ConnectionRefused)
+        {
+            return local;
+        }
+        source = e.source();
+    }
+    false
 }
 
 /// A header value: plain, or a secret that `--dry-run` style output must redact.
@@ -295,8 +334,21 @@ pub enum ProviderError {
         provider: String,
         /// HTTP status.
         status: u16,
+        /// The request URL (for the hint when it lacks `/v1`).
+        url: String,
         /// The API's own error message, if it gave one.
         detail: Option<String>,
+    },
+    /// The server answered with a web page (HTML): the base URL names a website or a web UI,
+    /// not the API.
+    #[error("{provider} answered with a web page, not the API (HTTP {status} from {url})")]
+    WebPage {
+        /// Profile name.
+        provider: String,
+        /// HTTP status.
+        status: u16,
+        /// The request URL.
+        url: String,
     },
     /// The HTTP body is not the API's reply format (not JSON, no choices, …).
     #[error("{provider} answered with a malformed body: {detail}")]
@@ -656,6 +708,33 @@ pub fn protocol_for(profile: Profile, prompts: crate::prompt::Prompts) -> Arc<dy
 mod tests {
     use super::*;
     use crate::language::LanguageCode;
+
+    #[test]
+    fn web_pages_are_told_from_api_replies() {
+        assert!(is_web_page(b"\n  <!DOCTYPE html><html>"));
+        assert!(is_web_page(b"<HTML><body>"));
+        assert!(!is_web_page(br#"{"error": "<html>"}"#));
+        assert!(!is_web_page(b""));
+    }
+
+    #[test]
+    fn only_a_refused_connection_to_this_machine_is_a_local_refusal() {
+        /// An error caused by another, as reqwest's errors are.
+        #[derive(Debug, thiserror::Error)]
+        #[error("error sending request")]
+        struct Wrapper(#[source] std::io::Error);
+        let wrapped = Wrapper(std::io::Error::from(std::io::ErrorKind::ConnectionRefused));
+        for url in [
+            "http://127.0.0.1:9/v1",
+            "http://localhost:1",
+            "http://[::1]:2/v1",
+        ] {
+            assert!(is_local_refusal(url, &wrapped), "{url}");
+        }
+        assert!(!is_local_refusal("http://192.0.2.1:9/v1", &wrapped));
+        let reset = std::io::Error::from(std::io::ErrorKind::ConnectionReset);
+        assert!(!is_local_refusal("http://127.0.0.1:9/v1", &reset));
+    }
 
     /// A protocol that only translates, as DeepL or LibreTranslate would.
     struct TranslationOnly;

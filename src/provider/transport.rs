@@ -357,6 +357,12 @@ impl Transport {
                 }
                 Err(ReadError::Network(e)) => error_chain(e),
             });
+            // Nothing listens at a refused port on this machine: retrying will not start it.
+            if let Err(ReadError::Network(e)) = &outcome
+                && super::is_local_refusal(&request.url, e)
+            {
+                return Err(self.give_up(request, attempts.count, outcome));
+            }
             let delay = match outcome {
                 Ok((reply, _))
                     if !is_retryable(reply.status)

@@ -75,7 +75,7 @@ pub(super) fn lines(report: &Report, width: usize, margin: usize) -> Vec<Line> {
 fn pair_lines(pair: &ParagraphPair, label: &str, geometry: Geometry, marker: &str) -> Vec<Line> {
     let left = wrap_to(&pair.source, geometry.left);
     let (right, right_tone) = if pair.translated {
-        (wrap_to(&pair.target, geometry.right), Tone::Plain)
+        (wrap_to(&pair.target, geometry.right), Tone::Target)
     } else {
         (wrap_to(marker, geometry.right), Tone::Dim)
     };
@@ -130,7 +130,7 @@ mod tests {
         let report = sample_report();
         for width in WIDTHS {
             let text = render(&report, width);
-            let geometry = Geometry::new(2, width);
+            let geometry = Geometry::new(2, width.min(2 + 1 + 2 * crate::render::MAX_COLUMN + 3));
             let right_start = 2 + 1 + geometry.left + SEPARATOR_WIDTH;
             for pair in report.paragraphs.iter().filter(|pair| pair.translated) {
                 let id = format!("{} ", pair.id);
@@ -234,12 +234,42 @@ mod tests {
             let escapes: Vec<&str> = colored.split('\x1b').skip(1).collect();
             assert!(!escapes.is_empty());
             for rest in escapes {
-                let ours = ["[0m", "[1m", "[2m"]
+                let ours = ["[0m", "[1m", "[2m", "[36m"]
                     .iter()
                     .any(|sgr| rest.starts_with(sgr));
                 assert!(ours, "foreign escape before {rest:?}");
             }
         }
+    }
+
+    #[test]
+    fn a_wide_terminal_gets_columns_no_wider_than_reads_well() {
+        use crate::render::MAX_COLUMN;
+        let report = sample_report();
+        let wide = render(&report, 200);
+        let narrow = render(&report, 2 + 1 + 2 * MAX_COLUMN + 3);
+        assert_eq!(
+            wide, narrow,
+            "wider than two readable columns changes nothing"
+        );
+        for line in wide.lines().filter(|l| l.contains('│')) {
+            let (left, right) = line.split_once('│').expect("a separator");
+            assert!(measure(left) <= 3 + MAX_COLUMN + 1, "{line:?}");
+            assert!(measure(right) <= MAX_COLUMN + 1, "{line:?}");
+        }
+    }
+
+    #[test]
+    fn the_translation_is_coloured_apart_from_the_source() {
+        let colored = render_text(&sample_report(), Layout::Columns, 100, true);
+        let row = colored
+            .lines()
+            .find(|l| l.contains("NATO-Generalsekretär"))
+            .expect("row ¶1");
+        assert!(row.contains("\x1b[36mNATO Secretary"), "{row:?}");
+        assert!(!row.contains("\x1b[36mNATO-General"), "{row:?}");
+        let stacked = render_text(&sample_report(), Layout::Stacked, 60, true);
+        assert!(stacked.contains("    \x1b[36mNATO Secretary"), "{stacked}");
     }
 
     #[test]

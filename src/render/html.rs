@@ -96,12 +96,14 @@ fn lang_attrs(language: LanguageCode) -> String {
     }
 }
 
-/// What the page is about: the report's languages, detection and provider, and the day.
+/// What the page is about: the report's languages, detection and provider, the day, and the
+/// article's headline for the browser's tab.
 struct Heading<'a> {
     source: &'a SourceInfo,
     target: &'a TargetInfo,
     provider: &'a ProviderInfo,
     date: Date,
+    headline: String,
 }
 
 impl<'a> Heading<'a> {
@@ -115,13 +117,24 @@ impl<'a> Heading<'a> {
             target,
             provider,
             date,
+            headline: String::new(),
         }
+    }
+
+    /// The same heading, with `headline` in the page's `<title>`.
+    fn titled(self, headline: String) -> Heading<'a> {
+        Heading { headline, ..self }
     }
 
     /// The page: this header (`what` such as `brief` after the languages), then `sections`.
     fn write(&self, what: Option<&str>, sections: &str, out: &mut impl Write) -> io::Result<()> {
         let body = header(self, what) + sections;
-        out.write_all(page(&title(self, what), &body).as_bytes())
+        let title = if self.headline.is_empty() {
+            title(self, what)
+        } else {
+            format!("{} · {}", self.headline, title(self, what))
+        };
+        out.write_all(page(&title, &body).as_bytes())
     }
 }
 
@@ -131,7 +144,12 @@ pub(super) fn write_translation(
     date: Date,
     out: &mut impl Write,
 ) -> io::Result<()> {
-    let heading = Heading::new((&report.source, &report.target), &report.provider, date);
+    let headline = match &report.brief {
+        Some(brief) => brief.headline.target.clone(),
+        None => headline_of(report.paragraphs.first().map_or("", |p| p.target.as_str())),
+    };
+    let heading =
+        Heading::new((&report.source, &report.target), &report.provider, date).titled(headline);
     let mut sections = report
         .brief
         .as_ref()
@@ -150,9 +168,28 @@ pub(super) fn write_brief(
     date: Date,
     out: &mut impl Write,
 ) -> io::Result<()> {
-    let heading = Heading::new((&report.source, &report.target), &report.provider, date);
+    let heading = Heading::new((&report.source, &report.target), &report.provider, date)
+        .titled(report.brief.headline.target.clone());
     let sections = brief_section(&report.brief, &heading, false);
     heading.write(Some("brief"), &sections, out)
+}
+
+/// Longest headline a page title takes, in characters: what a browser tab or a bookmark
+/// shows of it, and about the length of a news headline.
+const HEADLINE_CHARS: usize = 90;
+
+/// A headline for a page without a brief: the first paragraph's translation (a pasted article
+/// usually starts with its headline), cut at a word boundary to [`HEADLINE_CHARS`] with `…`.
+fn headline_of(first: &str) -> String {
+    let first = first.trim();
+    if first.chars().count() <= HEADLINE_CHARS {
+        return first.to_owned();
+    }
+    let cut: String = first.chars().take(HEADLINE_CHARS).collect();
+    let at_word = cut
+        .rfind(char::is_whitespace)
+        .filter(|&i| i > HEADLINE_CHARS / 2);
+    format!("{}…", cut[..at_word.unwrap_or(cut.len())].trim_end())
 }
 
 /// `German → English`, with ` brief` when `what` says so.
@@ -295,7 +332,8 @@ fn brief_section(brief: &Brief, heading: &Heading, link: bool) -> String {
                 }
             })
             .collect();
-        format!("¶{}", numbers.join(","))
+        // A reference list breaks only after a comma, never inside a number.
+        format!("¶{}", numbers.join(",<wbr>"))
     };
     let mut html = String::from(
         "<section class=\"brief\" aria-labelledby=\"brief\">\n<h2 id=\"brief\">Brief</h2>\n",
@@ -521,6 +559,33 @@ mod tests {
     }
 
     #[test]
+    fn the_title_is_the_article_s_headline() {
+        let html = page_of(&sample_report());
+        assert!(
+            html.contains(
+                "<title>NATO Secretary General Mark Rutte spoke in Brussels on Thursday about \
+                 future support for… · German → English · diglot</title>"
+            ),
+            "{html}"
+        );
+        let mut report = sample_report();
+        report.brief = Some(sample_brief());
+        let headline = escape(&sample_brief().headline.target);
+        assert!(page_of(&report).contains(&format!("<title>{headline} · German → English")));
+        let long = "word ".repeat(40);
+        let cut = headline_of(&long);
+        assert!(
+            cut.ends_with("word…") && cut.chars().count() <= HEADLINE_CHARS + 1,
+            "{cut}"
+        );
+    }
+
+    #[test]
+    fn references_in_the_margin_break_between_numbers_only() {
+        assert!(STYLE.contains(".ref { overflow-wrap: normal; }"));
+    }
+
+    #[test]
     fn header_names_languages_confidence_provider_and_date() {
         let html = page_of(&sample_report());
         assert!(html.contains("<h1>German → English</h1>"));
@@ -573,7 +638,7 @@ mod tests {
         report.brief = Some(sample_brief());
         let html = page_of(&report);
         assert!(
-            html.contains("¶<a href=\"#p1\">1</a>,<a href=\"#p3\">3</a>"),
+            html.contains("¶<a href=\"#p1\">1</a>,<wbr><a href=\"#p3\">3</a>"),
             "{html}"
         );
         assert!(html.find("id=\"brief\"") < html.find("id=\"translation\""));
@@ -587,7 +652,10 @@ mod tests {
         let mut out = Vec::new();
         write_brief(&brief_page, Date::from_unix_seconds(0), &mut out).expect("writes");
         let html = String::from_utf8(out).expect("UTF-8");
-        assert!(html.contains("<div class=\"ref\">¶1,3</div>"), "{html}");
+        assert!(
+            html.contains("<div class=\"ref\">¶1,<wbr>3</div>"),
+            "{html}"
+        );
         assert!(!html.contains("href=") && !html.contains("id=\"translation\""));
         assert!(html.contains("<h1>German → English brief</h1>"));
     }

@@ -26,6 +26,9 @@ pub(super) enum Tone {
     Bold,
     /// Dim (SGR 2): ids, separators, markers, boilerplate.
     Dim,
+    /// The translation (SGR 36, cyan): told apart from the source at a glance, in either
+    /// layout, on dark and light backgrounds alike.
+    Target,
 }
 
 /// A run of text shown in one tone. Invariant: no control characters (so no escapes, no
@@ -156,7 +159,8 @@ const MAX_OPTIMAL_PIECES: usize = 5_000;
 /// line is cut between grapheme clusters, never inside one. Lines are chosen by textwrap's
 /// optimal fit over pieces measured with [`measure`], in one pass that is linear in the text (a
 /// 200,000-character word included), with the overflow penalty raised so the width is a hard
-/// limit. `width` must be at least 2, so that a double-width character fits.
+/// limit. Chinese and Japanese line-start rules follow ([`keep_punctuation_in_place`]). `width`
+/// must be at least 2, so that a double-width character fits.
 pub(super) fn wrap_to(text: &str, width: usize) -> Vec<String> {
     let clean = sanitize::for_terminal(text);
     let pieces = pieces_of(&clean, width);
@@ -194,7 +198,8 @@ pub(super) fn wrap_to(text: &str, width: usize) -> Vec<String> {
     if wrapped.is_empty() {
         wrapped.push(String::new());
     }
-    wrapped
+    let glued = glued_breaks(&clean, &wrapped);
+    keep_punctuation_in_place(wrapped, glued, width)
 }
 
 /// The pieces of `text` for lines of `width` columns: its words, split after hyphens, and each
@@ -232,6 +237,106 @@ fn pieces_of(text: &str, width: usize) -> Vec<Piece<'_>> {
     pieces
 }
 
+/// Characters that must not begin a line in Chinese and Japanese typesetting (kinsoku shori,
+/// JIS X 4051 and the Chinese convention): closing brackets and quotes, sentence and clause
+/// punctuation, small kana, the prolonged sound mark and iteration marks.
+const NO_LINE_START: &str = ")]}）］｝〕〉》」』】〙〗〟’”｠»、。，．,.:;!?！？：；・‥…ー〜\
+                             ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶ々〻ゝゞヽヾ";
+
+/// Characters that must not end a line: opening brackets and quotes.
+const NO_LINE_END: &str = "([{（［｛〔〈《「『【〘〖〝‘“｟«";
+
+/// For each line, whether the break before it falls between two characters with no space
+/// between them (between ideographs, say), as opposed to a break at a space. `lines` are the
+/// wrapped pieces of `text` in order, their whitespace at the breaks removed.
+fn glued_breaks(text: &str, lines: &[String]) -> Vec<bool> {
+    let mut glued = vec![false; lines.len()];
+    let mut rest = text;
+    for (i, line) in lines.iter().enumerate() {
+        let trimmed = rest.trim_start();
+        glued[i] = i > 0 && trimmed.len() == rest.len();
+        let Some(after) = trimmed.strip_prefix(line.as_str()) else {
+            // Not a piece of the text as expected: leave every break as it is.
+            return vec![false; lines.len()];
+        };
+        rest = after;
+    }
+    glued
+}
+
+/// Moves characters across the glued line breaks (see [`glued_breaks`]) so that no line
+/// starts with a [`NO_LINE_START`] character and none ends with a [`NO_LINE_END`] one, keeping
+/// every line within `width`. A closing mark is pulled back onto the line before when it fits
+/// there (oikomi); otherwise that line's last character is pushed down with it (oidashi), and
+/// what then overflows moves on. Breaks at spaces are never touched: in „Zitat“ – the quote
+/// mark before a space closes, whatever it is in Chinese.
+fn keep_punctuation_in_place(
+    mut lines: Vec<String>,
+    mut glued: Vec<bool>,
+    width: usize,
+) -> Vec<String> {
+    let starts_badly = |line: &str| {
+        line.chars()
+            .next()
+            .is_some_and(|c| NO_LINE_START.contains(c))
+    };
+    let ends_badly = |line: &str| {
+        line.chars()
+            .next_back()
+            .is_some_and(|c| NO_LINE_END.contains(c))
+    };
+    let mut i = 1;
+    // Each step moves a character forward or ends the line's repair, so this terminates; the
+    // bound guards against a line of nothing but closing marks.
+    let mut budget = lines.iter().map(|l| l.chars().count()).sum::<usize>() * 2 + 8;
+    while i < lines.len() && budget > 0 {
+        budget -= 1;
+        let (before, after) = lines.split_at_mut(i);
+        let (prev, line) = (&mut before[i - 1], &mut after[0]);
+        if !glued.get(i).copied().unwrap_or(false) {
+            i += 1;
+            continue;
+        }
+        if starts_badly(line) {
+            let first = line.chars().next().unwrap_or(' ');
+            if measure(prev) + measure(&first.to_string()) <= width {
+                prev.push(first);
+                line.drain(..first.len_utf8());
+            } else if prev.chars().count() > 1 {
+                let last = prev.pop().unwrap_or(' ');
+                line.insert(0, last);
+            } else {
+                i += 1;
+                continue;
+            }
+        } else if ends_badly(prev) && prev.chars().count() > 1 {
+            let last = prev.pop().unwrap_or(' ');
+            line.insert(0, last);
+        } else {
+            i += 1;
+            continue;
+        }
+        // Keep the line within the width: its overflow starts the next line.
+        while measure(&lines[i]) > width && lines[i].chars().count() > 1 {
+            let last = lines[i].pop().unwrap_or(' ');
+            match lines.get_mut(i + 1) {
+                Some(next) if glued.get(i + 1).copied().unwrap_or(false) => next.insert(0, last),
+                _ => {
+                    lines.insert(i + 1, last.to_string());
+                    glued.insert(i + 1, true);
+                }
+            }
+        }
+        if lines[i].is_empty() {
+            lines.remove(i);
+            glued.remove(i);
+        }
+        // The line before may now end badly, or this one start badly: look again from there.
+        i = i.saturating_sub(1).max(1);
+    }
+    lines
+}
+
 /// Writes `lines`, each followed by `\n`, in one `write_all`.
 ///
 /// With `color`, every styled span is wrapped in its SGR code and a reset (`\x1b[0m`), so a line
@@ -246,6 +351,7 @@ pub(super) fn write_lines(lines: &[Line], color: bool, out: &mut impl Write) -> 
                 Tone::Plain => None,
                 Tone::Bold => Some("\x1b[1m"),
                 Tone::Dim => Some("\x1b[2m"),
+                Tone::Target => Some("\x1b[36m"),
             };
             match sgr {
                 Some(code) => {
@@ -338,6 +444,38 @@ mod tests {
     fn wrapping_breaks_between_cjk_ideographs() {
         let lines = wrap_to("北约秘书长吕特表示", 6);
         assert_eq!(lines, ["北约秘", "书长吕", "特表示"]);
+    }
+
+    #[test]
+    fn no_line_starts_with_closing_punctuation_nor_ends_with_an_opening_quote() {
+        let texts = [
+            "北约秘书长吕特表示。他说，“北约的大门”仍然敞开！（欧洲）很重要。",
+            "日本の首相は「防衛費を増やす」と述べた。ニュースです、はい。",
+        ];
+        for text in texts {
+            for width in 4..=40 {
+                let lines = wrap_to(text, width);
+                assert_eq!(lines.concat(), text, "{width}: text lost or reordered");
+                for (n, line) in lines.iter().enumerate() {
+                    assert!(measure(line) <= width, "{width}: {line:?} too wide");
+                    // Below 8 columns (4 ideographs) a run such as `ニュー` cannot be kept
+                    // whole: the width wins.
+                    if width < 8 {
+                        continue;
+                    }
+                    let first = line.chars().next().unwrap_or(' ');
+                    assert!(
+                        n == 0 || !NO_LINE_START.contains(first),
+                        "{width}: {lines:?} starts a line with {first}"
+                    );
+                    let last = line.chars().next_back().unwrap_or(' ');
+                    assert!(
+                        n + 1 == lines.len() || !NO_LINE_END.contains(last),
+                        "{width}: {lines:?} ends a line with {last}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

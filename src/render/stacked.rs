@@ -62,7 +62,7 @@ fn source_lines(pair: &ParagraphPair, label: &str, id_width: usize, width: usize
 /// The translation indented by [`TRANSLATION_INDENT`], or the dimmed kept marker.
 fn translation_lines(pair: &ParagraphPair, marker: &str, width: usize) -> Vec<Line> {
     let (text, tone) = if pair.translated {
-        (pair.target.as_str(), Tone::Plain)
+        (pair.target.as_str(), Tone::Target)
     } else {
         (marker, Tone::Dim)
     };

@@ -43,11 +43,15 @@ fn s(path: &Path) -> &str {
     path.to_str().expect("UTF-8 path")
 }
 
-/// The file names in `dir`, sorted.
+/// The record of what made each output, beside them.
+const MANIFEST: &str = ".diglot-batch.json";
+
+/// The file names in `dir`, sorted, without the batch's record of them.
 fn names(dir: &Path) -> BTreeSet<String> {
     std::fs::read_dir(dir)
         .expect("read dir")
         .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|name| name != MANIFEST)
         .collect()
 }
 
@@ -100,7 +104,9 @@ fn a_directory_batch_writes_each_article_as_its_single_run_would() {
     let batch = translate(&sandbox, &server, &[s(&dir), "--out-dir", s(&out)]);
     assert_eq!(batch.code, 0, "{}", batch.stderr);
     assert!(batch.stdout.is_empty());
+    // The mock's pseudo-translations of the French and English articles fail fidelity checks.
     assert_eq!(batch.stderr, "diglot: 3 articles: 3 written\n");
+    assert!(out.join(MANIFEST).is_file());
     let expected: BTreeSet<String> = chosen.iter().map(|a| (*a).to_owned()).collect();
     assert_eq!(names(&out), expected);
     for article in chosen {
@@ -213,6 +219,22 @@ fn a_provider_failure_fails_only_its_article_with_the_providers_exit_code() {
 }
 
 #[test]
+fn the_summary_counts_outputs_written_with_failed_checks() {
+    // Every answer drops the reference article's 30 (its repair's too); the short article has
+    // no number above 12 to drop.
+    let server = mock(&["drop-number"]);
+    let sandbox = Sandbox::new();
+    let dir = articles_dir(&sandbox, "in", &["de-kurz.txt", "de-rutte-nato.txt"]);
+    let out = sandbox.dir.path().join("out");
+    let run = translate(&sandbox, &server, &[s(&dir), "--out-dir", s(&out)]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        run.stderr,
+        "diglot: 2 articles: 2 written (1 with failed fidelity checks)\n"
+    );
+}
+
+#[test]
 fn a_rerun_skips_what_is_done_and_force_redoes_it() {
     let server = mock(&[]);
     let sandbox = Sandbox::new();
@@ -245,6 +267,45 @@ fn a_rerun_skips_what_is_done_and_force_redoes_it() {
     );
     let forced = translate(&sandbox, &server, &[&args[..], &["--force"]].concat());
     assert_eq!(forced.stderr, "diglot: 2 articles: 2 written\n");
+}
+
+#[test]
+fn a_rerun_with_other_options_or_another_provider_redoes_the_outputs_and_says_so() {
+    let server = mock(&[]);
+    let sandbox = Sandbox::new();
+    let dir = articles_dir(&sandbox, "in", &["de-kurz.txt", "de-rutte-nato.txt"]);
+    let out = sandbox.dir.path().join("out");
+    let args = [s(&dir), "--out-dir", s(&out), "--format", "json"];
+    let first = translate(&sandbox, &server, &args);
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    let redone = "2 redone: made with other options)\n";
+    for other in [
+        &["--to", "fr"][..],
+        &["--brief"],
+        &["--model", "other-model"],
+    ] {
+        let run = translate(&sandbox, &server, &[&args[..], other].concat());
+        assert_eq!(run.code, 0, "{other:?}: {}", run.stderr);
+        assert!(
+            run.stderr.starts_with("diglot: 2 articles: 2 written (")
+                && run.stderr.ends_with(redone),
+            "{other:?}: {}",
+            run.stderr
+        );
+        // The outputs are now the new run's.
+        let report = complete_report(&out.join("de-kurz.json"));
+        match other[0] {
+            "--to" => assert_eq!(report["target"]["language"], "fr"),
+            "--brief" => assert!(report["brief"].is_object()),
+            _ => assert_eq!(report["provider"]["model"], "other-model"),
+        }
+        // The same options again: nothing to do.
+        let again = translate(&sandbox, &server, &[&args[..], other].concat());
+        assert_eq!(
+            again.stderr, "diglot: 2 articles: 0 written, 2 skipped (already done)\n",
+            "{other:?}"
+        );
+    }
 }
 
 #[test]
@@ -458,7 +519,7 @@ fn wait_for_first_output(out: &Path) {
 fn whole_outputs(out: &Path) -> BTreeSet<String> {
     let outputs: BTreeSet<String> = names(out)
         .into_iter()
-        .filter(|n| !(n.starts_with(".diglot-") && n.ends_with(".tmp")))
+        .filter(|n| !(n.starts_with(".diglot-") && n.ends_with(".tmp")) && n != MANIFEST)
         .collect();
     for name in &outputs {
         assert!(name.ends_with(".json"), "unexpected file {name}");
@@ -515,15 +576,18 @@ fn a_batch_killed_mid_way_resumes_without_loss_or_repeats() {
         );
     }
     assert_eq!(resumed.code, 0, "{}", resumed.stderr);
-    assert_eq!(
-        resumed.stderr,
-        format!(
-            "diglot: {} articles: {} written, {} skipped (already done)\n",
-            ARTICLES.len(),
-            ARTICLES.len() - finished.len(),
-            finished.len()
-        )
+    let head = format!(
+        "diglot: {} articles: {} written",
+        ARTICLES.len(),
+        ARTICLES.len() - finished.len()
     );
+    let tail = format!("{} skipped (already done)\n", finished.len());
+    assert!(
+        resumed.stderr.starts_with(&head) && resumed.stderr.ends_with(&tail),
+        "{}",
+        resumed.stderr
+    );
+    assert!(!resumed.stderr.contains("redone"), "{}", resumed.stderr);
     assert_eq!(
         names(&out),
         json_names(&ARTICLES),

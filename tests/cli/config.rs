@@ -138,7 +138,7 @@ fn completions_and_man_page_need_no_config() {
     for shell in ["bash", "zsh", "fish"] {
         let out = run(sandbox.cmd().args(["completions", shell]));
         assert_eq!(out.code, 0, "{shell}: {}", out.stderr);
-        assert!(out.stdout.contains("mock-server"), "{shell}");
+        assert!(out.stdout.contains("COMPLETE="), "{shell}: {}", out.stdout);
     }
     let out = run(sandbox.cmd().arg("man"));
     assert_eq!(out.code, 0, "{}", out.stderr);
@@ -263,4 +263,188 @@ fn a_profile_of_a_kind_without_a_public_endpoint_must_name_its_base_url() {
         .arg(fixture("de-kurz.txt")));
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(mock.translation_requests() > 0);
+}
+
+/// Writes a profile `local` for `mock` with `extra` lines, mode 600 (an inline key in a file
+/// others can read draws a warning).
+fn local_profile(sandbox: &Sandbox, base_url: &str, extra: &str) -> std::path::PathBuf {
+    let path = sandbox.write(
+        "config/diglot/config.toml",
+        format!(
+            "provider = \"local\"\n[providers.local]\nkind = \"openai\"\nbase_url = \"{base_url}\"\n{extra}"
+        ),
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+    }
+    path
+}
+
+#[test]
+fn an_inline_api_key_is_sent_and_the_environment_wins_over_it() {
+    let sandbox = Sandbox::new();
+    let mock = mock(&[]);
+    // The mock refuses exactly this key: a refusal proves the key was sent.
+    local_profile(&sandbox, &mock.base_url(), "api_key = \"bad-key\"\n");
+    let out = run(sandbox
+        .cmd()
+        .args(["translate", "--format", "json"])
+        .arg(fixture("de-kurz.txt")));
+    assert_eq!(out.code, 4, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("rejected the API key")
+            && out.stderr.contains("api_key in [providers.local]"),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("warning"), "{}", out.stderr);
+    let shown = run(sandbox.cmd().arg("config"));
+    assert!(
+        shown.stdout.contains("(redacted)") && !shown.stdout.contains("bad-key"),
+        "{}",
+        shown.stdout
+    );
+    let out = run(sandbox
+        .cmd()
+        .args(["translate", "--format", "json"])
+        .arg(fixture("de-kurz.txt"))
+        .env("OPENAI_API_KEY", "sk-good-key-1234"));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+}
+
+#[test]
+fn api_key_cmd_supplies_the_key_and_a_failing_one_is_exit_2_without_its_output() {
+    let sandbox = Sandbox::new();
+    let mock = mock(&[]);
+    local_profile(
+        &sandbox,
+        &mock.base_url(),
+        "api_key_cmd = \"echo bad-key\"\n",
+    );
+    let out = run(sandbox
+        .cmd()
+        .args(["translate", "--format", "json"])
+        .arg(fixture("de-kurz.txt")));
+    assert_eq!(out.code, 4, "the command's key was sent: {}", out.stderr);
+    local_profile(
+        &sandbox,
+        &mock.base_url(),
+        "api_key_cmd = \"echo sk-leaked-9999; exit 1\"\n",
+    );
+    let out = run(sandbox.cmd().arg("translate").arg(fixture("de-kurz.txt")));
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.starts_with(
+            "diglot: error: the api_key_cmd of provider 'local' failed: it exited with status 1\n"
+        ),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("sk-leaked") && !out.stdout.contains("sk-leaked"));
+    // `detect` needs no provider, so it runs no command.
+    let out = run(sandbox.cmd().arg("detect").arg(fixture("de-kurz.txt")));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+}
+
+/// What the shell gets when it asks diglot to complete the last of `words` (fish's protocol:
+/// one candidate a line, a tab before its description).
+fn complete(sandbox: &Sandbox, words: &[&str]) -> Vec<String> {
+    let out = run(sandbox
+        .cmd()
+        .env("COMPLETE", "fish")
+        .arg("--")
+        .arg("diglot")
+        .args(words));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    out.stdout
+        .lines()
+        .map(|l| l.split('\t').next().unwrap_or_default().to_owned())
+        .collect()
+}
+
+#[test]
+fn completions_complete_profile_names_language_codes_and_formats() {
+    let sandbox = Sandbox::new();
+    sandbox.write(
+        "config/diglot/config.toml",
+        "[providers.work]\nkind = \"openai\"\nbase_url = \"http://127.0.0.1:1/v1\"\n",
+    );
+    let profiles = complete(&sandbox, &["translate", "--provider", ""]);
+    for name in ["work", "openai", "ollama", "deepl", "mock"] {
+        assert!(profiles.iter().any(|p| p == name), "{name}: {profiles:?}");
+    }
+    let profiles = complete(&sandbox, &["config", "--brief-provider", "w"]);
+    assert_eq!(profiles, ["work"]);
+    let codes = complete(&sandbox, &["brief", "--to", "s"]);
+    assert!(codes.iter().any(|c| c == "sv") && codes.iter().all(|c| c.starts_with('s')));
+    assert!(!codes.iter().any(|c| c == "sx"), "{codes:?}");
+    let formats = complete(&sandbox, &["translate", "--format", ""]);
+    assert_eq!(formats, ["text", "json", "markdown", "html"]);
+    let formats = complete(&sandbox, &["detect", "--format", ""]);
+    assert_eq!(formats, ["text", "json"]);
+}
+
+#[test]
+fn config_takes_the_selection_flags_of_translate() {
+    let sandbox = Sandbox::new();
+    let out = run(sandbox.cmd().args([
+        "config",
+        "--provider",
+        "ollama",
+        "--model",
+        "llama3.1:8b",
+        "--to",
+        "fr",
+        "--jobs",
+        "2",
+    ]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    for line in [
+        "provider         ollama",
+        "  model          llama3.1:8b                      (flag --model)",
+        "to               fr                               (flag --to)",
+        "jobs             2                                (flag --jobs)",
+    ] {
+        assert!(out.stdout.contains(line), "{line:?} in\n{}", out.stdout);
+    }
+}
+
+#[test]
+fn config_mistakes_name_the_file_the_line_and_what_was_meant() {
+    let sandbox = Sandbox::new();
+    let cases = [
+        (
+            "[provider.local]\nkind = \"openai\"\n",
+            "at line 1: `[provider.local]` is not a section diglot knows: a provider profile is \
+             `[providers.local]` (plural)",
+        ),
+        (
+            "[providers.local]\nkind = \"openai\"\nmodle = \"m\"\n",
+            "at line 3: unknown key `modle`: did you mean `model`?",
+        ),
+        (
+            "jobs = 2\nprovider = \"locl\"\n[providers.local]\nkind = \"openai\"\n\
+             base_url = \"http://127.0.0.1:1/v1\"\n",
+            "unknown provider 'locl' (config file",
+        ),
+    ];
+    for (toml, expected) in cases {
+        let path = sandbox.write("config/diglot/config.toml", toml);
+        let out = run(sandbox.cmd().arg("translate").arg(fixture("de-kurz.txt")));
+        assert_eq!(out.code, 2, "{}", out.stderr);
+        let first = out.stderr.lines().next().unwrap_or_default();
+        assert!(
+            first.contains(expected) && first.contains(&path.display().to_string()),
+            "{first}"
+        );
+    }
+    let out = run(sandbox.cmd().arg("translate").arg(fixture("de-kurz.txt")));
+    assert!(
+        out.stderr
+            .contains("config.toml, line 2): did you mean 'local'?"),
+        "{}",
+        out.stderr
+    );
 }

@@ -107,8 +107,14 @@ fn the_article_limit_is_configurable_in_the_environment_and_the_file() {
     let mut cmd = sandbox.cmd();
     cmd.arg("--config").arg(&config).args(["detect", path]);
     let out = run(&mut cmd);
-    assert_eq!(out.code, 0, "read whole: {}", out.stderr);
-    assert_eq!(out.stdout, "undecided 0.00\n");
+    // Read whole, it is no article: not "too large" but undecidable (exit 3).
+    assert_eq!(out.code, 3, "read whole: {}", out.stderr);
+    assert!(
+        out.stderr
+            .starts_with("diglot: error: cannot tell which language the article is in"),
+        "{}",
+        out.stderr
+    );
 }
 
 /// The cache entries of the sandbox's shared cache.

@@ -169,7 +169,7 @@ fn the_run_timeout_cuts_retries_short_and_names_the_last_answer() {
 }
 
 #[test]
-fn a_refused_connection_is_retried_then_exits_5_with_the_attempts() {
+fn a_refused_connection_to_this_machine_exits_5_at_once() {
     let sandbox = Sandbox::new();
     // A port that was just free: nothing listens there.
     let port = std::net::TcpListener::bind("127.0.0.1:0")
@@ -188,8 +188,9 @@ fn a_refused_connection_is_retried_then_exits_5_with_the_attempts() {
         "{}",
         out.stderr
     );
+    // Nothing listens at that port: retrying (max_retries = 1) would not start a server.
     assert!(
-        out.stderr.contains("gave up after 2 attempt(s)"),
+        out.stderr.contains("gave up after 1 attempt(s)"),
         "{}",
         out.stderr
     );
@@ -566,7 +567,65 @@ fn cache_stats_counts_entries_and_clear_removes_them() {
         "{}",
         cleared.stdout
     );
-    assert!(stats(&sandbox).stdout.contains("entries: 0\nbytes:   0\n"));
+    assert!(
+        stats(&sandbox)
+            .stdout
+            .contains("entries: 0\nsize:    0 B (limit 200.0 MB, default)\n")
+    );
     assert_eq!(cached(&sandbox, &mock, &reference(), &[]).code, 0);
     assert_eq!(mock.chat_requests(), 2, "a cleared cache sends again");
+}
+
+#[test]
+fn the_cache_stays_within_its_limit_and_clear_takes_an_age() {
+    let sandbox = Sandbox::new();
+    let mock = mock(&[]);
+    let stats = |sandbox: &Sandbox, limit: &str| {
+        let mut cmd = sandbox.cached_cmd();
+        cmd.args(["cache", "stats"])
+            .env("DIGLOT_CACHE_MAX_SIZE", limit);
+        run(&mut cmd).stdout
+    };
+    assert_eq!(cached(&sandbox, &mock, &reference(), &[]).code, 0);
+    let full = stats(&sandbox, "1 MB");
+    assert!(full.contains("entries: 2\n"), "{full}");
+    assert!(
+        full.contains(" kB (limit 1.0 MB, environment DIGLOT_CACHE_MAX_SIZE)\n"),
+        "{full}"
+    );
+    // A limit below what the cache holds: the run that writes evicts what was used longest ago.
+    let mut cmd = sandbox.cached_cmd();
+    cmd.env("DIGLOT_CACHE_MAX_SIZE", "4 kB");
+    let out = sandbox.translate_with(cmd, &mock, &fixture("de-kurz.txt"), &[]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let entries = |text: &str| -> u64 {
+        text.lines()
+            .find_map(|l| l.strip_prefix("entries: "))
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(u64::MAX)
+    };
+    let bytes: u64 = std::fs::read_dir(sandbox.shared_cache().join("entries"))
+        .expect("entries")
+        .flat_map(|d| std::fs::read_dir(d.expect("dir").path()).expect("prefix"))
+        .map(|e| e.expect("entry").metadata().expect("meta").len())
+        .sum();
+    assert!(bytes <= 4_000, "{bytes} bytes left");
+    assert!(entries(&stats(&sandbox, "4 kB")) < 4);
+    // Everything left was used just now: an age of an hour removes nothing, of 0 s everything.
+    let clear = |age: &str| {
+        let mut cmd = sandbox.cached_cmd();
+        cmd.args(["cache", "clear", "--older-than", age]);
+        run(&mut cmd)
+    };
+    let kept = clear("1h");
+    assert!(
+        kept.stdout
+            .starts_with("removed 0 cache entries (0 B) not used for 1h"),
+        "{}",
+        kept.stdout
+    );
+    assert!(clear("0s").stdout.starts_with("removed "));
+    assert_eq!(entries(&stats(&sandbox, "1 MB")), 0);
+    let bad = clear("soon");
+    assert_eq!(bad.code, 2, "{}", bad.stderr);
 }

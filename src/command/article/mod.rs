@@ -77,6 +77,8 @@ pub(super) struct Task {
     /// Who produces the results (translation's provider, brief's provider and points), for
     /// the cache keys of whole results.
     producers: (ProviderIdentity, Option<(ProviderIdentity, u8)>),
+    /// The profile names of the translation's and the brief's provider.
+    names: (String, Option<String>),
     /// The cache of whole results, unless disabled.
     cache: Option<Cache>,
 }
@@ -103,7 +105,9 @@ impl Task {
                 .map(|(provider, points)| (identity_of(provider, &prompts), points)),
         );
         let run = RunOptions::of(settings);
+        let names = (main.name.value.clone(), brief.map(|b| b.name.value.clone()));
         Task {
+            names,
             kind: options.kind,
             prompts,
             from: options.from,
@@ -123,6 +127,42 @@ impl Task {
         }
     }
 
+    /// What changes the output of every article of this task, for the batch manifest: the
+    /// command and its options, the languages asked for, the format (with width and layout
+    /// for text), and every provider with its model, endpoint, prompts and options. Not the
+    /// HTML page's date, nor anything secret.
+    pub(super) fn made_with(&self) -> serde_json::Value {
+        let (command, points, only_target) = match self.kind {
+            TaskKind::Translate { brief_points, .. } => ("translate", brief_points, false),
+            TaskKind::Brief {
+                points,
+                only_target,
+            } => ("brief", Some(points), only_target),
+        };
+        let text = (self.format == Format::Text).then(|| {
+            serde_json::json!({
+                "width": self.style.width,
+                "layout": format!("{:?}", self.style.layout.for_width(self.style.width)),
+            })
+        });
+        serde_json::json!({
+            "command": command,
+            "brief_points": points,
+            "only_target": only_target,
+            "from": self.from,
+            "to": self.to,
+            "keep_boilerplate": self.keep_boilerplate,
+            "format": format!("{:?}", self.format).to_lowercase(),
+            "text": text,
+            "provider": who(&self.names.0, &self.producers.0),
+            "brief_provider": self.names.1.as_deref().zip(self.producers.1.as_ref()).map(
+                |(name, (identity, points))| {
+                    serde_json::json!({ "provider": who(name, identity), "points": points })
+                }
+            ),
+        })
+    }
+
     /// The cache key of this article's whole result, unless the cache is off.
     fn report_key(&self, body: &Body) -> Option<Key> {
         self.cache.as_ref()?;
@@ -140,8 +180,7 @@ impl Task {
                 let output = super::rendered(|out| {
                     crate::render::translation(report, self.format, &self.style, out)
                 })?;
-                let strict = matches!(self.kind, TaskKind::Translate { strict: true, .. });
-                let failed = ChecksFailed::of(&report.checks).filter(|_| strict);
+                let failed = ChecksFailed::of(&report.checks);
                 (output, failed, &report.usage, report.paragraphs.len())
             }
             Finished::Brief(report) => {
@@ -161,14 +200,29 @@ impl Task {
         if let Some(cache) = &self.cache {
             warnings.extend(cache.take_warnings());
         }
+        let strict = matches!(self.kind, TaskKind::Translate { strict: true, .. });
         Ok(Rendered {
             output,
-            failed,
+            flagged: failed.is_some(),
+            failed: failed.filter(|_| strict),
             warnings,
             notes: self.verbose.then(|| usage.summary()).into_iter().collect(),
             paragraphs,
         })
     }
+}
+
+/// A provider as the batch manifest records it: profile, kind, model, prompts and options.
+/// Not the base URL: the same provider reached at another address (a restarted local server
+/// on a new port) makes the same output.
+fn who(name: &str, identity: &ProviderIdentity) -> serde_json::Value {
+    serde_json::json!({
+        "profile": name,
+        "kind": identity.kind,
+        "model": identity.model,
+        "prompts": identity.prompts,
+        "options": identity.options,
+    })
 }
 
 /// The article as read: the paragraphs to translate and the boilerplate set aside.
@@ -230,6 +284,8 @@ pub(super) struct Rendered {
     /// The usage summary, with `-v`.
     pub(super) notes: Vec<String>,
     paragraphs: usize,
+    /// Whether any fidelity check failed (with or without `--strict`).
+    pub(super) flagged: bool,
 }
 
 /// Reads and ingests one article; a hit in the cache of whole results is rendered at once, with
@@ -357,7 +413,13 @@ pub(super) async fn process(
         Ready::Cached(rendered) => return Ok(rendered),
         Ready::Fresh { prepared, key } => (prepared, key),
     };
-    let (finished, warnings) = match task.kind {
+    // A short text's language may be a guess; say so before anything else.
+    let guessed = prepared
+        .detection
+        .guess()
+        .filter(|_| !prepared.direction.forced)
+        .map(|(language, confidence)| super::detect::guess_warning(language, confidence));
+    let (finished, mut warnings) = match task.kind {
         TaskKind::Translate { brief_points, .. } => {
             let (report, warnings) =
                 translate_article(session, *prepared, progress, brief_points).await?;
@@ -375,6 +437,7 @@ pub(super) async fn process(
             (Finished::Brief(report), warnings)
         }
     };
+    warnings.splice(0..0, guessed);
     if let (Some(cache), Some(key)) = (&task.cache, &key) {
         match &finished {
             Finished::Translation(report) => cache.put(key, report),
