@@ -9,7 +9,8 @@
 //! kinds in `faults.rs`. The library never prints: `main.rs` announces the address.
 //!
 //! Routes: `POST /v1/chat/completions` and `GET /v1/models` (OpenAI, base URL `…/v1`),
-//! `POST /v1/messages` (Anthropic), `POST /v2/translate` and `GET /v2/usage` (DeepL),
+//! `POST /v1/messages` (Anthropic), `POST /v2/translate`, `GET /v2/usage` and
+//! `GET /v2/languages` (DeepL),
 //! `POST /translate`, `GET /languages` and `POST /detect` (LibreTranslate); the last three
 //! families take the server's root as base URL. Anything else gets an OpenAI-style 404 or 405.
 //! Every answer, error or not, waits for the configured latency and is logged. All
@@ -281,6 +282,7 @@ async fn unknown_route(
         anthropic::MESSAGES_PATH,
         deepl::TRANSLATE_PATH,
         deepl::USAGE_PATH,
+        deepl::LANGUAGES_PATH,
         libretranslate::TRANSLATE_PATH,
         libretranslate::LANGUAGES_PATH,
         libretranslate::DETECT_PATH,
@@ -293,7 +295,8 @@ async fn unknown_route(
     let message = format!(
         "the mock server does not serve {method} {path} \
          (it serves POST {CHAT_PATH}, GET {MODELS_PATH}, POST /v1/messages, \
-         POST /v2/translate, GET /v2/usage, POST /translate, GET /languages, POST /detect)"
+         POST /v2/translate, GET /v2/usage, GET /v2/languages, POST /translate, \
+         GET /languages, POST /detect)"
     );
     shared
         .respond(method, uri, logged, || {
@@ -319,6 +322,10 @@ fn router(shared: Arc<Shared>) -> Router {
             post(deepl::translate).fallback(unknown_route),
         )
         .route(deepl::USAGE_PATH, get(deepl::usage).fallback(unknown_route))
+        .route(
+            deepl::LANGUAGES_PATH,
+            get(deepl::languages).fallback(unknown_route),
+        )
         .route(
             libretranslate::TRANSLATE_PATH,
             post(libretranslate::translate).fallback(unknown_route),

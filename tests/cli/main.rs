@@ -16,5 +16,6 @@ mod layout;
 mod mock_server;
 mod providers;
 mod resilience;
+mod sdk;
 mod translate;
 mod wire_specs;
