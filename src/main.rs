@@ -142,6 +142,7 @@ fn batch_exit_code(batch: &BatchError<Error>) -> u8 {
 fn exit_code(error: &Error) -> u8 {
     match error {
         Error::Config(_) | Error::Prompt(_) | Error::Detect(DetectError::SameLanguage { .. }) => 2,
+        Error::Cassettes(_) => 2,
         Error::Provider(ProviderError::Prompt(_) | ProviderError::UnsupportedPair { .. }) => 2,
         Error::Input(_) | Error::Ingest { .. } | Error::Detect(_) | Error::NotAResult { .. } => 3,
         Error::Provider(_) => 4,

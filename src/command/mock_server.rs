@@ -1,20 +1,28 @@
-//! `diglot mock-server`: the built-in mock API on a socket, until Ctrl-C.
+//! `diglot mock-server`: the built-in mock API on a socket, until Ctrl-C; recording a real API
+//! (`--record`) or replaying a directory of cassettes (`--cassettes`) when asked.
 
 use super::block_on_interruptible;
 use crate::cli::MockServerArgs;
 use crate::error::Error;
-use crate::mock::{MockOptions, MockServer};
+use crate::mock::{MockOptions, MockServer, Recording, Replay};
 
 /// Binds, calls `announce` with the base URL once listening, and serves until Ctrl-C.
 pub fn mock_server(
     args: &MockServerArgs,
     announce: impl FnOnce(&str) -> std::io::Result<()>,
 ) -> Result<(), Error> {
+    let record = match (&args.record, &args.upstream) {
+        (Some(dir), Some(upstream)) => Some(Recording::prepare(dir, upstream.clone())?),
+        _ => None,
+    };
+    let replay = args.cassettes.as_deref().map(Replay::load).transpose()?;
     let options = MockOptions {
         latency: std::time::Duration::from_millis(args.latency_ms),
         faults: args.fault.clone(),
         chars_per_sec: args.chars_per_sec,
         emulate: args.emulate.clone(),
+        record,
+        replay: replay.map(std::sync::Arc::new),
     };
     let failed = |action| move |source| Error::Mock { action, source };
     let serve = async {

@@ -321,11 +321,27 @@ fn answer(shared: &Shared, parsed: Result<TranslateRequest, serde_json::Error>) 
     let sources = source_languages(from, to, &texts);
     let answers = positional_answers(shared, &sources, to, &texts, fault);
     let generated = answers.iter().map(|t| t.chars().count()).sum();
-    // DeepL bills the characters of the source texts.
+    let (translations, billed) = entries(answers, &sources, &texts, show_billed);
+    shared.billed.fetch_add(billed, Ordering::Relaxed);
+    let mut body = json!({ "translations": translations }).to_string();
+    if fault == Some(FaultKind::Truncated) {
+        body.truncate(half_on_char_boundary(&body));
+    }
+    super::with_generated(json_response(StatusCode::OK, body), generated)
+}
+
+/// The `translations` of DeepL's answer, and the characters billed for them: DeepL bills the
+/// characters of the source texts, and names the source language it translated from.
+fn entries(
+    answers: Vec<String>,
+    sources: &[LanguageCode],
+    texts: &[String],
+    show_billed: bool,
+) -> (Vec<Value>, u64) {
     let billed_each: Vec<u64> = texts.iter().map(|t| t.chars().count() as u64).collect();
-    let translations: Vec<Value> = answers
+    let entries = answers
         .into_iter()
-        .zip(&sources)
+        .zip(sources)
         .zip(&billed_each)
         .map(|((text, from), &billed)| {
             let detected = from.as_str().to_ascii_uppercase();
@@ -336,13 +352,7 @@ fn answer(shared: &Shared, parsed: Result<TranslateRequest, serde_json::Error>) 
             entry
         })
         .collect();
-    let billed: u64 = billed_each.iter().sum();
-    shared.billed.fetch_add(billed, Ordering::Relaxed);
-    let mut body = json!({ "translations": translations }).to_string();
-    if fault == Some(FaultKind::Truncated) {
-        body.truncate(half_on_char_boundary(&body));
-    }
-    super::with_generated(json_response(StatusCode::OK, body), generated)
+    (entries, billed_each.iter().sum())
 }
 
 /// The source language of each text: the one given, or each text's own, detected as DeepL

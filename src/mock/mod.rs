@@ -28,10 +28,13 @@ mod brief;
 mod cassette;
 mod deepl;
 mod emulate;
+mod exchange;
 mod faults;
 mod libretranslate;
 mod openai;
 mod pseudo;
+mod record;
+mod replay;
 mod stream;
 #[cfg(test)]
 mod testing;
@@ -53,9 +56,11 @@ use serde_json::Value;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-use cassette::CassetteIndex;
+use cassette::{CassetteIndex, Cassettes};
 pub use emulate::Emulation;
 pub use faults::Fault;
+pub use record::{ParseUpstreamError, Recording, Upstream};
+pub use replay::{CassetteDirError, Replay};
 
 /// The mock's pseudo-translation of `text` from `from` into `to` (ISO 639-1 codes), as it
 /// answers a paragraph no cassette records: marked `[mock from→to]`, common words of the target
@@ -93,6 +98,10 @@ pub struct MockOptions {
     pub chars_per_sec: u32,
     /// Real servers' behaviours to take on (`--emulate`).
     pub emulate: Vec<Emulation>,
+    /// Pass every request on to a real API and record its answers (`--record`, `record.rs`).
+    pub record: Option<Recording>,
+    /// A directory's cassettes to replay before the compiled-in ones (`--cassettes`).
+    pub replay: Option<Arc<Replay>>,
 }
 
 /// Characters of generated text an answer carries, attached to the response by the handler so
@@ -158,7 +167,9 @@ struct Shared {
     latency: Duration,
     chars_per_sec: u32,
     faults: faults::FaultQueue,
-    cassettes: &'static CassetteIndex,
+    cassettes: Cassettes,
+    /// Set when the server records (`--record`): every request is passed on.
+    recorder: Option<record::Recorder>,
     log: Mutex<Vec<LoggedRequest>>,
     /// Chat completions answered so far, for their ids (`mock-1`, `mock-2`, …).
     completions: AtomicU64,
@@ -172,13 +183,14 @@ struct Shared {
 
 impl Shared {
     fn new(options: MockOptions) -> io::Result<Shared> {
-        let cassettes = CassetteIndex::compiled_in()
+        let built_in = CassetteIndex::compiled_in()
             .map_err(|err| io::Error::new(io::ErrorKind::InvalidData, err))?;
         Ok(Shared {
             latency: options.latency,
             chars_per_sec: options.chars_per_sec,
             faults: faults::FaultQueue::new(&options.faults),
-            cassettes,
+            cassettes: Cassettes::new(options.replay, built_in),
+            recorder: options.record.map(record::Recorder::new).transpose()?,
             log: Mutex::default(),
             completions: AtomicU64::new(0),
             billed: AtomicU64::new(0),
@@ -306,7 +318,10 @@ async fn unknown_route(
 }
 
 fn router(shared: Arc<Shared>) -> Router {
-    Router::new()
+    if shared.recorder.is_some() {
+        return record::router(shared, get(request_log));
+    }
+    let router = Router::new()
         .route(
             CHAT_PATH,
             post(openai::chat_completions).fallback(unknown_route),
@@ -338,8 +353,8 @@ fn router(shared: Arc<Shared>) -> Router {
             libretranslate::DETECT_PATH,
             post(libretranslate::detect).fallback(unknown_route),
         )
-        .fallback(unknown_route)
-        .with_state(shared)
+        .fallback(unknown_route);
+    replay::layered(router, &shared).with_state(shared)
 }
 
 /// A mock server running as a task in the current tokio runtime.
@@ -366,11 +381,15 @@ impl MockServer {
         let addr = listener.local_addr()?;
         let (stop, stopped) = oneshot::channel::<()>();
         let app = router(Arc::clone(&shared));
+        let watched = Arc::clone(&shared);
         let task = tokio::spawn(async move {
             axum::serve(listener, app)
                 .with_graceful_shutdown(async move {
-                    // Either a stop message or a dropped sender means stop.
-                    let _ = stopped.await;
+                    // A stop message, a dropped sender, or a recording that failed.
+                    tokio::select! {
+                        _ = stopped => {}
+                        () = record::failed(watched.recorder.as_ref()) => {}
+                    }
                 })
                 .await
         });
@@ -404,12 +423,16 @@ impl MockServer {
         MockLog(Arc::clone(&self.shared))
     }
 
-    /// Serves until the server task ends, which without a shutdown is never.
+    /// Serves until the server task ends, which without a shutdown is never, or, when it
+    /// records, until a cassette cannot be written (that error is returned).
     pub async fn wait(self) -> io::Result<()> {
-        let MockServer { stop, task, .. } = self;
+        let MockServer {
+            stop, task, shared, ..
+        } = self;
         let result = task.await;
         drop(stop);
-        result.map_err(io::Error::other)?
+        result.map_err(io::Error::other)??;
+        record::failure(shared.recorder.as_ref()).map_or(Ok(()), Err)
     }
 
     /// Stops accepting connections and waits for requests in flight, for at most 5 seconds.

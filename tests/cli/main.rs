@@ -15,6 +15,7 @@ mod input;
 mod layout;
 mod mock_server;
 mod providers;
+mod record;
 mod resilience;
 mod sdk;
 mod translate;
