@@ -301,3 +301,87 @@ fn a_directory_that_holds_no_cassettes_or_a_bad_one_is_a_usage_error() {
         out.stderr
     );
 }
+
+/// The cassettes recorded from llama.cpp's `llama-server` with Qwen2.5-Coder-1.5B-Instruct
+/// (Q4_K_M) translating the reference article (see `fixtures/README.md`).
+fn qwen_cassettes() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/recorded/llama-server-qwen-rutte")
+}
+
+/// The translations a recorded cassette lists, by paragraph text.
+fn recorded_translation(cassette: &str, source: &str) -> String {
+    let text = std::fs::read_to_string(qwen_cassettes().join(cassette)).expect("cassette");
+    let cassette: Value = serde_json::from_str(&text).expect("JSON");
+    let paragraphs = cassette["paragraphs"].as_array().expect("paragraphs");
+    let found = paragraphs.iter().find(|p| p["source"] == source);
+    let target = found.and_then(|p| p["target"].as_str());
+    target.expect("the paragraph is recorded").to_owned()
+}
+
+#[test]
+fn a_real_model_s_broken_replies_replay_broken_and_are_repaired_as_when_recorded() {
+    // Recorded answers of a real small model: its first reply cut ¶3 and ¶4 mid-sentence
+    // ("Rutte added that Trump wishes for a") and left ¶5 half German; asked for ¶3 alone
+    // it answered two ids; asked again, it cut ¶3 once more.
+    let dir = qwen_cassettes();
+    let replay = MockProcess::start(&["--cassettes", dir.to_str().expect("UTF-8 path")]);
+    let sandbox = Sandbox::new();
+    let article = crate::common::fixture("de-rutte-nato.txt");
+    let mut cmd = sandbox.cmd();
+    cmd.args([
+        "translate",
+        "--provider",
+        "openai",
+        "--base-url",
+        &replay.base_url(),
+    ])
+    .args(["--model", "qwen2.5-coder-1.5b-instruct", "--format", "json"])
+    .arg(&article)
+    .env("OPENAI_API_KEY", "any-key-at-all");
+    let out = run(&mut cmd);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let result = json(&out.stdout);
+    // As when recorded: the first reply, four paragraphs repaired one by one, and one repair
+    // of the repair that broke the contract.
+    assert_eq!(result["usage"]["requests"], 6, "{}", result["usage"]);
+    assert_eq!(result["usage"]["repairs"], 4, "{}", result["usage"]);
+    let paragraphs = result["paragraphs"].as_array().expect("paragraphs");
+    let target = |id: u64| {
+        let paragraph = paragraphs.iter().find(|p| p["id"] == id);
+        paragraph
+            .and_then(|p| p["target"].as_str())
+            .unwrap_or_default()
+    };
+    let source = |id: u64| {
+        let paragraph = paragraphs.iter().find(|p| p["id"] == id);
+        paragraph
+            .and_then(|p| p["source"].as_str())
+            .unwrap_or_default()
+    };
+    // The cut and the half-German paragraphs are the repairs' translations now.
+    for (id, cassette) in [
+        (4, "0003-openai.json"),
+        (5, "0004-openai.json"),
+        (6, "0005-openai.json"),
+    ] {
+        assert_eq!(
+            target(id),
+            recorded_translation(cassette, source(id)),
+            "¶{id}"
+        );
+    }
+    assert!(target(4).starts_with("Rutte added, Trump wished for a “long-term peace”"));
+    assert_eq!(
+        target(1),
+        recorded_translation("0001-openai.json", source(1))
+    );
+    // ¶3 stayed cut in every answer: it is printed, and flagged.
+    let flagged = result["checks"]
+        .as_array()
+        .expect("checks")
+        .iter()
+        .any(|c| c["paragraph"] == 3 && c["kind"] == "cut_off");
+    assert!(flagged, "{}", result["checks"]);
+    let log = json(&get_body(&replay.address, "/__mock/requests"));
+    assert_eq!(log["count"], 6, "{log}");
+}
