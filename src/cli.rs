@@ -481,4 +481,26 @@ pub struct MockServerArgs {
     /// no-stream (never streams).
     #[arg(long, value_name = "NAME")]
     pub emulate: Vec<crate::mock::Emulation>,
+
+    /// Record a real API for CI: pass every request on to --upstream, its answer back
+    /// unchanged (streams too), and write each exchange into DIR as a cassette (keys and auth
+    /// headers never written). Replay them with --cassettes DIR.
+    #[arg(
+        long,
+        value_name = "DIR",
+        requires = "upstream",
+        conflicts_with_all = ["cassettes", "fault", "emulate", "chars_per_sec"]
+    )]
+    pub record: Option<std::path::PathBuf>,
+
+    /// The real API --record passes requests on to: its root (`http://127.0.0.1:8080`,
+    /// `https://api-free.deepl.com`) or an OpenAI-style base URL ending in /v1.
+    #[arg(long, value_name = "URL", requires = "record")]
+    pub upstream: Option<crate::mock::Upstream>,
+
+    /// Replay the cassettes in DIR (recorded with --record, or written by hand) before the
+    /// built-in ones: a recorded request gets its recorded answer as it was, and any other
+    /// paragraph its recorded translation.
+    #[arg(long, value_name = "DIR")]
+    pub cassettes: Option<std::path::PathBuf>,
 }

@@ -115,6 +115,9 @@ pub enum Error {
         /// The I/O error.
         source: std::io::Error,
     },
+    /// The mock API's cassette directory cannot be recorded into or replayed. Exit 2.
+    #[error(transparent)]
+    Cassettes(#[from] crate::mock::CassetteDirError),
     /// The mock API cannot listen, or stopped serving. Exit 1.
     #[error("cannot {action} the mock API: {source}")]
     Mock {

@@ -163,6 +163,7 @@ const OUTPUT_FAILED: u8 = 7;
 fn exit_code(error: &Error) -> u8 {
     match error {
         Error::Config(_) | Error::Prompt(_) | Error::Detect(DetectError::SameLanguage { .. }) => 2,
+        Error::Cassettes(_) => 2,
         Error::Provider(ProviderError::Prompt(_) | ProviderError::UnsupportedPair { .. }) => 2,
         Error::Input(_) | Error::Ingest { .. } | Error::Detect(_) | Error::NotAResult { .. } => 3,
         Error::Provider(_) | Error::Transport(TransportError::ReplyTooLarge { .. }) => 4,

@@ -2,10 +2,13 @@
 //!
 //! Requires what the real API requires (an `anthropic-version` header, `model`, `max_tokens`
 //! and `messages`), refuses the key `bad-key` with 401, finds the diglot payload in the first
-//! user message (a string or text blocks) and answers a Messages reply whose text is the
+//! user message (a string or text blocks) or else takes the last user message as a plain
+//! prompt (answered `[mock translation] …`, as the chat endpoint answers one), and answers a
+//! Messages reply, streamed when asked, whose text is the
 //! [`TranslationReply`](crate::provider::contract::TranslationReply) JSON, shaped by the same content faults as the chat format. Errors use
 //! Anthropic's `{"type": "error", "error": {"type", "message"}}` shape.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use axum::body::Bytes;
@@ -17,7 +20,9 @@ use serde_json::{Value, json};
 
 use super::Shared;
 use super::faults::FaultKind;
-use super::openai::{answer_content, half_on_char_boundary, json_response, payload_in, status_456};
+use super::openai::{
+    Payload, answer_content, half_on_char_boundary, json_response, payload_in, status_456,
+};
 
 /// Path of the Messages endpoint.
 pub(super) const MESSAGES_PATH: &str = "/v1/messages";
@@ -40,14 +45,7 @@ struct Message {
 impl Message {
     /// The text of a message: a string, or the concatenated text blocks.
     fn text(&self) -> String {
-        match &self.content {
-            Value::String(text) => text.clone(),
-            Value::Array(blocks) => blocks
-                .iter()
-                .filter_map(|b| b.get("text").and_then(Value::as_str))
-                .collect(),
-            _ => String::new(),
-        }
+        super::openai::content_text(&self.content).map_or_else(String::new, Cow::into_owned)
     }
 }
 
@@ -94,16 +92,11 @@ fn answer(shared: &Shared, parsed: Result<Value, serde_json::Error>) -> Response
             );
         }
     };
-    let Some(payload) = request
-        .messages
-        .iter()
-        .filter(|m| m.role == "user")
-        .find_map(|m| payload_in(&m.text()))
-    else {
+    let Some(payload) = payload_of(&request.messages) else {
         return error(
             StatusCode::BAD_REQUEST,
             "invalid_request_error",
-            "no user message holds a diglot translation or brief payload",
+            "no user message holds text: a diglot translation or brief payload, or a plain prompt",
         );
     };
     let fault = shared
@@ -192,6 +185,17 @@ fn answer(shared: &Shared, parsed: Result<Value, serde_json::Error>) -> Response
     super::with_generated(json_response(StatusCode::OK, body), text.chars().count())
 }
 
+/// What the messages ask for: the first user message that holds a diglot payload, else the
+/// last user message's text as a plain prompt (answered as the chat endpoint answers one);
+/// `None` when no user message has text.
+fn payload_of(messages: &[Message]) -> Option<Payload> {
+    let users = || messages.iter().filter(|m| m.role == "user");
+    users().find_map(|m| payload_in(&m.text())).or_else(|| {
+        let last = users().map(Message::text).rfind(|text| !text.is_empty())?;
+        Some(Payload::Plain(last))
+    })
+}
+
 /// Anthropic's answer to a refused key (401), refused access (403) or the quota fault (456).
 fn refused(kind: FaultKind) -> Response {
     match kind {
@@ -263,6 +267,49 @@ mod tests {
         assert_eq!(status, 401);
         let error: Value = serde_json::from_str(&text).expect("JSON");
         assert_eq!(error["error"]["type"], "authentication_error");
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn a_plain_message_gets_a_plain_pseudo_translation_streamed_or_not() {
+        // What Anthropic's SDK sends for an ordinary message: text blocks, no diglot payload.
+        let server = started(MockOptions::default()).await;
+        let blocks = json!([{"type": "text", "text": "Guten Morgen."}]);
+        let mut body = json!({"model": "m", "max_tokens": 100, "system": "Translate.",
+                              "messages": [{"role": "user", "content": blocks}]});
+        let (status, _, text) = server.post_json_at(MESSAGES_PATH, &[VERSION], &body).await;
+        assert_eq!(status, 200, "{text}");
+        let reply: Value = serde_json::from_str(&text).expect("JSON");
+        assert_eq!(
+            reply["content"][0]["text"],
+            "[mock translation] Guten Morgen."
+        );
+        body["stream"] = json!(true);
+        let (status, headers, text) = server.post_json_at(MESSAGES_PATH, &[VERSION], &body).await;
+        assert_eq!(status, 200, "{text}");
+        assert_eq!(headers["content-type"], "text/event-stream");
+        // Every event is named after its type, as Anthropic sends them and its SDKs expect.
+        let mut streamed = String::new();
+        for frame in text.split("\n\n").filter(|f| !f.is_empty()) {
+            let (name, data) = frame
+                .split_once('\n')
+                .expect("an event line and a data line");
+            let data: Value =
+                serde_json::from_str(data.strip_prefix("data: ").expect("data")).expect("JSON");
+            assert_eq!(
+                name.strip_prefix("event: "),
+                data["type"].as_str(),
+                "{frame}"
+            );
+            streamed.extend(data.pointer("/delta/text").and_then(Value::as_str));
+        }
+        assert_eq!(streamed, "[mock translation] Guten Morgen.");
+        let nothing = json!({"model": "m", "max_tokens": 9,
+                             "messages": [{"role": "user", "content": []}]});
+        let (status, _, text) = server
+            .post_json_at(MESSAGES_PATH, &[VERSION], &nothing)
+            .await;
+        assert_eq!(status, 400, "{text}");
+        assert!(text.contains("no user message holds text"), "{text}");
     }
 
     #[tokio::test(flavor = "current_thread")]

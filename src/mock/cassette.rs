@@ -12,13 +12,21 @@
 //! {"source_language": "de", "target_language": "en", "article": "articles/de-rutte-nato.txt",
 //!  "paragraphs": [{"source": "<exact paragraph text>", "target": "<translation>"}]}
 //! ```
+//!
+//! A cassette that `diglot mock-server --record` writes has the same shape, with a `note` in
+//! place of the `article`, the paragraphs its answer translates (none when the answer broke the
+//! contract), and the `exchange` itself ([`Exchange`]: the request without its keys, and the
+//! answer as sent), which `--cassettes DIR` replays byte for byte (`replay.rs`). Those served
+//! from a directory are layered over the compiled-in ones ([`Cassettes`]).
 
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
+use super::exchange::Exchange;
+use super::replay::Replay;
 use crate::language::LanguageCode;
 
 /// Every compiled-in cassette: its file name under `fixtures/cassettes/` and its text.
@@ -57,6 +65,14 @@ pub enum CassetteError {
         #[source]
         source: serde_json::Error,
     },
+    /// A cassette without languages for its paragraphs, or without paragraphs or an exchange.
+    #[error("cassette '{name}' {problem}")]
+    Incomplete {
+        /// File name under `fixtures/cassettes/`.
+        name: &'static str,
+        /// What is missing.
+        problem: Incomplete,
+    },
     /// The same source paragraph is recorded twice for one language pair, so the answer would
     /// depend on the order of the cassettes.
     #[error(
@@ -77,22 +93,82 @@ pub enum CassetteError {
     },
 }
 
-/// One cassette file as written in `fixtures/cassettes/`.
-#[derive(Debug, Deserialize)]
-struct Cassette {
-    source_language: LanguageCode,
-    target_language: LanguageCode,
+/// What a cassette lacks to be one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum Incomplete {
+    /// Paragraphs but no `source_language` or `target_language`.
+    #[error("records paragraphs but not their source_language and target_language")]
+    Languages,
+    /// Neither paragraphs nor an exchange.
+    #[error("records neither paragraphs nor an exchange")]
+    Empty,
+}
+
+/// One cassette file: hand-written in `fixtures/cassettes/` (or a `--cassettes` directory), or
+/// written by `--record`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Cassette {
+    /// Language of the paragraphs' sources; needed when there are paragraphs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_language: Option<LanguageCode>,
+    /// Language of their translations; needed when there are paragraphs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_language: Option<LanguageCode>,
     /// The article the paragraphs come from, relative to `fixtures/`; documentation only.
-    #[serde(rename = "article")]
-    _article: String,
-    paragraphs: Vec<RecordedParagraph>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub article: Option<String>,
+    /// What this is and where it came from; documentation only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// Paragraphs and their translations.
+    #[serde(default)]
+    pub paragraphs: Vec<RecordedParagraph>,
+    /// A recorded request and answer, replayed as recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exchange: Option<Exchange>,
+}
+
+impl Cassette {
+    /// Parses a cassette file and checks that it is one.
+    pub fn from_json(json: &str) -> Result<Cassette, CassetteFileError> {
+        let cassette: Cassette = serde_json::from_str(json).map_err(CassetteFileError::Json)?;
+        cassette
+            .languages()
+            .map_err(CassetteFileError::Incomplete)?;
+        if cassette.paragraphs.is_empty() && cassette.exchange.is_none() {
+            return Err(CassetteFileError::Incomplete(Incomplete::Empty));
+        }
+        Ok(cassette)
+    }
+
+    /// The paragraphs' language pair: `None` when there are no paragraphs.
+    pub fn languages(&self) -> Result<Option<(LanguageCode, LanguageCode)>, Incomplete> {
+        match (self.source_language, self.target_language) {
+            _ if self.paragraphs.is_empty() => Ok(None),
+            (Some(from), Some(to)) => Ok(Some((from, to))),
+            _ => Err(Incomplete::Languages),
+        }
+    }
+}
+
+/// Why a cassette file is not one.
+#[derive(Debug, thiserror::Error)]
+pub enum CassetteFileError {
+    /// Not JSON of the cassette shape.
+    #[error("is malformed: {0}")]
+    Json(#[source] serde_json::Error),
+    /// Something it needs is missing.
+    #[error("{0}")]
+    Incomplete(Incomplete),
 }
 
 /// One recorded paragraph: exact source text and its translation.
-#[derive(Debug, Deserialize)]
-struct RecordedParagraph {
-    source: String,
-    target: String,
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecordedParagraph {
+    /// The paragraph, byte for byte.
+    pub source: String,
+    /// Its translation.
+    pub target: String,
 }
 
 /// Recorded translations by language pair, then by exact source text.
@@ -119,9 +195,15 @@ impl CassetteIndex {
     pub fn build(cassettes: &[(&'static str, &str)]) -> Result<CassetteIndex, CassetteError> {
         let mut index = CassetteIndex::default();
         for &(name, json) in cassettes {
-            let cassette: Cassette = serde_json::from_str(json)
-                .map_err(|source| CassetteError::Malformed { name, source })?;
-            let pair = (cassette.source_language, cassette.target_language);
+            let cassette = Cassette::from_json(json).map_err(|error| match error {
+                CassetteFileError::Json(source) => CassetteError::Malformed { name, source },
+                CassetteFileError::Incomplete(problem) => {
+                    CassetteError::Incomplete { name, problem }
+                }
+            })?;
+            let Ok(Some(pair)) = cassette.languages() else {
+                continue;
+            };
             let recorded = index.pairs.entry(pair).or_default();
             for paragraph in cassette.paragraphs {
                 match recorded.entry(paragraph.source) {
@@ -152,12 +234,6 @@ impl CassetteIndex {
         Some(&recorded.target)
     }
 
-    /// The recorded translation of `text`, else [`pseudo_translation`].
-    pub fn translate(&self, from: LanguageCode, to: LanguageCode, text: &str) -> String {
-        self.lookup(from, to, text)
-            .map_or_else(|| pseudo_translation(from, to, text), str::to_owned)
-    }
-
     /// Whether no paragraph is recorded at all.
     #[cfg(test)]
     pub fn is_empty(&self) -> bool {
@@ -166,6 +242,35 @@ impl CassetteIndex {
 }
 
 pub use super::pseudo::pseudo_translation;
+
+/// The translations a server answers paragraphs from: a directory's cassettes
+/// (`--cassettes DIR`) first, then the compiled-in ones, then a pseudo-translation.
+#[derive(Debug, Clone)]
+pub struct Cassettes {
+    replay: Option<Arc<Replay>>,
+    built_in: &'static CassetteIndex,
+}
+
+impl Cassettes {
+    /// The compiled-in cassettes, under `replay`'s when there is one.
+    pub fn new(replay: Option<Arc<Replay>>, built_in: &'static CassetteIndex) -> Cassettes {
+        Cassettes { replay, built_in }
+    }
+
+    /// The directory's cassettes, when the server replays one.
+    pub fn replay(&self) -> Option<&Replay> {
+        self.replay.as_deref()
+    }
+
+    /// The recorded translation of `text`, else [`pseudo_translation`].
+    pub fn translate(&self, from: LanguageCode, to: LanguageCode, text: &str) -> String {
+        self.replay
+            .as_ref()
+            .and_then(|replay| replay.lookup(from, to, text))
+            .or_else(|| self.built_in.lookup(from, to, text))
+            .map_or_else(|| pseudo_translation(from, to, text), str::to_owned)
+    }
+}
 
 #[cfg(test)]
 mod tests {
@@ -204,13 +309,14 @@ mod tests {
         assert_eq!(index.lookup(DE, EN, "Guten Tag."), Some("Good day."));
         assert_eq!(index.lookup(DE, EN, "Guten Tag"), None);
         assert_eq!(index.lookup(EN, DE, "Guten Tag."), None);
-        assert_eq!(index.translate(DE, EN, "Guten Tag."), "Good day.");
+        let cassettes = Cassettes::new(None, Box::leak(Box::new(index)));
+        assert_eq!(cassettes.translate(DE, EN, "Guten Tag."), "Good day.");
     }
 
     #[test]
     fn unrecorded_text_gets_a_marked_pseudo_translation() {
-        let index = CassetteIndex::default();
-        let answer = index.translate(DE, EN, "Hallo Welt.");
+        let cassettes = Cassettes::new(None, Box::leak(Box::default()));
+        let answer = cassettes.translate(DE, EN, "Hallo Welt.");
         assert_eq!(answer, pseudo_translation(DE, EN, "Hallo Welt."));
         assert!(answer.starts_with("[mock de→en] "), "{answer}");
     }
@@ -229,9 +335,18 @@ mod tests {
 
     #[test]
     fn rejects_a_malformed_cassette() {
+        for incomplete in [
+            "{}",
+            r#"{"target_language":"en","paragraphs":[{"source":"x","target":"y"}]}"#,
+        ] {
+            let err = cassette(incomplete).expect_err("incomplete cassette accepted");
+            assert!(
+                matches!(err, CassetteError::Incomplete { .. }),
+                "{incomplete}: {err}"
+            );
+        }
         for bad in [
             "",
-            "{}",
             r#"{"source_language":"german","target_language":"en","article":"a","paragraphs":[]}"#,
             r#"{"source_language":"de","target_language":"en","article":"a","paragraphs":[{"source":"x"}]}"#,
         ] {

@@ -1,22 +1,22 @@
 //! The LibreTranslate side of the mock API: `POST /translate`, `GET /languages` and
 //! `POST /detect`.
 //!
-//! Offers German and English (both directions), refuses the body key `bad-key` with 401,
-//! answers `q` (a string or an array) from the cassettes in order, and detects `source: "auto"`
-//! with diglot's own detector. Errors use LibreTranslate's `{"error": …}` shape. Faults come
+//! Offers German and English (both directions), reads a JSON or a form body, refuses the body
+//! key `bad-key` with 401, answers `q` (a string or an array) from the cassettes in order, and
+//! detects `source: "auto"` with diglot's own detector. Errors use LibreTranslate's `{"error": …}` shape. Faults come
 //! from the shared queue, shaped as in `deepl.rs`.
 
 use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::Response;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::Shared;
-use super::deepl::positional_answers;
+use super::deepl::{content_type, form_as_json, is_form, positional_answers};
 use super::faults::FaultKind;
 use super::openai::{PROSE_REPLY, half_on_char_boundary, json_response, status_456};
 use crate::detect::Detector;
@@ -35,16 +35,22 @@ const OFFERED: [(LanguageCode, &str); 2] =
 /// `q` is one text or several.
 #[derive(Debug, Deserialize)]
 #[serde(untagged)]
-enum Query {
+pub(super) enum Query {
+    /// One text: the answer is one string.
     One(String),
+    /// A list: the answer is a list.
     Many(Vec<String>),
 }
 
+/// The fields of a translate request the mock reads, from a JSON or a form body.
 #[derive(Debug, Deserialize)]
-struct TranslateRequest {
-    q: Query,
-    source: String,
-    target: String,
+pub(super) struct TranslateRequest {
+    /// The text or texts.
+    pub(super) q: Query,
+    /// The source language, or `auto`.
+    pub(super) source: String,
+    /// The target language.
+    pub(super) target: String,
     #[serde(default)]
     api_key: Option<String>,
 }
@@ -56,14 +62,25 @@ struct DetectRequest {
     api_key: Option<String>,
 }
 
+/// The request's body as JSON: a JSON body as it is, a form body (the `formData` of
+/// LibreTranslate's API document, which its server reads as well as JSON) as a JSON object.
+pub(super) fn body_json(form: bool, body: &[u8]) -> Result<Value, serde_json::Error> {
+    if form {
+        Ok(form_as_json(body, &[]))
+    } else {
+        serde_json::from_slice(body)
+    }
+}
+
 /// `POST /translate`.
 pub(super) async fn translate(
     State(shared): State<Arc<Shared>>,
     method: Method,
     uri: Uri,
+    headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let parsed = serde_json::from_slice::<Value>(&body);
+    let parsed = body_json(is_form(content_type(&headers)), &body);
     let logged = parsed.as_ref().map_or(Value::Null, Clone::clone);
     shared
         .respond(method, uri, logged, || answer(&shared, parsed))
@@ -171,7 +188,7 @@ fn answer(shared: &Shared, parsed: Result<Value, serde_json::Error>) -> Response
         Some(FaultKind::NotJson) => return json_response(StatusCode::OK, PROSE_REPLY.to_owned()),
         _ => {}
     }
-    let answers = positional_answers(shared, from, to, &texts, fault);
+    let answers = positional_answers(shared, &vec![from; texts.len()], to, &texts, fault);
     let generated = answers.iter().map(|t| t.chars().count()).sum();
     let mut reply = if many {
         json!({ "translatedText": answers })
@@ -220,6 +237,18 @@ mod tests {
         let list: Value = serde_json::from_str(&list).expect("JSON");
         assert_eq!(list[0]["code"], "de");
         assert_eq!(list[1]["targets"], json!(["de", "en"]));
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn reads_a_form_body_as_the_api_document_declares_it() {
+        let server = started(MockOptions::default()).await;
+        let form = "q=Eins+zwei.&source=de&target=en&api_key=k";
+        let (status, text) = server.post_form_at(TRANSLATE_PATH, form).await;
+        assert_eq!(status, 200, "{text}");
+        let reply: Value = serde_json::from_str(&text).expect("JSON");
+        let pseudo = crate::mock::pseudo_translation("de", "en", "Eins zwei.");
+        assert_eq!(reply["translatedText"].as_str(), pseudo.as_deref());
+        assert_eq!(server.server.requests()[0].body["q"], "Eins zwei.");
     }
 
     #[tokio::test(flavor = "current_thread")]

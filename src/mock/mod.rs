@@ -9,7 +9,8 @@
 //! kinds in `faults.rs`. The library never prints: `main.rs` announces the address.
 //!
 //! Routes: `POST /v1/chat/completions` and `GET /v1/models` (OpenAI, base URL `…/v1`),
-//! `POST /v1/messages` (Anthropic), `POST /v2/translate` and `GET /v2/usage` (DeepL),
+//! `POST /v1/messages` (Anthropic), `POST /v2/translate`, `GET /v2/usage` and
+//! `GET /v2/languages` (DeepL),
 //! `POST /translate`, `GET /languages` and `POST /detect` (LibreTranslate); the last three
 //! families take the server's root as base URL. Anything else gets an OpenAI-style 404 or 405.
 //! Every answer, error or not, waits for the configured latency and is logged. All
@@ -27,10 +28,13 @@ mod brief;
 mod cassette;
 mod deepl;
 mod emulate;
+mod exchange;
 mod faults;
 mod libretranslate;
 mod openai;
 mod pseudo;
+mod record;
+mod replay;
 mod stream;
 #[cfg(test)]
 mod testing;
@@ -52,9 +56,11 @@ use serde_json::Value;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-use cassette::CassetteIndex;
+use cassette::{CassetteIndex, Cassettes};
 pub use emulate::Emulation;
 pub use faults::Fault;
+pub use record::{ParseUpstreamError, Recording, Upstream};
+pub use replay::{CassetteDirError, Replay};
 
 /// The mock's pseudo-translation of `text` from `from` into `to` (ISO 639-1 codes), as it
 /// answers a paragraph no cassette records: marked `[mock from→to]`, common words of the target
@@ -95,6 +101,10 @@ pub struct MockOptions {
     /// Told of every request once it is answered (`diglot mock-server` prints a line on
     /// stderr); the library itself never prints.
     pub on_request: Option<RequestHook>,
+    /// Pass every request on to a real API and record its answers (`--record`, `record.rs`).
+    pub record: Option<Recording>,
+    /// A directory's cassettes to replay before the compiled-in ones (`--cassettes`).
+    pub replay: Option<Arc<Replay>>,
 }
 
 /// What hears of an answered request: the request, and the time its answer took.
@@ -195,7 +205,9 @@ struct Shared {
     latency: Duration,
     chars_per_sec: u32,
     faults: faults::FaultQueue,
-    cassettes: &'static CassetteIndex,
+    cassettes: Cassettes,
+    /// Set when the server records (`--record`): every request is passed on.
+    recorder: Option<record::Recorder>,
     log: Mutex<Vec<LoggedRequest>>,
     /// Chat completions answered so far, for their ids (`mock-1`, `mock-2`, …).
     completions: AtomicU64,
@@ -211,13 +223,14 @@ struct Shared {
 
 impl Shared {
     fn new(options: MockOptions) -> io::Result<Shared> {
-        let cassettes = CassetteIndex::compiled_in()
+        let built_in = CassetteIndex::compiled_in()
             .map_err(|err| io::Error::new(io::ErrorKind::InvalidData, err))?;
         Ok(Shared {
             latency: options.latency,
             chars_per_sec: options.chars_per_sec,
             faults: faults::FaultQueue::new(&options.faults),
-            cassettes,
+            cassettes: Cassettes::new(options.replay, built_in),
+            recorder: options.record.map(record::Recorder::new).transpose()?,
             log: Mutex::default(),
             completions: AtomicU64::new(0),
             billed: AtomicU64::new(0),
@@ -326,6 +339,7 @@ async fn unknown_route(
         anthropic::MESSAGES_PATH,
         deepl::TRANSLATE_PATH,
         deepl::USAGE_PATH,
+        deepl::LANGUAGES_PATH,
         libretranslate::TRANSLATE_PATH,
         libretranslate::LANGUAGES_PATH,
         libretranslate::DETECT_PATH,
@@ -338,7 +352,8 @@ async fn unknown_route(
     let message = format!(
         "the mock server does not serve {method} {path} \
          (it serves POST {CHAT_PATH}, GET {MODELS_PATH}, POST /v1/messages, \
-         POST /v2/translate, GET /v2/usage, POST /translate, GET /languages, POST /detect)"
+         POST /v2/translate, GET /v2/usage, GET /v2/languages, POST /translate, \
+         GET /languages, POST /detect)"
     );
     shared
         .respond(method, uri, logged, || {
@@ -348,7 +363,10 @@ async fn unknown_route(
 }
 
 fn router(shared: Arc<Shared>) -> Router {
-    Router::new()
+    if shared.recorder.is_some() {
+        return record::router(shared, get(request_log));
+    }
+    let router = Router::new()
         .route(
             CHAT_PATH,
             post(openai::chat_completions).fallback(unknown_route),
@@ -365,6 +383,10 @@ fn router(shared: Arc<Shared>) -> Router {
         )
         .route(deepl::USAGE_PATH, get(deepl::usage).fallback(unknown_route))
         .route(
+            deepl::LANGUAGES_PATH,
+            get(deepl::languages).fallback(unknown_route),
+        )
+        .route(
             libretranslate::TRANSLATE_PATH,
             post(libretranslate::translate).fallback(unknown_route),
         )
@@ -376,8 +398,8 @@ fn router(shared: Arc<Shared>) -> Router {
             libretranslate::DETECT_PATH,
             post(libretranslate::detect).fallback(unknown_route),
         )
-        .fallback(unknown_route)
-        .with_state(shared)
+        .fallback(unknown_route);
+    replay::layered(router, &shared).with_state(shared)
 }
 
 /// A mock server running as a task in the current tokio runtime.
@@ -404,11 +426,15 @@ impl MockServer {
         let addr = listener.local_addr()?;
         let (stop, stopped) = oneshot::channel::<()>();
         let app = router(Arc::clone(&shared));
+        let watched = Arc::clone(&shared);
         let task = tokio::spawn(async move {
             axum::serve(listener, app)
                 .with_graceful_shutdown(async move {
-                    // Either a stop message or a dropped sender means stop.
-                    let _ = stopped.await;
+                    // A stop message, a dropped sender, or a recording that failed.
+                    tokio::select! {
+                        _ = stopped => {}
+                        () = record::failed(watched.recorder.as_ref()) => {}
+                    }
                 })
                 .await
         });
@@ -442,12 +468,16 @@ impl MockServer {
         MockLog(Arc::clone(&self.shared))
     }
 
-    /// Serves until the server task ends, which without a shutdown is never.
+    /// Serves until the server task ends, which without a shutdown is never, or, when it
+    /// records, until a cassette cannot be written (that error is returned).
     pub async fn wait(self) -> io::Result<()> {
-        let MockServer { stop, task, .. } = self;
+        let MockServer {
+            stop, task, shared, ..
+        } = self;
         let result = task.await;
         drop(stop);
-        result.map_err(io::Error::other)?
+        result.map_err(io::Error::other)??;
+        record::failure(shared.recorder.as_ref()).map_or(Ok(()), Err)
     }
 
     /// Stops accepting connections and waits for requests in flight, for at most 5 seconds.

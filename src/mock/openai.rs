@@ -239,15 +239,15 @@ fn translation_request(body: &Value) -> Result<Translation, BadRequest> {
         request
             .messages
             .iter()
-            .filter_map(|m| Some((m, m.content.as_str()?)))
+            .filter_map(|m| Some((m, content_text(&m.content)?)))
     };
     let prompt_chars = texts().map(|(_, text)| text.chars().count()).sum();
     let payload = texts()
         .filter(|(message, _)| message.role == "user")
-        .find_map(|(_, text)| payload_in(text))
+        .find_map(|(_, text)| payload_in(&text))
         .or_else(|| {
             let (_, last) = texts().rfind(|(m, _)| m.role == "user")?;
-            Some(Payload::Plain(last.to_owned()))
+            Some(Payload::Plain(last.into_owned()))
         })
         .ok_or(BadRequest::NoPayload)?;
     Ok(Translation {
@@ -265,6 +265,22 @@ fn translation_request(body: &Value) -> Result<Translation, BadRequest> {
         bound: request.max_tokens.or(request.max_completion_tokens),
         thinking_off: super::emulate::thinking_off(body),
     })
+}
+
+/// The text of a message's `content`: a string, or the `text` of its parts joined (OpenAI
+/// accepts `[{"type": "text", "text": …}, …]` too); `None` for anything else or no text.
+pub(super) fn content_text(content: &Value) -> Option<std::borrow::Cow<'_, str>> {
+    match content {
+        Value::String(text) => Some(text.as_str().into()),
+        Value::Array(parts) => {
+            let text: String = parts
+                .iter()
+                .filter_map(|part| part.get("text").and_then(Value::as_str))
+                .collect();
+            (!text.is_empty()).then_some(text.into())
+        }
+        _ => None,
+    }
 }
 
 /// The diglot payload a user message holds, if any: the `task` field and the payloads'
@@ -693,6 +709,25 @@ mod tests {
         assert_eq!(
             content,
             Some(format!("[mock translation] {article}").as_str())
+        );
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn reads_content_given_as_parts() {
+        // OpenAI accepts a message's content as a list of parts; SDK users send both forms.
+        let server = started(MockOptions::default()).await;
+        let parts = |text: &str| json!([{"type": "text", "text": text}]);
+        let diglot = payload("de", "en", &[(3, "Hallo.")]).to_string();
+        let body = json!({"model": "m", "messages": [{"role": "user", "content": parts(&diglot)}]});
+        let (status, _, text) = server.post_chat(&body).await;
+        assert_eq!(status, 200, "{text}");
+        assert_eq!(reply_of(&text).paragraphs[0].id, 3);
+        let plain =
+            json!({"model": "m", "messages": [{"role": "user", "content": parts("Hallo.")}]});
+        let (_, _, text) = server.post_chat(&plain).await;
+        assert_eq!(
+            crate::mock::testing::content_of(&text),
+            "[mock translation] Hallo."
         );
     }
 }

@@ -127,6 +127,7 @@ impl Streamed {
 
 /// A `text/event-stream` response sending each of `events` as a `data:` event, after waiting
 /// the time `chars_per_sec` takes to write the text each carries (`text_of` says how much).
+/// An event whose data names its `type` goes out under that name ([`event_name`]).
 pub(super) fn event_stream(
     events: Vec<String>,
     chars_per_sec: u32,
@@ -140,7 +141,10 @@ pub(super) fn event_stream(
                 let secs = chars as f64 / f64::from(chars_per_sec);
                 tokio::time::sleep(Duration::from_secs_f64(secs)).await;
             }
-            let bytes = Bytes::from(format!("data: {event}\n\n"));
+            let bytes = Bytes::from(match event_name(&event) {
+                Some(name) => format!("event: {name}\ndata: {event}\n\n"),
+                None => format!("data: {event}\n\n"),
+            });
             // The client hung up: stop writing, as a server stops generating.
             if sender.send(bytes).await.is_err() {
                 return;
@@ -156,6 +160,14 @@ pub(super) fn event_stream(
         Body::from_stream(Events(receiver)),
     )
         .into_response()
+}
+
+/// The SSE event name for an event's data: Anthropic names every event after its data's `type`
+/// (`message_start`, `content_block_delta`, …), and its SDKs skip events without a name;
+/// OpenAI's chunks carry no `type` and go out unnamed, as OpenAI sends them.
+fn event_name(data: &str) -> Option<String> {
+    let value: Value = serde_json::from_str(data).ok()?;
+    Some(value.get("type")?.as_str()?.to_owned())
 }
 
 /// The characters of text an OpenAI chunk event carries (content and reasoning).
@@ -260,5 +272,18 @@ mod tests {
                 .any(|e| e.contains("\"stop_reason\":\"stop\""))
         );
         assert_eq!(anthropic_text_chars(&events[2]), 4);
+        let names: Vec<Option<String>> = events.iter().map(|e| event_name(e)).collect();
+        assert_eq!(names[0].as_deref(), Some("message_start"));
+        assert_eq!(
+            names.last().cloned().flatten().as_deref(),
+            Some("message_stop")
+        );
+        assert!(names.iter().all(Option::is_some));
+    }
+
+    #[test]
+    fn openai_chunks_go_out_unnamed() {
+        let events = streamed("Hello").openai_events();
+        assert!(events.iter().all(|e| event_name(e).is_none()));
     }
 }

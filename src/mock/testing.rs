@@ -61,12 +61,29 @@ impl TestServer {
         headers: &[(&str, &str)],
         body: &Value,
     ) -> (u16, HeaderMap, String) {
+        let mut all = vec![("content-type", "application/json")];
+        all.extend_from_slice(headers);
+        self.post_at(path, &all, body.to_string()).await
+    }
+
+    /// POSTs `body` as a form (`application/x-www-form-urlencoded`) to `path` under the
+    /// server's root: status and body text.
+    pub(super) async fn post_form_at(&self, path: &str, body: &str) -> (u16, String) {
+        let form = [("content-type", "application/x-www-form-urlencoded")];
+        let (status, _, text) = self.post_at(path, &form, body.to_owned()).await;
+        (status, text)
+    }
+
+    /// POSTs `body` to `path` under the server's root with `headers`: status, headers and
+    /// body text.
+    async fn post_at(
+        &self,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: String,
+    ) -> (u16, HeaderMap, String) {
         let url = format!("http://{}{path}", self.server.addr());
-        let mut request = self
-            .client
-            .post(url)
-            .header("content-type", "application/json")
-            .body(body.to_string());
+        let mut request = self.client.post(url).body(body);
         for (name, value) in headers {
             request = request.header(*name, *value);
         }

@@ -192,6 +192,22 @@ struct Attempts {
     last: Option<String>,
 }
 
+/// Builds an HTTP client from `builder` with rustls: the platform's CA store, or on a machine
+/// without one the compiled-in Mozilla roots rather than no client at all (`builder` is called
+/// again for that). Also the mock's recording proxy's client.
+pub fn http_client(
+    builder: impl Fn() -> reqwest::ClientBuilder,
+) -> Result<reqwest::Client, reqwest::Error> {
+    // The ring provider is compiled in; installing it twice is harmless.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    builder().build().or_else(|_| {
+        let roots = webpki_root_certs::TLS_SERVER_ROOT_CERTS
+            .iter()
+            .filter_map(|der| reqwest::Certificate::from_der(der).ok());
+        builder().tls_certs_only(roots).build()
+    })
+}
+
 /// One HTTP client shared by every request of a run.
 #[derive(Debug, Clone)]
 pub struct Transport {
@@ -209,24 +225,12 @@ pub struct Transport {
 impl Transport {
     /// Builds the client; the run's deadline starts now.
     pub fn new(options: TransportOptions) -> Result<Transport, TransportError> {
-        // The ring provider is compiled in; installing it twice is harmless.
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        let builder = || {
+        let client = http_client(|| {
             reqwest::Client::builder()
                 .connect_timeout(CONNECT_TIMEOUT)
                 .user_agent(concat!("diglot/", env!("CARGO_PKG_VERSION")))
-        };
-        // The platform verifier needs a CA store; a machine without one still gets the
-        // compiled-in Mozilla roots rather than no client at all.
-        let client = builder().build().or_else(|_| {
-            let roots = webpki_root_certs::TLS_SERVER_ROOT_CERTS
-                .iter()
-                .filter_map(|der| reqwest::Certificate::from_der(der).ok());
-            builder()
-                .tls_certs_only(roots)
-                .build()
-                .map_err(|e| TransportError::Setup(e.to_string()))
-        })?;
+        })
+        .map_err(|e| TransportError::Setup(e.to_string()))?;
         let limiter =
             |per_minute: Option<u32>| per_minute.map(|n| Arc::new(RateLimiter::per_minute(n)));
         Ok(Transport {

@@ -319,3 +319,72 @@ impl Drop for BackgroundMock {
         }
     }
 }
+
+/// The shipped `diglot mock-server --addr 127.0.0.1:0 ARGS…` as a child process with an empty
+/// environment, and the address it announced on its first line; killed on drop.
+pub struct MockProcess {
+    child: std::process::Child,
+    /// `http://127.0.0.1:PORT`, the server's root.
+    pub address: String,
+}
+
+impl MockProcess {
+    /// Starts the server and reads its address.
+    pub fn start(args: &[&str]) -> MockProcess {
+        use std::io::BufRead;
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin!("diglot"))
+            .args(["mock-server", "--addr", "127.0.0.1:0"])
+            .args(args)
+            .env_clear()
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("mock-server starts");
+        let mut first = String::new();
+        let stdout = child.stdout.take().expect("stdout");
+        std::io::BufReader::new(stdout)
+            .read_line(&mut first)
+            .expect("first line");
+        let Some(address) = first.trim().strip_prefix("listening on ") else {
+            let _ = child.kill();
+            let output = child.wait_with_output().expect("mock-server ends");
+            panic!(
+                "mock-server did not announce an address: {first:?}, stderr: {}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+        };
+        MockProcess {
+            address: address.to_owned(),
+            child,
+        }
+    }
+
+    /// The base URL of the OpenAI-compatible protocol: `http://127.0.0.1:PORT/v1`.
+    pub fn base_url(&self) -> String {
+        format!("{}/v1", self.address)
+    }
+}
+
+impl Drop for MockProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// `GET path` on `address` (`http://HOST:PORT`) over a plain socket: the response body.
+pub fn get_body(address: &str, path: &str) -> String {
+    use std::io::{Read, Write};
+    let host = address.strip_prefix("http://").expect("http address");
+    let mut stream = std::net::TcpStream::connect(host).expect("connect to the mock");
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+    )
+    .expect("send");
+    let mut response = String::new();
+    stream.read_to_string(&mut response).expect("read");
+    let (head, body) = response.split_once("\r\n\r\n").expect("HTTP response");
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    body.to_owned()
+}

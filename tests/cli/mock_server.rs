@@ -3,34 +3,12 @@
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
-use crate::common::{Sandbox, fixture, json, run};
-
-/// `diglot mock-server --addr 127.0.0.1:0 ARGS` as a child, and the address it announced.
-fn mock_server(args: &[&str]) -> (std::process::Child, String) {
-    let mut child = Command::new(assert_cmd::cargo::cargo_bin!("diglot"))
-        .args(["mock-server", "--addr", "127.0.0.1:0"])
-        .args(args)
-        .env_clear()
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("mock-server starts");
-    let mut first = String::new();
-    let stdout = child.stdout.take().expect("stdout");
-    BufReader::new(stdout)
-        .read_line(&mut first)
-        .expect("first line");
-    let address = first
-        .trim()
-        .strip_prefix("listening on ")
-        .expect("announces")
-        .to_owned();
-    (child, address)
-}
+use crate::common::{MockProcess, Sandbox, fixture, get_body, json, run};
 
 #[test]
 fn mock_server_subprocess_announces_its_port_and_serves_a_translation() {
-    let (mut child, address) = mock_server(&[]);
+    let server = MockProcess::start(&[]);
+    let address = server.address.clone();
     assert!(
         address.starts_with("http://127.0.0.1:") && !address.ends_with(":0"),
         "{address}"
@@ -49,8 +27,7 @@ fn mock_server_subprocess_announces_its_port_and_serves_a_translation() {
             &format!("{address}/v1"),
         ])
         .arg(fixture("de-rutte-nato.txt")));
-    child.kill().expect("stop the server");
-    let _ = child.wait();
+    drop(server);
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(
         json(&out.stdout)["paragraphs"][0]["target"]
@@ -77,26 +54,10 @@ fn an_unknown_fault_is_a_usage_error() {
     );
 }
 
-/// `GET path` on `address` (`http://HOST:PORT`) over a plain socket: the response body.
-fn get_body(address: &str, path: &str) -> String {
-    use std::io::{Read, Write};
-    let host = address.strip_prefix("http://").expect("http address");
-    let mut stream = std::net::TcpStream::connect(host).expect("connect to the mock");
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
-    )
-    .expect("send");
-    let mut response = String::new();
-    stream.read_to_string(&mut response).expect("read");
-    let (head, body) = response.split_once("\r\n\r\n").expect("HTTP response");
-    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
-    body.to_owned()
-}
-
 #[test]
 fn mock_server_generates_at_a_rate_and_lists_its_requests() {
-    let (mut child, address) = mock_server(&["--latency-ms", "50", "--chars-per-sec", "20000"]);
+    let server = MockProcess::start(&["--latency-ms", "50", "--chars-per-sec", "20000"]);
+    let address = server.address.clone();
 
     let sandbox = Sandbox::new();
     let started = std::time::Instant::now();
@@ -107,8 +68,7 @@ fn mock_server_generates_at_a_rate_and_lists_its_requests() {
         .arg(fixture("de-rutte-nato.txt")));
     let elapsed = started.elapsed();
     let log = get_body(&address, "/__mock/requests");
-    child.kill().expect("stop the server");
-    let _ = child.wait();
+    drop(server);
     assert_eq!(out.code, 0, "{}", out.stderr);
     let log = json(&log);
     assert_eq!(log["count"], 1, "{log}");
