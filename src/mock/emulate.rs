@@ -43,7 +43,7 @@ pub enum Emulation {
     IgnoresFormat,
     /// (`loop`) A small model that loops, behind a server that does not enforce the token
     /// bound: its first answer repeats one phrase until the client hangs up (at most
-    /// [`LOOP_TOKENS`] tokens, then `finish_reason: length`).
+    /// `LOOP_TOKENS` (65,536) tokens, then `finish_reason: length`).
     Loop,
     /// (`no-stream`) A server that cannot stream: `stream: true` gets a plain JSON answer.
     NoStream,
