@@ -468,8 +468,9 @@ pub struct MockServerArgs {
     /// whose body never ends), huge-body (a 64 MiB body), escape-error (a 400 whose message
     /// holds terminal escapes), invisible (translations of invisible characters only),
     /// huge-word (a translation ending in a one-million-letter word); for brief requests only:
-    /// brief-bad-ref, brief-untranslated, brief-malformed, brief-empty, brief-number).
-    /// Repeatable; faults are used up in order.
+    /// brief-bad-ref, brief-untranslated, brief-malformed, brief-empty, brief-number,
+    /// brief-field-names, brief-all-paragraphs, brief-duplicate, brief-one-word,
+    /// brief-entity-uncited, brief-unattributed). Repeatable; faults are used up in order.
     #[arg(long, value_name = "KIND[:N]")]
     pub fault: Vec<Fault>,
 

@@ -315,7 +315,7 @@ fn joins_without_space(previous: &Line, next: &str) -> bool {
 
 /// Han, kana, CJK punctuation and full-width forms: scripts written without spaces between
 /// words. Hangul is not among them: Korean separates words with spaces.
-fn is_spaceless_script(c: char) -> bool {
+pub fn is_spaceless_script(c: char) -> bool {
     matches!(c,
         '\u{3000}'..='\u{30ff}'      // CJK punctuation, hiragana, katakana
         | '\u{3400}'..='\u{4dbf}'    // CJK extension A

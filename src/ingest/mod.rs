@@ -8,6 +8,8 @@
 mod layout;
 pub mod sentence;
 
+pub use layout::is_spaceless_script;
+
 use std::fmt;
 
 use serde::{Deserialize, Serialize};

@@ -13,12 +13,14 @@
 //! checks. Its source side quotes real text (the headline: the first words of the article; each
 //! point: the first sentence of one of the first paragraphs that are in the source language,
 //! citing that paragraph, so its numbers are there). Its target side is a fixed sentence in the
-//! target language, marked `[mock de→en]`, saying that it is not a summary. It quotes nothing
-//! from the article on purpose: a quote in the source language could make lingua judge the
-//! target side to be in the source language, and the fixed sentence has no digits that the
-//! number check could miss. Target languages with a sentence: English, German, French; others
-//! get the English one (and fail the language check, as they should: the mock cannot write
-//! them). There are no entities.
+//! target language, marked `[mock de→en]`, saying that it is not a summary. A point's target
+//! side goes on with the quoted sentence's pseudo-translation (`pseudo.rs`: common words of the
+//! target language, every number and date kept) and the sentence's acronyms, so that it has
+//! the numbers and names of its source side, as the brief's checks require, and no two points
+//! say the same. It quotes no words of the article's language on purpose: they could make
+//! lingua judge the target side to be in the source language. Target languages with a
+//! sentence: English, German, French; others get the English one (and fail the language check,
+//! as they should: the mock cannot write them). There are no entities.
 
 use std::sync::OnceLock;
 
@@ -30,6 +32,7 @@ use super::faults::FaultKind;
 use crate::detect::Detector;
 use crate::language::LanguageCode;
 use crate::provider::contract::{BriefPayload, PayloadParagraph};
+use crate::verify::brief::words::{is_acronym, words};
 
 /// What `brief-malformed` (and `not-json`) answer instead of a brief.
 const PROSE_BRIEF: &str = "Here is a short summary: NATO membership is off the table, and \
@@ -136,7 +139,8 @@ pub(super) fn reply_content(mut brief: Value, fault: Option<FaultKind>, max_id: 
                 brief["headline"]["target"] = json!(format!("\u{1b}[31m{text}\u{7}"));
             }
         }
-        _ => {}
+        Some(other) => grounding_fault(&mut brief, other, max_id),
+        None => {}
     }
     let json = brief.to_string();
     match fault {
@@ -145,12 +149,96 @@ pub(super) fn reply_content(mut brief: Value, fault: Option<FaultKind>, max_id: 
     }
 }
 
-/// The first sentence of `text`, at most [`SOURCE_WORDS`] words.
+/// A name that no article of the fixtures has, for `brief-entity-uncited`.
+const UNCITED_NAME: &str = "Erika Mustermann";
+
+/// Applies one of the faults that only the brief's grounding and text checks catch (see
+/// [`FaultKind::BriefFieldNames`] and those after it); other faults leave `brief` alone.
+fn grounding_fault(brief: &mut Value, fault: FaultKind, max_id: u32) {
+    let points = brief.get_mut("points").and_then(Value::as_array_mut);
+    match (fault, points) {
+        (FaultKind::BriefFieldNames, _) => field_names(brief),
+        (FaultKind::BriefAllParagraphs, Some(points)) => {
+            if let Some(point) = points.first_mut() {
+                point["paragraphs"] = json!((1..=max_id).collect::<Vec<_>>());
+            }
+        }
+        (FaultKind::BriefDuplicate, Some(points)) => {
+            if let Some(first) = points.first().cloned() {
+                match points.get_mut(1) {
+                    Some(second) => *second = first,
+                    None => points.push(first),
+                }
+            }
+        }
+        (FaultKind::BriefOneWord, Some(points)) => {
+            if let Some(point) = points.first_mut() {
+                let target = point["target"].as_str().unwrap_or_default();
+                let word = target
+                    .split_whitespace()
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned();
+                point["target"] = json!(word);
+            }
+        }
+        (FaultKind::BriefEntityUncited, _) => uncited_entity(brief),
+        (FaultKind::BriefUnattributed, Some(points)) => {
+            if let Some(point) = points.first_mut() {
+                for side in ["source", "target"] {
+                    let text = point[side].as_str().unwrap_or_default();
+                    let kept = text.rsplit_once(", ").map_or(text, |(kept, _)| kept);
+                    point[side] = json!(format!("{kept}."));
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Every text of `brief` replaced by its field's name: `source` or `target`.
+fn field_names(brief: &mut Value) {
+    let mut items = vec!["/headline".to_owned()];
+    for (list, sides) in [("points", ""), ("entities", "/role")] {
+        let len = brief
+            .get(list)
+            .and_then(Value::as_array)
+            .map_or(0, Vec::len);
+        items.extend((0..len).map(|i| format!("/{list}/{i}{sides}")));
+    }
+    for item in items {
+        for side in ["source", "target"] {
+            if let Some(text) = brief.pointer_mut(&format!("{item}/{side}")) {
+                *text = json!(side);
+            }
+        }
+    }
+}
+
+/// The last entity renamed [`UNCITED_NAME`]; without entities, one of that name citing ¶1.
+fn uncited_entity(brief: &mut Value) {
+    let Some(entities) = brief.get_mut("entities").and_then(Value::as_array_mut) else {
+        return;
+    };
+    match entities.last_mut() {
+        Some(last) => last["name"] = json!(UNCITED_NAME),
+        None => entities.push(json!({
+            "name": UNCITED_NAME,
+            "role": {"source": "erfunden", "target": "invented"},
+            "paragraphs": [1],
+        })),
+    }
+}
+
+/// The first sentence of `text`, at most [`SOURCE_WORDS`] words. A full stop after no letter
+/// yet (`1. Punkt`) ends no sentence.
 fn first_sentence(text: &str) -> String {
     let end = text
         .char_indices()
         .find(|&(i, c)| {
-            matches!(c, '.' | '!' | '?') && text[i + c.len_utf8()..].starts_with(' ') && i > 0
+            matches!(c, '.' | '!' | '?')
+                && text[i + c.len_utf8()..].starts_with(' ')
+                && text[..i].chars().any(char::is_alphabetic)
         })
         .map_or(text.len(), |(i, c)| i + c.len_utf8());
     let words: Vec<&str> = text[..end].split_whitespace().collect();
@@ -188,6 +276,30 @@ fn template(from: LanguageCode, to: LanguageCode) -> String {
     format!("[mock {from}→{to}] {body}")
 }
 
+/// The target side of a pseudo-brief's point quoting `sentence`: the fixed [`template`], then
+/// the sentence's pseudo-translation without its marker (every number and date kept, words
+/// of the target language, so it differs from point to point), then its acronyms in
+/// parentheses, so that the target side has the source side's numbers and names.
+fn pseudo_target(from: LanguageCode, to: LanguageCode, sentence: &str) -> String {
+    let translated = super::pseudo::pseudo_translation(from, to, sentence);
+    let marker = format!("[mock {from}→{to}]");
+    let body = translated
+        .strip_prefix(&marker)
+        .unwrap_or(&translated)
+        .trim();
+    let mut acronyms: Vec<&str> = Vec::new();
+    for word in words(sentence) {
+        if is_acronym(word.text) && !acronyms.contains(&word.text) {
+            acronyms.push(word.text);
+        }
+    }
+    let mut target = format!("{} {body}", template(from, to));
+    if !acronyms.is_empty() {
+        target.push_str(&format!(" ({})", acronyms.join(", ")));
+    }
+    target
+}
+
 /// The extractive pseudo-brief described in the module docs.
 fn pseudo_brief(payload: &BriefPayload) -> Value {
     let (from, to) = (payload.source_language, payload.target_language);
@@ -208,7 +320,7 @@ fn pseudo_brief(payload: &BriefPayload) -> Value {
         .map(|p| {
             json!({
                 "source": first_sentence(&p.text),
-                "target": template(from, to),
+                "target": pseudo_target(from, to, &first_sentence(&p.text)),
                 "paragraphs": [p.id],
             })
         })
@@ -360,5 +472,65 @@ mod tests {
         );
         let malformed = reply_content(brief(), Some(FaultKind::BriefMalformed), 8);
         assert_eq!(parse_brief_reply(&malformed), None);
+    }
+
+    #[test]
+    fn grounding_faults_break_exactly_their_check_on_the_reference_article() {
+        let payload = payload_of(RUTTE, LanguageCode::DE, LanguageCode::EN, 5);
+        let broken = |fault| {
+            let brief = brief_for(&payload).expect("cassettes parse");
+            failures(&payload, &reply_content(brief, Some(fault), 8))
+        };
+        type Expected = fn(&BriefFailure) -> bool;
+        let expected: [(FaultKind, Expected); 5] = [
+            (FaultKind::BriefAllParagraphs, |f| {
+                matches!(f, BriefFailure::TooManyReferences { cited: 8, .. })
+            }),
+            (FaultKind::BriefDuplicate, |f| {
+                matches!(f, BriefFailure::Duplicate { .. })
+            }),
+            (FaultKind::BriefOneWord, |f| {
+                matches!(f, BriefFailure::TooShort { words: 1, .. })
+            }),
+            (FaultKind::BriefEntityUncited, |f| {
+                matches!(f, BriefFailure::EntityNotNamed { .. })
+            }),
+            (FaultKind::BriefUnattributed, |f| {
+                matches!(f, BriefFailure::Unattributed { .. })
+            }),
+        ];
+        for (fault, is_expected) in expected {
+            let found = broken(fault);
+            assert!(
+                matches!(found.as_slice(), [only] if is_expected(only)),
+                "{fault}: {found:?}"
+            );
+        }
+        let field_names = broken(FaultKind::BriefFieldNames);
+        // The headline, five points and seven roles, two sides each.
+        assert_eq!(field_names.len(), 2 * (1 + 5 + 7), "{field_names:?}");
+        assert!(
+            field_names
+                .iter()
+                .all(|f| matches!(f, BriefFailure::Placeholder { .. })),
+            "{field_names:?}"
+        );
+    }
+
+    #[test]
+    fn grounding_faults_also_break_a_pseudo_brief() {
+        let article = include_str!("../../fixtures/articles/en-city-budget.txt");
+        let payload = payload_of(article, LanguageCode::EN, LanguageCode::DE, 5);
+        for fault in [
+            FaultKind::BriefFieldNames,
+            FaultKind::BriefAllParagraphs,
+            FaultKind::BriefDuplicate,
+            FaultKind::BriefOneWord,
+            FaultKind::BriefEntityUncited,
+        ] {
+            let brief = brief_for(&payload).expect("cassettes parse");
+            let found = failures(&payload, &reply_content(brief, Some(fault), 6));
+            assert!(!found.is_empty(), "{fault}: no check failed");
+        }
     }
 }

@@ -76,11 +76,31 @@ pub enum FaultKind {
     Invisible,
     /// (`huge-word`) The first translation ends in one word of a million letters.
     HugeWord,
+    /// (`brief-field-names`) A brief whose every text is the name of its field (`source`,
+    /// `target`), as a small model that copies the schema writes it. Brief requests only.
+    BriefFieldNames,
+    /// (`brief-all-paragraphs`) A brief whose first point cites every paragraph. Brief
+    /// requests only.
+    BriefAllParagraphs,
+    /// (`brief-duplicate`) A brief whose second point is a copy of its first. Brief requests
+    /// only.
+    BriefDuplicate,
+    /// (`brief-one-word`) A brief whose first point's target side is its first word alone.
+    /// Brief requests only.
+    BriefOneWord,
+    /// (`brief-entity-uncited`) A brief whose last entity is renamed `Erika Mustermann`, a
+    /// name in no paragraph it cites (a pseudo-brief, without entities, gets her citing ¶1).
+    /// Brief requests only.
+    BriefEntityUncited,
+    /// (`brief-unattributed`) A brief whose first point loses its attribution: each side cut
+    /// at its last comma (on the reference article: `wie … Mark Rutte bestätigte`). Brief
+    /// requests only.
+    BriefUnattributed,
 }
 
 impl FaultKind {
     /// Every kind, in the order the help text lists them.
-    pub const ALL: [FaultKind; 24] = [
+    pub const ALL: [FaultKind; 30] = [
         FaultKind::RateLimit,
         FaultKind::ServerError,
         FaultKind::NotJson,
@@ -105,6 +125,12 @@ impl FaultKind {
         FaultKind::EscapeError,
         FaultKind::Invisible,
         FaultKind::HugeWord,
+        FaultKind::BriefFieldNames,
+        FaultKind::BriefAllParagraphs,
+        FaultKind::BriefDuplicate,
+        FaultKind::BriefOneWord,
+        FaultKind::BriefEntityUncited,
+        FaultKind::BriefUnattributed,
     ];
 
     /// The name `--fault` accepts for this kind.
@@ -134,6 +160,12 @@ impl FaultKind {
             FaultKind::EscapeError => "escape-error",
             FaultKind::Invisible => "invisible",
             FaultKind::HugeWord => "huge-word",
+            FaultKind::BriefFieldNames => "brief-field-names",
+            FaultKind::BriefAllParagraphs => "brief-all-paragraphs",
+            FaultKind::BriefDuplicate => "brief-duplicate",
+            FaultKind::BriefOneWord => "brief-one-word",
+            FaultKind::BriefEntityUncited => "brief-entity-uncited",
+            FaultKind::BriefUnattributed => "brief-unattributed",
         }
     }
 
@@ -146,6 +178,12 @@ impl FaultKind {
                 | FaultKind::BriefMalformed
                 | FaultKind::BriefEmpty
                 | FaultKind::BriefNumber
+                | FaultKind::BriefFieldNames
+                | FaultKind::BriefAllParagraphs
+                | FaultKind::BriefDuplicate
+                | FaultKind::BriefOneWord
+                | FaultKind::BriefEntityUncited
+                | FaultKind::BriefUnattributed
         )
     }
 }
@@ -416,7 +454,9 @@ mod tests {
         assert_eq!(
             err.to_string(),
             "unknown fault 'teapot' (valid faults: 429, 500, not-json, fenced, missing, \
-             truncated, length, escape, 401, 403, 456, drop-number, untranslated, truncate-paragraph, brief-bad-ref, brief-untranslated, brief-malformed, brief-empty, brief-number, endless-body, huge-body, escape-error, invisible, huge-word)"
+             truncated, length, escape, 401, 403, 456, drop-number, untranslated, truncate-paragraph, brief-bad-ref, brief-untranslated, brief-malformed, brief-empty, brief-number, endless-body, huge-body, escape-error, invisible, huge-word, \
+             brief-field-names, brief-all-paragraphs, brief-duplicate, brief-one-word, \
+             brief-entity-uncited, brief-unattributed)"
         );
     }
 

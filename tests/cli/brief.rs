@@ -431,7 +431,8 @@ fn an_article_without_a_cassette_gets_a_marked_pseudo_brief_that_passes_the_chec
     assert_eq!(mock.chat_requests(), 1, "no repair was needed");
 }
 
-/// A brief fault injected once is repaired; injected twice, the run exits 6 naming the failure.
+/// A brief fault injected once is caught and repaired by one more request; injected into every
+/// request, the run exits 6 after the one repair, naming the failure.
 fn assert_repaired_once_then_fatal_twice(fault: &str, failure: &str) {
     let sandbox = Sandbox::new();
     let once = mock(&[&format!("{fault}:1")]);
@@ -444,7 +445,7 @@ fn assert_repaired_once_then_fatal_twice(fault: &str, failure: &str) {
         last_instruction(&once)
     );
 
-    let twice = mock(&[&format!("{fault}:2")]);
+    let twice = mock(&[fault]);
     let out = brief(&sandbox, &twice, &[]);
     assert_eq!(out.code, 6, "{fault}: {}", out.stderr);
     assert!(
@@ -466,4 +467,52 @@ fn an_empty_side_is_repaired_once_and_fatal_twice() {
 #[test]
 fn a_number_no_cited_paragraph_has_is_repaired_once_and_fatal_twice() {
     assert_repaired_once_then_fatal_twice("brief-number", "987654");
+}
+
+#[test]
+fn field_names_as_values_are_repaired_once_and_fatal_twice() {
+    assert_repaired_once_then_fatal_twice(
+        "brief-field-names",
+        "the source side of the headline is 'source', a field name or placeholder, not text",
+    );
+}
+
+#[test]
+fn a_point_citing_every_paragraph_is_repaired_once_and_fatal_twice() {
+    assert_repaired_once_then_fatal_twice(
+        "brief-all-paragraphs",
+        "point 1 cites 8 of the article's 8 paragraphs; a key point may cite at most 4",
+    );
+}
+
+#[test]
+fn a_repeated_point_is_repaired_once_and_fatal_twice() {
+    assert_repaired_once_then_fatal_twice(
+        "brief-duplicate",
+        "point 2 repeats point 1 (the same source side)",
+    );
+}
+
+#[test]
+fn a_one_word_side_is_repaired_once_and_fatal_twice() {
+    assert_repaired_once_then_fatal_twice(
+        "brief-one-word",
+        "the target side of point 1 has 1 word, fewer than 4",
+    );
+}
+
+#[test]
+fn an_entity_named_in_no_paragraph_it_cites_is_repaired_once_and_fatal_twice() {
+    assert_repaired_once_then_fatal_twice(
+        "brief-entity-uncited",
+        "entity 'Erika Mustermann' is not named in ¶1, ¶3, which it cites",
+    );
+}
+
+#[test]
+fn an_unattributed_statement_is_repaired_once_and_fatal_twice() {
+    assert_repaired_once_then_fatal_twice(
+        "brief-unattributed",
+        "point 1 repeats a statement of ¶1 without naming who made it (Mark Rutte)",
+    );
 }
