@@ -7,13 +7,31 @@ use std::sync::atomic::Ordering;
 use super::Pipeline;
 use super::exchange::{Encode, Watch};
 use crate::brief::{Brief, BriefInput};
-use crate::cache::Key;
+use crate::cache::{Key, ProviderIdentity};
 use crate::error::Error;
 use crate::provider::{BriefDecoded, ProviderError, Shape};
 use crate::verify::brief::{BriefFailure, BriefVerifyError};
 
 /// The checks a brief is held to: run off the async thread, since they detect languages.
 pub type BriefCheck = Arc<dyn Fn(&Brief) -> Vec<BriefFailure> + Send + Sync>;
+
+/// The cache key of the brief of `input` by `identity`.
+pub fn brief_cache_key(identity: &ProviderIdentity, input: &BriefInput) -> Key {
+    Key::of(
+        "brief",
+        &(
+            identity,
+            input.source_language.as_str(),
+            input.target_language.as_str(),
+            input.points,
+            input
+                .paragraphs
+                .iter()
+                .map(|p| (p.id.0, p.text.as_str()))
+                .collect::<Vec<_>>(),
+        ),
+    )
+}
 
 /// Runs `check` on `brief` in the blocking pool, so that CPU work (lingua over every side)
 /// does not stall other requests' network I/O; gives the brief back with its failures.
@@ -37,22 +55,10 @@ impl Pipeline {
     /// is [`BriefVerifyError`] (exit 6).
     /// A verified brief from the cache is used as it is; a new one is cached.
     pub async fn brief(&self, input: &BriefInput, check: BriefCheck) -> Result<Brief, Error> {
-        let key = self.cache.as_ref().map(|_| {
-            Key::of(
-                "brief",
-                &(
-                    &self.identity,
-                    input.source_language.as_str(),
-                    input.target_language.as_str(),
-                    input.points,
-                    input
-                        .paragraphs
-                        .iter()
-                        .map(|p| (p.id.0, p.text.as_str()))
-                        .collect::<Vec<_>>(),
-                ),
-            )
-        });
+        let key = self
+            .cache
+            .as_ref()
+            .map(|_| brief_cache_key(&self.identity, input));
         if let (Some(cache), Some(key)) = (&self.cache, &key)
             && let Some(brief) = cache.get::<Brief>(key)
         {
@@ -71,7 +77,11 @@ impl Pipeline {
 
     async fn brief_uncached(&self, input: &BriefInput, check: &BriefCheck) -> Result<Brief, Error> {
         let ask = |shape: &Shape| self.protocol.encode_brief(input, shape);
-        let (raw, problems): (String, Vec<String>) = match self.ask_brief(input, &ask).await? {
+        let first = match self.answer(&super::brief_key(input)) {
+            Some(reply) => self.decode_brief_answer(input, &reply, &ask).await?,
+            None => self.ask_brief(input, &ask).await?,
+        };
+        let (raw, problems): (String, Vec<String>) = match first {
             BriefDecoded::Complete { brief, raw } => {
                 let (brief, failures) = run_check(check, brief).await?;
                 if failures.is_empty() {
@@ -101,6 +111,21 @@ impl Pipeline {
                 problems,
             }
             .into()),
+        }
+    }
+
+    /// Decodes the batch engine's answer to a brief request; a body that is not the API's
+    /// format is asked for again, synchronously.
+    async fn decode_brief_answer(
+        &self,
+        input: &BriefInput,
+        reply: &crate::provider::WireReply,
+        encode: &Encode<'_>,
+    ) -> Result<BriefDecoded, Error> {
+        self.add_billed_batch(reply);
+        match self.protocol.decode_brief(input, reply) {
+            Err(ProviderError::Malformed { .. }) => self.ask_brief(input, encode).await,
+            other => Ok(other?),
         }
     }
 

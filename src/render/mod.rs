@@ -18,6 +18,7 @@
 //! display columns.
 
 mod brief;
+pub mod bulk;
 mod columns;
 mod html;
 mod json;

@@ -15,6 +15,8 @@ pub enum Wire {
     Anthropic,
     Deepl,
     LibreTranslate,
+    /// OpenAI's `POST /batches` (the Batch API).
+    OpenAiBatch,
 }
 
 impl Wire {
@@ -25,6 +27,7 @@ impl Wire {
             Wire::Anthropic => "anthropic-messages.request.schema.json",
             Wire::Deepl => "deepl-v2-translate.request.schema.json",
             Wire::LibreTranslate => "libretranslate-translate.request.schema.json",
+            Wire::OpenAiBatch => "openai-batches.request.schema.json",
         }
     }
 
@@ -35,11 +38,13 @@ impl Wire {
             Wire::Anthropic => "/v1/messages",
             Wire::Deepl => "/v2/translate",
             Wire::LibreTranslate => "/translate",
+            Wire::OpenAiBatch => "/v1/batches",
         }
     }
 
     fn validator(self) -> &'static jsonschema::Validator {
-        static CELLS: [OnceLock<jsonschema::Validator>; 4] = [
+        static CELLS: [OnceLock<jsonschema::Validator>; 5] = [
+            OnceLock::new(),
             OnceLock::new(),
             OnceLock::new(),
             OnceLock::new(),
@@ -105,14 +110,19 @@ fn sample(wire: Wire) -> Value {
         Wire::LibreTranslate => json!({
             "q": ["Hallo."], "source": "de", "target": "en", "format": "text"
         }),
+        Wire::OpenAiBatch => json!({
+            "input_file_id": "file-1", "endpoint": "/v1/chat/completions",
+            "completion_window": "24h", "metadata": {"diglot_job": "j"}
+        }),
     }
 }
 
-const ALL: [Wire; 4] = [
+const ALL: [Wire; 5] = [
     Wire::OpenAi,
     Wire::Anthropic,
     Wire::Deepl,
     Wire::LibreTranslate,
+    Wire::OpenAiBatch,
 ];
 
 #[test]
@@ -129,6 +139,7 @@ fn a_misspelled_field_fails_every_schema() {
         (Wire::Anthropic, "max_token"),
         (Wire::Deepl, "target_language"),
         (Wire::LibreTranslate, "api-key"),
+        (Wire::OpenAiBatch, "completion-window"),
     ];
     for (wire, field) in misspelled {
         let mut body = sample(wire);
@@ -149,6 +160,8 @@ fn a_wrong_type_or_a_missing_required_field_fails() {
         (Wire::Deepl, "formality", json!("very")),
         (Wire::Deepl, "show_billed_characters", json!("yes")),
         (Wire::LibreTranslate, "format", json!("markdown")),
+        (Wire::OpenAiBatch, "completion_window", json!("1h")),
+        (Wire::OpenAiBatch, "metadata", json!({"part": 1})),
     ];
     for (wire, field, value) in cases {
         let mut body = sample(wire);

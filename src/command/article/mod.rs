@@ -9,12 +9,13 @@
 //! output is rendered whole at the end; a progressive renderer consumes the same ordered pairs.
 
 mod identity;
+mod requests;
 mod session;
 mod translation;
 
 use indicatif::ProgressBar;
 
-use crate::brief::{Brief, BriefInput};
+use crate::brief::Brief;
 use crate::cache::{Cache, Key, ProviderIdentity};
 use crate::config::{ProviderSettings, Settings};
 use crate::detect::{Detection, Detector, Direction, DocumentDetection};
@@ -30,6 +31,7 @@ use crate::report::{
 use crate::verify::fidelity::ChecksFailed;
 
 use identity::{ReportIdentity, identity_of};
+pub(super) use requests::{ArticleRequests, Asked, Requester};
 pub(super) use session::{RunOptions, Session};
 
 /// A paragraph detected in the target language with at least this confidence is kept as it is
@@ -208,6 +210,7 @@ impl Task {
             warnings,
             notes: self.verbose.then(|| usage.summary()).into_iter().collect(),
             paragraphs,
+            cost: usage.cost,
         })
     }
 }
@@ -286,6 +289,8 @@ pub(super) struct Rendered {
     paragraphs: usize,
     /// Whether any fidelity check failed (with or without `--strict`).
     pub(super) flagged: bool,
+    /// What it cost, when the profile has prices.
+    pub(super) cost: Option<f64>,
 }
 
 /// Reads and ingests one article; a hit in the cache of whole results is rendered at once, with
@@ -453,12 +458,7 @@ async fn write_brief(
     prepared: &Prepared,
     points: u8,
 ) -> Result<(Brief, Usage, Vec<String>), Error> {
-    let input = BriefInput {
-        source_language: prepared.direction.source,
-        target_language: prepared.direction.target,
-        points,
-        paragraphs: prepared.paragraphs.clone(),
-    };
+    let input = prepared.brief_input(points);
     let pipeline = connection.pipeline(ProgressBar::hidden());
     let checked = input.clone();
     let check: crate::pipeline::BriefCheck = std::sync::Arc::new(move |brief: &Brief| {
@@ -477,13 +477,7 @@ async fn translate_article(
     progress: ProgressBar,
     brief_points: Option<u8>,
 ) -> Result<(Report, Vec<String>), Error> {
-    let to_send: Vec<Paragraph> = prepared
-        .paragraphs
-        .iter()
-        .zip(&prepared.detection.paragraphs)
-        .filter(|(_, d)| !is_already_target(d, prepared.direction.target))
-        .map(|(p, _)| p.clone())
-        .collect();
+    let to_send = prepared.to_send();
     let pipeline = session.main.pipeline(progress);
     let (translated, checks, mut usage) =
         translation::translate_in_order(&pipeline, &to_send, prepared.direction, session.jobs)
