@@ -155,5 +155,13 @@ fn expected(planned: &ArticleRequests, batch_api: bool, priced: bool) -> Expecte
             };
         }
     }
+    for follow_up in &planned.follow_ups {
+        expected.requests += 1;
+        expected.input_tokens += follow_up.input_tokens;
+        expected.output_tokens += follow_up.output_tokens;
+        if let (Some(cost), Some(sent)) = (&mut expected.cost, follow_up.cost) {
+            *cost += sent;
+        }
+    }
     expected
 }

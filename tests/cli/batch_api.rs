@@ -132,44 +132,53 @@ fn dry_run_sends_nothing_needs_no_key_and_estimates_within_a_tenth_of_the_run() 
         "wide-chars.txt",
     ];
     let input = articles_dir(&sandbox, "in", &names);
-    let dry = openai(
-        sandbox.cmd(),
-        &server,
-        &[s(&input), "--dry-run", "--format", "json"],
-    );
-    assert_eq!(dry.code, 0, "{}", dry.stderr);
-    assert!(server.requests().is_empty(), "a dry run sent something");
-    let estimate = json(&dry.stdout);
-    assert_eq!(
-        estimate["articles"].as_array().map(Vec::len),
-        Some(names.len())
-    );
-    let total = &estimate["total"];
-    // The run itself, each article's usage as the mock reported it.
-    let out = sandbox.dir.path().join("out");
-    let done = openai(
-        sandbox.cmd(),
-        &server,
-        &[s(&input), "--format", "json", "--out-dir", s(&out)],
-    );
-    assert_eq!(done.code, 0, "{}", done.stderr);
-    let (mut input_tokens, mut output_tokens, mut requests) = (0, 0, 0);
-    for report in outputs(&out).values() {
-        let usage = &json(report)["usage"];
-        input_tokens += usage["input_tokens"].as_u64().expect("input tokens");
-        output_tokens += usage["output_tokens"].as_u64().expect("output tokens");
-        requests += usage["requests"].as_u64().expect("requests");
+    // The translation alone, then with a brief (its source side, then its texts translated).
+    for (n, extra) in [None, Some("--brief")].into_iter().enumerate() {
+        let before = server.requests().len();
+        let dry = openai(
+            sandbox.cmd(),
+            &server,
+            &[
+                &[s(&input), "--dry-run", "--format", "json"][..],
+                extra.as_slice(),
+            ]
+            .concat(),
+        );
+        assert_eq!(dry.code, 0, "{}", dry.stderr);
+        assert_eq!(server.requests().len(), before, "a dry run sent something");
+        let estimate = json(&dry.stdout);
+        assert_eq!(
+            estimate["articles"].as_array().map(Vec::len),
+            Some(names.len())
+        );
+        let total = &estimate["total"];
+        // The run itself, each article's usage as the mock reported it.
+        let out = sandbox.dir.path().join(format!("out{n}"));
+        let args = [s(&input), "--format", "json", "--out-dir", s(&out)];
+        let done = openai(
+            sandbox.cmd(),
+            &server,
+            &[&args[..], extra.as_slice()].concat(),
+        );
+        assert_eq!(done.code, 0, "{}", done.stderr);
+        let (mut input_tokens, mut output_tokens, mut requests) = (0, 0, 0);
+        for report in outputs(&out).values() {
+            let usage = &json(report)["usage"];
+            input_tokens += usage["input_tokens"].as_u64().expect("input tokens");
+            output_tokens += usage["output_tokens"].as_u64().expect("output tokens");
+            requests += usage["requests"].as_u64().expect("requests");
+        }
+        assert_eq!(total["requests"].as_u64(), Some(requests), "{extra:?}");
+        let estimated = total["input_tokens"].as_u64().expect("n")
+            + total["output_tokens"].as_u64().expect("n");
+        let reported = (input_tokens + output_tokens) as f64;
+        let off = (estimated as f64 - reported).abs() / reported;
+        assert!(
+            off <= 0.10,
+            "{extra:?}: estimated {estimated} tokens, the mock reported {reported} ({:.1}% off)",
+            off * 100.0
+        );
     }
-    assert_eq!(total["requests"].as_u64(), Some(requests));
-    let estimated =
-        total["input_tokens"].as_u64().expect("n") + total["output_tokens"].as_u64().expect("n");
-    let reported = (input_tokens + output_tokens) as f64;
-    let off = (estimated as f64 - reported).abs() / reported;
-    assert!(
-        off <= 0.10,
-        "estimated {estimated} tokens, the mock reported {reported} ({:.1}% off)",
-        off * 100.0
-    );
     // No key for OpenAI's own API, and the table on stdout.
     let keyless = run(sandbox
         .cmd()
@@ -434,7 +443,10 @@ fn a_brief_goes_into_the_batch_beside_its_translation() {
     ];
     let done = openai(sandbox.cmd(), &server, &args);
     assert_eq!(done.code, 0, "{}", done.stderr);
-    assert_eq!(server.chat_requests(), 0, "{:?}", server.requests());
+    // The brief's second step (its texts translated) needs the first step's answer: it is
+    // the one request sent synchronously, at collection.
+    let synchronous = posts(&server, "/v1/chat/completions");
+    assert_eq!(synchronous.len(), 1, "{synchronous:?}");
     let created = posts(&server, "/v1/batches");
     let file = created[0].body["input_file_id"].as_str().expect("file");
     let lines = get_body(&server.root_url(), &format!("/v1/files/{file}/content"));
@@ -449,12 +461,16 @@ fn a_brief_goes_into_the_batch_beside_its_translation() {
     );
     let report = json(&outputs(&out)["de-rutte-nato.json"]);
     assert_eq!(report["usage"]["batched"], 2);
-    assert!(
-        report["brief"]["points"]
-            .as_array()
-            .is_some_and(|p| !p.is_empty()),
-        "{report}"
-    );
+    assert_eq!(report["usage"]["requests"], 1, "{report}");
+    let points = report["brief"]["points"].as_array().expect("points");
+    assert!(!points.is_empty(), "{report}");
+    let asked = synchronous[0].body["messages"][1]["content"]
+        .as_str()
+        .expect("user message");
+    for point in points {
+        let text = point["source"].as_str().expect("source side");
+        assert!(asked.contains(text), "{text:?} not in {asked:?}");
+    }
     let plain = sync_outputs(&sandbox, &server, &input, &["--brief", "--format", "json"]);
     let mut synced = json(&plain["de-rutte-nato.json"]);
     let mut batched = report;

@@ -52,6 +52,19 @@ pub(in crate::command) struct Request {
     pub(in crate::command) cost: Option<(f64, f64)>,
 }
 
+/// A request an article sends once an answer is in, so that it cannot be encoded before:
+/// the translation of a brief's texts (the brief's second step). Estimated for the dry run;
+/// never batched (the batch engines send it synchronously at collection).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(in crate::command) struct FollowUp {
+    /// Tokens of its prompt, estimated.
+    pub(in crate::command) input_tokens: u64,
+    /// Tokens of its answer, estimated.
+    pub(in crate::command) output_tokens: u64,
+    /// What it costs at the provider's prices, synchronously.
+    pub(in crate::command) cost: Option<f64>,
+}
+
 /// What one article would send first.
 #[derive(Debug, Clone, Default)]
 pub(in crate::command) struct ArticleRequests {
@@ -59,6 +72,8 @@ pub(in crate::command) struct ArticleRequests {
     pub(in crate::command) chunks: usize,
     /// The requests, chunks in order then the brief; none for a result found in the cache.
     pub(in crate::command) requests: Vec<Request>,
+    /// The requests sent once those are answered (a brief's translation), estimated.
+    pub(in crate::command) follow_ups: Vec<FollowUp>,
 }
 
 /// One provider as the encoder sees it.
@@ -74,6 +89,49 @@ struct Side {
 }
 
 impl Side {
+    /// Whether it is an LLM (bills tokens), rather than a machine translation API.
+    fn is_llm(&self) -> bool {
+        matches!(
+            self.kind,
+            ProviderKind::Openai | ProviderKind::Mock | ProviderKind::Anthropic
+        )
+    }
+
+    /// The translation of an expected brief's texts: its prompt encoded around empty texts,
+    /// plus the texts; its answer as long as the texts, with their markers.
+    fn brief_translation(
+        &self,
+        input: &BriefInput,
+        expected: &ExpectedBrief,
+    ) -> Result<FollowUp, Error> {
+        let chunk = Chunk {
+            source_language: input.source_language,
+            target_language: input.target_language,
+            paragraphs: (1..=expected.texts.len())
+                .map(|n| Paragraph {
+                    id: crate::ingest::ParagraphId(u32::try_from(n).unwrap_or(u32::MAX)),
+                    text: String::new(),
+                })
+                .collect(),
+        };
+        let wire = self.protocol.encode_translation(&chunk, &self.shape)?;
+        let texts = expected.tokens(expected.texts.iter().sum());
+        let markers =
+            (expected.texts.len() * "[10] \n\n".len()).div_ceil(crate::plan::CHARS_PER_TOKEN);
+        let input_tokens = (crate::plan::expected_tokens(&prompt_text(&wire.body)) + texts) as u64;
+        let output_tokens = (texts + markers) as u64;
+        let billed = crate::provider::price::Billed {
+            input_tokens,
+            output_tokens,
+            characters: 0,
+        };
+        Ok(FollowUp {
+            input_tokens,
+            output_tokens,
+            cost: self.prices.map(|p| p.cost(billed)),
+        })
+    }
+
     fn new(provider: &ProviderSettings, task: &Task, batch: bool) -> Side {
         // Nothing is sent: the in-process mock needs no address.
         let base_url = match &provider.endpoint {
@@ -109,10 +167,7 @@ impl Side {
         text: &[&str],
         output: usize,
     ) -> Request {
-        let llm = matches!(
-            self.kind,
-            ProviderKind::Openai | ProviderKind::Mock | ProviderKind::Anthropic
-        );
+        let llm = self.is_llm();
         let characters: u64 = text.iter().map(|t| t.chars().count() as u64).sum();
         let (input_tokens, output_tokens) = if llm {
             (
@@ -176,16 +231,16 @@ impl Requester {
         };
         let cache = task.cache.as_ref();
         match task.kind {
-            TaskKind::Brief { points, .. } => Ok(ArticleRequests {
-                chunks: 0,
-                requests: self.brief_request(&self.main, prepared, points, cache, true)?,
-            }),
+            TaskKind::Brief { points, .. } => {
+                let mut planned = ArticleRequests::default();
+                self.brief_request(&self.main, prepared, (points, true), cache, &mut planned)?;
+                Ok(planned)
+            }
             TaskKind::Translate { brief_points, .. } => {
                 let mut planned = self.translation(prepared, cache)?;
                 if let (Some(points), Some(side)) = (brief_points, &self.brief) {
                     let batchable = side.name == self.main.name;
-                    let brief = self.brief_request(side, prepared, points, cache, batchable)?;
-                    planned.requests.extend(brief);
+                    self.brief_request(side, prepared, (points, batchable), cache, &mut planned)?;
                 }
                 Ok(planned)
             }
@@ -229,37 +284,44 @@ impl Requester {
         Ok(ArticleRequests {
             chunks: chunks.len(),
             requests,
+            follow_ups: Vec::new(),
         })
     }
 
+    /// Adds to `planned` the brief of `points` points by `side` (batchable or not), unless it
+    /// is in the cache: its first request (the source side) and the translation of its texts.
     fn brief_request(
         &self,
         side: &Side,
         prepared: &Prepared,
-        points: u8,
+        (points, batchable): (u8, bool),
         cache: Option<&Cache>,
-        batchable: bool,
-    ) -> Result<Vec<Request>, Error> {
+        planned: &mut ArticleRequests,
+    ) -> Result<(), Error> {
         let input = prepared.brief_input(points);
         let key = crate::pipeline::brief_cache_key(&side.identity, &input);
         if cache.is_some_and(|c| c.get::<crate::brief::Brief>(&key).is_some()) {
-            return Ok(Vec::new());
+            return Ok(());
         }
         let wire = side.protocol.encode_brief(&input, &side.shape)?;
         let texts: Vec<&str> = input.paragraphs.iter().map(|p| p.text.as_str()).collect();
         let asked = (Asked::Brief, crate::pipeline::brief_key(&input));
-        let mut request = side.request(asked, wire, &texts, expected_brief_tokens(points));
+        let expected = ExpectedBrief::of(&input);
+        let mut request = side.request(asked, wire, &texts, expected.reply_tokens());
         request.batchable = batchable;
-        Ok(vec![request])
+        planned.requests.push(request);
+        if side.is_llm() {
+            planned
+                .follow_ups
+                .push(side.brief_translation(&input, &expected)?);
+        }
+        Ok(())
     }
 
     /// Whether the translation's provider bills characters rather than tokens (DeepL,
     /// LibreTranslate).
     pub(in crate::command) fn bills_characters(&self) -> bool {
-        !matches!(
-            self.main.kind,
-            ProviderKind::Openai | ProviderKind::Mock | ProviderKind::Anthropic
-        )
+        !self.main.is_llm()
     }
 
     /// Whether any provider has prices.
@@ -356,13 +418,58 @@ fn expected_reply_tokens(chunk: &Chunk, shape: &Shape) -> usize {
     (text + wrapper).div_ceil(crate::plan::CHARS_PER_TOKEN)
 }
 
-/// The tokens of a brief of `points` points: a headline, each point about two sentences in
-/// both languages with its references, and the people named.
-fn expected_brief_tokens(points: u8) -> usize {
-    const HEADLINE_AND_PEOPLE_CHARS: usize = 600;
-    const POINT_CHARS: usize = 360;
-    (HEADLINE_AND_PEOPLE_CHARS + usize::from(points) * POINT_CHARS)
-        .div_ceil(crate::plan::CHARS_PER_TOKEN)
+/// What a brief is expected to hold, in the article's language: a headline, each point one
+/// sentence with its references, and half as many people and organisations (a name and a role
+/// of a few words) as points. An article of fewer paragraphs than points gets a point per
+/// paragraph.
+struct ExpectedBrief {
+    /// Characters of each text translated in the second step: the headline, the points, the
+    /// roles.
+    texts: Vec<usize>,
+    /// Points expected.
+    points: usize,
+    /// Tokens per character of the article (1 for CJK scripts, a quarter for most others).
+    tokens_per_char: f64,
+}
+
+impl ExpectedBrief {
+    const HEADLINE_CHARS: usize = 80;
+    const POINT_CHARS: usize = 180;
+    const ROLE_CHARS: usize = 40;
+    /// The JSON around a point (`{"text":"","paragraphs":[2,5]},`).
+    const POINT_JSON_CHARS: usize = 32;
+    /// The JSON around an entity and its name.
+    const ENTITY_JSON_CHARS: usize = 60;
+    /// The JSON around the whole reply.
+    const REPLY_JSON_CHARS: usize = 40;
+
+    fn of(input: &BriefInput) -> ExpectedBrief {
+        let points = usize::from(input.points).min(input.paragraphs.len()).max(1);
+        let mut texts = vec![Self::HEADLINE_CHARS];
+        texts.extend(std::iter::repeat_n(Self::POINT_CHARS, points));
+        texts.extend(std::iter::repeat_n(Self::ROLE_CHARS, points.div_ceil(2)));
+        let text: String = input.paragraphs.iter().map(|p| p.text.as_str()).collect();
+        let chars = text.chars().count().max(1);
+        ExpectedBrief {
+            texts,
+            points,
+            tokens_per_char: crate::plan::expected_tokens(&text) as f64 / chars as f64,
+        }
+    }
+
+    /// Tokens of `chars` characters of the article's script.
+    fn tokens(&self, chars: usize) -> usize {
+        (chars as f64 * self.tokens_per_char).ceil() as usize
+    }
+
+    /// Tokens of the brief's source side as the model writes it (JSON).
+    fn reply_tokens(&self) -> usize {
+        let entities = self.texts.len() - 1 - self.points;
+        let json = self.points * Self::POINT_JSON_CHARS
+            + entities * Self::ENTITY_JSON_CHARS
+            + Self::REPLY_JSON_CHARS;
+        self.tokens(self.texts.iter().sum()) + json.div_ceil(crate::plan::CHARS_PER_TOKEN)
+    }
 }
 
 impl Ready {
