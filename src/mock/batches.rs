@@ -24,9 +24,12 @@ use std::time::{Duration, Instant, SystemTime};
 
 use std::sync::Arc;
 
+use axum::Router;
 use axum::extract::{Path, State};
+use axum::handler::Handler;
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::Response;
+use axum::routing::{MethodRouter, get, post};
 use serde_json::Value;
 
 pub(super) use anthropic::{ANTHROPIC_BATCHES, anthropic_router};
@@ -469,8 +472,45 @@ pub(super) struct Vendor {
     cursor: &'static str,
 }
 
+/// The routes both vendors serve the same way under `batches` (`/v1/batches`,
+/// `/v1/messages/batches`): `POST` creates a batch with `create`, `GET` lists them, `{id}`
+/// describes one, `{id}/cancel` cancels it; any other method is a 405 in the vendor's format.
+pub(super) fn batch_routes<H, T>(
+    vendor: &'static Vendor,
+    batches: &str,
+    create: H,
+) -> Router<Arc<super::Shared>>
+where
+    H: Handler<T, Arc<super::Shared>>,
+    T: 'static,
+{
+    let list = move |state, method, uri, headers| list(vendor, state, (method, uri, headers));
+    let retrieve =
+        move |state, id, method, uri, headers| retrieve(vendor, state, id, (method, uri, headers));
+    let cancel =
+        move |state, id, method, uri, headers| cancel(vendor, state, id, (method, uri, headers));
+    Router::new()
+        .route(batches, refusing_others(vendor, post(create).get(list)))
+        .route(
+            &format!("{batches}/{{id}}"),
+            refusing_others(vendor, get(retrieve)),
+        )
+        .route(
+            &format!("{batches}/{{id}}/cancel"),
+            refusing_others(vendor, post(cancel)),
+        )
+}
+
+/// `routes` with every other method answered by [`wrong_method`].
+pub(super) fn refusing_others(
+    vendor: &'static Vendor,
+    routes: MethodRouter<Arc<super::Shared>>,
+) -> MethodRouter<Arc<super::Shared>> {
+    routes.fallback(move |state, method, uri| wrong_method(vendor, state, method, uri))
+}
+
 /// Any other method on a batch route: a 405 in the vendor's format.
-pub(super) async fn wrong_method(
+async fn wrong_method(
     vendor: &'static Vendor,
     State(shared): State<Arc<super::Shared>>,
     method: Method,
@@ -489,7 +529,7 @@ pub(super) async fn wrong_method(
 }
 
 /// `GET …/batches/{id}`: the batch as it stands now (ended first when its time is up).
-pub(super) async fn retrieve(
+async fn retrieve(
     vendor: &'static Vendor,
     State(shared): State<Arc<super::Shared>>,
     Path(id): Path<String>,
@@ -506,7 +546,7 @@ pub(super) async fn retrieve(
 }
 
 /// `POST …/batches/{id}/cancel`: a running batch starts cancelling.
-pub(super) async fn cancel(
+async fn cancel(
     vendor: &'static Vendor,
     State(shared): State<Arc<super::Shared>>,
     Path(id): Path<String>,
@@ -527,7 +567,7 @@ pub(super) async fn cancel(
 }
 
 /// `GET …/batches?limit=&{cursor}=`: the vendor's batches, newest first.
-pub(super) async fn list(
+async fn list(
     vendor: &'static Vendor,
     State(shared): State<Arc<super::Shared>>,
     (method, uri, headers): (Method, Uri, HeaderMap),

@@ -13,10 +13,12 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::get;
 use serde_json::{Value, json};
 
-use super::{Api, Batch, Ended, Ending, LineResult, Progress, Vendor};
+use super::{
+    Api, Batch, Ended, Ending, LineResult, Progress, Vendor, batch_routes, refusing_others,
+};
 use crate::mock::Shared;
 use crate::mock::anthropic::error;
 use crate::mock::openai::json_response;
@@ -26,23 +28,10 @@ pub(in crate::mock) const ANTHROPIC_BATCHES: &str = "/v1/messages/batches";
 
 /// The Anthropic batch routes.
 pub(in crate::mock) fn anthropic_router() -> Router<Arc<Shared>> {
-    Router::new()
-        .route(
-            ANTHROPIC_BATCHES,
-            post(create).get(list).fallback(wrong_method),
-        )
-        .route(
-            "/v1/messages/batches/{id}",
-            get(retrieve).fallback(wrong_method),
-        )
-        .route(
-            "/v1/messages/batches/{id}/cancel",
-            post(cancel).fallback(wrong_method),
-        )
-        .route(
-            "/v1/messages/batches/{id}/results",
-            get(results).fallback(wrong_method),
-        )
+    batch_routes(&VENDOR, ANTHROPIC_BATCHES, create).route(
+        "/v1/messages/batches/{id}/results",
+        refusing_others(&VENDOR, get(results)),
+    )
 }
 
 /// What tells Anthropic's batch API from OpenAI's for the handlers they share.
@@ -61,34 +50,6 @@ fn anthropic_error(status: StatusCode, kind: &str, message: &str) -> Response {
 
 fn described(batch: &Batch, headers: &HeaderMap) -> Value {
     batch_json(batch, &root_of(headers))
-}
-
-async fn wrong_method(state: State<Arc<Shared>>, method: Method, uri: Uri) -> Response {
-    super::wrong_method(&VENDOR, state, method, uri).await
-}
-
-async fn retrieve(
-    state: State<Arc<Shared>>,
-    id: Path<String>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-) -> Response {
-    super::retrieve(&VENDOR, state, id, (method, uri, headers)).await
-}
-
-async fn cancel(
-    state: State<Arc<Shared>>,
-    id: Path<String>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-) -> Response {
-    super::cancel(&VENDOR, state, id, (method, uri, headers)).await
-}
-
-async fn list(state: State<Arc<Shared>>, method: Method, uri: Uri, headers: HeaderMap) -> Response {
-    super::list(&VENDOR, state, (method, uri, headers)).await
 }
 
 /// The answer to a request without the version header or with the bad key, if it is one.

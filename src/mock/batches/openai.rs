@@ -17,7 +17,10 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde_json::{Value, json};
 
-use super::{Api, Batch, Batches, Ended, Ending, LineResult, Progress, StoredFile, Vendor};
+use super::{
+    Api, Batch, Batches, Ended, Ending, LineResult, Progress, StoredFile, Vendor, batch_routes,
+    refusing_others,
+};
 use crate::mock::Shared;
 use crate::mock::openai::{error_response, json_response};
 
@@ -29,19 +32,14 @@ pub(in crate::mock) fn openai_router() -> Router<Arc<Shared>> {
     Router::new()
         .route(
             "/v1/files",
-            post(upload).get(list_files).fallback(wrong_method),
+            refusing_others(&VENDOR, post(upload).get(list_files)),
         )
-        .route("/v1/files/{id}", get(get_file).fallback(wrong_method))
+        .route("/v1/files/{id}", refusing_others(&VENDOR, get(get_file)))
         .route(
             "/v1/files/{id}/content",
-            get(file_content).fallback(wrong_method),
+            refusing_others(&VENDOR, get(file_content)),
         )
-        .route("/v1/batches", post(create).get(list).fallback(wrong_method))
-        .route("/v1/batches/{id}", get(retrieve).fallback(wrong_method))
-        .route(
-            "/v1/batches/{id}/cancel",
-            post(cancel).fallback(wrong_method),
-        )
+        .merge(batch_routes(&VENDOR, "/v1/batches", create))
 }
 
 /// What tells OpenAI's batch API from Anthropic's for the handlers they share.
@@ -68,34 +66,6 @@ fn openai_error(status: StatusCode, kind: &str, message: &str) -> Response {
 
 fn described(batch: &Batch, _: &HeaderMap) -> Value {
     batch_json(batch)
-}
-
-async fn wrong_method(state: State<Arc<Shared>>, method: Method, uri: Uri) -> Response {
-    super::wrong_method(&VENDOR, state, method, uri).await
-}
-
-async fn retrieve(
-    state: State<Arc<Shared>>,
-    id: Path<String>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-) -> Response {
-    super::retrieve(&VENDOR, state, id, (method, uri, headers)).await
-}
-
-async fn cancel(
-    state: State<Arc<Shared>>,
-    id: Path<String>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-) -> Response {
-    super::cancel(&VENDOR, state, id, (method, uri, headers)).await
-}
-
-async fn list(state: State<Arc<Shared>>, method: Method, uri: Uri, headers: HeaderMap) -> Response {
-    super::list(&VENDOR, state, (method, uri, headers)).await
 }
 
 /// Whether the request carries the mock's documented bad key.
