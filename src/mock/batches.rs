@@ -25,7 +25,7 @@ use std::time::{Duration, Instant, SystemTime};
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::handler::Handler;
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::Response;
@@ -37,6 +37,12 @@ pub(super) use openai::openai_router;
 
 /// The most bytes one answer inside a batch may take.
 const ANSWER_LIMIT: usize = 16 * 1024 * 1024;
+
+/// The largest body the routes that take a whole batch accept: OpenAI's batch input file
+/// (200 MB; its Files API takes up to 512 MB) and Anthropic's create call (256 MB), with room
+/// for the multipart framing. A web server's default (axum's is 2 MB) would refuse a job of a
+/// few thousand articles that the real APIs take.
+const BATCH_BODY_LIMIT: usize = 512 * 1024 * 1024;
 
 /// One way a batch can go wrong. The name in parentheses is what `--batch-fault` accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -489,8 +495,9 @@ where
         move |state, id, method, uri, headers| retrieve(vendor, state, id, (method, uri, headers));
     let cancel =
         move |state, id, method, uri, headers| cancel(vendor, state, id, (method, uri, headers));
+    let create = takes_a_batch(post(create));
     Router::new()
-        .route(batches, refusing_others(vendor, post(create).get(list)))
+        .route(batches, refusing_others(vendor, create.get(list)))
         .route(
             &format!("{batches}/{{id}}"),
             refusing_others(vendor, get(retrieve)),
@@ -499,6 +506,13 @@ where
             &format!("{batches}/{{id}}/cancel"),
             refusing_others(vendor, post(cancel)),
         )
+}
+
+/// A route that takes a whole batch in its body (an upload), up to [`BATCH_BODY_LIMIT`].
+pub(super) fn takes_a_batch(
+    routes: MethodRouter<Arc<super::Shared>>,
+) -> MethodRouter<Arc<super::Shared>> {
+    routes.layer(DefaultBodyLimit::max(BATCH_BODY_LIMIT))
 }
 
 /// `routes` with every other method answered by [`wrong_method`].

@@ -976,3 +976,60 @@ fn batch_api_misuse_is_a_clear_error() {
         none.stderr
     );
 }
+
+/// `POST path` on the mock with `headers` and `body` over a plain socket: the status line.
+fn post_raw(mock: &BackgroundMock, path: &str, headers: &[(&str, &str)], body: &[u8]) -> String {
+    use std::io::{Read, Write};
+    let root = mock.root_url();
+    let host = root.strip_prefix("http://").expect("http address");
+    let mut stream = std::net::TcpStream::connect(host).expect("connect to the mock");
+    let mut head = format!("POST {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n");
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str(&format!("Content-Length: {}\r\n\r\n", body.len()));
+    stream.write_all(head.as_bytes()).expect("send");
+    stream.write_all(body).expect("send");
+    let mut response = String::new();
+    stream.read_to_string(&mut response).expect("read");
+    response.lines().next().unwrap_or_default().to_owned()
+}
+
+#[test]
+fn the_mock_takes_batches_of_the_size_the_real_apis_take() {
+    let server = batch_mock(0, &[], &[]);
+    // 3 MB: over a web server's default body limit (2 MB), far under the vendors' (200 MB
+    // OpenAI's batch file, 256 MB Anthropic's create call).
+    let text = "Wort ".repeat(600_000);
+    let line = serde_json::json!({
+        "custom_id": "big-1", "method": "POST", "url": "/v1/chat/completions",
+        "body": {"model": "m", "messages": [{"role": "user", "content": text}]},
+    });
+    let boundary = "diglot-test-boundary";
+    let form = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"purpose\"\r\n\r\nbatch\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.jsonl\"\r\n\
+         Content-Type: application/jsonl\r\n\r\n{line}\n\r\n--{boundary}--\r\n"
+    );
+    let multipart = format!("multipart/form-data; boundary={boundary}");
+    let uploaded = post_raw(
+        &server,
+        "/v1/files",
+        &[("Content-Type", &multipart)],
+        form.as_bytes(),
+    );
+    assert!(uploaded.starts_with("HTTP/1.1 200"), "{uploaded}");
+    let create = serde_json::json!({"requests": [{"custom_id": "big-1", "params": {
+        "model": "m", "max_tokens": 16, "messages": [{"role": "user", "content": text}],
+    }}]});
+    let created = post_raw(
+        &server,
+        "/v1/messages/batches",
+        &[
+            ("Content-Type", "application/json"),
+            ("anthropic-version", "2023-06-01"),
+        ],
+        create.to_string().as_bytes(),
+    );
+    assert!(created.starts_with("HTTP/1.1 200"), "{created}");
+}

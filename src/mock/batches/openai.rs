@@ -19,7 +19,7 @@ use serde_json::{Value, json};
 
 use super::{
     Api, Batch, Batches, Ended, Ending, LineResult, Progress, StoredFile, Vendor, batch_routes,
-    refusing_others,
+    refusing_others, takes_a_batch,
 };
 use crate::mock::Shared;
 use crate::mock::openai::{error_response, json_response};
@@ -32,7 +32,7 @@ pub(in crate::mock) fn openai_router() -> Router<Arc<Shared>> {
     Router::new()
         .route(
             "/v1/files",
-            refusing_others(&VENDOR, post(upload).get(list_files)),
+            refusing_others(&VENDOR, takes_a_batch(post(upload)).get(list_files)),
         )
         .route("/v1/files/{id}", refusing_others(&VENDOR, get(get_file)))
         .route(
