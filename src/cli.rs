@@ -369,6 +369,12 @@ pub struct SelectionArgs {
     /// Output width in columns [default: the terminal's, 100 when not a terminal].
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(20..))]
     pub width: Option<u16>,
+
+    /// When output on a terminal goes through a pager ($DIGLOT_PAGER, $PAGER, less): auto
+    /// when it is taller than the terminal [default: auto; never when stdout is not a
+    /// terminal].
+    #[arg(long, value_name = "WHEN")]
+    pub paging: Option<crate::render::pager::Paging>,
 }
 
 /// How a brief is written.

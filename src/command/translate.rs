@@ -9,7 +9,11 @@ use crate::error::Error;
 use crate::prompt::Prompts;
 
 /// Resolves the providers (checking the brief's can write briefs), then translates.
-pub(super) fn run(args: &TranslateArgs, mut settings: Settings) -> Result<Outcome, Error> {
+pub(super) fn run(
+    args: &TranslateArgs,
+    mut settings: Settings,
+    exit_code: fn(&Error) -> u8,
+) -> Result<Outcome, Error> {
     let destination = Destination::of(&args.input, &args.output)?;
     let provider = std::mem::replace(
         &mut settings.provider,
@@ -40,6 +44,7 @@ pub(super) fn run(args: &TranslateArgs, mut settings: Settings) -> Result<Outcom
         prompts,
         (&provider, brief_provider.as_ref()),
         &settings,
+        exit_code,
     );
     deliver(task, (provider, brief_provider), destination, &settings)
 }

@@ -315,6 +315,8 @@ pub struct Flags {
     pub width: Option<u16>,
     /// `--color`.
     pub color: Option<ColorChoice>,
+    /// `--paging`.
+    pub paging: Option<crate::render::pager::Paging>,
     /// Whether to run a profile's `api_key_cmd` (commands that talk to a provider, and
     /// `config`, which previews them; not `detect` or `check`).
     pub run_key_command: bool,
@@ -329,6 +331,8 @@ pub struct Terminal {
     pub width: Option<usize>,
     /// Whether stderr is a terminal (progress is shown only then).
     pub stderr_is_tty: bool,
+    /// The terminal's height in rows, when stdout is one (whether output needs a pager).
+    pub height: Option<usize>,
 }
 
 /// Everything resolved: the immutable input to a run.
@@ -359,6 +363,10 @@ pub struct Settings {
     pub prompts_dir: Option<PathBuf>,
     /// Whether to draw progress on stderr.
     pub progress: bool,
+    /// When output goes through a pager, and which.
+    pub pager: Resolved<crate::render::pager::PagerSetup>,
+    /// The terminal's height in rows, when stdout is one.
+    pub height: Option<usize>,
     /// The provider, or why none can be used (kept, so `detect` and `config` work without one).
     pub provider: Result<ProviderSettings, ConfigError>,
     /// The provider for briefs when a layer names one; `None` means the translation's.
@@ -424,9 +432,12 @@ impl Settings {
         let provider = profile::resolve_provider(flags, env, &file);
         let brief_provider = profile::resolve_brief_provider(flags, env, &file, &provider);
         let date = terminal::resolve_date(env)?;
+        let pager = terminal::resolve_pager(flags, env, cfg, &file_source)?;
         Ok(Settings {
             prompts_dir: env.config_dir().map(|d| d.join("prompts")),
             progress: terminal.stderr_is_tty && env.get("TERM") != Some("dumb"),
+            pager,
+            height: terminal.height.filter(|_| terminal.stdout_is_tty),
             file,
             jobs,
             run_timeout,
@@ -957,6 +968,7 @@ model = "writer-model"
             stdout_is_tty: true,
             width: Some(90),
             stderr_is_tty: false,
+            height: None,
         };
         let resolve = |flags: &Flags, env: &[(&str, &str)], term| {
             let env = Env::from_pairs(env.iter().copied());
@@ -987,6 +999,7 @@ model = "writer-model"
             stdout_is_tty: true,
             width: None,
             stderr_is_tty: false,
+            height: None,
         };
         let env = |pairs: &[(&str, &str)]| Env::from_pairs(pairs.iter().copied());
         assert!(resolve_color(None, &env(&[]), tty).value);

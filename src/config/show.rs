@@ -58,6 +58,11 @@ impl Settings {
         }
         line("width", &self.width.value, &self.width.source);
         line("color", &self.color.value, &self.color.source);
+        line("paging", &self.pager.value.paging, &self.pager.source);
+        match &self.pager.value.command {
+            Some((command, var)) => line("pager", command, &Source::Env((*var).to_owned())),
+            None => line("pager", &"less", &Source::Default),
+        }
         match &self.provider {
             Ok(p) => {
                 line("provider", &p.name.value, &p.name.source);

@@ -16,9 +16,11 @@
 
 mod brief;
 mod exchange;
+mod live;
 
 pub use brief::BriefCheck;
-pub use exchange::{EndpointShape, LiveSink};
+pub use exchange::EndpointShape;
+pub use live::{Live, LiveSink};
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -424,7 +426,8 @@ impl Pipeline {
             .fetch_add(sent, Ordering::Relaxed);
         let source: String = chunk.paragraphs.iter().map(|p| p.text.as_str()).collect();
         let bound = crate::provider::contract::output_bound(chunk) as usize;
-        let watch = Watch::new(Some(source), bound);
+        let first = chunk.paragraphs.first().map(|p| p.id);
+        let watch = Watch::new(Some(source), bound).for_chunk(first);
         let reply = self.exchange(encode, watch.clone()).await?;
         self.add_billed(&reply);
         let decoded = match self.protocol.decode_translation(chunk, &reply) {

@@ -5,8 +5,10 @@
 //!
 //! Built from resolved settings and plain [`TaskOptions`], never from clap types. Translations
 //! arrive chunk by chunk from the pipeline and are released in paragraph order
-//! ([`crate::verify::InOrder`]); the fidelity checks run on them off the async thread. Today the
-//! output is rendered whole at the end; a progressive renderer consumes the same ordered pairs.
+//! ([`crate::verify::InOrder`]); the fidelity checks run on them off the async thread; the brief
+//! is written at the same time. Each verified pair goes to a [`Sink`] the moment it and every
+//! pair before it are checked ([`process_progressive`], for text and jsonl on stdout), or the
+//! output is rendered whole at the end ([`process`]) by the same writer.
 
 mod identity;
 mod session;
@@ -23,11 +25,14 @@ use crate::ingest::{Document, Paragraph, ParagraphId};
 use crate::input::Source;
 use crate::language::LanguageCode;
 use crate::prompt::Prompts;
+use crate::render::progressive::Head;
 use crate::render::{Format, Layout, Style};
 use crate::report::{
     BriefReport, ParagraphPair, ProviderInfo, Report, SourceInfo, TargetInfo, Usage,
 };
-use crate::verify::fidelity::ChecksFailed;
+use crate::pipeline::LiveSink;
+use crate::provider::Translated;
+use crate::verify::fidelity::{Check, ChecksFailed};
 
 use identity::{ReportIdentity, identity_of};
 pub(super) use session::{RunOptions, Session};
@@ -81,6 +86,9 @@ pub(super) struct Task {
     names: (String, Option<String>),
     /// The cache of whole results, unless disabled.
     cache: Option<Cache>,
+    /// `main`'s exit code of an error: what jsonl's `end` record says a `--strict` run with
+    /// failed checks ends with.
+    exit_code: fn(&Error) -> u8,
 }
 
 impl Task {
@@ -89,6 +97,7 @@ impl Task {
         prompts: Prompts,
         (main, brief): (&ProviderSettings, Option<&ProviderSettings>),
         settings: &Settings,
+        exit_code: fn(&Error) -> u8,
     ) -> Task {
         let brief_points = match options.kind {
             TaskKind::Translate { brief_points, .. } => brief_points,
@@ -124,7 +133,13 @@ impl Task {
             run,
             verbose: settings.verbose,
             producers,
+            exit_code,
         }
+    }
+
+    /// How text output looks (colour, width, layout).
+    pub(super) fn style(&self) -> &Style {
+        &self.style
     }
 
     /// What changes the output of every article of this task, for the batch manifest: the
@@ -174,14 +189,13 @@ impl Task {
     }
 
     /// The finished result as output, with `warnings` and the cache's own.
-    fn render(&self, finished: &Finished, mut warnings: Vec<String>) -> Result<Rendered, Error> {
-        let (output, failed, usage, paragraphs) = match finished {
+    fn render(&self, finished: &Finished, warnings: Vec<String>) -> Result<Rendered, Error> {
+        let output = match finished {
             Finished::Translation(report) => {
-                let output = super::rendered(|out| {
-                    crate::render::translation(report, self.format, &self.style, out)
-                })?;
-                let failed = ChecksFailed::of(&report.checks);
-                (output, failed, &report.usage, report.paragraphs.len())
+                let code = self.exit_code_of(report);
+                super::rendered(|out| {
+                    crate::render::translation(report, self.format, &self.style, code, out)
+                })?
             }
             Finished::Brief(report) => {
                 let only_target = matches!(
@@ -191,24 +205,54 @@ impl Task {
                         ..
                     }
                 );
-                let output = super::rendered(|out| {
+                super::rendered(|out| {
                     crate::render::brief(report, self.format, &self.style, only_target, out)
-                })?;
-                (output, None, &report.usage, 0)
+                })?
             }
+        };
+        Ok(self.rendered(output, finished, warnings))
+    }
+
+    /// What goes with an output (written already when it was progressive): the failed checks
+    /// (which fail the run with `--strict`), the warnings with the cache's own, the usage.
+    fn rendered(&self, output: Vec<u8>, finished: &Finished, mut warnings: Vec<String>) -> Rendered {
+        let (failed, usage, paragraphs) = match finished {
+            Finished::Translation(report) => (
+                ChecksFailed::of(&report.checks),
+                &report.usage,
+                report.paragraphs.len(),
+            ),
+            Finished::Brief(report) => (None, &report.usage, 0),
         };
         if let Some(cache) = &self.cache {
             warnings.extend(cache.take_warnings());
         }
-        let strict = matches!(self.kind, TaskKind::Translate { strict: true, .. });
-        Ok(Rendered {
+        Rendered {
             output,
             flagged: failed.is_some(),
-            failed: failed.filter(|_| strict),
+            failed: failed.filter(|_| self.is_strict()),
             warnings,
             notes: self.verbose.then(|| usage.summary()).into_iter().collect(),
             paragraphs,
-        })
+        }
+    }
+
+    fn is_strict(&self) -> bool {
+        matches!(self.kind, TaskKind::Translate { strict: true, .. })
+    }
+
+    /// The status a translation's run ends with: the exit code `main` gives failed checks
+    /// with `--strict`, else 0.
+    pub(super) fn exit_code_of(&self, report: &Report) -> u8 {
+        match ChecksFailed::of(&report.checks).filter(|_| self.is_strict()) {
+            Some(failed) => (self.exit_code)(&Error::from(failed)),
+            None => 0,
+        }
+    }
+
+    /// [`Task::rendered`] for a translation written progressively: no output left to write.
+    pub(super) fn streamed(&self, report: Report, warnings: Vec<String>) -> Rendered {
+        self.rendered(Vec::new(), &Finished::Translation(report), warnings)
     }
 }
 
@@ -401,6 +445,18 @@ impl Finished {
     }
 }
 
+/// Where a translation's pairs go the moment they are verified: progressive output.
+pub(super) trait Sink {
+    /// Before the first request: the header's facts, every paragraph's source text in order
+    /// (for a pager's estimate of the height) and the boilerplate set aside.
+    fn start(&mut self, head: &Head<'_>, sources: &[&str], boilerplate: &[String])
+    -> Result<(), Error>;
+    /// One pair, checked (and repaired), in article order, with the checks it failed.
+    fn pair(&mut self, pair: &ParagraphPair, checks: &[Check]) -> Result<(), Error>;
+    /// Where streamed answers are shown while they arrive (the status area).
+    fn live(&self) -> LiveSink;
+}
+
 /// One article through the task: translation (and brief) or brief, verified, stored in the
 /// cache and rendered; an article found in the cache is already rendered.
 pub(super) async fn process(
@@ -413,16 +469,11 @@ pub(super) async fn process(
         Ready::Cached(rendered) => return Ok(rendered),
         Ready::Fresh { prepared, key } => (prepared, key),
     };
-    // A short text's language may be a guess; say so before anything else.
-    let guessed = prepared
-        .detection
-        .guess()
-        .filter(|_| !prepared.direction.forced)
-        .map(|(language, confidence)| super::detect::guess_warning(language, confidence));
+    let guessed = guess_warning(&prepared);
     let (finished, mut warnings) = match task.kind {
         TaskKind::Translate { brief_points, .. } => {
             let (report, warnings) =
-                translate_article(session, *prepared, progress, brief_points).await?;
+                translate_article(session, *prepared, progress, brief_points, None).await?;
             (Finished::Translation(report), warnings)
         }
         TaskKind::Brief { points, .. } => {
@@ -438,13 +489,54 @@ pub(super) async fn process(
         }
     };
     warnings.splice(0..0, guessed);
+    task.store(key.as_ref(), &finished);
+    task.render(&finished, warnings)
+}
+
+/// [`process`] for a translation written as it is verified: the header's facts, then each
+/// pair, go to `sink`; the finished report (for what follows the pairs) is stored in the cache
+/// and returned with the warnings. A `--brief` run is translated and briefed at once.
+pub(super) async fn process_progressive(
+    task: &Task,
+    session: &Session,
+    prepared: Prepared,
+    key: Option<Key>,
+    progress: ProgressBar,
+    sink: &mut (dyn Sink + Send),
+) -> Result<(Report, Vec<String>), Error> {
+    let guessed = guess_warning(&prepared);
+    let brief_points = match task.kind {
+        TaskKind::Translate { brief_points, .. } => brief_points,
+        TaskKind::Brief { .. } => None,
+    };
+    let (report, mut warnings) =
+        translate_article(session, prepared, progress, brief_points, Some(sink)).await?;
+    warnings.splice(0..0, guessed);
     if let (Some(cache), Some(key)) = (&task.cache, &key) {
-        match &finished {
-            Finished::Translation(report) => cache.put(key, report),
-            Finished::Brief(report) => cache.put(key, report),
+        cache.put(key, &report);
+    }
+    Ok((report, warnings))
+}
+
+impl Task {
+    /// Puts a verified result into the cache of whole results under `key`.
+    fn store(&self, key: Option<&Key>, finished: &Finished) {
+        if let (Some(cache), Some(key)) = (&self.cache, key) {
+            match finished {
+                Finished::Translation(report) => cache.put(key, report),
+                Finished::Brief(report) => cache.put(key, report),
+            }
         }
     }
-    task.render(&finished, warnings)
+}
+
+/// A short text's language may be a guess: a warning that says so, unless `--from` gave it.
+fn guess_warning(prepared: &Prepared) -> Option<String> {
+    prepared
+        .detection
+        .guess()
+        .filter(|_| !prepared.direction.forced)
+        .map(|(language, confidence)| super::detect::guess_warning(language, confidence))
 }
 
 /// Asks the connection's provider for a brief of the prepared paragraphs and verifies it.
@@ -470,13 +562,29 @@ async fn write_brief(
 
 /// Translates the paragraphs not already in the target language, takes each chunk's
 /// translations in paragraph order as they arrive, checks every one came back exactly once,
-/// runs the fidelity checks, and writes the brief when asked.
+/// runs the fidelity checks, and hands each pair (kept paragraphs in their place) to `sink` as
+/// soon as it and every pair before it are verified; the brief, when asked, is written at the
+/// same time.
 async fn translate_article(
     session: &Session,
     prepared: Prepared,
     progress: ProgressBar,
     brief_points: Option<u8>,
+    mut sink: Option<&mut (dyn Sink + Send)>,
 ) -> Result<(Report, Vec<String>), Error> {
+    let provider = provider_info(&session.main.provider);
+    let (source, target) = (prepared.source(), prepared.target());
+    let ids: Vec<ParagraphId> = prepared.paragraphs.iter().map(|p| p.id).collect();
+    if let Some(sink) = sink.as_deref_mut() {
+        let head = Head {
+            source: &source,
+            target: &target,
+            provider: &provider,
+            ids: &ids,
+        };
+        let sources: Vec<&str> = prepared.paragraphs.iter().map(|p| p.text.as_str()).collect();
+        sink.start(&head, &sources, &prepared.boilerplate)?;
+    }
     let to_send: Vec<Paragraph> = prepared
         .paragraphs
         .iter()
@@ -484,50 +592,107 @@ async fn translate_article(
         .filter(|(_, d)| !is_already_target(d, prepared.direction.target))
         .map(|(p, _)| p.clone())
         .collect();
-    let pipeline = session.main.pipeline(progress);
-    let (translated, checks, mut usage) =
-        translation::translate_in_order(&pipeline, &to_send, prepared.direction, session.jobs)
-            .await?;
-    let mut warnings = pipeline.take_warnings();
-    let mut by_id: std::collections::BTreeMap<_, _> =
-        translated.into_iter().map(|t| (t.id, t.text)).collect();
-    let paragraphs = prepared
-        .paragraphs
-        .iter()
-        .zip(&prepared.detection.paragraphs)
-        .map(|(p, d)| {
-            let target = by_id.remove(&p.id);
-            ParagraphPair {
-                id: p.id,
-                source: p.text.clone(),
-                translated: target.is_some(),
-                target: target.unwrap_or_else(|| p.text.clone()),
-                language: d.language,
-                confidence: d.confidence,
-            }
-        })
-        .collect::<Vec<_>>();
-    let brief = match (brief_points, &session.brief) {
-        (Some(points), Some(connection)) => {
-            let (brief, brief_usage, brief_warnings) =
-                write_brief(connection, &prepared, points).await?;
-            usage.add(&brief_usage);
-            warnings.extend(brief_warnings);
-            Some(brief)
-        }
-        _ => None,
+    let pipeline = match sink.as_deref() {
+        Some(sink) => session.main.pipeline_showing(progress, sink.live()),
+        None => session.main.pipeline(progress),
     };
+    let mut pairs = Pairs {
+        prepared: &prepared,
+        out: Vec::new(),
+        sink,
+    };
+    let translating = async {
+        let mut release = |t: &Translated, checks: &[Check]| pairs.translated(t, checks);
+        let done = translation::translate_in_order(
+            &pipeline,
+            &to_send,
+            prepared.direction,
+            session.jobs,
+            &mut release,
+        )
+        .await?;
+        Ok::<_, Error>(done)
+    };
+    let briefing = async {
+        match (brief_points, &session.brief) {
+            (Some(points), Some(connection)) => {
+                write_brief(connection, &prepared, points).await.map(Some)
+            }
+            _ => Ok(None),
+        }
+    };
+    let ((_, checks, mut usage), brief) = tokio::try_join!(translating, briefing)?;
+    pairs.rest()?;
+    let mut warnings = pipeline.take_warnings();
+    let brief = brief.map(|(brief, brief_usage, brief_warnings)| {
+        usage.add(&brief_usage);
+        warnings.extend(brief_warnings);
+        brief
+    });
     let report = Report {
-        source: prepared.source(),
-        target: prepared.target(),
-        provider: provider_info(&session.main.provider),
-        paragraphs,
+        source,
+        target,
+        provider,
+        paragraphs: pairs.out,
         boilerplate: prepared.boilerplate,
         usage,
         brief,
         checks,
     };
     Ok((report, warnings))
+}
+
+/// The pairs of an article as their translations are released: each paragraph kept as it
+/// was (already in the target language) takes its place between them.
+struct Pairs<'a, 'b> {
+    prepared: &'a Prepared,
+    /// The pairs so far, in article order.
+    out: Vec<ParagraphPair>,
+    sink: Option<&'b mut (dyn Sink + Send)>,
+}
+
+impl Pairs<'_, '_> {
+    /// The translation of the next sent paragraph, after any kept ones before it.
+    fn translated(&mut self, translated: &Translated, checks: &[Check]) -> Result<(), Error> {
+        while let Some(p) = self.prepared.paragraphs.get(self.out.len())
+            && p.id != translated.id
+        {
+            self.push(None, &[])?;
+        }
+        self.push(Some(&translated.text), checks)
+    }
+
+    /// The kept paragraphs after the last translation.
+    fn rest(&mut self) -> Result<(), Error> {
+        while self.out.len() < self.prepared.paragraphs.len() {
+            self.push(None, &[])?;
+        }
+        Ok(())
+    }
+
+    /// The next paragraph with its translation (`None`: kept as it was).
+    fn push(&mut self, target: Option<&str>, checks: &[Check]) -> Result<(), Error> {
+        let at = self.out.len();
+        let (Some(p), Some(d)) = (
+            self.prepared.paragraphs.get(at),
+            self.prepared.detection.paragraphs.get(at),
+        ) else {
+            return Ok(());
+        };
+        let pair = ParagraphPair {
+            id: p.id,
+            source: p.text.clone(),
+            translated: target.is_some(),
+            target: target.unwrap_or(&p.text).to_owned(),
+            language: d.language,
+            confidence: d.confidence,
+        };
+        if let Some(sink) = self.sink.as_deref_mut() {
+            sink.pair(&pair, checks)?;
+        }
+        self.out.push(pair);
+        Ok(())
+    }
 }
 
 fn is_already_target(detection: &Detection, target: LanguageCode) -> bool {

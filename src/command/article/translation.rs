@@ -1,7 +1,8 @@
 //! The translation of one article's paragraphs: planned into chunks, sent through the
-//! pipeline, released in paragraph order as chunks arrive ([`InOrder`]), checked for fidelity
-//! off the async thread, and a paragraph whose checks show it broken sent again on its own,
-//! once, keeping the better version.
+//! pipeline, put in paragraph order as chunks arrive ([`InOrder`]), checked for fidelity off
+//! the async thread, a paragraph whose checks show it broken sent again on its own, once,
+//! keeping the better version, and each translation released in order the moment it and all
+//! before it are checked and repaired (what progressive output prints).
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -18,21 +19,28 @@ use crate::report::Usage;
 use crate::verify::InOrder;
 use crate::verify::fidelity::{Check, Pair};
 
-/// Plans the chunks within the budget for `jobs` requests at once and runs the pipeline,
-/// taking each chunk's translations as it finishes and releasing them in paragraph order; each
-/// released translation is checked, and repaired once when the checks show it broken, while
-/// later chunks are still on their way. Returns every translation in order, the failed checks
-/// and the usage.
+/// Takes each checked translation, in order, with the checks it failed.
+pub(super) type Release<'a> = dyn FnMut(&Translated, &[Check]) -> Result<(), Error> + Send + 'a;
+
+/// Plans the chunks within the budget for `jobs` requests at once (the opening paragraph
+/// alone, for a fast first pair) and runs the pipeline,
+/// taking each chunk's translations as it finishes and putting them in paragraph order; each
+/// is checked, and repaired once when the checks show it broken, while later chunks are still
+/// on their way. `release` gets each translation with its failed checks the moment it and
+/// every one before it are checked (and repaired): never out of order, never unchecked; an
+/// error from it stops the run. Returns every translation in order, the failed checks and the
+/// usage.
 pub(super) async fn translate_in_order(
     pipeline: &Arc<Pipeline>,
     to_send: &[Paragraph],
     direction: Direction,
     jobs: u32,
+    release: &mut Release<'_>,
 ) -> Result<(Vec<Translated>, Vec<Check>, Usage), Error> {
     if to_send.is_empty() {
         return Ok((Vec::new(), Vec::new(), Usage::default()));
     }
-    let chunks = crate::plan::plan(
+    let chunks = crate::plan::plan_with_opening(
         to_send,
         direction.source,
         direction.target,
@@ -46,43 +54,91 @@ pub(super) async fn translate_in_order(
     let sending = Arc::clone(pipeline).translate(chunks, done);
     let receiving = async {
         let mut order = InOrder::new(to_send);
-        let mut finished = Vec::new();
+        let mut checked = Checked::new(to_send);
         let mut repairs = JoinSet::new();
-        while let Some(chunk) = arriving.recv().await {
-            let ready = order.push(chunk);
-            let checks = fidelity_checks(&sources, &ready, direction).await?;
-            for translated in ready {
-                let own: Vec<Check> = checks
-                    .iter()
-                    .filter(|c| c.paragraph == translated.id)
-                    .cloned()
-                    .collect();
-                let Some(&paragraph) = sources.get(&translated.id) else {
+        let mut open = true;
+        while open || !repairs.is_empty() {
+            let repaired = tokio::select! {
+                chunk = arriving.recv(), if open => {
+                    let Some(chunk) = chunk else {
+                        open = false;
+                        continue;
+                    };
+                    let ready = order.push(chunk);
+                    let checks = fidelity_checks(&sources, &ready, direction).await?;
+                    for translated in ready {
+                        let own: Vec<Check> = checks
+                            .iter()
+                            .filter(|c| c.paragraph == translated.id)
+                            .cloned()
+                            .collect();
+                        let Some(&paragraph) = sources.get(&translated.id) else {
+                            continue;
+                        };
+                        if own.iter().any(|c| c.kind.shows_broken()) {
+                            let (pipeline, paragraph) = (Arc::clone(pipeline), paragraph.clone());
+                            repairs.spawn(repair(pipeline, paragraph, translated, own, direction));
+                        } else {
+                            checked.done(translated, own, release)?;
+                        }
+                    }
                     continue;
-                };
-                if own.iter().any(|c| c.kind.shows_broken()) {
-                    let (pipeline, paragraph) = (Arc::clone(pipeline), paragraph.clone());
-                    repairs.spawn(repair(pipeline, paragraph, translated, own, direction));
-                } else {
-                    finished.push((translated, own));
                 }
-            }
-        }
-        while let Some(repaired) = repairs.join_next().await {
-            finished.push(repaired.map_err(|source| Error::Task {
+                Some(repaired) = repairs.join_next() => repaired,
+            };
+            let (translated, own) = repaired.map_err(|source| Error::Task {
                 what: "repair",
                 source,
-            })??);
+            })??;
+            checked.done(translated, own, release)?;
         }
-        Ok::<_, Error>((order, finished))
+        Ok::<_, Error>((order, checked.finished))
     };
     let (sent, received) = tokio::join!(sending, receiving);
     sent?;
-    let (order, mut finished) = received?;
+    let (order, finished) = received?;
     order.finish()?;
-    finished.sort_by_key(|(t, _)| t.id);
     let (translated, checks): (Vec<Translated>, Vec<Vec<Check>>) = finished.into_iter().unzip();
     Ok((translated, checks.concat(), pipeline.usage(planned)))
+}
+
+/// Translations checked (and repaired), put back in paragraph order: each is released once
+/// every one before it is, so a repair under way holds back the pairs after it.
+struct Checked {
+    /// The paragraphs sent, in order.
+    order: Vec<ParagraphId>,
+    /// Checked, waiting for one before them.
+    waiting: BTreeMap<ParagraphId, (Translated, Vec<Check>)>,
+    /// Released, in order.
+    finished: Vec<(Translated, Vec<Check>)>,
+}
+
+impl Checked {
+    fn new(sent: &[Paragraph]) -> Checked {
+        Checked {
+            order: sent.iter().map(|p| p.id).collect(),
+            waiting: BTreeMap::new(),
+            finished: Vec::new(),
+        }
+    }
+
+    /// Takes one checked translation and releases every one now in order.
+    fn done(
+        &mut self,
+        translated: Translated,
+        checks: Vec<Check>,
+        release: &mut Release<'_>,
+    ) -> Result<(), Error> {
+        self.waiting.insert(translated.id, (translated, checks));
+        while let Some(&next) = self.order.get(self.finished.len()) {
+            let Some((translated, checks)) = self.waiting.remove(&next) else {
+                break;
+            };
+            release(&translated, &checks)?;
+            self.finished.push((translated, checks));
+        }
+        Ok(())
+    }
 }
 
 /// Sends `paragraph` again on its own because `checks` show `first` broken, and keeps the
