@@ -59,6 +59,7 @@ pub(super) fn deliver(
         pager: settings.pager.value.clone(),
         height: settings.height,
         writer: None,
+        head: None,
         output: Output::Stdout,
         gone: Some(gone),
         status,
@@ -135,6 +136,8 @@ struct Screen {
     /// The terminal's height when stdout is one.
     height: Option<usize>,
     writer: Option<Progressive>,
+    /// The header until it is written.
+    head: Option<Header>,
     output: Output,
     /// Told when the pager ends; taken when one starts.
     gone: Option<watch::Sender<bool>>,
@@ -173,8 +176,9 @@ impl Screen {
         }
     }
 
-    /// What follows the pairs.
+    /// What follows the pairs (after the header, for an article without pairs).
     fn finish(&mut self, report: &crate::report::Report, exit_code: u8) -> Result<(), Error> {
+        self.open()?;
         let Some(mut writer) = self.writer.take() else {
             return Ok(());
         };
@@ -184,6 +188,34 @@ impl Screen {
             .map_err(Error::Render)?;
         self.send(&bytes)
     }
+}
+
+impl Screen {
+    /// Before the first write: the pager, if the output is to be paged, and the header. Held
+    /// back until there is a pair to show, so a run that fails before its first pair prints
+    /// nothing and opens no pager.
+    fn open(&mut self) -> Result<(), Error> {
+        let Some(mut head) = self.head.take() else {
+            return Ok(());
+        };
+        let taller = head.rows > self.height.unwrap_or(usize::MAX);
+        if self.height.is_some()
+            && match self.pager.paging {
+                Paging::Always => true,
+                Paging::Auto => taller,
+                Paging::Never => false,
+            }
+        {
+            self.open_pager();
+        }
+        self.send(&std::mem::take(&mut head.bytes))
+    }
+}
+
+/// The header, written with the first pair, and the rows the whole output is expected to take.
+struct Header {
+    bytes: Vec<u8>,
+    rows: usize,
 }
 
 impl Sink for Screen {
@@ -196,23 +228,17 @@ impl Sink for Screen {
         let Some(mut writer) = Progressive::new(self.format, head, &self.style) else {
             return Ok(());
         };
-        if let Some(height) = self.height {
-            let paging = self.pager.paging;
-            if paging == Paging::Always
-                || (paging == Paging::Auto
-                    && writer.estimated_rows(head, sources, boilerplate) > height)
-            {
-                self.open_pager();
-            }
-        }
-        self.ids = head.ids.to_vec();
+        let rows = writer.estimated_rows(head, sources, boilerplate);
         let mut bytes = Vec::new();
         writer.start(head, &mut bytes).map_err(Error::Render)?;
+        self.ids = head.ids.to_vec();
         self.writer = Some(writer);
-        self.send(&bytes)
+        self.head = Some(Header { bytes, rows });
+        Ok(())
     }
 
     fn pair(&mut self, pair: &ParagraphPair, checks: &[Check]) -> Result<(), Error> {
+        self.open()?;
         let Some(writer) = self.writer.as_mut() else {
             return Ok(());
         };

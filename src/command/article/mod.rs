@@ -592,6 +592,9 @@ async fn translate_article(
         .filter(|(_, d)| !is_already_target(d, prepared.direction.target))
         .map(|(p, _)| p.clone())
         .collect();
+    // Read as it arrives: the opening paragraph alone, so the first pair comes fast. A whole
+    // document gains nothing from it and would pay for one more prompt.
+    let opening = sink.is_some();
     let pipeline = match sink.as_deref() {
         Some(sink) => session.main.pipeline_showing(progress, sink.live()),
         None => session.main.pipeline(progress),
@@ -607,7 +610,7 @@ async fn translate_article(
             &pipeline,
             &to_send,
             prepared.direction,
-            session.jobs,
+            (session.jobs, opening),
             &mut release,
         )
         .await?;

@@ -22,8 +22,8 @@ use crate::verify::fidelity::{Check, Pair};
 /// Takes each checked translation, in order, with the checks it failed.
 pub(super) type Release<'a> = dyn FnMut(&Translated, &[Check]) -> Result<(), Error> + Send + 'a;
 
-/// Plans the chunks within the budget for `jobs` requests at once (the opening paragraph
-/// alone, for a fast first pair) and runs the pipeline,
+/// Plans the chunks within the budget for `jobs` requests at once (with `opening`, the opening
+/// paragraph alone, for a fast first pair) and runs the pipeline,
 /// taking each chunk's translations as it finishes and putting them in paragraph order; each
 /// is checked, and repaired once when the checks show it broken, while later chunks are still
 /// on their way. `release` gets each translation with its failed checks the moment it and
@@ -34,13 +34,18 @@ pub(super) async fn translate_in_order(
     pipeline: &Arc<Pipeline>,
     to_send: &[Paragraph],
     direction: Direction,
-    jobs: u32,
+    (jobs, opening): (u32, bool),
     release: &mut Release<'_>,
 ) -> Result<(Vec<Translated>, Vec<Check>, Usage), Error> {
     if to_send.is_empty() {
         return Ok((Vec::new(), Vec::new(), Usage::default()));
     }
-    let chunks = crate::plan::plan_with_opening(
+    let plan = if opening {
+        crate::plan::plan_with_opening
+    } else {
+        crate::plan::plan
+    };
+    let chunks = plan(
         to_send,
         direction.source,
         direction.target,
