@@ -484,20 +484,32 @@ mod tests {
         let many = plan_of(&[300; 40], &Budget::chars(5000), 4);
         let sizes: Vec<usize> = many.iter().map(|c| c.paragraphs.len()).collect();
         assert_eq!(sizes.len(), 5, "{sizes:?}");
-        assert!(sizes[0] == 1 && sizes[1..].iter().all(|n| (9..=10).contains(n)), "{sizes:?}");
+        assert!(
+            sizes[0] == 1 && sizes[1..].iter().all(|n| (9..=10).contains(n)),
+            "{sizes:?}"
+        );
         let flat: Vec<u32> = many.iter().flat_map(|c| c.ids()).map(|id| id.0).collect();
         assert_eq!(flat, (1..=40).collect::<Vec<_>>());
         // 8 jobs: after the opening, the rest as the plan cuts it for 8 jobs.
         let eight = plan_of(&[300; 40], &Budget::chars(5000), 8);
         let all = paragraphs(&[300; 40]);
-        let rest = plan(&all[1..], LanguageCode::DE, LanguageCode::EN, &Budget::chars(5000), 8);
+        let rest = plan(
+            &all[1..],
+            LanguageCode::DE,
+            LanguageCode::EN,
+            &Budget::chars(5000),
+            8,
+        );
         assert_eq!(shape(&eight[..1]), vec![vec![1]]);
         assert_eq!(shape(&eight[1..]), shape(&rest));
         // A short article: the opening and the rest.
         let short = plan_of(&[300; 5], &Budget::chars(5000), 8);
         assert_eq!(shape(&short), vec![vec![1], vec![2, 3, 4, 5]]);
         // Nothing to gain: one paragraph, or one a chunk already.
-        assert_eq!(shape(&plan_of(&[300], &Budget::chars(5000), 4)), vec![vec![1]]);
+        assert_eq!(
+            shape(&plan_of(&[300], &Budget::chars(5000), 4)),
+            vec![vec![1]]
+        );
         let one_each = plan_of(&[80, 80, 80], &Budget::chars(100), 1);
         assert_eq!(shape(&one_each), vec![vec![1], vec![2], vec![3]]);
     }

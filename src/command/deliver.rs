@@ -131,7 +131,11 @@ pub(super) fn deliver(
     };
     match file {
         None => Ok(Outcome {
-            output: super::progressive::page_whole(rendered.output, settings, &mut outcome.warnings)?,
+            output: super::progressive::page_whole(
+                rendered.output,
+                settings,
+                &mut outcome.warnings,
+            )?,
             ..outcome
         }),
         Some(file) => {

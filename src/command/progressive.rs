@@ -172,7 +172,9 @@ impl Screen {
                 self.status.hide();
                 self.output = Output::Pager(pager);
             }
-            Err(why) => self.warnings.push(format!("{why}; writing without a pager")),
+            Err(why) => self
+                .warnings
+                .push(format!("{why}; writing without a pager")),
         }
     }
 

@@ -134,14 +134,20 @@ mod tests {
     #[test]
     fn the_last_numbered_paragraph_and_what_is_written_of_it() {
         let text = "[3] Rutte spoke.\n\n[4] NATO will\n  not";
-        assert_eq!(paragraph_in_progress(text), Some((4, "NATO will not".into())));
+        assert_eq!(
+            paragraph_in_progress(text),
+            Some((4, "NATO will not".into()))
+        );
         assert_eq!(
             paragraph_in_progress("**[¶7]** Der"),
             Some((7, "Der".into()))
         );
         // A bracket inside a line is not a marker.
         let inline = "[5] He said [sic] it";
-        assert_eq!(paragraph_in_progress(inline), Some((5, "He said [sic] it".into())));
+        assert_eq!(
+            paragraph_in_progress(inline),
+            Some((5, "He said [sic] it".into()))
+        );
         assert_eq!(paragraph_in_progress("[12"), None);
         assert_eq!(paragraph_in_progress("no paragraph yet"), None);
     }

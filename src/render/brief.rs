@@ -279,14 +279,24 @@ pub(super) mod tests {
         for width in [80, 81, 100, 119] {
             let out = crate::render::tests::render_text(&report, Layout::Columns, width, false);
             let (pairs, brief) = out.split_once("\n\n─").expect("a rule before the brief");
-            assert!(pairs.contains("¶3 ") && !pairs.contains("Key points"), "{out}");
-            assert!(brief.contains("Key points") && !brief.contains("¶3 “We"), "{out}");
+            assert!(
+                pairs.contains("¶3 ") && !pairs.contains("Key points"),
+                "{out}"
+            );
+            assert!(
+                brief.contains("Key points") && !brief.contains("¶3 “We"),
+                "{out}"
+            );
             for block in [pairs, brief] {
                 let columns: std::collections::BTreeSet<usize> = block
                     .lines()
                     .filter_map(|line| line.find('│').map(|at| measure(&line[..at])))
                     .collect();
-                assert_eq!(columns.len(), 1, "separators at {columns:?} ({width}):\n{out}");
+                assert_eq!(
+                    columns.len(),
+                    1,
+                    "separators at {columns:?} ({width}):\n{out}"
+                );
             }
         }
     }

@@ -106,7 +106,12 @@ pub(super) fn brief(report: &BriefReport, out: &mut impl Write) -> io::Result<()
         paragraphs: 0,
     };
     line(&start, &mut buffer)?;
-    line(&Record::Brief { brief: &report.brief }, &mut buffer)?;
+    line(
+        &Record::Brief {
+            brief: &report.brief,
+        },
+        &mut buffer,
+    )?;
     let end = Record::End {
         paragraphs: 0,
         checks_failed: 0,
@@ -148,7 +153,14 @@ mod tests {
         let types: Vec<&str> = records.iter().filter_map(|r| r["type"].as_str()).collect();
         assert_eq!(
             types,
-            ["start", "paragraph", "paragraph", "paragraph", "boilerplate", "end"]
+            [
+                "start",
+                "paragraph",
+                "paragraph",
+                "paragraph",
+                "boilerplate",
+                "end"
+            ]
         );
         assert_eq!(records[0]["source"]["language"], "de");
         assert_eq!(records[0]["target"]["language"], "en");

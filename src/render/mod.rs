@@ -37,8 +37,7 @@ use std::io::{self, Write};
 use crate::ingest::ParagraphId;
 use crate::language::LanguageCode;
 use crate::report::{
-    BriefReport, DetectionReport, ParagraphDetection, ProviderInfo, Report, SourceInfo,
-    TargetInfo,
+    BriefReport, DetectionReport, ParagraphDetection, ProviderInfo, Report, SourceInfo, TargetInfo,
 };
 use crate::verify::fidelity::Check;
 

@@ -19,9 +19,7 @@ use std::process::{Child, ChildStdin, Command, Stdio};
 
 /// When to page (`--paging`, `paging` in the config file, `DIGLOT_PAGING`); never when stdout
 /// is not a terminal.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, serde::Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Paging {
     /// Page when the output is taller than the terminal.
@@ -194,8 +192,14 @@ mod tests {
 
     #[test]
     fn bare_less_gets_raw_colour_and_quits_on_one_screen_only_for_whole_output() {
-        assert_eq!(setup(None).words(true), Ok(vec!["less".into(), "-RF".into()]));
-        assert_eq!(setup(None).words(false), Ok(vec!["less".into(), "-R".into()]));
+        assert_eq!(
+            setup(None).words(true),
+            Ok(vec!["less".into(), "-RF".into()])
+        );
+        assert_eq!(
+            setup(None).words(false),
+            Ok(vec!["less".into(), "-R".into()])
+        );
         assert_eq!(
             setup(Some("/usr/bin/less")).words(false),
             Ok(vec!["/usr/bin/less".into(), "-R".into()])

@@ -95,7 +95,12 @@ impl Progressive {
     /// What follows the pairs: the brief, the boilerplate and the legend of failed checks
     /// (text); the `boilerplate`, `brief` and `end` records (jsonl), the end record giving
     /// `exit_code`, the status the run ends with.
-    pub fn finish(&mut self, report: &Report, exit_code: u8, out: &mut impl Write) -> io::Result<()> {
+    pub fn finish(
+        &mut self,
+        report: &Report,
+        exit_code: u8,
+        out: &mut impl Write,
+    ) -> io::Result<()> {
         match self {
             Progressive::Text(doc) => write_lines(&doc.tail(report), doc.color, out),
             Progressive::Jsonl => jsonl::finish(report, exit_code, out),
@@ -105,7 +110,12 @@ impl Progressive {
     /// Rows the output will take on a terminal if every translation is as long as its source
     /// (`sources`, in article order; `boilerplate` set aside): how a pager decides, before the
     /// first pair, whether the output will be taller than the screen.
-    pub fn estimated_rows(&mut self, head: &Head<'_>, sources: &[&str], boilerplate: &[String]) -> usize {
+    pub fn estimated_rows(
+        &mut self,
+        head: &Head<'_>,
+        sources: &[&str],
+        boilerplate: &[String],
+    ) -> usize {
         match self {
             Progressive::Text(doc) => doc.estimated_rows(head, sources, boilerplate),
             // start, one record per paragraph, boilerplate, end.
@@ -199,7 +209,9 @@ impl TextDocument {
         self.pairs += 1;
         let label = super::id_label(pair.id, flagged);
         lines.extend(match self.layout {
-            Layout::Stacked => stacked::pair_lines(pair, &label, self.margin, self.width, &self.kept),
+            Layout::Stacked => {
+                stacked::pair_lines(pair, &label, self.margin, self.width, &self.kept)
+            }
             Layout::Columns | Layout::Auto => {
                 columns::pair_lines(pair, &label, self.margin, self.width, &self.kept)
             }
@@ -221,7 +233,12 @@ impl TextDocument {
         lines
     }
 
-    fn estimated_rows(&mut self, head: &Head<'_>, sources: &[&str], boilerplate: &[String]) -> usize {
+    fn estimated_rows(
+        &mut self,
+        head: &Head<'_>,
+        sources: &[&str],
+        boilerplate: &[String],
+    ) -> usize {
         let mut rows = self.header(head).len();
         let pairs = self.pairs;
         for (id, source) in head.ids.iter().zip(sources) {
@@ -311,7 +328,11 @@ mod tests {
             let (a, b) = (render(&plain), render(&flagged));
             // Only ¶2's label differs before the legend.
             let before_legend = b.split("\nFidelity").next().unwrap_or_default();
-            assert_eq!(before_legend.replacen("!2", "¶2", 1), a.trim_end_matches('\n').to_owned() + "\n", "{layout:?}");
+            assert_eq!(
+                before_legend.replacen("!2", "¶2", 1),
+                a.trim_end_matches('\n').to_owned() + "\n",
+                "{layout:?}"
+            );
         }
     }
 
@@ -328,7 +349,11 @@ mod tests {
         let mut ids = Vec::new();
         let head = Head::of(&report, &mut ids);
         let mut writer = Progressive::new(Format::Text, &head, &style).expect("text");
-        let sources: Vec<&str> = report.paragraphs.iter().map(|p| p.source.as_str()).collect();
+        let sources: Vec<&str> = report
+            .paragraphs
+            .iter()
+            .map(|p| p.source.as_str())
+            .collect();
         let rows = writer.estimated_rows(&head, &sources, &report.boilerplate);
         assert_eq!(rows, String::from_utf8_lossy(&whole).lines().count());
     }

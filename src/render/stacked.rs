@@ -74,8 +74,8 @@ fn translation_lines(pair: &ParagraphPair, marker: &str, width: usize) -> Vec<Li
 #[cfg(test)]
 mod tests {
     use crate::render::Layout;
-    use crate::report::Report;
     use crate::render::tests::{WIDTHS, render_text, sample_report};
+    use crate::report::Report;
 
     fn render(report: &Report, width: usize) -> String {
         render_text(report, Layout::Stacked, width, false)

@@ -44,9 +44,10 @@ impl Status {
     /// The status area around a request bar ([`super::progress::request_bar`]).
     pub fn new(bar: ProgressBar) -> Status {
         if !bar.is_hidden() {
-            let style =
-                ProgressStyle::with_template("{spinner} {prefix} {pos}/{len} requests, {elapsed}{msg}")
-                    .unwrap_or_else(|_| ProgressStyle::default_spinner());
+            let style = ProgressStyle::with_template(
+                "{spinner} {prefix} {pos}/{len} requests, {elapsed}{msg}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_spinner());
             bar.set_prefix(bar.message());
             bar.set_message("");
             bar.set_style(style);
@@ -205,7 +206,10 @@ mod tests {
     fn escapes_and_wide_characters_are_shown_neutralized_within_the_width() {
         let text = format!("\u{1b}[31mred\u{7} {}", "北约".repeat(40));
         let shown = lines(ParagraphId(1), &text, 30);
-        assert!(!shown.contains('\u{1b}') && !shown.contains('\u{7}'), "{shown:?}");
+        assert!(
+            !shown.contains('\u{1b}') && !shown.contains('\u{7}'),
+            "{shown:?}"
+        );
         for row in shown.lines() {
             assert!(unicode_width::UnicodeWidthStr::width(row) <= 30, "{row:?}");
         }

@@ -33,7 +33,10 @@ fn article(sandbox: &Sandbox, n: usize, size: usize) -> PathBuf {
         }
         paragraphs.push(paragraph.trim().to_owned());
     }
-    sandbox.write(&format!("article-{n}-{size}.txt"), paragraphs.join("\n\n") + "\n")
+    sandbox.write(
+        &format!("article-{n}-{size}.txt"),
+        paragraphs.join("\n\n") + "\n",
+    )
 }
 
 /// A mock that generates at `rate` characters a second after `latency_ms`; with `whole`, it
@@ -56,7 +59,13 @@ fn generating(latency_ms: u64, rate: u32, whole: bool) -> BackgroundMock {
 fn spawn(sandbox: &Sandbox, mock: &BackgroundMock, file: &Path, args: &[&str]) -> Child {
     sandbox
         .std_cmd()
-        .args(["translate", "--provider", "mock", "--base-url", &mock.base_url()])
+        .args([
+            "translate",
+            "--provider",
+            "mock",
+            "--base-url",
+            &mock.base_url(),
+        ])
         .args(["--width", "80", "--color", "never"])
         .args(args)
         .arg(file)
@@ -80,7 +89,12 @@ fn pairs_arrive_in_order_while_later_chunks_are_still_pending() {
     let mock = generating(100, 1500, true);
     let sandbox = Sandbox::new();
     let file = article(&sandbox, 20, 250);
-    let mut child = spawn(&sandbox, &mock, &file, &["--format", "jsonl", "--jobs", "2"]);
+    let mut child = spawn(
+        &sandbox,
+        &mock,
+        &file,
+        &["--format", "jsonl", "--jobs", "2"],
+    );
     let started = Instant::now();
     let lines = BufReader::new(child.stdout.take().expect("stdout"));
     let mut seen = Vec::new();
@@ -95,9 +109,17 @@ fn pairs_arrive_in_order_while_later_chunks_are_still_pending() {
             seen.push((record["id"].as_u64().expect("an id"), started.elapsed()));
         }
     }
-    assert!(child.wait().expect("diglot ends").success(), "{}", stderr_of(&mut child));
+    assert!(
+        child.wait().expect("diglot ends").success(),
+        "{}",
+        stderr_of(&mut child)
+    );
     let ids: Vec<u64> = seen.iter().map(|(id, _)| *id).collect();
-    assert_eq!(ids, (1..=20).collect::<Vec<_>>(), "every pair once, in order");
+    assert_eq!(
+        ids,
+        (1..=20).collect::<Vec<_>>(),
+        "every pair once, in order"
+    );
     assert!(seen.windows(2).all(|w| w[0].1 <= w[1].1));
     // The opening paragraph went alone; the rest in two balanced chunks for --jobs 2.
     let chunks = requested_ids(&mock);
@@ -163,7 +185,31 @@ fn progressive_output_is_byte_for_byte_the_whole_document() {
         let whole = sandbox.translate(&mock, &file, &with_file);
         assert_eq!(whole.code, 0, "{}", whole.stderr);
         let written = std::fs::read_to_string(&saved).expect("the file");
-        assert_eq!(streamed.stdout, written, "{args:?}");
+        if args.contains(&"jsonl") {
+            // The same records; the `end` record's usage counts what each run sent (a run
+            // read as it arrives sends its opening paragraph alone: one request more).
+            let (streamed_records, written_records) = (
+                streamed.stdout.lines().collect::<Vec<_>>(),
+                written.lines().collect::<Vec<_>>(),
+            );
+            let last = written_records.len() - 1;
+            assert_eq!(
+                streamed_records[..last],
+                written_records[..last],
+                "{args:?}"
+            );
+            let (mut a, mut b) = (json(streamed_records[last]), json(written_records[last]));
+            assert_eq!(
+                a["usage"]["requests"], 3,
+                "the opening, the rest, the brief"
+            );
+            assert_eq!(b["usage"]["requests"], 2);
+            a["usage"] = serde_json::Value::Null;
+            b["usage"] = serde_json::Value::Null;
+            assert_eq!(a, b);
+        } else {
+            assert_eq!(streamed.stdout, written, "{args:?}");
+        }
         assert!(streamed.stdout.contains("¶8") || streamed.stdout.contains("\"id\":8"));
     }
     // A result from the cache is written whole, and the same.
@@ -224,11 +270,18 @@ fn a_pager_gets_the_output_on_a_terminal_and_never_when_piped() {
     let paged = std::fs::read_to_string(&recorded).expect("the pager recorded its input");
     assert_eq!(paged, expected);
     let screen = String::from_utf8_lossy(&screen);
-    assert!(!screen.contains("¶1"), "the pager took it: {screen}");
+    assert!(
+        !screen.contains("German → English"),
+        "the pager took it: {screen}"
+    );
     // $PAGER too, when DIGLOT_PAGER is unset; `auto` with a short output does not page.
     let short = fixture("de-kurz.txt");
     std::fs::remove_file(&recorded).expect("remove");
-    let screen = on_terminal(&sandbox, &translate_line(&mock, &short, ""), &[("PAGER", &pager)]);
+    let screen = on_terminal(
+        &sandbox,
+        &translate_line(&mock, &short, ""),
+        &[("PAGER", &pager)],
+    );
     assert!(!recorded.exists(), "{}", String::from_utf8_lossy(&screen));
     // Piped: no pager, whatever --paging says.
     let piped = sandbox.translate(&mock, &file, &["--paging", "always"]);
@@ -289,7 +342,13 @@ fn quitting_the_pager_early_stops_the_run_quietly_and_the_cache_keeps_what_was_d
     // What was done is in the cache: the next run asks only for the rest.
     let before = mock.chat_requests();
     let mut again = sandbox.cached_cmd();
-    again.args(["translate", "--provider", "mock", "--base-url", &mock.base_url()]);
+    again.args([
+        "translate",
+        "--provider",
+        "mock",
+        "--base-url",
+        &mock.base_url(),
+    ]);
     again.args(["--format", "jsonl", "--jobs", "1"]).arg(&file);
     let out = crate::common::run(&mut again);
     assert_eq!(out.code, 0, "{}", out.stderr);
@@ -303,7 +362,12 @@ fn ctrl_c_keeps_the_pairs_already_out_and_exits_130() {
     let mock = generating(100, 800, false);
     let sandbox = Sandbox::new();
     let file = article(&sandbox, 12, 250);
-    let mut child = spawn(&sandbox, &mock, &file, &["--format", "jsonl", "--jobs", "1"]);
+    let mut child = spawn(
+        &sandbox,
+        &mock,
+        &file,
+        &["--format", "jsonl", "--jobs", "1"],
+    );
     let mut lines = BufReader::new(child.stdout.take().expect("stdout"));
     let mut out = String::new();
     while !out.contains("\"type\":\"paragraph\"") {
@@ -344,7 +408,11 @@ fn the_status_area_shows_the_paragraph_being_written_and_never_reaches_stdout() 
     let saved = sandbox.dir.path().join("stdout.txt");
     let raw = on_terminal(
         &sandbox,
-        &format!("{} > {}", translate_line(&mock, &file, "--jobs 1"), saved.display()),
+        &format!(
+            "{} > {}",
+            translate_line(&mock, &file, "--jobs 1"),
+            saved.display()
+        ),
         &[],
     );
     // stdout: the pairs only, as a run written whole writes them.
@@ -359,7 +427,12 @@ fn the_status_area_shows_the_paragraph_being_written_and_never_reaches_stdout() 
     // …and nothing of it stays on the screen.
     let mut parser = vt100::Parser::new(30, 80, 0);
     parser.process(&raw);
-    assert_eq!(parser.screen().contents().trim(), "", "{}", parser.screen().contents());
+    assert_eq!(
+        parser.screen().contents().trim(),
+        "",
+        "{}",
+        parser.screen().contents()
+    );
 }
 
 /// The first three words of ¶1's translation.
@@ -380,7 +453,11 @@ fn on_a_terminal_the_pairs_stay_and_the_status_area_goes() {
     let mock = generating(50, 2000, false);
     let sandbox = Sandbox::new();
     let file = fixture("de-kurz.txt");
-    let raw = on_terminal(&sandbox, &translate_line(&mock, &file, "--paging never"), &[]);
+    let raw = on_terminal(
+        &sandbox,
+        &translate_line(&mock, &file, "--paging never"),
+        &[],
+    );
     let mut parser = vt100::Parser::new(30, 80, 0);
     parser.process(&raw);
     let screen: Vec<String> = parser

@@ -24,14 +24,14 @@ use crate::error::Error;
 use crate::ingest::{Document, Paragraph, ParagraphId};
 use crate::input::Source;
 use crate::language::LanguageCode;
+use crate::pipeline::LiveSink;
 use crate::prompt::Prompts;
+use crate::provider::Translated;
 use crate::render::progressive::Head;
 use crate::render::{Format, Layout, Style};
 use crate::report::{
     BriefReport, ParagraphPair, ProviderInfo, Report, SourceInfo, TargetInfo, Usage,
 };
-use crate::pipeline::LiveSink;
-use crate::provider::Translated;
 use crate::verify::fidelity::{Check, ChecksFailed};
 
 use identity::{ReportIdentity, identity_of};
@@ -215,7 +215,12 @@ impl Task {
 
     /// What goes with an output (written already when it was progressive): the failed checks
     /// (which fail the run with `--strict`), the warnings with the cache's own, the usage.
-    fn rendered(&self, output: Vec<u8>, finished: &Finished, mut warnings: Vec<String>) -> Rendered {
+    fn rendered(
+        &self,
+        output: Vec<u8>,
+        finished: &Finished,
+        mut warnings: Vec<String>,
+    ) -> Rendered {
         let (failed, usage, paragraphs) = match finished {
             Finished::Translation(report) => (
                 ChecksFailed::of(&report.checks),
@@ -449,8 +454,12 @@ impl Finished {
 pub(super) trait Sink {
     /// Before the first request: the header's facts, every paragraph's source text in order
     /// (for a pager's estimate of the height) and the boilerplate set aside.
-    fn start(&mut self, head: &Head<'_>, sources: &[&str], boilerplate: &[String])
-    -> Result<(), Error>;
+    fn start(
+        &mut self,
+        head: &Head<'_>,
+        sources: &[&str],
+        boilerplate: &[String],
+    ) -> Result<(), Error>;
     /// One pair, checked (and repaired), in article order, with the checks it failed.
     fn pair(&mut self, pair: &ParagraphPair, checks: &[Check]) -> Result<(), Error>;
     /// Where streamed answers are shown while they arrive (the status area).
@@ -582,7 +591,11 @@ async fn translate_article(
             provider: &provider,
             ids: &ids,
         };
-        let sources: Vec<&str> = prepared.paragraphs.iter().map(|p| p.text.as_str()).collect();
+        let sources: Vec<&str> = prepared
+            .paragraphs
+            .iter()
+            .map(|p| p.text.as_str())
+            .collect();
         sink.start(&head, &sources, &prepared.boilerplate)?;
     }
     let to_send: Vec<Paragraph> = prepared
