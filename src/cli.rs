@@ -13,7 +13,10 @@ use crate::render::{ColorChoice, Format, Layout};
 
 /// Every exit code and what it means (README "Exit codes", `--help`, the man page).
 pub const EXIT_CODE_TABLE: &[(u8, &str)] = &[
-    (0, "success (also when stdout was closed early)"),
+    (
+        0,
+        "success (also when stdout or the pager was closed early)",
+    ),
     (1, "internal error (a bug: please report it)"),
     (2, "usage or configuration error"),
     (
@@ -207,7 +210,8 @@ pub struct TranslateArgs {
     #[command(flatten)]
     pub options: TranslateOptions,
 
-    /// Also write a bilingual brief, printed above the translation (JSON: a "brief" field).
+    /// Also write a bilingual brief, written at the same time as the translation and printed
+    /// after it (JSON: a "brief" field).
     #[arg(long)]
     pub brief: bool,
 

@@ -142,16 +142,20 @@ pub(super) fn whole(
     let mut buffer = Vec::new();
     writer.start(&head, &mut buffer)?;
     for pair in &report.paragraphs {
-        let checks: Vec<Check> = report
-            .checks
-            .iter()
-            .filter(|c| c.paragraph == pair.id)
-            .cloned()
-            .collect();
-        writer.pair(pair, &checks, &mut buffer)?;
+        writer.pair(pair, &checks_of(report, pair.id), &mut buffer)?;
     }
     writer.finish(report, exit_code, &mut buffer)?;
     out.write_all(&buffer)
+}
+
+/// The checks `report` failed for paragraph `id`.
+fn checks_of(report: &Report, id: ParagraphId) -> Vec<Check> {
+    report
+        .checks
+        .iter()
+        .filter(|c| c.paragraph == id)
+        .cloned()
+        .collect()
 }
 
 /// Text output as it is written: the layout, width and margin decided from the [`Head`], and
@@ -280,13 +284,9 @@ mod tests {
         let mut out = Vec::new();
         writer.start(&head, &mut out).expect("write");
         for pair in &report.paragraphs {
-            let checks: Vec<Check> = report
-                .checks
-                .iter()
-                .filter(|c| c.paragraph == pair.id)
-                .cloned()
-                .collect();
-            writer.pair(pair, &checks, &mut out).expect("write");
+            writer
+                .pair(pair, &checks_of(report, pair.id), &mut out)
+                .expect("write");
         }
         writer.finish(report, 0, &mut out).expect("write");
         out

@@ -221,17 +221,7 @@ fn progressive_output_is_byte_for_byte_the_whole_document() {
 /// Runs `command` (a shell command line) on a pseudo-terminal of 80×30 and returns what the
 /// terminal received.
 fn on_terminal(sandbox: &Sandbox, command: &str, env: &[(&str, &str)]) -> Vec<u8> {
-    let line = format!("stty cols 80 rows 30; {command}");
-    let mut cmd = std::process::Command::new("script");
-    cmd.args(["-qfec", &line, "/dev/null"])
-        .env_clear()
-        .env("HOME", sandbox.dir.path())
-        .env("XDG_CONFIG_HOME", sandbox.dir.path().join("config"))
-        .env("XDG_CACHE_HOME", sandbox.dir.path().join("cache"))
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("TERM", "xterm-256color")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped());
+    let mut cmd = sandbox.script(&format!("stty cols 80 rows 30; {command}"));
     for (key, value) in env {
         cmd.env(key, value);
     }

@@ -19,14 +19,13 @@ use indicatif::ProgressBar;
 use crate::brief::{Brief, BriefInput};
 use crate::cache::{Cache, Key, ProviderIdentity};
 use crate::config::{ProviderSettings, Settings};
-use crate::detect::{Detection, Detector, Direction, DocumentDetection};
+use crate::detect::{Detector, Direction, DocumentDetection};
 use crate::error::Error;
 use crate::ingest::{Document, Paragraph, ParagraphId};
 use crate::input::Source;
 use crate::language::LanguageCode;
 use crate::pipeline::LiveSink;
 use crate::prompt::Prompts;
-use crate::provider::Translated;
 use crate::render::progressive::Head;
 use crate::render::{Format, Layout, Style};
 use crate::report::{
@@ -482,7 +481,8 @@ pub(super) async fn process(
     let (finished, mut warnings) = match task.kind {
         TaskKind::Translate { brief_points, .. } => {
             let (report, warnings) =
-                translate_article(session, *prepared, progress, brief_points, None).await?;
+                translation::translate_article(session, *prepared, progress, brief_points, None)
+                    .await?;
             (Finished::Translation(report), warnings)
         }
         TaskKind::Brief { points, .. } => {
@@ -519,7 +519,8 @@ pub(super) async fn process_progressive(
         TaskKind::Brief { .. } => None,
     };
     let (report, mut warnings) =
-        translate_article(session, prepared, progress, brief_points, Some(sink)).await?;
+        translation::translate_article(session, prepared, progress, brief_points, Some(sink))
+            .await?;
     warnings.splice(0..0, guessed);
     if let (Some(cache), Some(key)) = (&task.cache, &key) {
         cache.put(key, &report);
@@ -567,152 +568,6 @@ async fn write_brief(
     });
     let brief = pipeline.brief(&input, check).await?;
     Ok((brief, pipeline.usage(0), pipeline.take_warnings()))
-}
-
-/// Translates the paragraphs not already in the target language, takes each chunk's
-/// translations in paragraph order as they arrive, checks every one came back exactly once,
-/// runs the fidelity checks, and hands each pair (kept paragraphs in their place) to `sink` as
-/// soon as it and every pair before it are verified; the brief, when asked, is written at the
-/// same time.
-async fn translate_article(
-    session: &Session,
-    prepared: Prepared,
-    progress: ProgressBar,
-    brief_points: Option<u8>,
-    mut sink: Option<&mut (dyn Sink + Send)>,
-) -> Result<(Report, Vec<String>), Error> {
-    let provider = provider_info(&session.main.provider);
-    let (source, target) = (prepared.source(), prepared.target());
-    let ids: Vec<ParagraphId> = prepared.paragraphs.iter().map(|p| p.id).collect();
-    if let Some(sink) = sink.as_deref_mut() {
-        let head = Head {
-            source: &source,
-            target: &target,
-            provider: &provider,
-            ids: &ids,
-        };
-        let sources: Vec<&str> = prepared
-            .paragraphs
-            .iter()
-            .map(|p| p.text.as_str())
-            .collect();
-        sink.start(&head, &sources, &prepared.boilerplate)?;
-    }
-    let to_send: Vec<Paragraph> = prepared
-        .paragraphs
-        .iter()
-        .zip(&prepared.detection.paragraphs)
-        .filter(|(_, d)| !is_already_target(d, prepared.direction.target))
-        .map(|(p, _)| p.clone())
-        .collect();
-    // Read as it arrives: the opening paragraph alone, so the first pair comes fast. A whole
-    // document gains nothing from it and would pay for one more prompt.
-    let opening = sink.is_some();
-    let pipeline = match sink.as_deref() {
-        Some(sink) => session.main.pipeline_showing(progress, sink.live()),
-        None => session.main.pipeline(progress),
-    };
-    let mut pairs = Pairs {
-        prepared: &prepared,
-        out: Vec::new(),
-        sink,
-    };
-    let translating = async {
-        let mut release = |t: &Translated, checks: &[Check]| pairs.translated(t, checks);
-        let done = translation::translate_in_order(
-            &pipeline,
-            &to_send,
-            prepared.direction,
-            (session.jobs, opening),
-            &mut release,
-        )
-        .await?;
-        Ok::<_, Error>(done)
-    };
-    let briefing = async {
-        match (brief_points, &session.brief) {
-            (Some(points), Some(connection)) => {
-                write_brief(connection, &prepared, points).await.map(Some)
-            }
-            _ => Ok(None),
-        }
-    };
-    let ((_, checks, mut usage), brief) = tokio::try_join!(translating, briefing)?;
-    pairs.rest()?;
-    let mut warnings = pipeline.take_warnings();
-    let brief = brief.map(|(brief, brief_usage, brief_warnings)| {
-        usage.add(&brief_usage);
-        warnings.extend(brief_warnings);
-        brief
-    });
-    let report = Report {
-        source,
-        target,
-        provider,
-        paragraphs: pairs.out,
-        boilerplate: prepared.boilerplate,
-        usage,
-        brief,
-        checks,
-    };
-    Ok((report, warnings))
-}
-
-/// The pairs of an article as their translations are released: each paragraph kept as it
-/// was (already in the target language) takes its place between them.
-struct Pairs<'a, 'b> {
-    prepared: &'a Prepared,
-    /// The pairs so far, in article order.
-    out: Vec<ParagraphPair>,
-    sink: Option<&'b mut (dyn Sink + Send)>,
-}
-
-impl Pairs<'_, '_> {
-    /// The translation of the next sent paragraph, after any kept ones before it.
-    fn translated(&mut self, translated: &Translated, checks: &[Check]) -> Result<(), Error> {
-        while let Some(p) = self.prepared.paragraphs.get(self.out.len())
-            && p.id != translated.id
-        {
-            self.push(None, &[])?;
-        }
-        self.push(Some(&translated.text), checks)
-    }
-
-    /// The kept paragraphs after the last translation.
-    fn rest(&mut self) -> Result<(), Error> {
-        while self.out.len() < self.prepared.paragraphs.len() {
-            self.push(None, &[])?;
-        }
-        Ok(())
-    }
-
-    /// The next paragraph with its translation (`None`: kept as it was).
-    fn push(&mut self, target: Option<&str>, checks: &[Check]) -> Result<(), Error> {
-        let at = self.out.len();
-        let (Some(p), Some(d)) = (
-            self.prepared.paragraphs.get(at),
-            self.prepared.detection.paragraphs.get(at),
-        ) else {
-            return Ok(());
-        };
-        let pair = ParagraphPair {
-            id: p.id,
-            source: p.text.clone(),
-            translated: target.is_some(),
-            target: target.unwrap_or(&p.text).to_owned(),
-            language: d.language,
-            confidence: d.confidence,
-        };
-        if let Some(sink) = self.sink.as_deref_mut() {
-            sink.pair(&pair, checks)?;
-        }
-        self.out.push(pair);
-        Ok(())
-    }
-}
-
-fn is_already_target(detection: &Detection, target: LanguageCode) -> bool {
-    detection.language == Some(target) && detection.confidence >= KEEP_IF_ALREADY_TARGET
 }
 
 fn provider_info(provider: &ProviderSettings) -> ProviderInfo {
