@@ -549,6 +549,43 @@ mod tests {
         try_settings(flags, env, toml).expect("resolves")
     }
 
+    #[test]
+    fn paging_is_layered_and_the_pager_is_diglot_pager_else_pager_else_less() {
+        use crate::render::pager::Paging;
+        let s = settings(Flags::default(), &[], "");
+        assert_eq!(s.pager.value.paging, Paging::Auto);
+        assert_eq!(s.pager.value.command, None);
+        assert_eq!(s.pager.value.env, [("LESSCHARSET".into(), "utf-8".into())]);
+        let s = settings(
+            Flags::default(),
+            &[("LESSCHARSET", "latin1")],
+            "paging = \"never\"",
+        );
+        assert_eq!(s.pager.value.paging, Paging::Never);
+        assert!(s.pager.value.env.is_empty());
+        let env = [
+            ("DIGLOT_PAGING", "always"),
+            ("PAGER", "more"),
+            ("DIGLOT_PAGER", "most -s"),
+        ];
+        let s = settings(Flags::default(), &env, "paging = \"never\"");
+        assert_eq!(s.pager.value.paging, Paging::Always);
+        assert_eq!(s.pager.source, Source::Env("DIGLOT_PAGING".into()));
+        assert_eq!(
+            s.pager.value.command,
+            Some(("most -s".into(), "DIGLOT_PAGER"))
+        );
+        let flags = Flags {
+            paging: Some(Paging::Never),
+            ..Flags::default()
+        };
+        let s = settings(flags, &[("PAGER", "more")], "");
+        assert_eq!(s.pager.value.paging, Paging::Never);
+        assert_eq!(s.pager.value.command, Some(("more".into(), "PAGER")));
+        let bad = try_settings(Flags::default(), &[("DIGLOT_PAGING", "sometimes")], "");
+        assert!(matches!(bad, Err(ConfigError::InvalidEnv { .. })));
+    }
+
     /// The profile's base URL, `None` for the in-process mock.
     fn url_of(p: &ProviderSettings) -> Option<Resolved<String>> {
         match &p.endpoint {
