@@ -124,7 +124,8 @@ impl Pipeline {
     /// moment the chunk has passed the contract, in the order chunks finish (cached chunks
     /// first). The caller puts them in paragraph order ([`crate::verify::InOrder`]); a closed
     /// receiver only means nobody is listening any more. Chunks found in the cache are not
-    /// sent; the others are cached once they pass.
+    /// sent; the others are cached once they pass. The caller finishes the progress bar: it
+    /// may send more chunks after these.
     pub async fn translate(
         self: Arc<Self>,
         chunks: Vec<Chunk>,
@@ -168,7 +169,6 @@ impl Pipeline {
             })??;
             let _ = done.send(translated);
         }
-        self.progress.finish_and_clear();
         Ok(())
     }
 

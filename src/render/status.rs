@@ -20,7 +20,8 @@ use crate::ingest::ParagraphId;
 /// Rows of paragraph text under the bar.
 const TEXT_ROWS: usize = 2;
 
-/// Columns left free at the right edge, as for every progress line ([`super::progress`]).
+/// Columns left free at the right edge: the two every progress line leaves for the `^C` a
+/// terminal echoes ([`super::progress`]), and one more, so a row never touches the edge.
 const ECHO_ROOM: usize = 3;
 
 /// The status area: the request bar and the paragraph in progress.

@@ -18,6 +18,7 @@ use crate::error::Error;
 use crate::ingest::{Paragraph, ParagraphId};
 use crate::language::LanguageCode;
 use crate::pipeline::Pipeline;
+use crate::plan::Chunk;
 use crate::provider::Translated;
 use crate::render::progressive::Head;
 use crate::report::Usage;
@@ -207,56 +208,99 @@ pub(super) async fn translate_in_order(
     let planned = chunks.len() as u64;
     pipeline.progress.set_length(planned);
     let sources: BTreeMap<ParagraphId, &Paragraph> = to_send.iter().map(|p| (p.id, p)).collect();
-    let (done, mut arriving) = mpsc::unbounded_channel();
-    let sending = Arc::clone(pipeline).translate(chunks, done);
-    let receiving = async {
-        let mut order = InOrder::new(to_send);
-        let mut checked = Checked::new(to_send);
-        let mut repairs = JoinSet::new();
-        let mut open = true;
-        while open || !repairs.is_empty() {
-            let repaired = tokio::select! {
-                chunk = arriving.recv(), if open => {
-                    let Some(chunk) = chunk else {
-                        open = false;
-                        continue;
-                    };
-                    let ready = order.push(chunk);
-                    let checks = fidelity_checks(&sources, &ready, direction).await?;
-                    for translated in ready {
-                        let own: Vec<Check> = checks
-                            .iter()
-                            .filter(|c| c.paragraph == translated.id)
-                            .cloned()
-                            .collect();
-                        let Some(&paragraph) = sources.get(&translated.id) else {
+    let mut order = InOrder::new(to_send);
+    let mut checked = Checked::new(to_send);
+    // One request at a time: the rest would take the only slot before the opening paragraph's
+    // repair, holding the first pair back until the end. Sent after the opening paragraph is
+    // verified, it ends no later, and the first pair comes first.
+    let groups = match chunks.split_first() {
+        Some((first, rest)) if opening && jobs == 1 && !rest.is_empty() => {
+            vec![vec![first.clone()], rest.to_vec()]
+        }
+        _ => vec![chunks],
+    };
+    for group in groups {
+        let run = Run {
+            pipeline,
+            sources: &sources,
+            direction,
+        };
+        run.chunks(group, &mut order, &mut checked, release).await?;
+    }
+    pipeline.progress.finish_and_clear();
+    order.finish()?;
+    let (translated, checks): (Vec<Translated>, Vec<Vec<Check>>) =
+        checked.finished.into_iter().unzip();
+    Ok((translated, checks.concat(), pipeline.usage(planned)))
+}
+
+/// What sending a group of chunks needs.
+struct Run<'a> {
+    pipeline: &'a Arc<Pipeline>,
+    sources: &'a BTreeMap<ParagraphId, &'a Paragraph>,
+    direction: Direction,
+}
+
+impl Run<'_> {
+    /// Sends `chunks` through the pipeline; puts their translations in order, checks them,
+    /// repairs the broken ones and releases each in order as soon as it can be.
+    async fn chunks(
+        &self,
+        chunks: Vec<Chunk>,
+        order: &mut InOrder,
+        checked: &mut Checked,
+        release: &mut Release<'_>,
+    ) -> Result<(), Error> {
+        let (pipeline, direction) = (self.pipeline, self.direction);
+        let (done, mut arriving) = mpsc::unbounded_channel();
+        let sending = Arc::clone(pipeline).translate(chunks, done);
+        let receiving = async {
+            let mut repairs = JoinSet::new();
+            let mut open = true;
+            while open || !repairs.is_empty() {
+                let repaired = tokio::select! {
+                    chunk = arriving.recv(), if open => {
+                        let Some(chunk) = chunk else {
+                            open = false;
                             continue;
                         };
-                        if own.iter().any(|c| c.kind.shows_broken()) {
-                            let (pipeline, paragraph) = (Arc::clone(pipeline), paragraph.clone());
-                            repairs.spawn(repair(pipeline, paragraph, translated, own, direction));
-                        } else {
-                            checked.done(translated, own, release)?;
+                        let ready = order.push(chunk);
+                        let checks = fidelity_checks(self.sources, &ready, direction).await?;
+                        for translated in ready {
+                            let own: Vec<Check> = checks
+                                .iter()
+                                .filter(|c| c.paragraph == translated.id)
+                                .cloned()
+                                .collect();
+                            let Some(&paragraph) = self.sources.get(&translated.id) else {
+                                continue;
+                            };
+                            if own.iter().any(|c| c.kind.shows_broken()) {
+                                let (pipeline, paragraph) =
+                                    (Arc::clone(pipeline), paragraph.clone());
+                                repairs.spawn(repair(
+                                    pipeline, paragraph, translated, own, direction,
+                                ));
+                            } else {
+                                checked.done(translated, own, release)?;
+                            }
                         }
+                        continue;
                     }
-                    continue;
-                }
-                Some(repaired) = repairs.join_next() => repaired,
-            };
-            let (translated, own) = repaired.map_err(|source| Error::Task {
-                what: "repair",
-                source,
-            })??;
-            checked.done(translated, own, release)?;
-        }
-        Ok::<_, Error>((order, checked.finished))
-    };
-    let (sent, received) = tokio::join!(sending, receiving);
-    sent?;
-    let (order, finished) = received?;
-    order.finish()?;
-    let (translated, checks): (Vec<Translated>, Vec<Vec<Check>>) = finished.into_iter().unzip();
-    Ok((translated, checks.concat(), pipeline.usage(planned)))
+                    Some(repaired) = repairs.join_next() => repaired,
+                };
+                let (translated, own) = repaired.map_err(|source| Error::Task {
+                    what: "repair",
+                    source,
+                })??;
+                checked.done(translated, own, release)?;
+            }
+            Ok::<_, Error>(())
+        };
+        let (sent, received) = tokio::join!(sending, receiving);
+        sent?;
+        received
+    }
 }
 
 /// Translations checked (and repaired), put back in paragraph order: each is released once
