@@ -460,3 +460,15 @@ fn on_a_terminal_the_pairs_stay_and_the_status_area_goes() {
     assert_eq!(shown.trim_end(), expected.trim_end(), "{shown}");
     let _ = std::io::stdout().flush();
 }
+
+#[test]
+fn with_one_request_at_a_time_the_opening_paragraph_is_verified_before_the_rest_goes() {
+    // Every request's first paragraph comes back untranslated: ¶1 needs its repair.
+    let mock = crate::common::mock(&["untranslated"]);
+    let sandbox = Sandbox::new();
+    let out = sandbox.translate(&mock, &fixture("de-rutte-nato.txt"), &["--jobs", "1"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let sent = requested_ids(&mock);
+    // The opening paragraph, its repair, and only then the rest (whose ¶2 is repaired too).
+    assert_eq!(sent[..3], [vec![1], vec![1], (2..=8).collect::<Vec<u64>>()], "{sent:?}");
+}
