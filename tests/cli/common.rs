@@ -103,18 +103,27 @@ impl Sandbox {
         file: &Path,
         args: &[&str],
     ) -> Run {
-        cmd.args([
-            "translate",
-            "--provider",
-            "mock",
-            "--base-url",
-            &mock.base_url(),
-        ])
-        .args(["--width", "80", "--color", "never"])
-        .arg(file)
-        .args(args);
+        cmd.args(translate_args(mock)).arg(file).args(args);
         run(&mut cmd)
     }
+}
+
+/// `translate --provider mock --base-url MOCK --width 80 --color never`: what
+/// [`Sandbox::translate`] runs before the file and its arguments.
+pub fn translate_args(mock: &BackgroundMock) -> Vec<String> {
+    [
+        "translate",
+        "--provider",
+        "mock",
+        "--base-url",
+        &mock.base_url(),
+        "--width",
+        "80",
+        "--color",
+        "never",
+    ]
+    .map(str::to_owned)
+    .to_vec()
 }
 
 /// Runs a command to its end.

@@ -59,14 +59,7 @@ fn generating(latency_ms: u64, rate: u32, whole: bool) -> BackgroundMock {
 fn spawn(sandbox: &Sandbox, mock: &BackgroundMock, file: &Path, args: &[&str]) -> Child {
     sandbox
         .std_cmd()
-        .args([
-            "translate",
-            "--provider",
-            "mock",
-            "--base-url",
-            &mock.base_url(),
-        ])
-        .args(["--width", "80", "--color", "never"])
+        .args(crate::common::translate_args(mock))
         .args(args)
         .arg(file)
         .stdout(Stdio::piped())
@@ -331,16 +324,12 @@ fn quitting_the_pager_early_stops_the_run_quietly_and_the_cache_keeps_what_was_d
     assert!(mock.chat_requests() < planned, "{:?}", requested_ids(&mock));
     // What was done is in the cache: the next run asks only for the rest.
     let before = mock.chat_requests();
-    let mut again = sandbox.cached_cmd();
-    again.args([
-        "translate",
-        "--provider",
-        "mock",
-        "--base-url",
-        &mock.base_url(),
-    ]);
-    again.args(["--format", "jsonl", "--jobs", "1"]).arg(&file);
-    let out = crate::common::run(&mut again);
+    let out = sandbox.translate_with(
+        sandbox.cached_cmd(),
+        &mock,
+        &file,
+        &["--format", "jsonl", "--jobs", "1"],
+    );
     assert_eq!(out.code, 0, "{}", out.stderr);
     let end = json(out.stdout.lines().last().expect("an end record"));
     assert!(end["usage"]["cache_hits"].as_u64() >= Some(1), "{end}");
@@ -470,5 +459,9 @@ fn with_one_request_at_a_time_the_opening_paragraph_is_verified_before_the_rest_
     assert_eq!(out.code, 0, "{}", out.stderr);
     let sent = requested_ids(&mock);
     // The opening paragraph, its repair, and only then the rest (whose ¶2 is repaired too).
-    assert_eq!(sent[..3], [vec![1], vec![1], (2..=8).collect::<Vec<u64>>()], "{sent:?}");
+    assert_eq!(
+        sent[..3],
+        [vec![1], vec![1], (2..=8).collect::<Vec<u64>>()],
+        "{sent:?}"
+    );
 }
