@@ -67,6 +67,13 @@ pub struct TranslateVars<'a> {
     pub target: &'a str,
     /// Target language name in English.
     pub target_name: &'a str,
+    /// Whether the message gives glossary entries (required translations of terms).
+    pub glossary: bool,
+    /// Whether the message gives context: source text before the paragraphs.
+    pub context: bool,
+    /// Glossary entries a previous translation did not follow, `; `-separated as
+    /// `Kiew → Kyiv` (empty when none): a repair calls them out.
+    pub reminders: &'a str,
 }
 
 /// Variables the brief template may use.
@@ -211,6 +218,9 @@ mod tests {
         source_name: "German",
         target: "en",
         target_name: "English",
+        glossary: false,
+        context: false,
+        reminders: "",
     };
 
     #[test]

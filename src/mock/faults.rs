@@ -96,11 +96,18 @@ pub enum FaultKind {
     /// at its last comma (on the reference article: `wie … Mark Rutte bestätigte`). Brief
     /// requests only.
     BriefUnattributed,
+    /// (`ignore-glossary`) Every glossary entry whose source term a paragraph has comes back
+    /// as that source term, untranslated (caught by the `term_mismatch` check; see `terms.rs`).
+    IgnoreGlossary,
+    /// (`name-drift`) Every second request that takes this fault respells the names its
+    /// answers keep from their source (`Rutte` → `Rotte`), so an article split into several
+    /// requests names them two ways (caught by the `name_drift` check; see `terms.rs`).
+    NameDrift,
 }
 
 impl FaultKind {
     /// Every kind, in the order the help text lists them.
-    pub const ALL: [FaultKind; 30] = [
+    pub const ALL: [FaultKind; 32] = [
         FaultKind::RateLimit,
         FaultKind::ServerError,
         FaultKind::NotJson,
@@ -131,6 +138,8 @@ impl FaultKind {
         FaultKind::BriefOneWord,
         FaultKind::BriefEntityUncited,
         FaultKind::BriefUnattributed,
+        FaultKind::IgnoreGlossary,
+        FaultKind::NameDrift,
     ];
 
     /// The name `--fault` accepts for this kind.
@@ -166,6 +175,8 @@ impl FaultKind {
             FaultKind::BriefOneWord => "brief-one-word",
             FaultKind::BriefEntityUncited => "brief-entity-uncited",
             FaultKind::BriefUnattributed => "brief-unattributed",
+            FaultKind::IgnoreGlossary => "ignore-glossary",
+            FaultKind::NameDrift => "name-drift",
         }
     }
 
@@ -456,7 +467,7 @@ mod tests {
             "unknown fault 'teapot' (valid faults: 429, 500, not-json, fenced, missing, \
              truncated, length, escape, 401, 403, 456, drop-number, untranslated, truncate-paragraph, brief-bad-ref, brief-untranslated, brief-malformed, brief-empty, brief-number, endless-body, huge-body, escape-error, invisible, huge-word, \
              brief-field-names, brief-all-paragraphs, brief-duplicate, brief-one-word, \
-             brief-entity-uncited, brief-unattributed)"
+             brief-entity-uncited, brief-unattributed, ignore-glossary, name-drift)"
         );
     }
 

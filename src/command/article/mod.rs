@@ -9,6 +9,7 @@
 //! output is rendered whole at the end; a progressive renderer consumes the same ordered pairs.
 
 mod identity;
+mod names;
 mod session;
 mod translation;
 
@@ -81,6 +82,40 @@ pub(super) struct Task {
     names: (String, Option<String>),
     /// The cache of whole results, unless disabled.
     cache: Option<Cache>,
+    /// The glossaries and whether chunks carry the text before them (`translate` only).
+    terms: Terms,
+}
+
+/// What `translate` keeps consistent across an article: the glossaries given and whether
+/// each chunk carries the source text before it.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Terms {
+    pub(super) glossaries: std::sync::Arc<crate::glossary::Glossaries>,
+    pub(super) context: bool,
+}
+
+impl Terms {
+    /// What the terms add to a cache identity: a digest of every glossary entry of every
+    /// pair (the direction is not known before detection) and the context switch.
+    fn identity(&self) -> (Option<String>, bool) {
+        let glossary = (!self.glossaries.is_empty()).then(|| {
+            let rows: Vec<String> = self
+                .glossaries
+                .0
+                .iter()
+                .flat_map(|g| {
+                    g.terms.iter().map(move |t| {
+                        format!(
+                            "{}→{}\t{}\t{}\t{}",
+                            g.source, g.target, t.source, t.target, t.case_sensitive
+                        )
+                    })
+                })
+                .collect();
+            crate::cache::digest(&rows.iter().map(String::as_str).collect::<Vec<_>>())
+        });
+        (glossary, self.context)
+    }
 }
 
 impl Task {
@@ -124,7 +159,14 @@ impl Task {
             run,
             verbose: settings.verbose,
             producers,
+            terms: Terms::default(),
         }
+    }
+
+    /// This task with glossaries and context (for `translate`).
+    pub(super) fn with_terms(mut self, terms: Terms) -> Task {
+        self.run.glossaries = std::sync::Arc::clone(&terms.glossaries);
+        Task { terms, ..self }
     }
 
     /// What changes the output of every article of this task, for the batch manifest: the
@@ -154,6 +196,8 @@ impl Task {
             "keep_boilerplate": self.keep_boilerplate,
             "format": format!("{:?}", self.format).to_lowercase(),
             "text": text,
+            "glossary": self.terms.identity().0,
+            "context": self.terms.context,
             "provider": who(&self.names.0, &self.producers.0),
             "brief_provider": self.names.1.as_deref().zip(self.producers.1.as_ref()).map(
                 |(name, (identity, points))| {
@@ -170,7 +214,11 @@ impl Task {
             TaskKind::Translate { .. } => "translate",
             TaskKind::Brief { .. } => "brief",
         };
-        Some(ReportIdentity::new(command, self.producers.clone(), (self.from, self.to), body).key())
+        Some(
+            ReportIdentity::new(command, self.producers.clone(), (self.from, self.to), body)
+                .with_terms(self.terms.identity())
+                .key(),
+        )
     }
 
     /// The finished result as output, with `warnings` and the cache's own.
@@ -422,7 +470,8 @@ pub(super) async fn process(
     let (finished, mut warnings) = match task.kind {
         TaskKind::Translate { brief_points, .. } => {
             let (report, warnings) =
-                translate_article(session, *prepared, progress, brief_points).await?;
+                translate_article(session, *prepared, progress, (brief_points, &task.terms))
+                    .await?;
             (Finished::Translation(report), warnings)
         }
         TaskKind::Brief { points, .. } => {
@@ -475,7 +524,7 @@ async fn translate_article(
     session: &Session,
     prepared: Prepared,
     progress: ProgressBar,
-    brief_points: Option<u8>,
+    (brief_points, terms): (Option<u8>, &Terms),
 ) -> Result<(Report, Vec<String>), Error> {
     let to_send: Vec<Paragraph> = prepared
         .paragraphs
@@ -485,10 +534,26 @@ async fn translate_article(
         .map(|(p, _)| p.clone())
         .collect();
     let pipeline = session.main.pipeline(progress);
-    let (translated, checks, mut usage) =
-        translation::translate_in_order(&pipeline, &to_send, prepared.direction, session.jobs)
-            .await?;
+    let (source, target) = (prepared.direction.source, prepared.direction.target);
+    let article = std::sync::Arc::new(crate::guide::Article::new(
+        prepared.paragraphs.clone(),
+        terms.glossaries.terms_for(source, target),
+        terms.context,
+    ));
+    let (translated, checks, mut usage) = translation::translate_in_order(
+        &pipeline,
+        &to_send,
+        (prepared.direction, &article),
+        session.jobs,
+    )
+    .await?;
     let mut warnings = pipeline.take_warnings();
+    if !terms.glossaries.is_empty() && article.terms().is_empty() {
+        warnings.push(format!(
+            "no glossary is for {source}→{target} (given: {}): its terms are not used",
+            terms.glossaries.pairs().join(", ")
+        ));
+    }
     let mut by_id: std::collections::BTreeMap<_, _> =
         translated.into_iter().map(|t| (t.id, t.text)).collect();
     let paragraphs = prepared
