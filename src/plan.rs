@@ -361,6 +361,42 @@ mod tests {
     }
 
     #[test]
+    fn halves_keep_their_own_terms_and_the_right_half_reads_the_left_half_s_end() {
+        use crate::glossary::Term;
+        let texts = ["Kiew schwieg.", "Moskau antwortete.", "Kiew blieb dabei."];
+        let paragraphs: Vec<Paragraph> = texts
+            .iter()
+            .zip(1..)
+            .map(|(text, id)| Paragraph {
+                id: ParagraphId(id),
+                text: (*text).to_owned(),
+            })
+            .collect();
+        let mut chunk = plan(
+            &paragraphs,
+            LanguageCode::DE,
+            LanguageCode::EN,
+            &Budget::chars(100),
+            1,
+        )
+        .remove(0);
+        chunk.guide = Guide {
+            terms: vec![Term::new("Kiew", "Kyiv"), Term::new("Moskau", "Moscow")],
+            context: crate::guide::Context {
+                headline: Some("Streit.".into()),
+                before: Some("Davor.".into()),
+            },
+            ..Guide::default()
+        };
+        let (left, right) = chunk.halves().expect("splits");
+        assert_eq!(left.guide.terms, [Term::new("Kiew", "Kyiv")]);
+        assert_eq!(left.guide.context.before.as_deref(), Some("Davor."));
+        assert_eq!(right.guide.terms, chunk.guide.terms);
+        assert_eq!(right.guide.context.before.as_deref(), Some("Kiew schwieg."));
+        assert_eq!(right.guide.context.headline.as_deref(), Some("Streit."));
+    }
+
+    #[test]
     fn halves_split_in_the_middle_and_single_paragraphs_do_not_split() {
         let chunk = &plan(
             &paragraphs(&[1, 1, 1]),

@@ -237,6 +237,29 @@ mod tests {
     }
 
     #[test]
+    fn translate_prompts_explain_glossary_and_context_only_when_sent_and_call_out_reminders() {
+        let prompts = Prompts::load(None).expect("loads");
+        for plain in [false, true] {
+            let bare = prompts.translate(&VARS, plain).expect("renders");
+            assert!(!bare.contains("lossary") && !bare.contains("ontext"), "{bare}");
+            let vars = TranslateVars {
+                glossary: true,
+                context: true,
+                reminders: "Kiew → Kyiv",
+                ..VARS
+            };
+            let guided = prompts.translate(&vars, plain).expect("renders");
+            assert!(guided.starts_with(&bare), "{guided}");
+            assert!(guided.contains("required translations"), "{guided}");
+            assert!(guided.contains("never translate"), "{guided}");
+            assert!(
+                guided.contains("did not use the required translation of: Kiew → Kyiv."),
+                "{guided}"
+            );
+        }
+    }
+
+    #[test]
     fn built_in_repair_prompt_lists_problems_and_ids() {
         let vars = RepairVars {
             problems: "¶2 is missing",

@@ -608,6 +608,41 @@ mod tests {
     }
 
     #[test]
+    fn a_numbered_message_carries_glossary_and_context_before_the_paragraphs() {
+        let payload = NumberedPayload {
+            source_language: LanguageCode::DE,
+            target_language: LanguageCode::EN,
+            glossary: vec![Term::new("Kiew", "Kyiv")],
+            context: Some(Context {
+                headline: Some("Streit um Kiew.".into()),
+                before: Some("[1] Davor.".into()),
+            }),
+            paragraphs: vec![PayloadParagraph {
+                id: 3,
+                text: "Kiew schwieg.".into(),
+            }],
+        };
+        let message = payload.to_message();
+        assert_eq!(
+            message,
+            "German (de) → English (en)\n\nGlossary (required translations):\n- Kiew → Kyiv\n\n\
+             Context (do not translate):\n> Headline: Streit um Kiew.\n> Before: [1] Davor.\n\n\
+             [3] Kiew schwieg."
+        );
+        // The context's `[1]` is no paragraph: only ¶3 is asked for.
+        assert_eq!(NumberedPayload::from_message(&message), Some(payload));
+        let plain = NumberedPayload {
+            glossary: vec![],
+            context: None,
+            ..NumberedPayload::from_message(&message).expect("parses")
+        };
+        assert_eq!(
+            plain.to_message(),
+            "German (de) → English (en)\n\n[3] Kiew schwieg."
+        );
+    }
+
+    #[test]
     fn payload_round_trips_with_the_task_marker() {
         let payload = TranslationPayload {
             task: Task::Translate,

@@ -372,6 +372,46 @@ mod tests {
     }
 
     #[test]
+    fn sends_the_text_before_as_context_and_both_glossaries_as_ids() {
+        let options = DeeplOptions {
+            glossary_id: Some("mine".into()),
+            ..DeeplOptions::default()
+        };
+        let mut chunk = chunk(1, LanguageCode::EN);
+        chunk.guide.context.headline = Some("Kopf.".into());
+        chunk.guide.context.before = Some("Davor.".into());
+        chunk.guide.remote_glossary = Some("diglots".into());
+        let req = protocol(options.clone())
+            .encode_translation(&chunk, &Shape::none())
+            .expect("encodes");
+        assert_eq!(req.body["context"], "Kopf.\n\nDavor.");
+        assert_eq!(req.body["glossary_ids"], json!(["diglots", "mine"]));
+        assert!(req.body.get("glossary_id").is_none());
+        chunk.guide.remote_glossary = None;
+        let req = protocol(options)
+            .encode_translation(&chunk, &Shape::none())
+            .expect("encodes");
+        assert_eq!(req.body["glossary_id"], "mine");
+        let create = protocol(DeeplOptions::default())
+            .encode_glossary(
+                "g",
+                (LanguageCode::DE, LanguageCode::EN),
+                &[crate::glossary::Term::new("Kiew", "Kyiv")],
+            )
+            .expect("DeepL keeps glossaries");
+        assert_eq!(create.url, "https://api-free.deepl.com/v3/glossaries");
+        assert_eq!(create.body["dictionaries"][0]["entries"], "Kiew\tKyiv");
+        assert_eq!(create.body["dictionaries"][0]["target_lang"], "en");
+        let reply = WireReply::plain(201, br#"{"glossary_id": "abc", "name": "g"}"#.to_vec());
+        assert_eq!(
+            protocol(DeeplOptions::default())
+                .decode_glossary_id(&reply)
+                .ok(),
+            Some("abc".into())
+        );
+    }
+
+    #[test]
     fn encodes_texts_languages_options_and_the_auth_header() {
         let options = DeeplOptions {
             english: EnglishVariant::EnGb,
