@@ -241,7 +241,10 @@ mod tests {
         let prompts = Prompts::load(None).expect("loads");
         for plain in [false, true] {
             let bare = prompts.translate(&VARS, plain).expect("renders");
-            assert!(!bare.contains("lossary") && !bare.contains("ontext"), "{bare}");
+            assert!(
+                !bare.contains("lossary") && !bare.contains("ontext"),
+                "{bare}"
+            );
             let vars = TranslateVars {
                 glossary: true,
                 context: true,

@@ -1,7 +1,8 @@
 //! Names across the whole article, once every paragraph is in: the `name_drift` check
 //! ([`crate::verify::consistency`]), and the repair of a paragraph that renders a name
 //! otherwise than the rest of the article: it is sent again on its own, once, with the name's
-//! usual rendering called out as a glossary entry would be, and the better version is kept.
+//! usual rendering called out as a glossary entry would be, and the better version is kept. A
+//! paragraph already sent again for another check is not sent a third time.
 //! Then the check runs again over the whole article and its findings join the others.
 
 use std::collections::BTreeMap;
@@ -20,11 +21,15 @@ use crate::provider::Translated;
 use crate::verify::consistency::{NameUse, name_drift, names};
 use crate::verify::fidelity::{Check, CheckKind};
 
-/// The finished translations in paragraph order, drifting names repaired once, with the
-/// `name_drift` checks of the result added to each paragraph's checks.
+/// The finished translations in paragraph order, drifting names repaired (a paragraph in
+/// `repaired` was sent again already, and is not sent a third time), with the `name_drift`
+/// checks of the result added to each paragraph's checks.
 pub(super) async fn settle_names(
     pipeline: &Arc<Pipeline>,
-    sources: &BTreeMap<ParagraphId, &Paragraph>,
+    (sources, repaired): (
+        &BTreeMap<ParagraphId, &Paragraph>,
+        &std::collections::BTreeSet<ParagraphId>,
+    ),
     mut finished: Vec<(Translated, Vec<Check>)>,
     (direction, article): (Direction, &Arc<Article>),
 ) -> Result<Vec<(Translated, Vec<Check>)>, Error> {
@@ -36,7 +41,8 @@ pub(super) async fn settle_names(
         move |pairs| names(pairs, direction.source, direction.target),
     )
     .await?;
-    let reminders = reminders_by_paragraph(&drifting);
+    let mut reminders = reminders_by_paragraph(&drifting);
+    reminders.retain(|id, _| !repaired.contains(id));
     if !reminders.is_empty() {
         let mut repairs = JoinSet::new();
         let mut kept = Vec::new();

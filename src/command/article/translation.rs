@@ -53,6 +53,7 @@ pub(super) async fn translate_in_order(
         let mut order = InOrder::new(to_send);
         let mut finished = Vec::new();
         let mut repairs = JoinSet::new();
+        let mut repaired = std::collections::BTreeSet::new();
         while let Some(chunk) = arriving.recv().await {
             let ready = order.push(chunk);
             let checks = fidelity_checks(&sources, &ready, (direction, article)).await?;
@@ -69,6 +70,7 @@ pub(super) async fn translate_in_order(
                     let (pipeline, paragraph) = (Arc::clone(pipeline), paragraph.clone());
                     let reminders =
                         missed_terms(article.terms(), &paragraph.text, &translated.text);
+                    repaired.insert(translated.id);
                     let first = Attempt {
                         translated,
                         checks: own,
@@ -91,14 +93,19 @@ pub(super) async fn translate_in_order(
                 source,
             })??);
         }
-        Ok::<_, Error>((order, finished))
+        Ok::<_, Error>((order, finished, repaired))
     };
     let (sent, received) = tokio::join!(sending, receiving);
     sent?;
-    let (order, finished) = received?;
+    let (order, finished, repaired) = received?;
     order.finish()?;
-    let finished =
-        super::names::settle_names(pipeline, &sources, finished, (direction, article)).await?;
+    let finished = super::names::settle_names(
+        pipeline,
+        (&sources, &repaired),
+        finished,
+        (direction, article),
+    )
+    .await?;
     let (translated, checks): (Vec<Translated>, Vec<Vec<Check>>) = finished.into_iter().unzip();
     Ok((translated, checks.concat(), pipeline.usage(planned)))
 }
