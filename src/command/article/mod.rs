@@ -475,7 +475,8 @@ pub(super) async fn process(
             (Finished::Translation(report), warnings)
         }
         TaskKind::Brief { points, .. } => {
-            let (brief, usage, warnings) = write_brief(&session.main, &prepared, points).await?;
+            let (brief, usage, warnings) =
+                write_brief(&session.main, &prepared, (points, &task.terms)).await?;
             let report = BriefReport {
                 source: prepared.source(),
                 target: prepared.target(),
@@ -496,11 +497,12 @@ pub(super) async fn process(
     task.render(&finished, warnings)
 }
 
-/// Asks the connection's provider for a brief of the prepared paragraphs and verifies it.
+/// Asks the connection's provider for a brief of `points` key points of the prepared
+/// paragraphs, its texts translated with the glossary of `terms`, and verifies it.
 async fn write_brief(
     connection: &session::Connection,
     prepared: &Prepared,
-    points: u8,
+    (points, terms): (u8, &Terms),
 ) -> Result<(Brief, Usage, Vec<String>), Error> {
     let input = BriefInput {
         source_language: prepared.direction.source,
@@ -513,7 +515,10 @@ async fn write_brief(
     let check: crate::pipeline::BriefCheck = std::sync::Arc::new(move |brief: &Brief| {
         crate::verify::brief::check(brief, &checked, &Detector::new())
     });
-    let brief = pipeline.brief(&input, check).await?;
+    let glossary = terms
+        .glossaries
+        .terms_for(prepared.direction.source, prepared.direction.target);
+    let brief = pipeline.brief(&input, &glossary, check).await?;
     Ok((brief, pipeline.usage(0), pipeline.take_warnings()))
 }
 
@@ -575,7 +580,7 @@ async fn translate_article(
     let brief = match (brief_points, &session.brief) {
         (Some(points), Some(connection)) => {
             let (brief, brief_usage, brief_warnings) =
-                write_brief(connection, &prepared, points).await?;
+                write_brief(connection, &prepared, (points, terms)).await?;
             usage.add(&brief_usage);
             warnings.extend(brief_warnings);
             Some(brief)
