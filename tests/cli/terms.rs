@@ -2,8 +2,9 @@
 //! that have their terms (numbered and JSON requests alike), each chunk carries the source
 //! text before it, a reply that ignores the glossary is caught (`term_mismatch`), repaired
 //! once with the term called out and gated by `--strict`; DeepL gets a real glossary, created
-//! once and reused by id; a name translated two ways is caught (`name_drift`); `diglot terms`
-//! writes a glossary that reads back; bad glossary files exit 2 naming the line.
+//! once and reused by id; the brief's texts get the entries they have; a name translated two
+//! ways is caught (`name_drift`); `diglot terms` writes a glossary that reads back; bad
+//! glossary files exit 2 naming the line.
 
 use std::path::PathBuf;
 
@@ -318,6 +319,60 @@ fn a_reply_ignoring_the_glossary_is_caught_repaired_once_with_the_term_called_ou
     assert_eq!(doc["usage"]["repairs"], 4);
     let target = doc["paragraphs"][6]["target"].as_str().expect("¶7");
     assert!(target.contains("Kyiv"), "{target}");
+}
+
+#[test]
+fn the_briefs_texts_are_translated_with_the_glossary_entries_they_have() {
+    // The recorded brief renders `Moskau` as `Moscow` (a pseudo-translation around another
+    // rendering would drop the brief's names, which its own checks then reject).
+    let sandbox = Sandbox::new();
+    let file = glossary(&sandbox, "de,en\nMoskau,Moscow\nHordern,Hordern-Smith\n");
+    let mock = mock(&[]);
+    let args = ["--glossary", file.to_str().expect("path"), "--brief"];
+    let out = sandbox.translate(
+        &mock,
+        &fixture("de-rutte-nato.txt"),
+        &[&args[..], &["--points", "7", "--format", "json"]].concat(),
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let brief = &json(&out.stdout)["brief"];
+    let points = brief["points"].as_array().expect("points");
+    let sources: Vec<&str> = points
+        .iter()
+        .map(|p| p["source"].as_str().expect("source"))
+        .collect();
+    // The request that translated the brief: its paragraphs are the brief's texts.
+    let requests = sent(&mock);
+    let request = requests
+        .iter()
+        .find(|r| r.paragraphs.iter().any(|(_, text)| text == sources[0]))
+        .expect("the brief's translation request");
+    assert!(sources.iter().any(|s| s.contains("Moskau")), "{sources:?}");
+    assert!(
+        sources.iter().all(|s| !s.contains("Hordern")),
+        "{sources:?}"
+    );
+    assert_eq!(
+        request.glossary,
+        ["Moskau → Moscow"],
+        "only the entry it has"
+    );
+    assert_eq!(request.before, None, "a brief's texts carry no context");
+    for point in points {
+        let (source, target) = (point["source"].as_str(), point["target"].as_str());
+        let (source, target) = (source.expect("source"), target.expect("target"));
+        assert_eq!(
+            source.contains("Moskau"),
+            target.contains("Moscow"),
+            "{target}"
+        );
+    }
+    // The article's paragraph 3 has the other entry, and its request carries it.
+    assert!(
+        requests
+            .iter()
+            .any(|r| r.glossary.contains(&"Hordern → Hordern-Smith".to_owned()))
+    );
 }
 
 #[test]
