@@ -524,6 +524,15 @@ mod tests {
         assert_eq!(queue.next_for(true), None);
     }
 
+    #[test]
+    fn brief_requests_skip_the_glossary_and_name_faults_and_leave_them_for_translations() {
+        let queue = FaultQueue::new(&[fault("ignore-glossary:1"), fault("name-drift:1")]);
+        assert_eq!(queue.next_for(true), None);
+        assert_eq!(queue.next_for(false), Some(FaultKind::IgnoreGlossary));
+        assert_eq!(queue.next_for(false), Some(FaultKind::NameDrift));
+        assert_eq!(queue.next_for(false), None);
+    }
+
     fn crafted(kind: FaultKind, sources: &[&str], answers: &[&str]) -> Vec<String> {
         let mut owned: Vec<String> = answers.iter().map(|a| (*a).to_owned()).collect();
         let mut refs: Vec<&mut String> = owned.iter_mut().collect();
