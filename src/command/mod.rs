@@ -17,6 +17,7 @@ mod deliver;
 mod detect;
 mod man;
 mod mock_server;
+mod terms;
 mod translate;
 
 use crate::cli::{
@@ -71,7 +72,14 @@ pub fn run(cli: &Cli, env: &Env, terminal: Terminal) -> Result<Outcome, Error> {
     let warnings = file.warnings();
     let (flags, writes_files) = match &cli.command {
         Command::Translate(args) => {
-            article_flags(&args.options, &args.brief_options, &args.output, cli)
+            let (flags, writes_files) =
+                article_flags(&args.options, &args.brief_options, &args.output, cli);
+            let flags = Flags {
+                glossary: args.terms.glossary.clone(),
+                no_context: args.terms.no_context,
+                ..flags
+            };
+            (flags, writes_files)
         }
         Command::Brief(args) => {
             article_flags(&args.options, &args.brief_options, &args.output, cli)
@@ -105,6 +113,7 @@ pub fn run(cli: &Cli, env: &Env, terminal: Terminal) -> Result<Outcome, Error> {
         Command::Brief(args) => brief::run(args, settings),
         Command::Detect(args) => detect::run(args, settings.max_article_bytes.value),
         Command::Check(args) => check::run(args, settings.max_article_bytes.value),
+        Command::Terms(args) => terms::run(args, settings.max_article_bytes.value),
         // `main` runs the mock server through [`mock_server`] to announce its address first;
         // here it serves without a banner.
         Command::MockServer(args) => {
@@ -149,6 +158,8 @@ fn flags_of(selection: &SelectionArgs, brief_provider: Option<String>, cli: &Cli
         width: selection.width,
         color: cli.color,
         run_key_command: true,
+        glossary: Vec::new(),
+        no_context: false,
     }
 }
 
