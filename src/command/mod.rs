@@ -18,6 +18,7 @@ mod detect;
 mod man;
 mod mock_server;
 mod progressive;
+mod terms;
 mod translate;
 
 use crate::cli::{
@@ -79,7 +80,14 @@ pub fn run(
     let warnings = file.warnings();
     let (flags, writes_files) = match &cli.command {
         Command::Translate(args) => {
-            article_flags(&args.options, &args.brief_options, &args.output, cli)
+            let (flags, writes_files) =
+                article_flags(&args.options, &args.brief_options, &args.output, cli);
+            let flags = Flags {
+                glossary: args.terms.glossary.clone(),
+                no_context: args.terms.no_context,
+                ..flags
+            };
+            (flags, writes_files)
         }
         Command::Brief(args) => {
             article_flags(&args.options, &args.brief_options, &args.output, cli)
@@ -113,6 +121,7 @@ pub fn run(
         Command::Brief(args) => brief::run(args, settings, exit_code),
         Command::Detect(args) => detect::run(args, settings.max_article_bytes.value),
         Command::Check(args) => check::run(args, settings.max_article_bytes.value),
+        Command::Terms(args) => terms::run(args, settings.max_article_bytes.value),
         // `main` runs the mock server through [`mock_server`] to announce its address first;
         // here it serves without a banner.
         Command::MockServer(args) => {
@@ -158,6 +167,8 @@ fn flags_of(selection: &SelectionArgs, brief_provider: Option<String>, cli: &Cli
         color: cli.color,
         paging: selection.paging,
         run_key_command: true,
+        glossary: Vec::new(),
+        no_context: false,
     }
 }
 

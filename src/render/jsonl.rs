@@ -4,7 +4,8 @@
 //! Records, each with a `type`: `start` (languages, provider and model, the number of
 //! paragraphs), one `paragraph` per verified pair in article order (the fields of the JSON
 //! schema's `paragraphs[]`, plus the `checks` that pair failed), `boilerplate` (the paragraphs
-//! set aside, possibly none), `brief` (with `--brief`), and `end` (usage and the exit status).
+//! set aside, possibly none), `brief` (with `--brief`), and `end` (every failed check, usage
+//! and the exit status).
 //! Field values are the `--format json` schema's, so a script reads both the same way. A
 //! stream that stops before its `end` record was cut short: the exit code and stderr say why.
 //! Text is not sanitized: serde escapes control characters.
@@ -46,6 +47,9 @@ enum Record<'a> {
     End {
         paragraphs: usize,
         checks_failed: usize,
+        /// Every failed check, the paragraphs' and those found once the whole article was in
+        /// (`name_drift`), as the JSON's `checks`.
+        checks: &'a [Check],
         usage: &'a Usage,
         exit_code: u8,
     },
@@ -89,6 +93,7 @@ pub(super) fn finish(report: &Report, exit_code: u8, out: &mut impl Write) -> io
     let end = Record::End {
         paragraphs: report.paragraphs.len(),
         checks_failed: report.checks.len(),
+        checks: &report.checks,
         usage: &report.usage,
         exit_code,
     };
@@ -115,6 +120,7 @@ pub(super) fn brief(report: &BriefReport, out: &mut impl Write) -> io::Result<()
     let end = Record::End {
         paragraphs: 0,
         checks_failed: 0,
+        checks: &[],
         usage: &report.usage,
         exit_code: 0,
     };
@@ -184,6 +190,8 @@ mod tests {
         assert_eq!(records[1]["checks"], serde_json::json!([]));
         let end = records.last().expect("an end record");
         assert_eq!(end["checks_failed"], 1);
+        assert_eq!(end["checks"][0]["paragraph"], records[2]["id"]);
+        assert_eq!(end["checks"][0]["kind"], "number_missing");
         assert_eq!(end["exit_code"], 6);
     }
 

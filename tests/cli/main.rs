@@ -23,6 +23,7 @@ mod record;
 mod resilience;
 mod sdk;
 mod servers;
+mod terms;
 mod translate;
 mod wire_specs;
 mod wrong_url;

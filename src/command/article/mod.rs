@@ -11,6 +11,7 @@
 //! output is rendered whole at the end ([`process`]) by the same writer.
 
 mod identity;
+mod names;
 mod session;
 mod translation;
 
@@ -88,6 +89,40 @@ pub(super) struct Task {
     /// `main`'s exit code of an error: what jsonl's `end` record says a `--strict` run with
     /// failed checks ends with.
     exit_code: fn(&Error) -> u8,
+    /// The glossaries and whether chunks carry the text before them (`translate` only).
+    terms: Terms,
+}
+
+/// What `translate` keeps consistent across an article: the glossaries given and whether
+/// each chunk carries the source text before it.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Terms {
+    pub(super) glossaries: std::sync::Arc<crate::glossary::Glossaries>,
+    pub(super) context: bool,
+}
+
+impl Terms {
+    /// What the terms add to a cache identity: a digest of every glossary entry of every
+    /// pair (the direction is not known before detection) and the context switch.
+    fn identity(&self) -> (Option<String>, bool) {
+        let glossary = (!self.glossaries.is_empty()).then(|| {
+            let rows: Vec<String> = self
+                .glossaries
+                .0
+                .iter()
+                .flat_map(|g| {
+                    g.terms.iter().map(move |t| {
+                        format!(
+                            "{}→{}\t{}\t{}\t{}",
+                            g.source, g.target, t.source, t.target, t.case_sensitive
+                        )
+                    })
+                })
+                .collect();
+            crate::cache::digest(&rows.iter().map(String::as_str).collect::<Vec<_>>())
+        });
+        (glossary, self.context)
+    }
 }
 
 impl Task {
@@ -133,12 +168,19 @@ impl Task {
             verbose: settings.verbose,
             producers,
             exit_code,
+            terms: Terms::default(),
         }
     }
 
     /// How text output looks (colour, width, layout).
     pub(super) fn style(&self) -> &Style {
         &self.style
+    }
+
+    /// This task with glossaries and context (for `translate`).
+    pub(super) fn with_terms(mut self, terms: Terms) -> Task {
+        self.run.glossaries = std::sync::Arc::clone(&terms.glossaries);
+        Task { terms, ..self }
     }
 
     /// What changes the output of every article of this task, for the batch manifest: the
@@ -168,6 +210,8 @@ impl Task {
             "keep_boilerplate": self.keep_boilerplate,
             "format": format!("{:?}", self.format).to_lowercase(),
             "text": text,
+            "glossary": self.terms.identity().0,
+            "context": self.terms.context,
             "provider": who(&self.names.0, &self.producers.0),
             "brief_provider": self.names.1.as_deref().zip(self.producers.1.as_ref()).map(
                 |(name, (identity, points))| {
@@ -184,7 +228,11 @@ impl Task {
             TaskKind::Translate { .. } => "translate",
             TaskKind::Brief { .. } => "brief",
         };
-        Some(ReportIdentity::new(command, self.producers.clone(), (self.from, self.to), body).key())
+        Some(
+            ReportIdentity::new(command, self.producers.clone(), (self.from, self.to), body)
+                .with_terms(self.terms.identity())
+                .key(),
+        )
     }
 
     /// The finished result as output, with `warnings` and the cache's own.
@@ -480,13 +528,19 @@ pub(super) async fn process(
     let guessed = guess_warning(&prepared);
     let (finished, mut warnings) = match task.kind {
         TaskKind::Translate { brief_points, .. } => {
-            let (report, warnings) =
-                translation::translate_article(session, *prepared, progress, brief_points, None)
-                    .await?;
+            let (report, warnings) = translation::translate_article(
+                session,
+                *prepared,
+                progress,
+                (brief_points, &task.terms),
+                None,
+            )
+            .await?;
             (Finished::Translation(report), warnings)
         }
         TaskKind::Brief { points, .. } => {
-            let (brief, usage, warnings) = write_brief(&session.main, &prepared, points).await?;
+            let (brief, usage, warnings) =
+                write_brief(&session.main, &prepared, (points, &task.terms)).await?;
             let report = BriefReport {
                 source: prepared.source(),
                 target: prepared.target(),
@@ -518,9 +572,14 @@ pub(super) async fn process_progressive(
         TaskKind::Translate { brief_points, .. } => brief_points,
         TaskKind::Brief { .. } => None,
     };
-    let (report, mut warnings) =
-        translation::translate_article(session, prepared, progress, brief_points, Some(sink))
-            .await?;
+    let (report, mut warnings) = translation::translate_article(
+        session,
+        prepared,
+        progress,
+        (brief_points, &task.terms),
+        Some(sink),
+    )
+    .await?;
     warnings.splice(0..0, guessed);
     if let (Some(cache), Some(key)) = (&task.cache, &key) {
         cache.put(key, &report);
@@ -549,11 +608,12 @@ fn guess_warning(prepared: &Prepared) -> Option<String> {
         .map(|(language, confidence)| super::detect::guess_warning(language, confidence))
 }
 
-/// Asks the connection's provider for a brief of the prepared paragraphs and verifies it.
+/// Asks the connection's provider for a brief of `points` key points of the prepared
+/// paragraphs, its texts translated with the glossary of `terms`, and verifies it.
 async fn write_brief(
     connection: &session::Connection,
     prepared: &Prepared,
-    points: u8,
+    (points, terms): (u8, &Terms),
 ) -> Result<(Brief, Usage, Vec<String>), Error> {
     let input = BriefInput {
         source_language: prepared.direction.source,
@@ -566,7 +626,10 @@ async fn write_brief(
     let check: crate::pipeline::BriefCheck = std::sync::Arc::new(move |brief: &Brief| {
         crate::verify::brief::check(brief, &checked, &Detector::new())
     });
-    let brief = pipeline.brief(&input, check).await?;
+    let glossary = terms
+        .glossaries
+        .terms_for(prepared.direction.source, prepared.direction.target);
+    let brief = pipeline.brief(&input, &glossary, check).await?;
     Ok((brief, pipeline.usage(0), pipeline.take_warnings()))
 }
 

@@ -14,7 +14,7 @@ use crate::cache::{Cache, ProviderIdentity};
 use crate::config::{Endpoint, ProviderSettings, Settings};
 use crate::error::Error;
 use crate::mock::{MockOptions, MockServer};
-use crate::pipeline::{EndpointShape, Live, LiveSink, Meter, Pipeline};
+use crate::pipeline::{EndpointShape, Live, LiveSink, Meter, Pipeline, RemoteGlossaries};
 use crate::plan::Budget;
 use crate::prompt::Prompts;
 use crate::provider::Protocol;
@@ -30,6 +30,8 @@ pub(in crate::command) struct RunOptions {
     pub(super) cache_dir: Option<PathBuf>,
     /// The largest article read, in bytes.
     pub(super) max_article_bytes: u64,
+    /// The glossaries of the run (`translate`), for providers that keep their own copy.
+    pub(super) glossaries: Arc<crate::glossary::Glossaries>,
 }
 
 impl RunOptions {
@@ -39,6 +41,7 @@ impl RunOptions {
             run_timeout: settings.run_timeout.as_ref().map(|t| t.value),
             cache_dir: settings.cache_dir.clone(),
             max_article_bytes: settings.max_article_bytes.value,
+            glossaries: Arc::default(),
         }
     }
 }
@@ -84,6 +87,7 @@ pub(super) struct Connection {
     cache_dir: Option<PathBuf>,
     identity: ProviderIdentity,
     shape: Arc<EndpointShape>,
+    remote_glossaries: Arc<RemoteGlossaries>,
 }
 
 impl Connection {
@@ -128,6 +132,7 @@ impl Connection {
             cache_dir: run.cache_dir.clone(),
             identity,
             shape,
+            remote_glossaries: Arc::new(RemoteGlossaries::new(Arc::clone(&run.glossaries))),
             provider,
             protocol,
             transport,
@@ -163,6 +168,7 @@ impl Connection {
             cache: self.cache_dir.clone().map(Cache::new),
             identity: self.identity.clone(),
             meter: Meter::default(),
+            remote_glossaries: Some(Arc::clone(&self.remote_glossaries)),
         })
     }
 }

@@ -4,7 +4,7 @@
 //! keeping the better version, and each translation released in order the moment it and all
 //! before it are checked and repaired (what progressive output prints).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use tokio::sync::mpsc;
@@ -12,9 +12,11 @@ use tokio::task::JoinSet;
 
 use indicatif::ProgressBar;
 
-use super::{KEEP_IF_ALREADY_TARGET, Prepared, Session, Sink};
+use super::{KEEP_IF_ALREADY_TARGET, Prepared, Session, Sink, Terms};
 use crate::detect::{Detection, Detector, Direction};
 use crate::error::Error;
+use crate::glossary::Term;
+use crate::guide::Article;
 use crate::ingest::{Paragraph, ParagraphId};
 use crate::language::LanguageCode;
 use crate::pipeline::Pipeline;
@@ -24,7 +26,7 @@ use crate::render::progressive::Head;
 use crate::report::Usage;
 use crate::report::{ParagraphPair, Report};
 use crate::verify::InOrder;
-use crate::verify::fidelity::{Check, Pair};
+use crate::verify::fidelity::{Check, CheckKind, Pair};
 
 /// Translates the paragraphs not already in the target language, takes each chunk's
 /// translations in paragraph order as they arrive, checks every one came back exactly once,
@@ -35,7 +37,7 @@ pub(super) async fn translate_article(
     session: &Session,
     prepared: Prepared,
     progress: ProgressBar,
-    brief_points: Option<u8>,
+    (brief_points, terms): (Option<u8>, &Terms),
     mut sink: Option<&mut (dyn Sink + Send)>,
 ) -> Result<(Report, Vec<String>), Error> {
     let provider = super::provider_info(&session.main.provider);
@@ -69,6 +71,12 @@ pub(super) async fn translate_article(
         Some(sink) => session.main.pipeline_showing(progress, sink.live()),
         None => session.main.pipeline(progress),
     };
+    let (from, to) = (prepared.direction.source, prepared.direction.target);
+    let article = Arc::new(Article::new(
+        prepared.paragraphs.clone(),
+        terms.glossaries.terms_for(from, to),
+        terms.context,
+    ));
     let mut pairs = Pairs {
         prepared: &prepared,
         out: Vec::new(),
@@ -79,7 +87,7 @@ pub(super) async fn translate_article(
         let done = translate_in_order(
             &pipeline,
             &to_send,
-            prepared.direction,
+            (prepared.direction, &article),
             (session.jobs, opening),
             &mut release,
         )
@@ -88,15 +96,23 @@ pub(super) async fn translate_article(
     };
     let briefing = async {
         match (brief_points, &session.brief) {
-            (Some(points), Some(connection)) => super::write_brief(connection, &prepared, points)
-                .await
-                .map(Some),
+            (Some(points), Some(connection)) => {
+                super::write_brief(connection, &prepared, (points, terms))
+                    .await
+                    .map(Some)
+            }
             _ => Ok(None),
         }
     };
     let ((_, checks, mut usage), brief) = tokio::try_join!(translating, briefing)?;
     pairs.rest()?;
     let mut warnings = pipeline.take_warnings();
+    if !terms.glossaries.is_empty() && article.terms().is_empty() {
+        warnings.push(format!(
+            "no glossary is for {from}→{to} (given: {}): its terms are not used",
+            terms.glossaries.pairs().join(", ")
+        ));
+    }
     let brief = brief.map(|(brief, brief_usage, brief_warnings)| {
         usage.add(&brief_usage);
         warnings.extend(brief_warnings);
@@ -186,7 +202,7 @@ pub(super) type Release<'a> = dyn FnMut(&Translated, &[Check]) -> Result<(), Err
 pub(super) async fn translate_in_order(
     pipeline: &Arc<Pipeline>,
     to_send: &[Paragraph],
-    direction: Direction,
+    (direction, article): (Direction, &Arc<Article>),
     (jobs, opening): (u32, bool),
     release: &mut Release<'_>,
 ) -> Result<(Vec<Translated>, Vec<Check>, Usage), Error> {
@@ -198,13 +214,16 @@ pub(super) async fn translate_in_order(
     } else {
         crate::plan::plan
     };
-    let chunks = plan(
+    let mut chunks = plan(
         to_send,
         direction.source,
         direction.target,
         &pipeline.budget,
         jobs,
     );
+    for chunk in &mut chunks {
+        chunk.guide = article.guide(&chunk.paragraphs);
+    }
     let planned = chunks.len() as u64;
     pipeline.progress.set_length(planned);
     let sources: BTreeMap<ParagraphId, &Paragraph> = to_send.iter().map(|p| (p.id, p)).collect();
@@ -219,18 +238,34 @@ pub(super) async fn translate_in_order(
         }
         _ => vec![chunks],
     };
+    let mut repaired = BTreeSet::new();
     for group in groups {
         let run = Run {
             pipeline,
             sources: &sources,
             direction,
+            article,
         };
-        run.chunks(group, &mut order, &mut checked, release).await?;
+        let state = (&mut order, &mut checked, &mut repaired);
+        run.chunks(group, state, release).await?;
     }
-    pipeline.progress.finish_and_clear();
     order.finish()?;
-    let (translated, checks): (Vec<Translated>, Vec<Vec<Check>>) =
-        checked.finished.into_iter().unzip();
+    // Names across the whole article. A pair already printed cannot change: read as it
+    // arrives, drifting names are found (and listed after the pairs) but not sent again.
+    let not_again = if opening {
+        sources.keys().copied().collect()
+    } else {
+        repaired
+    };
+    let finished = super::names::settle_names(
+        pipeline,
+        (&sources, &not_again),
+        checked.finished,
+        (direction, article),
+    )
+    .await?;
+    pipeline.progress.finish_and_clear();
+    let (translated, checks): (Vec<Translated>, Vec<Vec<Check>>) = finished.into_iter().unzip();
     Ok((translated, checks.concat(), pipeline.usage(planned)))
 }
 
@@ -239,7 +274,16 @@ struct Run<'a> {
     pipeline: &'a Arc<Pipeline>,
     sources: &'a BTreeMap<ParagraphId, &'a Paragraph>,
     direction: Direction,
+    article: &'a Arc<Article>,
 }
+
+/// Where a run's translations go: put in order, checked (and repaired) in order, and the ids
+/// of those sent again.
+type RunState<'a> = (
+    &'a mut InOrder,
+    &'a mut Checked,
+    &'a mut BTreeSet<ParagraphId>,
+);
 
 impl Run<'_> {
     /// Sends `chunks` through the pipeline; puts their translations in order, checks them,
@@ -247,49 +291,29 @@ impl Run<'_> {
     async fn chunks(
         &self,
         chunks: Vec<Chunk>,
-        order: &mut InOrder,
-        checked: &mut Checked,
+        (order, checked, repaired): RunState<'_>,
         release: &mut Release<'_>,
     ) -> Result<(), Error> {
-        let (pipeline, direction) = (self.pipeline, self.direction);
         let (done, mut arriving) = mpsc::unbounded_channel();
-        let sending = Arc::clone(pipeline).translate(chunks, done);
+        let sending = Arc::clone(self.pipeline).translate(chunks, done);
         let receiving = async {
             let mut repairs = JoinSet::new();
             let mut open = true;
             while open || !repairs.is_empty() {
-                let repaired = tokio::select! {
+                let again = tokio::select! {
                     chunk = arriving.recv(), if open => {
                         let Some(chunk) = chunk else {
                             open = false;
                             continue;
                         };
                         let ready = order.push(chunk);
-                        let checks = fidelity_checks(self.sources, &ready, direction).await?;
-                        for translated in ready {
-                            let own: Vec<Check> = checks
-                                .iter()
-                                .filter(|c| c.paragraph == translated.id)
-                                .cloned()
-                                .collect();
-                            let Some(&paragraph) = self.sources.get(&translated.id) else {
-                                continue;
-                            };
-                            if own.iter().any(|c| c.kind.shows_broken()) {
-                                let (pipeline, paragraph) =
-                                    (Arc::clone(pipeline), paragraph.clone());
-                                repairs.spawn(repair(
-                                    pipeline, paragraph, translated, own, direction,
-                                ));
-                            } else {
-                                checked.done(translated, own, release)?;
-                            }
-                        }
+                        let state = (&mut *checked, &mut *repaired);
+                        self.arrived(ready, state, &mut repairs, release).await?;
                         continue;
                     }
-                    Some(repaired) = repairs.join_next() => repaired,
+                    Some(again) = repairs.join_next() => again,
                 };
-                let (translated, own) = repaired.map_err(|source| Error::Task {
+                let (translated, own) = again.map_err(|source| Error::Task {
                     what: "repair",
                     source,
                 })??;
@@ -300,6 +324,47 @@ impl Run<'_> {
         let (sent, received) = tokio::join!(sending, receiving);
         sent?;
         received
+    }
+
+    /// Checks translations now in order: a broken one is sent again (into `repairs`), the
+    /// others are released in order.
+    async fn arrived(
+        &self,
+        ready: Vec<Translated>,
+        (checked, repaired): (&mut Checked, &mut BTreeSet<ParagraphId>),
+        repairs: &mut JoinSet<Result<(Translated, Vec<Check>), Error>>,
+        release: &mut Release<'_>,
+    ) -> Result<(), Error> {
+        let (direction, article) = (self.direction, self.article);
+        let checks = fidelity_checks(self.sources, &ready, (direction, article)).await?;
+        for translated in ready {
+            let own: Vec<Check> = checks
+                .iter()
+                .filter(|c| c.paragraph == translated.id)
+                .cloned()
+                .collect();
+            let Some(&paragraph) = self.sources.get(&translated.id) else {
+                continue;
+            };
+            if own.iter().any(|c| c.kind.shows_broken()) {
+                let reminders = missed_terms(article.terms(), &paragraph.text, &translated.text);
+                repaired.insert(translated.id);
+                let first = Attempt {
+                    translated,
+                    checks: own,
+                    reminders,
+                };
+                repairs.spawn(repair(
+                    Arc::clone(self.pipeline),
+                    paragraph.clone(),
+                    first,
+                    (direction, Arc::clone(article)),
+                ));
+            } else {
+                checked.done(translated, own, release)?;
+            }
+        }
+        Ok(())
     }
 }
 
@@ -342,60 +407,124 @@ impl Checked {
     }
 }
 
-/// Sends `paragraph` again on its own because `checks` show `first` broken, and keeps the
-/// version that fails fewer checks (the first on a tie, or when the second request fails: a
-/// repair is a second chance, never a new way to fail).
-async fn repair(
+/// A translation of one paragraph, its failed checks, and the glossary entries (or names)
+/// a repair should call out.
+pub(super) struct Attempt {
+    pub(super) translated: Translated,
+    pub(super) checks: Vec<Check>,
+    pub(super) reminders: Vec<Term>,
+}
+
+/// The entries of `terms` that occur in `source` but that `target` does not follow.
+pub(super) fn missed_terms(terms: &[Term], source: &str, target: &str) -> Vec<Term> {
+    terms
+        .iter()
+        .filter(|t| t.occurs_in(source) && !t.is_rendered_in(target))
+        .cloned()
+        .collect()
+}
+
+/// Sends `paragraph` again on its own because the checks show `first` broken, with its
+/// glossary entries, its context and the entries it missed called out, and keeps the version
+/// that fails fewer checks (a reminder still not followed counts as one), the first on a tie
+/// or when the second request fails: a repair is a second chance, never a new way to fail.
+pub(super) async fn repair(
     pipeline: Arc<Pipeline>,
     paragraph: Paragraph,
-    first: Translated,
-    checks: Vec<Check>,
-    direction: Direction,
+    first: Attempt,
+    (direction, article): (Direction, Arc<Article>),
 ) -> Result<(Translated, Vec<Check>), Error> {
+    let mut guide = article.guide(std::slice::from_ref(&paragraph));
+    guide.reminders = first.reminders.clone();
+    for term in &first.reminders {
+        if !guide.terms.contains(term) {
+            guide.terms.push(term.clone());
+        }
+    }
     let Ok(again) = pipeline
-        .retranslate(&paragraph, direction.source, direction.target)
+        .retranslate(&paragraph, (direction.source, direction.target), guide)
         .await
     else {
-        return Ok((first, checks));
+        return Ok((first.translated, first.checks));
     };
     let sources = BTreeMap::from([(paragraph.id, &paragraph)]);
-    let again_checks = fidelity_checks(&sources, std::slice::from_ref(&again), direction).await?;
-    if again_checks.len() < checks.len() {
+    let again_checks = fidelity_checks(
+        &sources,
+        std::slice::from_ref(&again),
+        (direction, &article),
+    )
+    .await?;
+    let unfollowed = |text: &str, checks: &[Check]| {
+        first
+            .reminders
+            .iter()
+            .filter(|t| !t.is_rendered_in(text))
+            .filter(|t| {
+                !checks
+                    .iter()
+                    .any(|c| c.kind == CheckKind::TermMismatch && c.detail == t.describe())
+            })
+            .count()
+    };
+    let first_failures = first.checks.len() + unfollowed(&first.translated.text, &first.checks);
+    let again_failures = again_checks.len() + unfollowed(&again.text, &again_checks);
+    if again_failures < first_failures {
         Ok((again, again_checks))
     } else {
-        Ok((first, checks))
+        Ok((first.translated, first.checks))
     }
 }
 
-/// The fidelity checks of `ready` translations, in the blocking pool: they run lingua over
-/// every translation.
-async fn fidelity_checks(
+/// The fidelity checks of `ready` translations, the glossary's included, in the blocking
+/// pool: they run lingua over every translation.
+pub(super) async fn fidelity_checks(
     sources: &BTreeMap<ParagraphId, &Paragraph>,
     ready: &[Translated],
-    direction: Direction,
+    (direction, article): (Direction, &Arc<Article>),
 ) -> Result<Vec<Check>, Error> {
     if ready.is_empty() {
         return Ok(Vec::new());
     }
-    let pairs: Vec<(ParagraphId, String, String)> = ready
-        .iter()
-        .filter_map(|t| Some((t.id, sources.get(&t.id)?.text.clone(), t.text.clone())))
-        .collect();
-    tokio::task::spawn_blocking(move || {
-        crate::verify::fidelity::check(
-            pairs.iter().map(|(id, source, target)| Pair {
-                id: *id,
-                source,
-                target,
-            }),
+    let terms = article.terms().to_vec();
+    on_pairs(sources, ready, "fidelity check", move |pairs| {
+        let mut checks = crate::verify::fidelity::check(
+            pairs.iter().copied(),
             direction.source,
             direction.target,
             &Detector::new(),
-        )
+        );
+        for pair in pairs {
+            checks.extend(crate::verify::consistency::term_mismatches(pair, &terms));
+        }
+        checks.sort_by_key(|c| c.paragraph);
+        checks
     })
     .await
-    .map_err(|source| Error::Task {
-        what: "fidelity check",
-        source,
+}
+
+/// Runs `work` (`what`, for the error) over the pairs of `translated` and their sources, in
+/// the blocking pool: the checks run lingua, and a long article has many names to compare.
+pub(super) async fn on_pairs<'a, T: Send + 'static>(
+    sources: &BTreeMap<ParagraphId, &Paragraph>,
+    translated: impl IntoIterator<Item = &'a Translated>,
+    what: &'static str,
+    work: impl FnOnce(&[Pair<'_>]) -> T + Send + 'static,
+) -> Result<T, Error> {
+    let texts: Vec<(ParagraphId, String, String)> = translated
+        .into_iter()
+        .filter_map(|t| Some((t.id, sources.get(&t.id)?.text.clone(), t.text.clone())))
+        .collect();
+    tokio::task::spawn_blocking(move || {
+        let pairs: Vec<Pair<'_>> = texts
+            .iter()
+            .map(|(id, source, target)| Pair {
+                id: *id,
+                source,
+                target,
+            })
+            .collect();
+        work(&pairs)
     })
+    .await
+    .map_err(|source| Error::Task { what, source })
 }
