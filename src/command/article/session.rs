@@ -168,6 +168,7 @@ impl Connection {
             cache: self.cache_dir.clone().map(Cache::new),
             identity: self.identity.clone(),
             meter: Meter::default(),
+            notes: std::sync::Mutex::default(),
             remote_glossaries: Some(Arc::clone(&self.remote_glossaries)),
         })
     }
