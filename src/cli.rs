@@ -17,7 +17,10 @@ pub use bulk::{BatchAction, BatchArgs, BatchJobArgs, BulkArgs, JobFormat};
 
 /// Every exit code and what it means (README "Exit codes", `--help`, the man page).
 pub const EXIT_CODE_TABLE: &[(u8, &str)] = &[
-    (0, "success (also when stdout was closed early)"),
+    (
+        0,
+        "success (also when stdout or the pager was closed early)",
+    ),
     (1, "internal error (a bug: please report it)"),
     (2, "usage or configuration error"),
     (
@@ -104,6 +107,11 @@ pub enum Command {
     /// exits 6 when any check fails.
     #[command(after_help = exit_codes(&[0, 1, 2, 3, 6, 7], false))]
     Check(CheckArgs),
+    /// List the names of a saved `translate --format json` result (and the brief's people and
+    /// organisations) with their translations, as a glossary (CSV) to correct and reuse with
+    /// --glossary.
+    #[command(after_help = exit_codes(&[0, 1, 2, 3, 7], false))]
+    Terms(TermsCommandArgs),
     /// Show the effective configuration, or write an example config file.
     #[command(after_help = exit_codes(&[0, 1, 2, 7], false))]
     Config(ConfigArgs),
@@ -218,7 +226,8 @@ pub struct TranslateArgs {
     #[command(flatten)]
     pub options: TranslateOptions,
 
-    /// Also write a bilingual brief, printed above the translation (JSON: a "brief" field).
+    /// Also write a bilingual brief, written at the same time as the translation and printed
+    /// after it (JSON: a "brief" field).
     #[arg(long)]
     pub brief: bool,
 
@@ -227,9 +236,27 @@ pub struct TranslateArgs {
     pub brief_options: BriefOptions,
 
     /// Exit 6 when any fidelity check fails (numbers, quotations, untranslated leftovers,
-    /// length, empty), after printing everything.
+    /// length, empty, glossary terms, names translated two ways), after printing everything.
     #[arg(long)]
     pub strict: bool,
+
+    /// Glossaries and context.
+    #[command(flatten)]
+    pub terms: TermsArgs,
+}
+
+/// How `translate` keeps names and terms consistent.
+#[derive(Debug, Args)]
+pub struct TermsArgs {
+    /// A glossary: CSV or TSV whose header names the two languages (`de,en`), one term and
+    /// its required translation a row. Repeatable; replaces the config's `glossary`.
+    #[arg(long, value_name = "FILE")]
+    pub glossary: Vec<PathBuf>,
+
+    /// Send each chunk without the source text before it (the headline and the previous
+    /// paragraph, sent as context by default).
+    #[arg(long)]
+    pub no_context: bool,
 }
 
 /// `diglot check`.
@@ -242,6 +269,19 @@ pub struct CheckArgs {
     /// Output format.
     #[arg(long, value_name = "FORMAT", default_value = "text")]
     pub format: CheckFormat,
+
+    /// Also check the glossary terms of FILE (repeatable): a term of a paragraph must come out
+    /// as the glossary says.
+    #[arg(long, value_name = "FILE")]
+    pub glossary: Vec<PathBuf>,
+}
+
+/// `diglot terms`.
+#[derive(Debug, Args)]
+pub struct TermsCommandArgs {
+    /// The saved result of `diglot translate --format json`, or `-` for stdin.
+    #[arg(value_name = "FILE.json")]
+    pub file: PathBuf,
 }
 
 /// `diglot check --format`.
@@ -380,6 +420,12 @@ pub struct SelectionArgs {
     /// Output width in columns [default: the terminal's, 100 when not a terminal].
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(20..))]
     pub width: Option<u16>,
+
+    /// When output on a terminal goes through a pager ($DIGLOT_PAGER, $PAGER, less): auto
+    /// when it is taller than the terminal [default: auto; never when stdout is not a
+    /// terminal].
+    #[arg(long, value_name = "WHEN")]
+    pub paging: Option<crate::render::pager::Paging>,
 }
 
 /// How a brief is written.
@@ -481,8 +527,9 @@ pub struct MockServerArgs {
     /// huge-body (a 64 MiB body), escape-error (a 400 whose message holds terminal escapes);
     /// for brief requests only: brief-bad-ref, brief-wrong-language, brief-malformed,
     /// brief-empty, brief-number, brief-field-names, brief-all-paragraphs, brief-duplicate,
-    /// brief-one-word, brief-entity-uncited, brief-unattributed). Repeatable; faults are used
-    /// up in order.
+    /// brief-one-word, brief-entity-uncited, brief-unattributed; names and terms, translation
+    /// requests only: ignore-glossary (glossary entries left untranslated), name-drift (every
+    /// second request respells the names it keeps)). Repeatable; faults are used up in order.
     #[arg(long, value_name = "KIND[:N]")]
     pub fault: Vec<Fault>,
 

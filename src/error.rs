@@ -17,6 +17,7 @@ pub use crate::batch::job::JobError;
 pub use crate::batch::{ArticleError, BatchError, BatchPlanError};
 pub use crate::config::ConfigError;
 pub use crate::detect::DetectError;
+pub use crate::glossary::file::GlossaryError;
 pub use crate::ingest::IngestError;
 pub use crate::input::{InputError, Source};
 pub use crate::prompt::PromptError;
@@ -66,6 +67,9 @@ pub enum Error {
     /// A prompt template is broken. Exit 2.
     #[error(transparent)]
     Prompt(#[from] PromptError),
+    /// A glossary file cannot be used. Exit 2.
+    #[error(transparent)]
+    Glossary(#[from] GlossaryError),
     /// The provider refused or broke the contract. Exit 4 (2 for a prompt problem).
     #[error(transparent)]
     Provider(#[from] ProviderError),
@@ -105,6 +109,10 @@ pub enum Error {
         /// The I/O error.
         source: std::io::Error,
     },
+    /// Progressive output cannot be written to stdout (or the pager). Exit 7; a closed pipe
+    /// or a pager the reader quit is not a failure: the run stops quietly instead.
+    #[error("cannot write to stdout: {0}")]
+    Stdout(std::io::Error),
     /// Output could not be rendered. Exit 1.
     #[error("cannot render the output: {0}")]
     Render(std::io::Error),

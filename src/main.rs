@@ -32,12 +32,14 @@ fn main() -> ExitCode {
         eprintln!("diglot: paste the article, then press Ctrl-D on an empty line");
     }
     let stdout = std::io::stdout();
+    let size = terminal_size::terminal_size_of(&stdout);
     let terminal = Terminal {
         stdout_is_tty: stdout.is_terminal(),
-        width: terminal_size::terminal_size_of(&stdout).map(|(w, _)| usize::from(w.0)),
+        width: size.map(|(w, _)| usize::from(w.0)),
         stderr_is_tty: std::io::stderr().is_terminal(),
+        height: size.map(|(_, h)| usize::from(h.0)),
     };
-    finish(diglot::run(&cli, &env, terminal))
+    finish(diglot::run(&cli, &env, terminal, exit_code))
 }
 
 /// Whether the command reads its article from stdin (no file, or `-`).
@@ -48,6 +50,7 @@ fn reads_stdin(command: &Command) -> bool {
         Command::Brief(args) => is_stdin_list(&args.input.files),
         Command::Detect(args) => args.input.file.as_deref().is_none_or(is_stdin),
         Command::Check(_)
+        | Command::Terms(_)
         | Command::Config(_)
         | Command::Completions(_)
         | Command::Man
@@ -165,7 +168,7 @@ const OUTPUT_FAILED: u8 = 7;
 fn exit_code(error: &Error) -> u8 {
     match error {
         Error::Config(_) | Error::Prompt(_) | Error::Detect(DetectError::SameLanguage { .. }) => 2,
-        Error::Cassettes(_) => 2,
+        Error::Cassettes(_) | Error::Glossary(_) => 2,
         Error::Provider(ProviderError::Prompt(_) | ProviderError::UnsupportedPair { .. }) => 2,
         Error::Input(_) | Error::Ingest { .. } | Error::Detect(_) | Error::NotAResult { .. } => 3,
         Error::Provider(_) | Error::Transport(TransportError::ReplyTooLarge { .. }) => 4,
@@ -184,7 +187,7 @@ fn exit_code(error: &Error) -> u8 {
         Error::BatchJob(JobError::Unanswered { .. } | JobError::NotImported { .. }) => 5,
         Error::BatchJob(JobError::Results { .. }) => 3,
         Error::BatchJob(_) => 2,
-        Error::Output { .. } => OUTPUT_FAILED,
+        Error::Output { .. } | Error::Stdout(_) => OUTPUT_FAILED,
         Error::Render(_)
         | Error::NoCacheDir
         | Error::Cache { .. }

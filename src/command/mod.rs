@@ -20,6 +20,8 @@ mod engine;
 mod in_order;
 mod man;
 mod mock_server;
+mod progressive;
+mod terms;
 mod translate;
 
 use crate::cli::{
@@ -58,7 +60,14 @@ impl Outcome {
 }
 
 /// Runs one subcommand (all but `mock-server`, which `main` drives through [`mock_server()`]).
-pub fn run(cli: &Cli, env: &Env, terminal: Terminal) -> Result<Outcome, Error> {
+/// `exit_code` is `main`'s mapping of an error to its exit code, for output that states the
+/// status a run ends with (jsonl's `end` record).
+pub fn run(
+    cli: &Cli,
+    env: &Env,
+    terminal: Terminal,
+    exit_code: fn(&Error) -> u8,
+) -> Result<Outcome, Error> {
     // Help-like commands answer before any config is read.
     match &cli.command {
         Command::Completions(args) => return Ok(completions::run(args.shell)),
@@ -74,7 +83,14 @@ pub fn run(cli: &Cli, env: &Env, terminal: Terminal) -> Result<Outcome, Error> {
     let warnings = file.warnings();
     let (flags, writes_files) = match &cli.command {
         Command::Translate(args) => {
-            article_flags(&args.options, &args.brief_options, &args.output, cli)
+            let (flags, writes_files) =
+                article_flags(&args.options, &args.brief_options, &args.output, cli);
+            let flags = Flags {
+                glossary: args.terms.glossary.clone(),
+                no_context: args.terms.no_context,
+                ..flags
+            };
+            (flags, writes_files)
         }
         Command::Brief(args) => {
             article_flags(&args.options, &args.brief_options, &args.output, cli)
@@ -110,11 +126,12 @@ pub fn run(cli: &Cli, env: &Env, terminal: Terminal) -> Result<Outcome, Error> {
     };
     let settings = Settings::resolve(&flags, env, file, terminal)?;
     let mut outcome = match &cli.command {
-        Command::Translate(args) => translate::run(args, settings),
-        Command::Brief(args) => brief::run(args, settings),
+        Command::Translate(args) => translate::run(args, settings, exit_code),
+        Command::Brief(args) => brief::run(args, settings, exit_code),
         Command::Detect(args) => detect::run(args, settings.max_article_bytes.value),
         Command::Check(args) => check::run(args, settings.max_article_bytes.value),
         Command::Batch(args) => engine::batch_command(args, settings),
+        Command::Terms(args) => terms::run(args, settings.max_article_bytes.value),
         // `main` runs the mock server through [`mock_server`] to announce its address first;
         // here it serves without a banner.
         Command::MockServer(args) => {
@@ -160,7 +177,10 @@ fn flags_of(selection: &SelectionArgs, brief_provider: Option<String>, cli: &Cli
         to: selection.to,
         width: selection.width,
         color: cli.color,
+        paging: selection.paging,
         run_key_command: true,
+        glossary: Vec::new(),
+        no_context: false,
     }
 }
 

@@ -19,6 +19,11 @@
 //! | `DIGLOT_JOBS` | requests at once |
 //! | `DIGLOT_TO` | the default target language |
 //! | `DIGLOT_WIDTH` | the output width |
+//! | `DIGLOT_PAGING` | when output goes through a pager: `auto`, `always`, `never` |
+//! | `DIGLOT_PAGER` | the pager command (default: `$PAGER`, else `less`) |
+//! | `PAGER` | the pager command when `DIGLOT_PAGER` is unset |
+//! | `DIGLOT_GLOSSARY` | glossary files for `translate`, separated by `:` (`;` on Windows) |
+//! | `DIGLOT_CONTEXT` | `0` (or `false`, `no`, `off`) sends chunks without the text before them |
 //! | `OPENAI_API_KEY` | the key of `openai` profiles |
 //! | `ANTHROPIC_API_KEY` | the key of `anthropic` profiles |
 //! | `DEEPL_AUTH_KEY` | the key of `deepl` profiles (`…:fx` keys use the free host) |

@@ -29,6 +29,8 @@ pub struct FileConfig {
     pub jobs: Option<u32>,
     /// Output width.
     pub width: Option<u16>,
+    /// When output goes through a pager (`auto`, `always`, `never`).
+    pub paging: Option<crate::render::pager::Paging>,
     /// The cache's size limit (`"200 MB"`); the entries used longest ago go first.
     pub cache_max_size: Option<bytesize::ByteSize>,
     /// Named provider profiles.
@@ -37,6 +39,10 @@ pub struct FileConfig {
     /// The `[brief]` table.
     #[serde(default)]
     pub brief: FileBrief,
+    /// Glossary files for `translate` (relative to the config file's directory).
+    pub glossary: Option<Vec<PathBuf>>,
+    /// Whether each chunk carries the source text before it (default true).
+    pub context: Option<bool>,
 }
 
 /// The `[brief]` table.
@@ -106,6 +112,8 @@ pub struct FileProfile {
     pub batch_max_requests: Option<usize>,
     /// Bytes of requests per batch at most (`"200 MB"`; default: the engine's limit).
     pub batch_max_size: Option<bytesize::ByteSize>,
+    /// Glossary files for this profile, instead of the top-level `glossary`.
+    pub glossary: Option<Vec<PathBuf>>,
 }
 
 /// The config file as loaded: where it is, whether it exists, and its contents.

@@ -14,6 +14,7 @@ mod file;
 mod profile;
 mod show;
 mod terminal;
+mod terms;
 
 use std::fmt;
 use std::path::PathBuf;
@@ -23,6 +24,7 @@ use std::time::Duration;
 pub use env::Env;
 pub use file::{LoadedFile, write_example};
 pub use profile::{Endpoint, ProviderSettings, profile_names};
+pub use terms::TermSettings;
 
 use crate::language::LanguageCode;
 use crate::provider::ProviderKind;
@@ -328,10 +330,16 @@ pub struct Flags {
     pub width: Option<u16>,
     /// `--color`.
     pub color: Option<ColorChoice>,
+    /// `--paging`.
+    pub paging: Option<crate::render::pager::Paging>,
     /// Whether to run a profile's `api_key_cmd` (commands that talk to a provider, and
     /// `config`, which previews them; not `detect` or `check`). Without it a missing key is no
     /// error either: nothing will be sent (`--dry-run`).
     pub run_key_command: bool,
+    /// `--glossary` (repeatable).
+    pub glossary: Vec<PathBuf>,
+    /// `--no-context`.
+    pub no_context: bool,
 }
 
 /// What diglot knows about the terminal it writes to.
@@ -343,6 +351,8 @@ pub struct Terminal {
     pub width: Option<usize>,
     /// Whether stderr is a terminal (progress is shown only then).
     pub stderr_is_tty: bool,
+    /// The terminal's height in rows, when stdout is one (whether output needs a pager).
+    pub height: Option<usize>,
 }
 
 /// Everything resolved: the immutable input to a run.
@@ -373,12 +383,18 @@ pub struct Settings {
     pub prompts_dir: Option<PathBuf>,
     /// Whether to draw progress on stderr.
     pub progress: bool,
+    /// When output goes through a pager, and which.
+    pub pager: Resolved<crate::render::pager::PagerSetup>,
+    /// The terminal's height in rows, when stdout is one.
+    pub height: Option<usize>,
     /// The provider, or why none can be used (kept, so `detect` and `config` work without one).
     pub provider: Result<ProviderSettings, ConfigError>,
     /// The provider for briefs when a layer names one; `None` means the translation's.
     pub brief_provider: Option<Result<ProviderSettings, ConfigError>>,
     /// The day an HTML page's header shows: `SOURCE_DATE_EPOCH` when set, else today (UTC).
     pub date: crate::render::Date,
+    /// Glossaries and context ([`terms`]).
+    pub terms: TermSettings,
 }
 
 impl Settings {
@@ -438,9 +454,13 @@ impl Settings {
         let provider = profile::resolve_provider(flags, env, &file);
         let brief_provider = profile::resolve_brief_provider(flags, env, &file, &provider);
         let date = terminal::resolve_date(env)?;
+        let pager = terminal::resolve_pager(flags, env, cfg, &file_source)?;
+        let terms = terms::resolve_terms(flags, env, &file, provider.as_ref().ok());
         Ok(Settings {
             prompts_dir: env.config_dir().map(|d| d.join("prompts")),
             progress: terminal.stderr_is_tty && env.get("TERM") != Some("dumb"),
+            pager,
+            height: terminal.height.filter(|_| terminal.stdout_is_tty),
             file,
             jobs,
             run_timeout,
@@ -454,6 +474,7 @@ impl Settings {
             provider,
             brief_provider,
             date,
+            terms,
         })
     }
 }
@@ -550,6 +571,43 @@ mod tests {
 
     fn settings(flags: Flags, env: &[(&str, &str)], toml: &str) -> Settings {
         try_settings(flags, env, toml).expect("resolves")
+    }
+
+    #[test]
+    fn paging_is_layered_and_the_pager_is_diglot_pager_else_pager_else_less() {
+        use crate::render::pager::Paging;
+        let s = settings(Flags::default(), &[], "");
+        assert_eq!(s.pager.value.paging, Paging::Auto);
+        assert_eq!(s.pager.value.command, None);
+        assert_eq!(s.pager.value.env, [("LESSCHARSET".into(), "utf-8".into())]);
+        let s = settings(
+            Flags::default(),
+            &[("LESSCHARSET", "latin1")],
+            "paging = \"never\"",
+        );
+        assert_eq!(s.pager.value.paging, Paging::Never);
+        assert!(s.pager.value.env.is_empty());
+        let env = [
+            ("DIGLOT_PAGING", "always"),
+            ("PAGER", "more"),
+            ("DIGLOT_PAGER", "most -s"),
+        ];
+        let s = settings(Flags::default(), &env, "paging = \"never\"");
+        assert_eq!(s.pager.value.paging, Paging::Always);
+        assert_eq!(s.pager.source, Source::Env("DIGLOT_PAGING".into()));
+        assert_eq!(
+            s.pager.value.command,
+            Some(("most -s".into(), "DIGLOT_PAGER"))
+        );
+        let flags = Flags {
+            paging: Some(Paging::Never),
+            ..Flags::default()
+        };
+        let s = settings(flags, &[("PAGER", "more")], "");
+        assert_eq!(s.pager.value.paging, Paging::Never);
+        assert_eq!(s.pager.value.command, Some(("more".into(), "PAGER")));
+        let bad = try_settings(Flags::default(), &[("DIGLOT_PAGING", "sometimes")], "");
+        assert!(matches!(bad, Err(ConfigError::InvalidEnv { .. })));
     }
 
     /// The profile's base URL, `None` for the in-process mock.
@@ -980,6 +1038,7 @@ model = "writer-model"
             stdout_is_tty: true,
             width: Some(90),
             stderr_is_tty: false,
+            height: None,
         };
         let resolve = |flags: &Flags, env: &[(&str, &str)], term| {
             let env = Env::from_pairs(env.iter().copied());
@@ -1010,6 +1069,7 @@ model = "writer-model"
             stdout_is_tty: true,
             width: None,
             stderr_is_tty: false,
+            height: None,
         };
         let env = |pairs: &[(&str, &str)]| Env::from_pairs(pairs.iter().copied());
         assert!(resolve_color(None, &env(&[]), tty).value);

@@ -189,6 +189,7 @@ impl BuiltIn {
             price_batch: None,
             batch_max_requests: None,
             batch_max_size: None,
+            glossary: None,
         }
     }
 }

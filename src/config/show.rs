@@ -57,7 +57,24 @@ impl Settings {
             None => line("to", &"en (de for English articles)", &Source::Default),
         }
         line("width", &self.width.value, &self.width.source);
+        if self.terms.glossaries.is_empty() {
+            line("glossary", &"(none)", &Source::Default);
+        }
+        for glossary in &self.terms.glossaries {
+            line("glossary", &glossary.value.display(), &glossary.source);
+        }
+        let context = if self.terms.context.value {
+            "on"
+        } else {
+            "off"
+        };
+        line("context", &context, &self.terms.context.source);
         line("color", &self.color.value, &self.color.source);
+        line("paging", &self.pager.value.paging, &self.pager.source);
+        match &self.pager.value.command {
+            Some((command, var)) => line("pager", command, &Source::Env((*var).to_owned())),
+            None => line("pager", &"less", &Source::Default),
+        }
         match &self.provider {
             Ok(p) => {
                 line("provider", &p.name.value, &p.name.source);

@@ -97,11 +97,18 @@ pub enum FaultKind {
     /// comma (on the reference article: `wie … Mark Rutte bestätigte`). Brief
     /// requests only.
     BriefUnattributed,
+    /// (`ignore-glossary`) Every glossary entry whose source term a paragraph has comes back
+    /// as that source term, untranslated (caught by the `term_mismatch` check; see `terms.rs`).
+    IgnoreGlossary,
+    /// (`name-drift`) Every second request that takes this fault respells the names its
+    /// answers keep from their source (`Rutte` → `Rotte`), so an article split into several
+    /// requests names them two ways (caught by the `name_drift` check; see `terms.rs`).
+    NameDrift,
 }
 
 impl FaultKind {
     /// Every kind, in the order the help text lists them.
-    pub const ALL: [FaultKind; 30] = [
+    pub const ALL: [FaultKind; 32] = [
         FaultKind::RateLimit,
         FaultKind::ServerError,
         FaultKind::NotJson,
@@ -132,6 +139,8 @@ impl FaultKind {
         FaultKind::BriefOneWord,
         FaultKind::BriefEntityUncited,
         FaultKind::BriefUnattributed,
+        FaultKind::IgnoreGlossary,
+        FaultKind::NameDrift,
     ];
 
     /// The name `--fault` accepts for this kind.
@@ -167,6 +176,8 @@ impl FaultKind {
             FaultKind::BriefOneWord => "brief-one-word",
             FaultKind::BriefEntityUncited => "brief-entity-uncited",
             FaultKind::BriefUnattributed => "brief-unattributed",
+            FaultKind::IgnoreGlossary => "ignore-glossary",
+            FaultKind::NameDrift => "name-drift",
         }
     }
 
@@ -180,6 +191,8 @@ impl FaultKind {
                 | FaultKind::TruncateParagraph
                 | FaultKind::Invisible
                 | FaultKind::HugeWord
+                | FaultKind::IgnoreGlossary
+                | FaultKind::NameDrift
         )
     }
 
@@ -476,7 +489,7 @@ mod tests {
             "unknown fault 'teapot' (valid faults: 429, 500, not-json, fenced, missing, \
              truncated, length, escape, 401, 403, 456, drop-number, untranslated, truncate-paragraph, brief-bad-ref, brief-wrong-language, brief-malformed, brief-empty, brief-number, endless-body, huge-body, escape-error, invisible, huge-word, \
              brief-field-names, brief-all-paragraphs, brief-duplicate, brief-one-word, \
-             brief-entity-uncited, brief-unattributed)"
+             brief-entity-uncited, brief-unattributed, ignore-glossary, name-drift)"
         );
     }
 
@@ -509,6 +522,15 @@ mod tests {
         assert_eq!(queue.next_for(false), None);
         assert_eq!(queue.next_for(true), Some(FaultKind::BriefBadRef));
         assert_eq!(queue.next_for(true), None);
+    }
+
+    #[test]
+    fn brief_requests_skip_the_glossary_and_name_faults_and_leave_them_for_translations() {
+        let queue = FaultQueue::new(&[fault("ignore-glossary:1"), fault("name-drift:1")]);
+        assert_eq!(queue.next_for(true), None);
+        assert_eq!(queue.next_for(false), Some(FaultKind::IgnoreGlossary));
+        assert_eq!(queue.next_for(false), Some(FaultKind::NameDrift));
+        assert_eq!(queue.next_for(false), None);
     }
 
     fn crafted(kind: FaultKind, sources: &[&str], answers: &[&str]) -> Vec<String> {

@@ -17,10 +17,14 @@
 mod answers;
 mod brief;
 mod exchange;
+mod glossary;
+mod live;
 
 pub use answers::{Answers, brief_key, chunk_key};
 pub use brief::{BriefCheck, brief_cache_key};
-pub use exchange::{EndpointShape, LiveSink};
+pub use exchange::EndpointShape;
+pub use glossary::RemoteGlossaries;
+pub use live::{Live, LiveSink};
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -76,6 +80,11 @@ pub struct Pipeline {
     pub answers: Option<Arc<Answers>>,
     /// What the provider charges, for the usage's cost.
     pub prices: Option<crate::provider::price::Prices>,
+    /// The run's glossaries and the provider's copies of them, for a protocol that keeps
+    /// glossaries (DeepL); shared by the run's pipelines.
+    pub remote_glossaries: Option<Arc<RemoteGlossaries>>,
+    /// What the run left out and the user should hear of (a brief's points that failed).
+    pub notes: std::sync::Mutex<Vec<String>>,
 }
 
 /// Counts for the report's `usage` that the pipeline sees (the transport counts requests).
@@ -110,13 +119,22 @@ impl Meter {
 /// contract in this run.
 const SMALL_CHUNK: usize = 4;
 
-/// The cache identity of one chunk: who translates, the direction, the ids and texts.
+/// The cache identity of one chunk: who translates, the direction, the ids and texts, and
+/// the glossary entries and context the request carries (they change the translation).
 #[derive(serde::Serialize)]
 struct ChunkIdentity<'a> {
     provider: &'a ProviderIdentity,
     source: &'a str,
     target: &'a str,
     paragraphs: Vec<(u32, &'a str)>,
+    #[serde(skip_serializing_if = "is_plain")]
+    guide: &'a crate::guide::Guide,
+}
+
+/// Whether a chunk goes out without glossary entries or context: its key stays what it was
+/// before guides existed, so older cache entries still serve.
+fn is_plain(guide: &&crate::guide::Guide) -> bool {
+    guide.terms.is_empty() && guide.context.is_empty() && guide.reminders.is_empty()
 }
 
 /// A cached chunk result: one translation per id.
@@ -135,6 +153,7 @@ pub fn chunk_cache_key(identity: &ProviderIdentity, chunk: &Chunk) -> Key {
                 .iter()
                 .map(|p| (p.id.0, p.text.as_str()))
                 .collect(),
+            guide: &chunk.guide,
         },
     )
 }
@@ -164,7 +183,8 @@ impl Pipeline {
     /// moment the chunk has passed the contract, in the order chunks finish (cached chunks
     /// first). The caller puts them in paragraph order ([`crate::verify::InOrder`]); a closed
     /// receiver only means nobody is listening any more. Chunks found in the cache are not
-    /// sent; the others are cached once they pass.
+    /// sent; the others are cached once they pass. The caller finishes the progress bar: it
+    /// may send more chunks after these.
     pub async fn translate(
         self: Arc<Self>,
         chunks: Vec<Chunk>,
@@ -184,6 +204,11 @@ impl Pipeline {
         }
         if let Some((first, _)) = to_send.first() {
             self.preflight(first).await?;
+            let pair = (first.source_language, first.target_language);
+            let remote = self.remote_glossary(pair).await?;
+            for (chunk, _) in &mut to_send {
+                chunk.guide.remote_glossary.clone_from(&remote);
+            }
         }
         let mut tasks: JoinSet<Result<Vec<Translated>, Error>> = JoinSet::new();
         for (chunk, key) in to_send {
@@ -208,24 +233,29 @@ impl Pipeline {
             })??;
             let _ = done.send(translated);
         }
-        self.progress.finish_and_clear();
         Ok(())
     }
 
     /// Translates `paragraph` again, on its own, because a check showed its first translation
-    /// broken (counted in `usage.repairs`). The caller keeps whichever version passes more
-    /// checks.
+    /// broken (counted in `usage.repairs`), with `guide` (its glossary entries and context,
+    /// and the entries the first translation missed as reminders). The caller keeps whichever
+    /// version passes more checks.
     pub async fn retranslate(
         &self,
         paragraph: &Paragraph,
-        source_language: LanguageCode,
-        target_language: LanguageCode,
+        (source_language, target_language): (LanguageCode, LanguageCode),
+        guide: crate::guide::Guide,
     ) -> Result<Translated, Error> {
         self.meter.note_repair();
+        let mut guide = guide;
+        guide.remote_glossary = self
+            .remote_glossary((source_language, target_language))
+            .await?;
         let chunk = Chunk {
             source_language,
             target_language,
             paragraphs: vec![paragraph.clone()],
+            guide,
         };
         let mut done = self.translate_chunk(&chunk).await?;
         done.pop().ok_or_else(|| {
@@ -306,12 +336,17 @@ impl Pipeline {
         Some(prices.cost(sent) + prices.batch_cost(batch))
     }
 
-    /// Warnings from the cache (unreadable entries, failed writes).
+    /// Warnings: what the run left out, then the cache's (unreadable entries, failed writes).
     pub fn take_warnings(&self) -> Vec<String> {
-        self.cache
-            .as_ref()
-            .map(Cache::take_warnings)
-            .unwrap_or_default()
+        let mut warnings = self
+            .notes
+            .lock()
+            .map(|mut notes| std::mem::take(&mut *notes))
+            .unwrap_or_default();
+        if let Some(cache) = &self.cache {
+            warnings.extend(cache.take_warnings());
+        }
+        warnings
     }
 
     /// The protocol's check before the article is sent (LibreTranslate's language pairs).
@@ -459,13 +494,16 @@ impl Pipeline {
             })
             .collect();
         let mut texts = Vec::new();
-        for sub in crate::plan::plan(
+        for mut sub in crate::plan::plan(
             &items,
             chunk.source_language,
             chunk.target_language,
             budget,
             1,
         ) {
+            sub.guide = chunk
+                .guide
+                .narrowed_to(sub.paragraphs.iter().map(|p| p.text.as_str()));
             let done = Box::pin(self.translate_chunk(&sub)).await?;
             texts.extend(done.into_iter().map(|t| t.text));
         }
@@ -532,7 +570,8 @@ impl Pipeline {
             .fetch_add(sent, Ordering::Relaxed);
         let source: String = chunk.paragraphs.iter().map(|p| p.text.as_str()).collect();
         let bound = crate::provider::contract::output_bound(chunk) as usize;
-        let watch = Watch::new(Some(source), bound);
+        let first = chunk.paragraphs.first().map(|p| p.id);
+        let watch = Watch::new(Some(source), bound).for_chunk(first);
         let reply = self.exchange(encode, watch.clone()).await?;
         self.add_billed(&reply);
         let decoded = match self.protocol.decode_translation(chunk, &reply) {

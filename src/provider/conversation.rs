@@ -54,12 +54,17 @@ pub fn translation(
     structure: Structure,
 ) -> Result<Conversation, ProviderError> {
     let plain = structure == Structure::Plain;
+    let guide = &chunk.guide;
+    let context = (!guide.context.is_empty()).then(|| guide.context.clone());
     let system = prompts.translate(
         &TranslateVars {
             source: chunk.source_language.as_str(),
             source_name: chunk.source_language.name(),
             target: chunk.target_language.as_str(),
             target_name: chunk.target_language.name(),
+            glossary: !guide.terms.is_empty(),
+            context: context.is_some(),
+            reminders: &reminders(&guide.reminders),
         },
         plain,
     )?;
@@ -67,6 +72,8 @@ pub fn translation(
         let payload = NumberedPayload {
             source_language: chunk.source_language,
             target_language: chunk.target_language,
+            glossary: guide.terms.clone(),
+            context,
             paragraphs: payload_paragraphs(&chunk.paragraphs),
         };
         return Ok(Conversation {
@@ -78,9 +85,20 @@ pub fn translation(
         task: Task::Translate,
         source_language: chunk.source_language,
         target_language: chunk.target_language,
+        glossary: guide.terms.clone(),
+        context,
         paragraphs: payload_paragraphs(&chunk.paragraphs),
     };
     opening(provider, system, &payload)
+}
+
+/// The entries a repair calls out, as the prompt names them: `Kiew → Kyiv; …`.
+fn reminders(terms: &[crate::glossary::Term]) -> String {
+    terms
+        .iter()
+        .map(crate::glossary::Term::describe)
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// The paragraphs as they travel in a payload.

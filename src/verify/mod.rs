@@ -8,6 +8,7 @@
 //! locale-aware [`numbers`].
 
 pub mod brief;
+pub mod consistency;
 pub mod fidelity;
 pub mod numbers;
 

@@ -1033,3 +1033,54 @@ fn the_mock_takes_batches_of_the_size_the_real_apis_take() {
     );
     assert!(created.starts_with("HTTP/1.1 200"), "{created}");
 }
+
+#[test]
+fn batch_lines_carry_the_glossary_and_context_a_synchronous_run_sends() {
+    let server = batch_mock(0, &[], &[]);
+    let sandbox = Sandbox::new();
+    sandbox.write(
+        "config/diglot/config.toml",
+        format!(
+            "[providers.small]\nkind = \"openai\"\nbase_url = \"{}\"\nmodel = \"diglot-mock\"\n\
+             max_chunk_chars = 900\n",
+            server.base_url()
+        ),
+    );
+    let glossary = sandbox.write("glossary.csv", "de,en\nKiew,Kyiv\n");
+    let input = articles_dir(&sandbox, "in", &["de-rutte-nato.txt"]);
+    let args = |out: &Path, batch: bool| {
+        let mut cmd = sandbox.cmd();
+        cmd.args(["translate", "--provider", "small", "--format", "json"])
+            .arg("--glossary")
+            .arg(&glossary)
+            .arg("--out-dir")
+            .arg(out)
+            .arg(&input);
+        if batch {
+            cmd.arg("--batch-api");
+        }
+        run(&mut cmd)
+    };
+    let out = sandbox.dir.path().join("out");
+    let done = args(&out, true);
+    assert_eq!(done.code, 0, "{}", done.stderr);
+    // Every chunk's answer came from the batch: its lines were the requests a synchronous
+    // run sends, glossary entries and context included.
+    assert_eq!(server.chat_requests(), 0, "{:?}", server.requests());
+    let created = posts(&server, "/v1/batches");
+    let file = created[0].body["input_file_id"].as_str().expect("file id");
+    let lines = get_body(&server.root_url(), &format!("/v1/files/{file}/content"));
+    assert!(lines.lines().count() > 1, "one chunk: no context to carry");
+    assert!(lines.contains("Kyiv"), "no glossary entry in {lines}");
+    let plain = sandbox.dir.path().join("plain");
+    let sync = args(&plain, false);
+    assert_eq!(sync.code, 0, "{}", sync.stderr);
+    let strip = |text: &String| {
+        let mut report = json(text);
+        report.as_object_mut().map(|o| o.remove("usage"));
+        report
+    };
+    let batched: Vec<Value> = outputs(&out).values().map(strip).collect();
+    let synced: Vec<Value> = outputs(&plain).values().map(strip).collect();
+    assert_eq!(batched, synced);
+}

@@ -51,6 +51,23 @@ impl Sandbox {
         cmd
     }
 
+    /// `script` (util-linux) running the shell command line `line` on a pseudo-terminal, with
+    /// the sandbox's environment (its shared cache), `PATH` and `TERM=xterm-256color`; stdin
+    /// (the keyboard) and stdout (what the terminal receives) piped.
+    pub fn script(&self, line: &str) -> std::process::Command {
+        let mut cmd = std::process::Command::new("script");
+        cmd.args(["-qfec", line, "/dev/null"])
+            .env_clear()
+            .env("HOME", self.dir.path())
+            .env("XDG_CONFIG_HOME", self.dir.path().join("config"))
+            .env("XDG_CACHE_HOME", self.dir.path().join("cache"))
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("TERM", "xterm-256color")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped());
+        cmd
+    }
+
     /// The sandbox's shared cache directory (`XDG_CACHE_HOME/diglot`).
     pub fn shared_cache(&self) -> PathBuf {
         self.dir.path().join("cache").join("diglot")
@@ -86,18 +103,27 @@ impl Sandbox {
         file: &Path,
         args: &[&str],
     ) -> Run {
-        cmd.args([
-            "translate",
-            "--provider",
-            "mock",
-            "--base-url",
-            &mock.base_url(),
-        ])
-        .args(["--width", "80", "--color", "never"])
-        .arg(file)
-        .args(args);
+        cmd.args(translate_args(mock)).arg(file).args(args);
         run(&mut cmd)
     }
+}
+
+/// `translate --provider mock --base-url MOCK --width 80 --color never`: what
+/// [`Sandbox::translate`] runs before the file and its arguments.
+pub fn translate_args(mock: &BackgroundMock) -> Vec<String> {
+    [
+        "translate",
+        "--provider",
+        "mock",
+        "--base-url",
+        &mock.base_url(),
+        "--width",
+        "80",
+        "--color",
+        "never",
+    ]
+    .map(str::to_owned)
+    .to_vec()
 }
 
 /// Runs a command to its end.
@@ -396,19 +422,29 @@ impl Drop for MockProcess {
 
 /// `GET path` on `address` (`http://HOST:PORT`) over a plain socket: the response body.
 pub fn get_body(address: &str, path: &str) -> String {
+    let (head, body) = send(address, "GET", path, None);
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    body
+}
+
+/// `METHOD path` on `address` (`http://HOST:PORT`) over a plain socket, with a JSON `body`
+/// when given: the response head and body.
+pub fn send(address: &str, method: &str, path: &str, body: Option<&str>) -> (String, String) {
     use std::io::{Read, Write};
     let host = address.strip_prefix("http://").expect("http address");
     let mut stream = std::net::TcpStream::connect(host).expect("connect to the mock");
+    let body = body.unwrap_or_default();
     write!(
         stream,
-        "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+        "{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
     )
     .expect("send");
     let mut response = String::new();
     stream.read_to_string(&mut response).expect("read");
     let (head, body) = response.split_once("\r\n\r\n").expect("HTTP response");
-    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
-    body.to_owned()
+    (head.to_owned(), body.to_owned())
 }
 
 /// `POST path` with the JSON `body` on `address` (`http://HOST:PORT`) over a plain socket: the

@@ -17,6 +17,8 @@ pub enum Wire {
     LibreTranslate,
     /// OpenAI's `POST /batches` (the Batch API).
     OpenAiBatch,
+    /// DeepL's `POST /v3/glossaries` (not a translation request).
+    DeeplGlossary,
 }
 
 impl Wire {
@@ -28,6 +30,7 @@ impl Wire {
             Wire::Deepl => "deepl-v2-translate.request.schema.json",
             Wire::LibreTranslate => "libretranslate-translate.request.schema.json",
             Wire::OpenAiBatch => "openai-batches.request.schema.json",
+            Wire::DeeplGlossary => "deepl-v3-glossaries.request.schema.json",
         }
     }
 
@@ -39,11 +42,13 @@ impl Wire {
             Wire::Deepl => "/v2/translate",
             Wire::LibreTranslate => "/translate",
             Wire::OpenAiBatch => "/v1/batches",
+            Wire::DeeplGlossary => "/v3/glossaries",
         }
     }
 
     fn validator(self) -> &'static jsonschema::Validator {
-        static CELLS: [OnceLock<jsonschema::Validator>; 5] = [
+        static CELLS: [OnceLock<jsonschema::Validator>; 6] = [
+            OnceLock::new(),
             OnceLock::new(),
             OnceLock::new(),
             OnceLock::new(),
@@ -114,15 +119,20 @@ fn sample(wire: Wire) -> Value {
             "input_file_id": "file-1", "endpoint": "/v1/chat/completions",
             "completion_window": "24h", "metadata": {"diglot_job": "j"}
         }),
+        Wire::DeeplGlossary => json!({
+            "name": "diglot de-en", "dictionaries": [{"source_lang": "de", "target_lang": "en",
+            "entries": "Kiew\tKyiv", "entries_format": "tsv"}]
+        }),
     }
 }
 
-const ALL: [Wire; 5] = [
+const ALL: [Wire; 6] = [
     Wire::OpenAi,
     Wire::Anthropic,
     Wire::Deepl,
     Wire::LibreTranslate,
     Wire::OpenAiBatch,
+    Wire::DeeplGlossary,
 ];
 
 #[test]
@@ -140,6 +150,7 @@ fn a_misspelled_field_fails_every_schema() {
         (Wire::Deepl, "target_language"),
         (Wire::LibreTranslate, "api-key"),
         (Wire::OpenAiBatch, "completion-window"),
+        (Wire::DeeplGlossary, "dictionary"),
     ];
     for (wire, field) in misspelled {
         let mut body = sample(wire);
@@ -162,6 +173,11 @@ fn a_wrong_type_or_a_missing_required_field_fails() {
         (Wire::LibreTranslate, "format", json!("markdown")),
         (Wire::OpenAiBatch, "completion_window", json!("1h")),
         (Wire::OpenAiBatch, "metadata", json!({"part": 1})),
+        (
+            Wire::DeeplGlossary,
+            "dictionaries",
+            json!([{"source_lang": "xx"}]),
+        ),
     ];
     for (wire, field, value) in cases {
         let mut body = sample(wire);

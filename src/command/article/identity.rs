@@ -32,6 +32,11 @@ pub(super) struct ReportIdentity<'a> {
     to: Option<LanguageCode>,
     paragraphs: Vec<(u32, &'a str)>,
     boilerplate: &'a [String],
+    /// A digest of the glossaries, when any were given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    glossary: Option<String>,
+    /// Whether chunks carried the text before them.
+    context: bool,
 }
 
 impl<'a> ReportIdentity<'a> {
@@ -53,6 +58,17 @@ impl<'a> ReportIdentity<'a> {
                 .map(|p| (p.id.0, p.text.as_str()))
                 .collect(),
             boilerplate: &body.boilerplate,
+            glossary: None,
+            context: false,
+        }
+    }
+
+    /// This identity with the glossaries' digest and the context switch (`translate`).
+    pub(super) fn with_terms(self, (glossary, context): (Option<String>, bool)) -> Self {
+        ReportIdentity {
+            glossary,
+            context,
+            ..self
         }
     }
 

@@ -5,17 +5,20 @@
 //!
 //! Built from resolved settings and plain [`TaskOptions`], never from clap types. Translations
 //! arrive chunk by chunk from the pipeline and are released in paragraph order
-//! ([`crate::verify::InOrder`]); the fidelity checks run on them off the async thread. Today the
-//! output is rendered whole at the end; a progressive renderer consumes the same ordered pairs.
+//! ([`crate::verify::InOrder`]); the fidelity checks run on them off the async thread; the brief
+//! is written at the same time. Each verified pair goes to a [`Sink`] the moment it and every
+//! pair before it are checked ([`process_progressive`], for text and jsonl on stdout), or the
+//! output is rendered whole at the end ([`process`]) by the same writer.
 
 mod identity;
+mod names;
 mod requests;
 mod session;
 mod translation;
 
 use indicatif::ProgressBar;
 
-use crate::brief::Brief;
+use crate::brief::{Brief, BriefInput};
 use crate::cache::{Cache, Key, ProviderIdentity};
 use crate::config::{ProviderSettings, Settings};
 use crate::detect::{Detection, Detector, Direction, DocumentDetection};
@@ -23,12 +26,14 @@ use crate::error::Error;
 use crate::ingest::{Document, Paragraph, ParagraphId};
 use crate::input::Source;
 use crate::language::LanguageCode;
+use crate::pipeline::LiveSink;
 use crate::prompt::Prompts;
+use crate::render::progressive::Head;
 use crate::render::{Format, Layout, Style};
 use crate::report::{
     BriefReport, ParagraphPair, ProviderInfo, Report, SourceInfo, TargetInfo, Usage,
 };
-use crate::verify::fidelity::ChecksFailed;
+use crate::verify::fidelity::{Check, ChecksFailed};
 
 use identity::{ReportIdentity, identity_of};
 pub(super) use requests::{ArticleRequests, Asked, Requester};
@@ -83,6 +88,43 @@ pub(super) struct Task {
     names: (String, Option<String>),
     /// The cache of whole results, unless disabled.
     cache: Option<Cache>,
+    /// `main`'s exit code of an error: what jsonl's `end` record says a `--strict` run with
+    /// failed checks ends with.
+    exit_code: fn(&Error) -> u8,
+    /// The glossaries and whether chunks carry the text before them (`translate` only).
+    terms: Terms,
+}
+
+/// What `translate` keeps consistent across an article: the glossaries given and whether
+/// each chunk carries the source text before it.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Terms {
+    pub(super) glossaries: std::sync::Arc<crate::glossary::Glossaries>,
+    pub(super) context: bool,
+}
+
+impl Terms {
+    /// What the terms add to a cache identity: a digest of every glossary entry of every
+    /// pair (the direction is not known before detection) and the context switch.
+    fn identity(&self) -> (Option<String>, bool) {
+        let glossary = (!self.glossaries.is_empty()).then(|| {
+            let rows: Vec<String> = self
+                .glossaries
+                .0
+                .iter()
+                .flat_map(|g| {
+                    g.terms.iter().map(move |t| {
+                        format!(
+                            "{}→{}\t{}\t{}\t{}",
+                            g.source, g.target, t.source, t.target, t.case_sensitive
+                        )
+                    })
+                })
+                .collect();
+            crate::cache::digest(&rows.iter().map(String::as_str).collect::<Vec<_>>())
+        });
+        (glossary, self.context)
+    }
 }
 
 impl Task {
@@ -91,6 +133,7 @@ impl Task {
         prompts: Prompts,
         (main, brief): (&ProviderSettings, Option<&ProviderSettings>),
         settings: &Settings,
+        exit_code: fn(&Error) -> u8,
     ) -> Task {
         let brief_points = match options.kind {
             TaskKind::Translate { brief_points, .. } => brief_points,
@@ -126,7 +169,20 @@ impl Task {
             run,
             verbose: settings.verbose,
             producers,
+            exit_code,
+            terms: Terms::default(),
         }
+    }
+
+    /// How text output looks (colour, width, layout).
+    pub(super) fn style(&self) -> &Style {
+        &self.style
+    }
+
+    /// This task with glossaries and context (for `translate`).
+    pub(super) fn with_terms(mut self, terms: Terms) -> Task {
+        self.run.glossaries = std::sync::Arc::clone(&terms.glossaries);
+        Task { terms, ..self }
     }
 
     /// What changes the output of every article of this task, for the batch manifest: the
@@ -156,6 +212,8 @@ impl Task {
             "keep_boilerplate": self.keep_boilerplate,
             "format": format!("{:?}", self.format).to_lowercase(),
             "text": text,
+            "glossary": self.terms.identity().0,
+            "context": self.terms.context,
             "provider": who(&self.names.0, &self.producers.0),
             "brief_provider": self.names.1.as_deref().zip(self.producers.1.as_ref()).map(
                 |(name, (identity, points))| {
@@ -172,18 +230,21 @@ impl Task {
             TaskKind::Translate { .. } => "translate",
             TaskKind::Brief { .. } => "brief",
         };
-        Some(ReportIdentity::new(command, self.producers.clone(), (self.from, self.to), body).key())
+        Some(
+            ReportIdentity::new(command, self.producers.clone(), (self.from, self.to), body)
+                .with_terms(self.terms.identity())
+                .key(),
+        )
     }
 
     /// The finished result as output, with `warnings` and the cache's own.
-    fn render(&self, finished: &Finished, mut warnings: Vec<String>) -> Result<Rendered, Error> {
-        let (output, failed, usage, paragraphs) = match finished {
+    fn render(&self, finished: &Finished, warnings: Vec<String>) -> Result<Rendered, Error> {
+        let output = match finished {
             Finished::Translation(report) => {
-                let output = super::rendered(|out| {
-                    crate::render::translation(report, self.format, &self.style, out)
-                })?;
-                let failed = ChecksFailed::of(&report.checks);
-                (output, failed, &report.usage, report.paragraphs.len())
+                let code = self.exit_code_of(report);
+                super::rendered(|out| {
+                    crate::render::translation(report, self.format, &self.style, code, out)
+                })?
             }
             Finished::Brief(report) => {
                 let only_target = matches!(
@@ -193,25 +254,60 @@ impl Task {
                         ..
                     }
                 );
-                let output = super::rendered(|out| {
+                super::rendered(|out| {
                     crate::render::brief(report, self.format, &self.style, only_target, out)
-                })?;
-                (output, None, &report.usage, 0)
+                })?
             }
+        };
+        Ok(self.rendered(output, finished, warnings))
+    }
+
+    /// What goes with an output (written already when it was progressive): the failed checks
+    /// (which fail the run with `--strict`), the warnings with the cache's own, the usage.
+    fn rendered(
+        &self,
+        output: Vec<u8>,
+        finished: &Finished,
+        mut warnings: Vec<String>,
+    ) -> Rendered {
+        let (failed, usage, paragraphs) = match finished {
+            Finished::Translation(report) => (
+                ChecksFailed::of(&report.checks),
+                &report.usage,
+                report.paragraphs.len(),
+            ),
+            Finished::Brief(report) => (None, &report.usage, 0),
         };
         if let Some(cache) = &self.cache {
             warnings.extend(cache.take_warnings());
         }
-        let strict = matches!(self.kind, TaskKind::Translate { strict: true, .. });
-        Ok(Rendered {
+        Rendered {
             output,
             flagged: failed.is_some(),
-            failed: failed.filter(|_| strict),
+            failed: failed.filter(|_| self.is_strict()),
             warnings,
             notes: self.verbose.then(|| usage.summary()).into_iter().collect(),
             paragraphs,
             cost: usage.cost,
-        })
+        }
+    }
+
+    fn is_strict(&self) -> bool {
+        matches!(self.kind, TaskKind::Translate { strict: true, .. })
+    }
+
+    /// The status a translation's run ends with: the exit code `main` gives failed checks
+    /// with `--strict`, else 0.
+    pub(super) fn exit_code_of(&self, report: &Report) -> u8 {
+        match ChecksFailed::of(&report.checks).filter(|_| self.is_strict()) {
+            Some(failed) => (self.exit_code)(&Error::from(failed)),
+            None => 0,
+        }
+    }
+
+    /// [`Task::rendered`] for a translation written progressively: no output left to write.
+    pub(super) fn streamed(&self, report: Report, warnings: Vec<String>) -> Rendered {
+        self.rendered(Vec::new(), &Finished::Translation(report), warnings)
     }
 }
 
@@ -406,6 +502,22 @@ impl Finished {
     }
 }
 
+/// Where a translation's pairs go the moment they are verified: progressive output.
+pub(super) trait Sink {
+    /// Before the first request: the header's facts, every paragraph's source text in order
+    /// (for a pager's estimate of the height) and the boilerplate set aside.
+    fn start(
+        &mut self,
+        head: &Head<'_>,
+        sources: &[&str],
+        boilerplate: &[String],
+    ) -> Result<(), Error>;
+    /// One pair, checked (and repaired), in article order, with the checks it failed.
+    fn pair(&mut self, pair: &ParagraphPair, checks: &[Check]) -> Result<(), Error>;
+    /// Where streamed answers are shown while they arrive (the status area).
+    fn live(&self) -> LiveSink;
+}
+
 /// One article through the task: translation (and brief) or brief, verified, stored in the
 /// cache and rendered; an article found in the cache is already rendered.
 pub(super) async fn process(
@@ -418,20 +530,22 @@ pub(super) async fn process(
         Ready::Cached(rendered) => return Ok(rendered),
         Ready::Fresh { prepared, key } => (prepared, key),
     };
-    // A short text's language may be a guess; say so before anything else.
-    let guessed = prepared
-        .detection
-        .guess()
-        .filter(|_| !prepared.direction.forced)
-        .map(|(language, confidence)| super::detect::guess_warning(language, confidence));
+    let guessed = guess_warning(&prepared);
     let (finished, mut warnings) = match task.kind {
         TaskKind::Translate { brief_points, .. } => {
-            let (report, warnings) =
-                translate_article(session, *prepared, progress, brief_points).await?;
+            let (report, warnings) = translation::translate_article(
+                session,
+                *prepared,
+                progress,
+                (brief_points, &task.terms),
+                None,
+            )
+            .await?;
             (Finished::Translation(report), warnings)
         }
         TaskKind::Brief { points, .. } => {
-            let (brief, usage, warnings) = write_brief(&session.main, &prepared, points).await?;
+            let (brief, usage, warnings) =
+                write_brief(&session.main, &prepared, (points, &task.terms)).await?;
             let report = BriefReport {
                 source: prepared.source(),
                 target: prepared.target(),
@@ -443,85 +557,98 @@ pub(super) async fn process(
         }
     };
     warnings.splice(0..0, guessed);
-    if let (Some(cache), Some(key)) = (&task.cache, &key) {
-        match &finished {
-            Finished::Translation(report) => cache.put(key, report),
-            Finished::Brief(report) => cache.put(key, report),
-        }
-    }
+    task.store(key.as_ref(), &finished);
     task.render(&finished, warnings)
 }
 
-/// Asks the connection's provider for a brief of the prepared paragraphs and verifies it.
+/// [`process`] for a translation written as it is verified: the header's facts, then each
+/// pair, go to `sink`; the finished report (for what follows the pairs) is stored in the cache
+/// and returned with the warnings. A `--brief` run is translated and briefed at once.
+pub(super) async fn process_progressive(
+    task: &Task,
+    session: &Session,
+    prepared: Prepared,
+    key: Option<Key>,
+    progress: ProgressBar,
+    sink: &mut (dyn Sink + Send),
+) -> Result<(Report, Vec<String>), Error> {
+    let guessed = guess_warning(&prepared);
+    let brief_points = match task.kind {
+        TaskKind::Translate { brief_points, .. } => brief_points,
+        TaskKind::Brief { .. } => None,
+    };
+    let (report, mut warnings) = translation::translate_article(
+        session,
+        prepared,
+        progress,
+        (brief_points, &task.terms),
+        Some(sink),
+    )
+    .await?;
+    warnings.splice(0..0, guessed);
+    if let (Some(cache), Some(key)) = (&task.cache, &key) {
+        cache.put(key, &report);
+    }
+    Ok((report, warnings))
+}
+
+impl Task {
+    /// Puts a verified result into the cache of whole results under `key`.
+    fn store(&self, key: Option<&Key>, finished: &Finished) {
+        if let (Some(cache), Some(key)) = (&self.cache, key) {
+            match finished {
+                Finished::Translation(report) => cache.put(key, report),
+                Finished::Brief(report) => cache.put(key, report),
+            }
+        }
+    }
+}
+
+/// A short text's language may be a guess: a warning that says so, unless `--from` gave it.
+fn guess_warning(prepared: &Prepared) -> Option<String> {
+    prepared
+        .detection
+        .guess()
+        .filter(|_| !prepared.direction.forced)
+        .map(|(language, confidence)| super::detect::guess_warning(language, confidence))
+}
+
+/// Asks the connection's provider for a brief of `points` key points of the prepared
+/// paragraphs, its texts translated with the glossary of `terms`, and verifies it.
 async fn write_brief(
     connection: &session::Connection,
     prepared: &Prepared,
-    points: u8,
+    (points, terms): (u8, &Terms),
 ) -> Result<(Brief, Usage, Vec<String>), Error> {
-    let input = prepared.brief_input(points);
+    let fitting = crate::brief::points_for(points, &prepared.paragraphs);
+    let input = BriefInput {
+        source_language: prepared.direction.source,
+        target_language: prepared.direction.target,
+        points: fitting,
+        paragraphs: prepared.paragraphs.clone(),
+    };
+    let mut warnings = Vec::new();
+    if fitting < points {
+        let (sentences, key_points) = if fitting == 1 {
+            ("sentence", "key point")
+        } else {
+            ("sentences", "key points")
+        };
+        warnings.push(format!(
+            "the article has {fitting} {sentences}: its brief has at most {fitting} {key_points}, not {points}"
+        ));
+    }
     let pipeline = connection.pipeline(ProgressBar::hidden());
     let checked = input.clone();
     let check: crate::pipeline::BriefCheck = std::sync::Arc::new(move |brief: &Brief| {
         crate::verify::brief::check(brief, &checked, &Detector::new())
     });
-    let brief = pipeline.brief(&input, check).await?;
-    Ok((brief, pipeline.usage(0), pipeline.take_warnings()))
-}
-
-/// Translates the paragraphs not already in the target language, takes each chunk's
-/// translations in paragraph order as they arrive, checks every one came back exactly once,
-/// runs the fidelity checks, and writes the brief when asked.
-async fn translate_article(
-    session: &Session,
-    prepared: Prepared,
-    progress: ProgressBar,
-    brief_points: Option<u8>,
-) -> Result<(Report, Vec<String>), Error> {
-    let to_send = prepared.to_send();
-    let pipeline = session.main.pipeline(progress);
-    let (translated, checks, mut usage) =
-        translation::translate_in_order(&pipeline, &to_send, prepared.direction, session.jobs)
-            .await?;
-    let mut warnings = pipeline.take_warnings();
-    let mut by_id: std::collections::BTreeMap<_, _> =
-        translated.into_iter().map(|t| (t.id, t.text)).collect();
-    let paragraphs = prepared
-        .paragraphs
-        .iter()
-        .zip(&prepared.detection.paragraphs)
-        .map(|(p, d)| {
-            let target = by_id.remove(&p.id);
-            ParagraphPair {
-                id: p.id,
-                source: p.text.clone(),
-                translated: target.is_some(),
-                target: target.unwrap_or_else(|| p.text.clone()),
-                language: d.language,
-                confidence: d.confidence,
-            }
-        })
-        .collect::<Vec<_>>();
-    let brief = match (brief_points, &session.brief) {
-        (Some(points), Some(connection)) => {
-            let (brief, brief_usage, brief_warnings) =
-                write_brief(connection, &prepared, points).await?;
-            usage.add(&brief_usage);
-            warnings.extend(brief_warnings);
-            Some(brief)
-        }
-        _ => None,
-    };
-    let report = Report {
-        source: prepared.source(),
-        target: prepared.target(),
-        provider: provider_info(&session.main.provider),
-        paragraphs,
-        boilerplate: prepared.boilerplate,
-        usage,
-        brief,
-        checks,
-    };
-    Ok((report, warnings))
+    let glossary = terms
+        .glossaries
+        .terms_for(prepared.direction.source, prepared.direction.target);
+    let brief = pipeline.brief(&input, &glossary, check).await?;
+    warnings.extend(pipeline.take_warnings());
+    Ok((brief, pipeline.usage(0), warnings))
 }
 
 fn is_already_target(detection: &Detection, target: LanguageCode) -> bool {

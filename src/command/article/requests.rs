@@ -113,6 +113,7 @@ impl Side {
                     text: String::new(),
                 })
                 .collect(),
+            guide: crate::guide::Guide::default(),
         };
         let wire = self.protocol.encode_translation(&chunk, &self.shape)?;
         let texts = expected.tokens(expected.texts.iter().sum());
@@ -233,14 +234,26 @@ impl Requester {
         match task.kind {
             TaskKind::Brief { points, .. } => {
                 let mut planned = ArticleRequests::default();
-                self.brief_request(&self.main, prepared, (points, true), cache, &mut planned)?;
+                self.brief_request(
+                    &self.main,
+                    prepared,
+                    (points, true),
+                    (&task.terms, cache),
+                    &mut planned,
+                )?;
                 Ok(planned)
             }
             TaskKind::Translate { brief_points, .. } => {
-                let mut planned = self.translation(prepared, cache)?;
+                let mut planned = self.translation(prepared, &task.terms, cache)?;
                 if let (Some(points), Some(side)) = (brief_points, &self.brief) {
                     let batchable = side.name == self.main.name;
-                    self.brief_request(side, prepared, (points, batchable), cache, &mut planned)?;
+                    self.brief_request(
+                        side,
+                        prepared,
+                        (points, batchable),
+                        (&task.terms, cache),
+                        &mut planned,
+                    )?;
                 }
                 Ok(planned)
             }
@@ -251,6 +264,7 @@ impl Requester {
     fn translation(
         &self,
         prepared: &Prepared,
+        terms: &super::Terms,
         cache: Option<&Cache>,
     ) -> Result<ArticleRequests, Error> {
         let to_send = prepared.to_send();
@@ -266,6 +280,17 @@ impl Requester {
             &side.budget,
             self.jobs,
         );
+        let article = crate::guide::Article::new(
+            prepared.paragraphs.clone(),
+            terms
+                .glossaries
+                .terms_for(direction.source, direction.target),
+            terms.context,
+        );
+        let mut chunks = chunks;
+        for chunk in &mut chunks {
+            chunk.guide = article.guide(&chunk.paragraphs);
+        }
         let mut requests = Vec::new();
         for (n, chunk) in chunks.iter().enumerate() {
             let key = crate::pipeline::chunk_cache_key(&side.identity, chunk);
@@ -295,11 +320,14 @@ impl Requester {
         side: &Side,
         prepared: &Prepared,
         (points, batchable): (u8, bool),
-        cache: Option<&Cache>,
+        (terms, cache): (&super::Terms, Option<&Cache>),
         planned: &mut ArticleRequests,
     ) -> Result<(), Error> {
         let input = prepared.brief_input(points);
-        let key = crate::pipeline::brief_cache_key(&side.identity, &input);
+        let terms = terms
+            .glossaries
+            .terms_for(input.source_language, input.target_language);
+        let key = crate::pipeline::brief_cache_key(&side.identity, &input, &terms);
         if cache.is_some_and(|c| c.get::<crate::brief::Brief>(&key).is_some()) {
             return Ok(());
         }
@@ -363,7 +391,7 @@ impl Prepared {
         BriefInput {
             source_language: self.direction.source,
             target_language: self.direction.target,
-            points,
+            points: crate::brief::points_for(points, &self.paragraphs),
             paragraphs: self.paragraphs.clone(),
         }
     }

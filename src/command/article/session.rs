@@ -14,7 +14,7 @@ use crate::cache::{Cache, ProviderIdentity};
 use crate::config::{Endpoint, ProviderSettings, Settings};
 use crate::error::Error;
 use crate::mock::{MockOptions, MockServer};
-use crate::pipeline::{Answers, EndpointShape, Meter, Pipeline};
+use crate::pipeline::{Answers, EndpointShape, Live, LiveSink, Meter, Pipeline, RemoteGlossaries};
 use crate::plan::Budget;
 use crate::prompt::Prompts;
 use crate::provider::Protocol;
@@ -30,6 +30,8 @@ pub(in crate::command) struct RunOptions {
     pub(super) cache_dir: Option<PathBuf>,
     /// The largest article read, in bytes.
     pub(super) max_article_bytes: u64,
+    /// The glossaries of the run (`translate`), for providers that keep their own copy.
+    pub(super) glossaries: Arc<crate::glossary::Glossaries>,
 }
 
 impl RunOptions {
@@ -39,6 +41,7 @@ impl RunOptions {
             run_timeout: settings.run_timeout.as_ref().map(|t| t.value),
             cache_dir: settings.cache_dir.clone(),
             max_article_bytes: settings.max_article_bytes.value,
+            glossaries: Arc::default(),
         }
     }
 }
@@ -86,6 +89,7 @@ pub(super) struct Connection {
     shape: Arc<EndpointShape>,
     /// Answers the provider's batch engine gave, for its pipelines to take.
     answers: Option<Arc<Answers>>,
+    remote_glossaries: Arc<RemoteGlossaries>,
 }
 
 impl Connection {
@@ -129,6 +133,7 @@ impl Connection {
             cache_dir: run.cache_dir.clone(),
             identity,
             shape,
+            remote_glossaries: Arc::new(RemoteGlossaries::new(Arc::clone(&run.glossaries))),
             provider,
             protocol,
             transport,
@@ -137,10 +142,17 @@ impl Connection {
     }
 
     /// A pipeline for one article: its own progress, usage counts and billing over the
-    /// shared client, request limit, rate limits and deadline.
+    /// shared client, request limit, rate limits and deadline; a streamed answer's last words
+    /// shown beside the progress bar.
     pub(super) fn pipeline(&self, progress: ProgressBar) -> Arc<Pipeline> {
+        let show = crate::render::progress::live_text(progress.clone());
+        self.pipeline_showing(progress, Arc::new(move |live: &Live<'_>| show(live.text)))
+    }
+
+    /// [`Connection::pipeline`] with streamed answers shown by `live` (the status area).
+    pub(super) fn pipeline_showing(&self, progress: ProgressBar, live: LiveSink) -> Arc<Pipeline> {
         Arc::new(Pipeline {
-            live: Some(crate::render::progress::live_text(progress.clone())),
+            live: Some(live),
             shape: Arc::clone(&self.shape),
             broke_contract: std::sync::atomic::AtomicBool::new(false),
             provider: self.provider.name.value.clone(),
@@ -160,6 +172,8 @@ impl Connection {
             meter: Meter::default(),
             answers: self.answers.clone(),
             prices: self.provider.prices,
+            notes: std::sync::Mutex::default(),
+            remote_glossaries: Some(Arc::clone(&self.remote_glossaries)),
         })
     }
 }

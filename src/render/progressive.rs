@@ -1,0 +1,360 @@
+//! Progressive output: a translation written pair by pair as the pairs are verified (issue 15),
+//! for `--format text` and `--format jsonl`.
+//!
+//! A [`Progressive`] writer is told the article's [`Head`] (languages, provider, paragraph ids)
+//! before anything is translated, then each verified pair in article order, then the finished
+//! [`Report`] for what only the whole article knows (the brief, the boilerplate, the legend of
+//! failed checks, jsonl's `end` record). The whole-document text and jsonl writers
+//! ([`super::translation`]) are this same writer fed every pair at once, so a progressive run
+//! and a run rendered at the end (a cache hit, `-o FILE`) write the same bytes.
+//!
+//! That is why nothing before a pair may depend on what comes after it: the id margin is as
+//! wide as the widest id of the article (known before any request), and a pair that failed a
+//! fidelity check shows `!` in place of its `¶` (`!3`), which takes no extra column; the brief,
+//! which needs the whole article, comes after the pairs.
+
+use std::io::{self, Write};
+
+use crate::ingest::ParagraphId;
+use crate::report::{ParagraphPair, ProviderInfo, Report, SourceInfo, TargetInfo};
+use crate::verify::fidelity::Check;
+
+use super::lines::{Line, Tone, write_lines};
+use super::{Format, Layout, MIN_WIDTH, Style, brief, columns, jsonl, stacked};
+
+/// What is known of an article before its first pair: enough for the header and the margin.
+#[derive(Debug, Clone, Copy)]
+pub struct Head<'a> {
+    /// The source language and how it was decided.
+    pub source: &'a SourceInfo,
+    /// The target language.
+    pub target: &'a TargetInfo,
+    /// Who translates.
+    pub provider: &'a ProviderInfo,
+    /// Every paragraph's id, in article order (sent or kept).
+    pub ids: &'a [ParagraphId],
+}
+
+impl<'a> Head<'a> {
+    /// The head of a finished report (its ids collected into `ids`).
+    pub fn of(report: &'a Report, ids: &'a mut Vec<ParagraphId>) -> Head<'a> {
+        *ids = report.paragraphs.iter().map(|p| p.id).collect();
+        Head {
+            source: &report.source,
+            target: &report.target,
+            provider: &report.provider,
+            ids,
+        }
+    }
+}
+
+/// Writes one translation pair by pair, in `--format text` or `--format jsonl`.
+#[derive(Debug)]
+pub enum Progressive {
+    /// Lines of text in the chosen layout.
+    Text(TextDocument),
+    /// One JSON object per line.
+    Jsonl,
+}
+
+impl Progressive {
+    /// The writer for `format`, or `None` for the formats written whole at the end (JSON,
+    /// Markdown, HTML).
+    pub fn new(format: Format, head: &Head<'_>, style: &Style) -> Option<Progressive> {
+        match format {
+            Format::Text => Some(Progressive::Text(TextDocument::new(head, style))),
+            Format::Jsonl => Some(Progressive::Jsonl),
+            Format::Json | Format::Markdown | Format::Html => None,
+        }
+    }
+
+    /// The header (text) or the `start` record (jsonl).
+    pub fn start(&mut self, head: &Head<'_>, out: &mut impl Write) -> io::Result<()> {
+        match self {
+            Progressive::Text(doc) => write_lines(&doc.header(head), doc.color, out),
+            Progressive::Jsonl => jsonl::start(head, out),
+        }
+    }
+
+    /// One verified pair, with the fidelity checks it failed.
+    pub fn pair(
+        &mut self,
+        pair: &ParagraphPair,
+        checks: &[Check],
+        out: &mut impl Write,
+    ) -> io::Result<()> {
+        match self {
+            Progressive::Text(doc) => {
+                let lines = doc.pair(pair, !checks.is_empty());
+                write_lines(&lines, doc.color, out)
+            }
+            Progressive::Jsonl => jsonl::paragraph(pair, checks, out),
+        }
+    }
+
+    /// What follows the pairs: the brief, the boilerplate and the legend of failed checks
+    /// (text); the `boilerplate`, `brief` and `end` records (jsonl), the end record giving
+    /// `exit_code`, the status the run ends with.
+    pub fn finish(
+        &mut self,
+        report: &Report,
+        exit_code: u8,
+        out: &mut impl Write,
+    ) -> io::Result<()> {
+        match self {
+            Progressive::Text(doc) => write_lines(&doc.tail(report), doc.color, out),
+            Progressive::Jsonl => jsonl::finish(report, exit_code, out),
+        }
+    }
+
+    /// Rows the output will take on a terminal if every translation is as long as its source
+    /// (`sources`, in article order; `boilerplate` set aside): how a pager decides, before the
+    /// first pair, whether the output will be taller than the screen.
+    pub fn estimated_rows(
+        &mut self,
+        head: &Head<'_>,
+        sources: &[&str],
+        boilerplate: &[String],
+    ) -> usize {
+        match self {
+            Progressive::Text(doc) => doc.estimated_rows(head, sources, boilerplate),
+            // start, one record per paragraph, boilerplate, end.
+            Progressive::Jsonl => sources.len() + 3,
+        }
+    }
+}
+
+/// The whole translation written at once by the progressive writer: the header, every pair,
+/// then the tail. For [`Format::Text`] and [`Format::Jsonl`].
+pub(super) fn whole(
+    report: &Report,
+    format: Format,
+    style: &Style,
+    exit_code: u8,
+    out: &mut impl Write,
+) -> io::Result<()> {
+    let mut ids = Vec::new();
+    let head = Head::of(report, &mut ids);
+    let Some(mut writer) = Progressive::new(format, &head, style) else {
+        return Ok(());
+    };
+    // One write, as the other whole-document writers: a reader never sees half a document.
+    let mut buffer = Vec::new();
+    writer.start(&head, &mut buffer)?;
+    for pair in &report.paragraphs {
+        writer.pair(pair, &checks_of(report, pair.id), &mut buffer)?;
+    }
+    writer.finish(report, exit_code, &mut buffer)?;
+    out.write_all(&buffer)
+}
+
+/// The checks `report` failed for paragraph `id`.
+fn checks_of(report: &Report, id: ParagraphId) -> Vec<Check> {
+    report
+        .checks
+        .iter()
+        .filter(|c| c.paragraph == id)
+        .cloned()
+        .collect()
+}
+
+/// Text output as it is written: the layout, width and margin decided from the [`Head`], and
+/// how many pairs are out (pairs are separated by a blank line).
+#[derive(Debug)]
+pub struct TextDocument {
+    /// Columns or stacked (never auto: decided by the width).
+    layout: Layout,
+    /// The layout asked for (the brief decides its own from it).
+    asked: Layout,
+    width: usize,
+    /// The widest id of the article, in columns.
+    margin: usize,
+    /// What stands for the translation of a paragraph kept as it was.
+    kept: String,
+    color: bool,
+    pairs: usize,
+}
+
+impl TextDocument {
+    /// The document for `head` in `style`.
+    fn new(head: &Head<'_>, style: &Style) -> TextDocument {
+        let margin = head
+            .ids
+            .iter()
+            .map(|id| super::lines::measure(&id.to_string()))
+            .max()
+            .unwrap_or(0);
+        let layout = style.layout.for_width(style.width.max(MIN_WIDTH));
+        let width = style
+            .width
+            .max(MIN_WIDTH)
+            .min(super::readable_width(layout, margin));
+        TextDocument {
+            layout,
+            asked: style.layout,
+            width,
+            margin,
+            kept: super::kept_marker(head.target),
+            color: style.color,
+            pairs: 0,
+        }
+    }
+
+    fn header(&self, head: &Head<'_>) -> Vec<Line> {
+        super::header_lines_of(head.source, head.target, head.provider, None, self.width)
+    }
+
+    /// One pair's lines, after a blank line unless it is the first.
+    fn pair(&mut self, pair: &ParagraphPair, flagged: bool) -> Vec<Line> {
+        let mut lines = Vec::new();
+        if self.pairs > 0 {
+            lines.push(Line::default());
+        }
+        self.pairs += 1;
+        let label = super::id_label(pair.id, flagged);
+        lines.extend(match self.layout {
+            Layout::Stacked => {
+                stacked::pair_lines(pair, &label, self.margin, self.width, &self.kept)
+            }
+            Layout::Columns | Layout::Auto => {
+                columns::pair_lines(pair, &label, self.margin, self.width, &self.kept)
+            }
+        });
+        lines
+    }
+
+    /// After the pairs: the brief (below a rule), the boilerplate, the legend.
+    fn tail(&self, report: &Report) -> Vec<Line> {
+        let mut lines = Vec::new();
+        if let Some(brief) = &report.brief {
+            lines.push(Line::default());
+            lines.push(Line::of("─".repeat(self.width), Tone::Dim));
+            let margin = brief::margin(brief).max(self.margin);
+            lines.extend(brief::lines(brief, self.asked, self.width, margin));
+        }
+        lines.extend(super::boilerplate_lines(&report.boilerplate, self.width));
+        lines.extend(super::legend_lines(&report.checks, self.width));
+        lines
+    }
+
+    fn estimated_rows(
+        &mut self,
+        head: &Head<'_>,
+        sources: &[&str],
+        boilerplate: &[String],
+    ) -> usize {
+        let mut rows = self.header(head).len();
+        let pairs = self.pairs;
+        for (id, source) in head.ids.iter().zip(sources) {
+            let pair = ParagraphPair {
+                id: *id,
+                source: (*source).to_owned(),
+                target: (*source).to_owned(),
+                language: None,
+                confidence: 0.0,
+                translated: true,
+            };
+            rows += self.pair(&pair, false).len();
+        }
+        self.pairs = pairs;
+        rows + super::boilerplate_lines(boilerplate, self.width).len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::tests::{WIDTHS, flagged_report, sample_report};
+    use crate::render::{Date, translation};
+
+    fn style(layout: Layout, width: usize, color: bool) -> Style {
+        Style {
+            color,
+            width,
+            layout,
+            date: Date::from_unix_seconds(0),
+        }
+    }
+
+    /// The report written pair by pair into one buffer, each step separately.
+    fn pair_by_pair(report: &Report, format: Format, style: &Style) -> Vec<u8> {
+        let mut ids = Vec::new();
+        let head = Head::of(report, &mut ids);
+        let mut writer = Progressive::new(format, &head, style).expect("a progressive format");
+        let mut out = Vec::new();
+        writer.start(&head, &mut out).expect("write");
+        for pair in &report.paragraphs {
+            writer
+                .pair(pair, &checks_of(report, pair.id), &mut out)
+                .expect("write");
+        }
+        writer.finish(report, 0, &mut out).expect("write");
+        out
+    }
+
+    #[test]
+    fn pair_by_pair_is_byte_for_byte_the_whole_document() {
+        let mut with_brief = flagged_report();
+        with_brief.brief = Some(crate::render::brief::tests::sample_brief());
+        for report in [sample_report(), flagged_report(), with_brief] {
+            for layout in [Layout::Columns, Layout::Stacked, Layout::Auto] {
+                for width in WIDTHS {
+                    for format in [Format::Text, Format::Jsonl] {
+                        let style = style(layout, width, true);
+                        let mut whole = Vec::new();
+                        translation(&report, format, &style, 0, &mut whole).expect("write");
+                        assert_eq!(
+                            String::from_utf8_lossy(&pair_by_pair(&report, format, &style)),
+                            String::from_utf8_lossy(&whole),
+                            "{format:?} {layout:?} {width}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_flagged_pair_keeps_the_margin_of_the_others() {
+        let plain = sample_report();
+        let flagged = flagged_report();
+        for layout in [Layout::Columns, Layout::Stacked] {
+            let render = |report: &Report| {
+                let mut out = Vec::new();
+                translation(report, Format::Text, &style(layout, 80, false), 0, &mut out)
+                    .expect("write");
+                String::from_utf8(out).expect("UTF-8")
+            };
+            let (a, b) = (render(&plain), render(&flagged));
+            // Only ¶2's label differs before the legend.
+            let before_legend = b.split("\nFidelity").next().unwrap_or_default();
+            assert_eq!(
+                before_legend.replacen("!2", "¶2", 1),
+                a.trim_end_matches('\n').to_owned() + "\n",
+                "{layout:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_estimate_counts_rows_as_if_translations_were_as_long_as_their_sources() {
+        let mut report = sample_report();
+        for pair in &mut report.paragraphs {
+            pair.target = pair.source.clone();
+            pair.translated = true;
+        }
+        let style = style(Layout::Columns, 80, false);
+        let mut whole = Vec::new();
+        translation(&report, Format::Text, &style, 0, &mut whole).expect("write");
+        let mut ids = Vec::new();
+        let head = Head::of(&report, &mut ids);
+        let mut writer = Progressive::new(Format::Text, &head, &style).expect("text");
+        let sources: Vec<&str> = report
+            .paragraphs
+            .iter()
+            .map(|p| p.source.as_str())
+            .collect();
+        let rows = writer.estimated_rows(&head, &sources, &report.boilerplate);
+        assert_eq!(rows, String::from_utf8_lossy(&whole).lines().count());
+    }
+}
