@@ -47,11 +47,14 @@ pub enum Emulation {
     Loop,
     /// (`no-stream`) A server that cannot stream: `stream: true` gets a plain JSON answer.
     NoStream,
+    /// (`unmarked`) A small model (Qwen2.5-Coder-1.5B on llama.cpp, measured) that answers a
+    /// numbered request for one paragraph with the translation alone, without its `[N]`.
+    Unmarked,
 }
 
 impl Emulation {
     /// Every emulation, in the order the help text lists them.
-    pub const ALL: [Emulation; 10] = [
+    pub const ALL: [Emulation; 11] = [
         Emulation::LlamaCppPython,
         Emulation::LmStudio,
         Emulation::Deepseek,
@@ -62,6 +65,7 @@ impl Emulation {
         Emulation::IgnoresFormat,
         Emulation::Loop,
         Emulation::NoStream,
+        Emulation::Unmarked,
     ];
 
     /// The name `--emulate` takes.
@@ -77,6 +81,7 @@ impl Emulation {
             Emulation::IgnoresFormat => "ignores-format",
             Emulation::Loop => "loop",
             Emulation::NoStream => "no-stream",
+            Emulation::Unmarked => "unmarked",
         }
     }
 }

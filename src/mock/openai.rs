@@ -449,6 +449,11 @@ fn emulated(shared: &Shared, translation: &Translation, number: u64, content: St
     if has(Emulation::IgnoresFormat) && !content.is_empty() {
         content = format!("{FENCE_PREAMBLE}\n\n```json\n{content}\n```");
     }
+    if has(Emulation::Unmarked)
+        && let Some([(_, alone)]) = crate::provider::contract::parse_numbered(&content).as_deref()
+    {
+        content = alone.clone();
+    }
     if has(Emulation::Think) {
         content = format!("{THOUGHT}{content}");
     }

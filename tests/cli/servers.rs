@@ -287,3 +287,28 @@ fn slow_steady_generation_is_no_stall() {
         out.stderr
     );
 }
+
+#[test]
+fn one_paragraph_answered_without_its_marker_is_taken_in_one_request() {
+    // The reference article's first paragraph alone: the mock knows its translation.
+    let sandbox = Sandbox::new();
+    let reference = std::fs::read_to_string(fixture("de-rutte-nato.txt")).expect("fixture");
+    let first = reference.lines().next().expect("a paragraph");
+    let article = sandbox.write("one.txt", first);
+    let expected = {
+        let mock = emulating(&[], 0);
+        let config = profile(&sandbox, &mock.base_url(), "");
+        let out = translate(sandbox.cmd(), &config, &article);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        targets(&out.stdout)
+    };
+    assert_eq!(expected.len(), 1);
+    let mock = emulating(&["unmarked"], 0);
+    let fresh = Sandbox::new();
+    let config = profile(&fresh, &mock.base_url(), "");
+    let out = translate(fresh.cmd(), &config, &article);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(targets(&out.stdout), expected);
+    assert_eq!(formats(&mock), ["none"], "no repair request");
+    assert_eq!(json(&out.stdout)["checks"], serde_json::json!([]));
+}
