@@ -219,6 +219,11 @@ pub struct TranslateArgs {
     /// length, empty), after printing everything.
     #[arg(long)]
     pub strict: bool,
+
+    /// Align by paragraph, or by sentence: each sentence (or run of sentences the translation
+    /// merged) beside its translation [default: paragraph; sentence with --layout interlinear].
+    #[arg(long, value_name = "UNIT")]
+    pub align: Option<crate::ingest::sentence::Align>,
 }
 
 /// `diglot check`.
@@ -327,7 +332,8 @@ pub struct TranslateOptions {
     #[arg(long, value_name = "FORMAT", default_value = "text")]
     pub format: Format,
 
-    /// Text layout: columns side by side, or stacked; auto stacks below 80 columns.
+    /// Text layout: columns side by side, stacked, or interlinear (each sentence above its
+    /// translation); auto stacks below 80 columns (interlinear when aligned by sentence).
     #[arg(long, value_name = "LAYOUT", default_value = "auto")]
     pub layout: Layout,
 }
@@ -470,7 +476,9 @@ pub struct MockServerArgs {
     /// huge-word (a translation ending in a one-million-letter word); for brief requests only:
     /// brief-bad-ref, brief-untranslated, brief-malformed, brief-empty, brief-number,
     /// brief-field-names, brief-all-paragraphs, brief-duplicate, brief-one-word,
-    /// brief-entity-uncited, brief-unattributed). Repeatable; faults are used up in order.
+    /// brief-entity-uncited, brief-unattributed; for sentence requests only (--align sentence):
+    /// drop-sentence, merge-sentences, sentence-order). Repeatable; faults are used up in
+    /// order.
     #[arg(long, value_name = "KIND[:N]")]
     pub fault: Vec<Fault>,
 

@@ -13,6 +13,7 @@
 //! up to a multiple of `jobs` (every round full) and cuts the article into chunks of similar
 //! size.
 
+use crate::ingest::sentence::Align;
 use crate::ingest::{Paragraph, ParagraphId};
 use crate::language::LanguageCode;
 
@@ -132,6 +133,8 @@ pub struct Chunk {
     pub target_language: LanguageCode,
     /// Whole paragraphs in article order; never empty.
     pub paragraphs: Vec<Paragraph>,
+    /// Whether the reply is aligned by paragraph or, below it, by sentence (`--align`).
+    pub align: Align,
 }
 
 impl Chunk {
@@ -150,6 +153,7 @@ impl Chunk {
             source_language: self.source_language,
             target_language: self.target_language,
             paragraphs: paragraphs.to_vec(),
+            align: self.align,
         };
         Some((part(&self.paragraphs[..mid]), part(&self.paragraphs[mid..])))
     }
@@ -157,7 +161,7 @@ impl Chunk {
 
 /// Packs paragraphs, in order, into chunks within `budget` (characters, estimated tokens,
 /// paragraph count and, when limited, JSON bytes), balanced for `jobs` requests at once (see
-/// the module docs).
+/// the module docs). The chunks are aligned by paragraph; the pipeline sets its own alignment.
 pub fn plan(
     paragraphs: &[Paragraph],
     source_language: LanguageCode,
@@ -189,6 +193,7 @@ pub fn plan(
             source_language,
             target_language,
             paragraphs: paragraphs[range].to_vec(),
+            align: Align::Paragraph,
         })
         .collect()
 }
@@ -256,6 +261,7 @@ pub(crate) fn sample_chunk(n: u32) -> Chunk {
                 text: format!("Absatz {i}."),
             })
             .collect(),
+        align: Align::Paragraph,
     }
 }
 

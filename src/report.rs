@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::brief::Brief;
 use crate::ingest::ParagraphId;
+use crate::ingest::sentence::SentencePair;
 use crate::language::LanguageCode;
 use crate::verify::fidelity::{Check, Pair};
 
@@ -182,6 +183,11 @@ pub struct ParagraphPair {
     pub confidence: f64,
     /// False when the paragraph was already in the target language and kept as it was.
     pub translated: bool,
+    /// With `--align sentence`: the paragraph's sentences, each (or each run of them the
+    /// translation merged) beside its translation, in order (`ids` like `["3.2", "3.3"]`).
+    /// Absent when aligned by paragraph or kept as it was.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sentences: Vec<SentencePair>,
 }
 
 impl ParagraphPair {
@@ -196,11 +202,13 @@ impl ParagraphPair {
 }
 
 impl Report {
-    /// Runs the fidelity checks over the translated pairs again (`diglot check`), replacing
-    /// the saved ones.
+    /// Runs the fidelity checks over the translated pairs again (`diglot check`), per sentence
+    /// pair where the result is aligned by sentence, replacing the saved ones.
     pub fn recheck(&mut self, detector: &crate::detect::Detector) {
-        self.checks = crate::verify::fidelity::check(
-            self.paragraphs.iter().filter_map(ParagraphPair::checked),
+        self.checks = crate::verify::sentences::check(
+            self.paragraphs
+                .iter()
+                .filter_map(|p| Some((p.checked()?, p.sentences.as_slice()))),
             self.source.language,
             self.target.language,
             detector,
@@ -246,6 +254,7 @@ mod tests {
             language: Some(LanguageCode::DE),
             confidence: 0.99,
             translated: true,
+            sentences: Vec::new(),
         };
         assert_eq!(
             pair.checked().map(|p| (p.source, p.target)),

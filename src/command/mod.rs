@@ -71,7 +71,10 @@ pub fn run(cli: &Cli, env: &Env, terminal: Terminal) -> Result<Outcome, Error> {
     let warnings = file.warnings();
     let (flags, writes_files) = match &cli.command {
         Command::Translate(args) => {
-            article_flags(&args.options, &args.brief_options, &args.output, cli)
+            let (flags, writes_files) =
+                article_flags(&args.options, &args.brief_options, &args.output, cli);
+            let align = args.align;
+            (Flags { align, ..flags }, writes_files)
         }
         Command::Brief(args) => {
             article_flags(&args.options, &args.brief_options, &args.output, cli)
@@ -148,6 +151,7 @@ fn flags_of(selection: &SelectionArgs, brief_provider: Option<String>, cli: &Cli
         to: selection.to,
         width: selection.width,
         color: cli.color,
+        align: None,
         run_key_command: true,
     }
 }

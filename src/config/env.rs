@@ -19,6 +19,7 @@
 //! | `DIGLOT_JOBS` | requests at once |
 //! | `DIGLOT_TO` | the default target language |
 //! | `DIGLOT_WIDTH` | the output width |
+//! | `DIGLOT_ALIGN` | what translations are aligned by: `paragraph` (default) or `sentence` |
 //! | `OPENAI_API_KEY` | the key of `openai` profiles |
 //! | `ANTHROPIC_API_KEY` | the key of `anthropic` profiles |
 //! | `DEEPL_AUTH_KEY` | the key of `deepl` profiles (`…:fx` keys use the free host) |

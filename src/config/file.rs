@@ -29,6 +29,8 @@ pub struct FileConfig {
     pub jobs: Option<u32>,
     /// Output width.
     pub width: Option<u16>,
+    /// What translations are aligned by (`paragraph`, `sentence`).
+    pub align: Option<crate::ingest::sentence::Align>,
     /// The cache's size limit (`"200 MB"`); the entries used longest ago go first.
     pub cache_max_size: Option<bytesize::ByteSize>,
     /// Named provider profiles.

@@ -58,6 +58,7 @@ impl Settings {
         }
         line("width", &self.width.value, &self.width.source);
         line("color", &self.color.value, &self.color.source);
+        line("align", &self.align.value, &self.align.source);
         match &self.provider {
             Ok(p) => {
                 line("provider", &p.name.value, &p.name.source);

@@ -96,11 +96,20 @@ pub enum FaultKind {
     /// at its last comma (on the reference article: `wie … Mark Rutte bestätigte`). Brief
     /// requests only.
     BriefUnattributed,
+    /// (`drop-sentence`) A sentence reply without the second entry of the first paragraph
+    /// that has two (as a model that skips a sentence). Sentence requests only.
+    DropSentence,
+    /// (`merge-sentences`) A sentence reply whose first two entries of a paragraph are merged
+    /// under the first one's id alone: a merge not declared as a group. Sentence requests only.
+    MergeSentences,
+    /// (`sentence-order`) A sentence reply whose first two entries of a paragraph swap places,
+    /// each keeping its id. Sentence requests only.
+    SentenceOrder,
 }
 
 impl FaultKind {
     /// Every kind, in the order the help text lists them.
-    pub const ALL: [FaultKind; 30] = [
+    pub const ALL: [FaultKind; 33] = [
         FaultKind::RateLimit,
         FaultKind::ServerError,
         FaultKind::NotJson,
@@ -131,6 +140,9 @@ impl FaultKind {
         FaultKind::BriefOneWord,
         FaultKind::BriefEntityUncited,
         FaultKind::BriefUnattributed,
+        FaultKind::DropSentence,
+        FaultKind::MergeSentences,
+        FaultKind::SentenceOrder,
     ];
 
     /// The name `--fault` accepts for this kind.
@@ -166,6 +178,9 @@ impl FaultKind {
             FaultKind::BriefOneWord => "brief-one-word",
             FaultKind::BriefEntityUncited => "brief-entity-uncited",
             FaultKind::BriefUnattributed => "brief-unattributed",
+            FaultKind::DropSentence => "drop-sentence",
+            FaultKind::MergeSentences => "merge-sentences",
+            FaultKind::SentenceOrder => "sentence-order",
         }
     }
 
@@ -184,6 +199,14 @@ impl FaultKind {
                 | FaultKind::BriefOneWord
                 | FaultKind::BriefEntityUncited
                 | FaultKind::BriefUnattributed
+        )
+    }
+
+    /// Whether only sentence requests (`--align sentence` to an LLM) take this fault.
+    pub fn is_sentence_only(self) -> bool {
+        matches!(
+            self,
+            FaultKind::DropSentence | FaultKind::MergeSentences | FaultKind::SentenceOrder
         )
     }
 }
@@ -409,16 +432,28 @@ impl FaultQueue {
     }
 
     /// The fault for the next request of its kind, using it up once: a translation request
-    /// (`brief` false) skips the brief-only faults, leaving them for brief requests.
+    /// (`brief` false) skips the brief-only faults, leaving them for brief requests; both skip
+    /// the sentence-only ones.
     pub fn next_for(&self, brief: bool) -> Option<FaultKind> {
+        self.next_where(|kind| !kind.is_sentence_only() && (brief || !kind.is_brief_only()))
+    }
+
+    /// The fault for the next sentence request (`--align sentence` to an LLM), using it up
+    /// once: it skips the brief-only faults.
+    pub fn next_for_sentences(&self) -> Option<FaultKind> {
+        self.next_where(|kind| !kind.is_brief_only())
+    }
+
+    /// The first fault with uses left that `takes` accepts, used up once.
+    fn next_where(&self, takes: impl Fn(FaultKind) -> bool) -> Option<FaultKind> {
         // A poisoned lock only means another handler panicked mid-update; counts are still valid.
         let mut remaining = self
             .remaining
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
-        let fault = remaining.iter_mut().find(|fault| {
-            fault.times.is_none_or(|n| n > 0) && (brief || !fault.kind.is_brief_only())
-        })?;
+        let fault = remaining
+            .iter_mut()
+            .find(|fault| fault.times.is_none_or(|n| n > 0) && takes(fault.kind))?;
         if let Some(n) = &mut fault.times {
             *n -= 1;
         }
@@ -456,7 +491,8 @@ mod tests {
             "unknown fault 'teapot' (valid faults: 429, 500, not-json, fenced, missing, \
              truncated, length, escape, 401, 403, 456, drop-number, untranslated, truncate-paragraph, brief-bad-ref, brief-untranslated, brief-malformed, brief-empty, brief-number, endless-body, huge-body, escape-error, invisible, huge-word, \
              brief-field-names, brief-all-paragraphs, brief-duplicate, brief-one-word, \
-             brief-entity-uncited, brief-unattributed)"
+             brief-entity-uncited, brief-unattributed, drop-sentence, merge-sentences, \
+             sentence-order)"
         );
     }
 
@@ -480,6 +516,15 @@ mod tests {
             got,
             [Some(RateLimit), Some(Missing), Some(Missing), None, None]
         );
+    }
+
+    #[test]
+    fn only_sentence_requests_take_sentence_faults() {
+        let queue = FaultQueue::new(&[fault("drop-sentence:1"), fault("missing:1")]);
+        assert_eq!(queue.next_for(false), Some(FaultKind::Missing));
+        assert_eq!(queue.next_for(true), None);
+        assert_eq!(queue.next_for_sentences(), Some(FaultKind::DropSentence));
+        assert_eq!(queue.next_for_sentences(), None);
     }
 
     #[test]

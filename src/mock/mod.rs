@@ -35,6 +35,7 @@ mod openai;
 mod pseudo;
 mod record;
 mod replay;
+mod sentences;
 mod stream;
 #[cfg(test)]
 mod testing;

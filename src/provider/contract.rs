@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use super::{ContractProblem, Decoded, Translated};
 use crate::brief::{Bilingual, Brief, BriefEntity, BriefPoint};
 use crate::ingest::ParagraphId;
+use crate::ingest::sentence::Align;
 use crate::language::LanguageCode;
 use crate::plan::Chunk;
 
@@ -100,25 +101,31 @@ impl NumberedPayload {
     /// Parses a message built by [`NumberedPayload::to_message`].
     pub fn from_message(text: &str) -> Option<NumberedPayload> {
         let (header, _) = text.split_once("\n\n")?;
-        let (from, to) = header.split_once(" → ")?;
-        let code = |side: &str| -> Option<LanguageCode> {
-            side.trim()
-                .strip_suffix(')')?
-                .rsplit_once('(')?
-                .1
-                .parse()
-                .ok()
-        };
+        let (source_language, target_language) = header_languages(header)?;
         let paragraphs = parse_numbered(text)?
             .into_iter()
             .map(|(id, text)| PayloadParagraph { id, text })
             .collect();
         Some(NumberedPayload {
-            source_language: code(from)?,
-            target_language: code(to)?,
+            source_language,
+            target_language,
             paragraphs,
         })
     }
+}
+
+/// The languages of a numbered message's header, `German (de) → English (en)`.
+pub(crate) fn header_languages(header: &str) -> Option<(LanguageCode, LanguageCode)> {
+    let (from, to) = header.split_once(" → ")?;
+    let code = |side: &str| -> Option<LanguageCode> {
+        side.trim()
+            .strip_suffix(')')?
+            .rsplit_once('(')?
+            .1
+            .parse()
+            .ok()
+    };
+    Some((code(from)?, code(to)?))
 }
 
 /// The numbered paragraphs of a plain answer (or payload): each entry starts at a line that
@@ -318,12 +325,7 @@ pub fn check_entries(chunk: &Chunk, entries: Vec<(u32, String)>, raw: String) ->
             .paragraphs
             .iter()
             .zip(texts)
-            .filter_map(|(p, text)| {
-                Some(Translated {
-                    id: p.id,
-                    text: text?,
-                })
-            })
+            .filter_map(|(p, text)| Some(Translated::new(p.id, text?)))
             .collect(),
     )
 }
@@ -339,7 +341,7 @@ pub fn parse_brief_reply(text: &str) -> Option<Brief> {
 }
 
 /// The JSON values that start at one of the first [`MAX_JSON_STARTS`] braces or brackets.
-fn json_values(text: &str) -> impl Iterator<Item = serde_json::Value> + '_ {
+pub(crate) fn json_values(text: &str) -> impl Iterator<Item = serde_json::Value> + '_ {
     text.char_indices()
         .filter(|(_, c)| *c == '{' || *c == '[')
         .take(MAX_JSON_STARTS)
@@ -431,7 +433,11 @@ fn refs_of(value: &serde_json::Value) -> Vec<ParagraphId> {
 
 /// Holds machine-translation output to the chunk: one text per paragraph, in order (DeepL and
 /// LibreTranslate answer by position, not by id), none empty. Whitespace is folded to one line.
+/// A chunk aligned by sentence went out as its sentences, and is held to them.
 pub fn check_positional(chunk: &Chunk, texts: Vec<String>, raw: String) -> Decoded {
+    if chunk.align == Align::Sentence {
+        return super::sentences::check_positional(chunk, texts, raw);
+    }
     if texts.len() != chunk.paragraphs.len() {
         return Decoded::Broken {
             raw,
@@ -451,7 +457,8 @@ pub fn check_positional(chunk: &Chunk, texts: Vec<String>, raw: String) -> Decod
 }
 
 /// Reads a model's translation answer: a cut-off answer is truncation, otherwise the paragraphs
-/// are found leniently and held to the chunk. Shared by every LLM protocol.
+/// are found leniently and held to the chunk (its sentences, for a chunk aligned by sentence:
+/// [`super::sentences`]). Shared by every LLM protocol.
 pub fn decode_translation_text(chunk: &Chunk, content: String, truncated: bool) -> Decoded {
     if truncated {
         return Decoded::Broken {
@@ -460,6 +467,10 @@ pub fn decode_translation_text(chunk: &Chunk, content: String, truncated: bool) 
         };
     }
     let answer = strip_thinking(&content);
+    if chunk.align == Align::Sentence {
+        let answer = answer.into_owned();
+        return super::sentences::decode_text(chunk, &answer, content);
+    }
     match parse_reply(&answer).or_else(|| parse_numbered(&answer)) {
         None => Decoded::Broken {
             raw: content,

@@ -13,6 +13,7 @@ use super::shape::Structure;
 use super::{ContractProblem, ProviderError};
 use crate::brief::BriefInput;
 use crate::ingest::Paragraph;
+use crate::ingest::sentence::Align;
 use crate::plan::Chunk;
 use crate::prompt::{BriefRepairVars, BriefVars, Prompts, RepairVars, TranslateVars};
 
@@ -46,23 +47,19 @@ pub struct Conversation {
 
 /// The translation request for `chunk`: the translate prompt and the payload as JSON, or for
 /// [`Structure::Plain`] the plain prompt and the paragraphs numbered ([`NumberedPayload`]),
-/// which a model answers without escaping anything.
+/// which a model answers without escaping anything. A chunk aligned by sentence goes out
+/// sentence by sentence ([`super::sentences::conversation`]).
 pub fn translation(
     provider: &str,
     prompts: &Prompts,
     chunk: &Chunk,
     structure: Structure,
 ) -> Result<Conversation, ProviderError> {
+    if chunk.align == Align::Sentence {
+        return super::sentences::conversation(provider, prompts, chunk, structure);
+    }
     let plain = structure == Structure::Plain;
-    let system = prompts.translate(
-        &TranslateVars {
-            source: chunk.source_language.as_str(),
-            source_name: chunk.source_language.name(),
-            target: chunk.target_language.as_str(),
-            target_name: chunk.target_language.name(),
-        },
-        plain,
-    )?;
+    let system = prompts.translate(&translate_vars(chunk), plain)?;
     if plain {
         let payload = NumberedPayload {
             source_language: chunk.source_language,
@@ -83,6 +80,16 @@ pub fn translation(
     opening(provider, system, &payload)
 }
 
+/// The variables of a translation's system prompt: `chunk`'s languages.
+pub(super) fn translate_vars(chunk: &Chunk) -> TranslateVars<'_> {
+    TranslateVars {
+        source: chunk.source_language.as_str(),
+        source_name: chunk.source_language.name(),
+        target: chunk.target_language.as_str(),
+        target_name: chunk.target_language.name(),
+    }
+}
+
 /// The paragraphs as they travel in a payload.
 fn payload_paragraphs(paragraphs: &[Paragraph]) -> Vec<PayloadParagraph> {
     paragraphs
@@ -95,7 +102,7 @@ fn payload_paragraphs(paragraphs: &[Paragraph]) -> Vec<PayloadParagraph> {
 }
 
 /// A conversation of the system prompt and the payload as JSON in the first user turn.
-fn opening(
+pub(super) fn opening(
     provider: &str,
     system: String,
     payload: &impl Serialize,
@@ -170,6 +177,9 @@ pub fn repair(
     problems: &[ContractProblem],
     structure: Structure,
 ) -> Result<Conversation, ProviderError> {
+    if chunk.align == Align::Sentence {
+        return super::sentences::repair(provider, prompts, chunk, raw, problems, structure);
+    }
     let plain = structure == Structure::Plain;
     let mut conversation = translation(provider, prompts, chunk, structure)?;
     let problems = problems

@@ -105,6 +105,8 @@ enum Reply {
     Translation,
     /// A [`crate::brief::Brief`].
     Brief,
+    /// A sentence reply (`--align sentence`, [`super::sentences`]).
+    Sentences,
 }
 
 impl OpenAi {
@@ -217,12 +219,21 @@ impl OpenAi {
     }
 }
 
+/// The reply a translation request for `chunk` asks for: paragraphs, or sentences.
+fn reply_of(chunk: &Chunk) -> Reply {
+    match chunk.align {
+        crate::ingest::sentence::Align::Paragraph => Reply::Translation,
+        crate::ingest::sentence::Align::Sentence => Reply::Sentences,
+    }
+}
+
 /// The `response_format` for `structure` and `reply`, with diglot's schema for `json_schema`.
 fn response_format(structure: Structure, reply: Reply) -> Option<Value> {
     match (structure, reply) {
         (Structure::Plain, _) => None,
         (Structure::JsonObject, _) => Some(json!({"type": "json_object"})),
         (Structure::JsonSchema, Reply::Brief) => Some(brief_schema()),
+        (Structure::JsonSchema, Reply::Sentences) => Some(super::sentences::response_schema()),
         (Structure::JsonSchema, Reply::Translation) => Some(json!({
             "type": "json_schema",
             "json_schema": {
@@ -339,7 +350,7 @@ impl Protocol for OpenAi {
         let structure = shape.translation_structure();
         let conversation = conversation::translation(&self.name, &self.prompts, chunk, structure)?;
         let bound = contract::output_bound(chunk);
-        Ok(self.request(conversation, (Reply::Translation, structure), shape, bound))
+        Ok(self.request(conversation, (reply_of(chunk), structure), shape, bound))
     }
 
     fn encode_repair(
@@ -353,7 +364,7 @@ impl Protocol for OpenAi {
         let conversation =
             conversation::repair(&self.name, &self.prompts, chunk, raw, problems, structure)?;
         let bound = contract::output_bound(chunk);
-        Ok(self.request(conversation, (Reply::Translation, structure), shape, bound))
+        Ok(self.request(conversation, (reply_of(chunk), structure), shape, bound))
     }
 
     fn decode_translation(

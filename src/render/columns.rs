@@ -10,9 +10,11 @@
 //! ```
 //!
 //! Both sides of a pair start on the same row, the shorter side is padded, and pairs are
-//! separated by one blank line. What remains of the width after margin and separator is split
-//! in two, the left column getting the floor. Header, marker and boilerplate come from
-//! `render`; this file owns only the geometry and the rows.
+//! separated by one blank line. A translation aligned by sentence has rows for each sentence
+//! pair, both sides starting on one row, so the eye moves across, not down. What remains of
+//! the width after margin and separator is split in two, the left column getting the floor.
+//! Header, marker and boilerplate come from `render`; this file owns only the geometry and
+//! the rows.
 
 use crate::report::{ParagraphPair, Report};
 
@@ -59,12 +61,16 @@ pub(super) fn lines(report: &Report, width: usize, margin: usize) -> Vec<Line> {
         if index > 0 {
             lines.push(Line::default());
         }
-        lines.extend(pair_lines(
-            pair,
-            &super::id_label(report, pair),
-            geometry,
-            &marker,
-        ));
+        if pair.translated && !pair.sentences.is_empty() {
+            lines.extend(sentence_lines(report, pair, geometry));
+        } else {
+            lines.extend(pair_lines(
+                pair,
+                &super::id_label(report, pair),
+                geometry,
+                &marker,
+            ));
+        }
     }
     lines.extend(super::boilerplate_lines(report, width));
     lines.extend(super::legend_lines(report, width));
@@ -79,6 +85,33 @@ fn pair_lines(pair: &ParagraphPair, label: &str, geometry: Geometry, marker: &st
     } else {
         (wrap_to(marker, geometry.right), Tone::Dim)
     };
+    rows(label, &left, (&right, right_tone), geometry)
+}
+
+/// A translation aligned by sentence: each sentence pair's rows, both sides starting on the
+/// same row, one pair right under the other; the id (or a check marker) in the margin of the
+/// pair it belongs to.
+fn sentence_lines(report: &Report, pair: &ParagraphPair, geometry: Geometry) -> Vec<Line> {
+    let labels = super::interlinear::sentence_labels(report, pair);
+    pair.sentences
+        .iter()
+        .zip(&labels)
+        .flat_map(|(sentence, label)| {
+            let left = wrap_to(&sentence.source, geometry.left);
+            let right = wrap_to(&sentence.target, geometry.right);
+            rows(label, &left, (&right, Tone::Target), geometry)
+        })
+        .collect()
+}
+
+/// As many rows as the longer side needs: the margin `label` on the first, the left column
+/// padded, the separator, the right column in `right_tone`.
+fn rows(
+    label: &str,
+    left: &[String],
+    (right, right_tone): (&[String], Tone),
+    geometry: Geometry,
+) -> Vec<Line> {
     let rows = left.len().max(right.len());
     (0..rows)
         .map(|row| {

@@ -1,7 +1,10 @@
 //! Render: a finished [`Report`] or [`DetectionReport`] → bytes for the user.
 //!
-//! Owns every output format: text (two layouts, [`Layout::Columns`] side by side and
-//! [`Layout::Stacked`] one above the other), JSON, Markdown and a self-contained HTML page.
+//! Owns every output format: text (three layouts, [`Layout::Columns`] side by side,
+//! [`Layout::Stacked`] one above the other and [`Layout::Interlinear`] sentence under
+//! sentence), JSON, Markdown and a self-contained HTML page. A translation aligned by sentence
+//! (`--align sentence`) shows each sentence pair on its own rows in columns, interlinear, HTML
+//! and Markdown, and a failed check on a sentence pair is marked at that pair.
 //! Renderers are pure: they take the data, a [`Style`] decided once in the settings (colour,
 //! width, layout, the date an HTML page shows), and a writer; they never query the terminal,
 //! the clock or the environment, and never print. Untrusted text goes through
@@ -20,11 +23,13 @@
 mod brief;
 mod columns;
 mod html;
+mod interlinear;
 mod json;
 mod lines;
 mod markdown;
 pub mod progress;
 pub mod sanitize;
+mod sentence_html;
 mod stacked;
 
 use std::io::{self, Write};
@@ -62,7 +67,7 @@ pub const MAX_COLUMN: usize = 72;
 /// margin (widest ids plus a flagged marker) and the separator, or one column stacked.
 fn readable_width(layout: Layout, id_width: usize) -> usize {
     match layout {
-        Layout::Stacked => id_width + 1 + MAX_COLUMN,
+        Layout::Stacked | Layout::Interlinear => id_width + 1 + MAX_COLUMN,
         Layout::Columns | Layout::Auto => id_width + 1 + 2 * MAX_COLUMN + 3,
     }
 }
@@ -100,7 +105,11 @@ pub enum Layout {
     Columns,
     /// Source paragraph, then its translation indented below it.
     Stacked,
-    /// Stacked when the width is under 80 columns, columns otherwise.
+    /// Each source sentence, then its translation beneath it, as a learner's reader shows it
+    /// (paragraph by paragraph where the translation is not aligned by sentence).
+    Interlinear,
+    /// Stacked when the width is under 80 columns (interlinear for a translation aligned by
+    /// sentence), columns otherwise.
     #[default]
     Auto,
 }
@@ -152,13 +161,14 @@ pub fn translation(
                 .as_ref()
                 .map_or(0, brief::margin)
                 .max(id_width(report));
-            let layout = style.layout.for_width(style.width.max(MIN_WIDTH));
+            let layout = interlinear::layout_for(report, style);
             let width = style
                 .width
                 .max(MIN_WIDTH)
                 .min(readable_width(layout, margin));
             let mut lines = match layout {
                 Layout::Stacked => stacked::lines(report, width),
+                Layout::Interlinear => interlinear::lines(report, width),
                 Layout::Columns | Layout::Auto => columns::lines(report, width, margin),
             };
             if let Some(brief) = &report.brief {
@@ -202,7 +212,7 @@ pub fn checks(report: &Report, format: Format, out: &mut impl Write) -> io::Resu
                 .checks
                 .iter()
                 .map(|check| {
-                    let line = format!("{CHECK_MARKER} {} {}", check.paragraph, check.describe());
+                    let line = format!("{CHECK_MARKER} {} {}", check.location(), check.describe());
                     format!("{}\n", sanitize::for_terminal(&line))
                 })
                 .collect();
@@ -351,18 +361,26 @@ fn kept_marker(report: &Report) -> String {
 /// What marks a paragraph that failed a fidelity check, in the margin and the legend.
 const CHECK_MARKER: &str = "!";
 
-/// Display width of the margin label (`¶12` is 3; with failed checks, `! ¶12` is 5), for
-/// right-aligning ids.
+/// Display width of the margin label (`¶12` is 3; with failed checks, `! ¶12` is 5; a later
+/// sentence's `.12` counts too), for right-aligning ids.
 fn id_width(report: &Report) -> usize {
     let marker = if report.checks.is_empty() {
         0
     } else {
         CHECK_MARKER.len() + 1
     };
+    // A later sentence pair's label (`.12`) can be wider than a short id (`¶3`).
+    let sentences = report
+        .paragraphs
+        .iter()
+        .flat_map(|pair| pair.sentences.iter().skip(1))
+        .filter_map(|s| Some(format!(".{}", s.ids.first()?.index).len()));
     report
         .paragraphs
         .iter()
-        .map(|pair| lines::measure(&pair.id.to_string()) + marker)
+        .map(|pair| lines::measure(&pair.id.to_string()))
+        .chain(sentences)
+        .map(|width| width + marker)
         .max()
         .unwrap_or(0)
 }
@@ -399,7 +417,7 @@ fn legend_lines(report: &Report, width: usize) -> Vec<Line> {
             .map(|line| Line::of(line, Tone::Bold)),
     );
     for check in &report.checks {
-        let text = format!("{CHECK_MARKER} {} {}", check.paragraph, check.describe());
+        let text = format!("{CHECK_MARKER} {} {}", check.location(), check.describe());
         lines.extend(
             wrap_to(&text, width)
                 .into_iter()
@@ -466,6 +484,7 @@ mod tests {
             }),
             confidence: 0.97,
             translated,
+            sentences: Vec::new(),
         };
         Report {
             source: SourceInfo {
@@ -538,6 +557,7 @@ mod tests {
             paragraph: ParagraphId(2),
             kind: CheckKind::NumberMissing,
             detail: "30".to_owned(),
+            sentences: Vec::new(),
         }];
         report
     }

@@ -30,7 +30,7 @@ pub(super) fn lines(report: &Report, width: usize) -> Vec<Line> {
             lines.push(Line::default());
         }
         lines.extend(source_lines(
-            pair,
+            &pair.source,
             &super::id_label(report, pair),
             id_width,
             width,
@@ -42,11 +42,11 @@ pub(super) fn lines(report: &Report, width: usize) -> Vec<Line> {
     lines
 }
 
-/// The source paragraph with its margin `label` (the id), continuation lines aligned under the
-/// text.
-fn source_lines(pair: &ParagraphPair, label: &str, id_width: usize, width: usize) -> Vec<Line> {
+/// The source text (a paragraph, or a sentence of one) with its margin `label` (the id),
+/// continuation lines aligned under the text.
+pub(super) fn source_lines(text: &str, label: &str, id_width: usize, width: usize) -> Vec<Line> {
     let margin = id_width + 1;
-    wrap_to(&pair.source, width.saturating_sub(margin))
+    wrap_to(text, width.saturating_sub(margin))
         .into_iter()
         .enumerate()
         .map(|(row, text)| {

@@ -73,7 +73,8 @@ impl Sandbox {
         path
     }
 
-    /// `diglot translate --provider mock --base-url MOCK --width 80 --color never FILE ARGS…`.
+    /// `diglot translate --provider mock --base-url MOCK --color never FILE ARGS…`, at
+    /// `--width 80` unless `args` give one.
     pub fn translate(&self, mock: &BackgroundMock, file: &Path, args: &[&str]) -> Run {
         self.translate_with(self.cmd(), mock, file, args)
     }
@@ -93,9 +94,12 @@ impl Sandbox {
             "--base-url",
             &mock.base_url(),
         ])
-        .args(["--width", "80", "--color", "never"])
+        .args(["--color", "never"])
         .arg(file)
         .args(args);
+        if !args.contains(&"--width") {
+            cmd.args(["--width", "80"]);
+        }
         run(&mut cmd)
     }
 }
@@ -134,6 +138,15 @@ pub fn mock_with(faults: &[&str], latency_ms: u64) -> BackgroundMock {
         ..MockOptions::default()
     })
     .expect("mock starts")
+}
+
+/// A JSON file under `fixtures/` (a cassette, say), parsed.
+pub fn fixture_json(path: &str) -> serde_json::Value {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(path);
+    let text = std::fs::read_to_string(&path).expect("a fixture");
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 /// Parses JSON output.

@@ -21,6 +21,7 @@ mod readme;
 mod record;
 mod resilience;
 mod sdk;
+mod sentences;
 mod servers;
 mod translate;
 mod wire_specs;

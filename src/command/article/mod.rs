@@ -19,6 +19,7 @@ use crate::cache::{Cache, Key, ProviderIdentity};
 use crate::config::{ProviderSettings, Settings};
 use crate::detect::{Detection, Detector, Direction, DocumentDetection};
 use crate::error::Error;
+use crate::ingest::sentence::Align;
 use crate::ingest::{Document, Paragraph, ParagraphId};
 use crate::input::Source;
 use crate::language::LanguageCode;
@@ -104,7 +105,8 @@ impl Task {
                 .zip(brief_points)
                 .map(|(provider, points)| (identity_of(provider, &prompts), points)),
         );
-        let run = RunOptions::of(settings);
+        let mut run = RunOptions::of(settings);
+        run.align = alignment(options, settings);
         let names = (main.name.value.clone(), brief.map(|b| b.name.value.clone()));
         Task {
             names,
@@ -139,6 +141,7 @@ impl Task {
                 only_target,
             } => ("brief", Some(points), only_target),
         };
+        let align = self.run.align;
         let text = (self.format == Format::Text).then(|| {
             serde_json::json!({
                 "width": self.style.width,
@@ -154,6 +157,7 @@ impl Task {
             "keep_boilerplate": self.keep_boilerplate,
             "format": format!("{:?}", self.format).to_lowercase(),
             "text": text,
+            "align": (align == Align::Sentence).then_some(align),
             "provider": who(&self.names.0, &self.producers.0),
             "brief_provider": self.names.1.as_deref().zip(self.producers.1.as_ref()).map(
                 |(name, (identity, points))| {
@@ -170,7 +174,9 @@ impl Task {
             TaskKind::Translate { .. } => "translate",
             TaskKind::Brief { .. } => "brief",
         };
-        Some(ReportIdentity::new(command, self.producers.clone(), (self.from, self.to), body).key())
+        let identity =
+            ReportIdentity::new(command, self.producers.clone(), (self.from, self.to), body);
+        Some(identity.aligned(self.run.align).key())
     }
 
     /// The finished result as output, with `warnings` and the cache's own.
@@ -209,6 +215,22 @@ impl Task {
             notes: self.verbose.then(|| usage.summary()).into_iter().collect(),
             paragraphs,
         })
+    }
+}
+
+/// What a task's translations are aligned by: the settings' choice, except that
+/// `--layout interlinear` asks for sentences unless a layer named the alignment. A brief
+/// translates nothing, so it aligns nothing.
+fn alignment(options: TaskOptions, settings: &Settings) -> Align {
+    match options.kind {
+        TaskKind::Brief { .. } => Align::Paragraph,
+        TaskKind::Translate { .. }
+            if options.layout == Layout::Interlinear
+                && settings.align.source == crate::config::Source::Default =>
+        {
+            Align::Sentence
+        }
+        TaskKind::Translate { .. } => settings.align.value,
     }
 }
 
@@ -373,7 +395,13 @@ impl Finished {
         match self {
             Finished::Translation(report) => {
                 let pairs = report.paragraphs.iter().map(|p| (p.id, p.target.as_str()));
-                if let Err(broken) = crate::verify::whole(ids, pairs) {
+                let sentences = report
+                    .paragraphs
+                    .iter()
+                    .map(|p| (p.id, p.source.as_str(), p.sentences.as_slice()));
+                if let Err(broken) = crate::verify::whole(ids, pairs)
+                    .and_then(|()| crate::verify::sentences::whole(sentences))
+                {
                     return Some(broken.to_string());
                 }
                 let sources = report.paragraphs.iter().map(|p| (p.id, p.source.as_str()));
@@ -490,7 +518,7 @@ async fn translate_article(
             .await?;
     let mut warnings = pipeline.take_warnings();
     let mut by_id: std::collections::BTreeMap<_, _> =
-        translated.into_iter().map(|t| (t.id, t.text)).collect();
+        translated.into_iter().map(|t| (t.id, t)).collect();
     let paragraphs = prepared
         .paragraphs
         .iter()
@@ -501,9 +529,13 @@ async fn translate_article(
                 id: p.id,
                 source: p.text.clone(),
                 translated: target.is_some(),
-                target: target.unwrap_or_else(|| p.text.clone()),
                 language: d.language,
                 confidence: d.confidence,
+                sentences: target
+                    .as_ref()
+                    .map(|t| t.sentences.clone())
+                    .unwrap_or_default(),
+                target: target.map_or_else(|| p.text.clone(), |t| t.text),
             }
         })
         .collect::<Vec<_>>();

@@ -13,6 +13,7 @@ use super::identity::identity_of;
 use crate::cache::{Cache, ProviderIdentity};
 use crate::config::{Endpoint, ProviderSettings, Settings};
 use crate::error::Error;
+use crate::ingest::sentence::Align;
 use crate::mock::{MockOptions, MockServer};
 use crate::pipeline::{EndpointShape, Meter, Pipeline};
 use crate::plan::Budget;
@@ -30,6 +31,8 @@ pub(in crate::command) struct RunOptions {
     pub(super) cache_dir: Option<PathBuf>,
     /// The largest article read, in bytes.
     pub(super) max_article_bytes: u64,
+    /// What the translations are aligned by (`--align`).
+    pub(super) align: Align,
 }
 
 impl RunOptions {
@@ -39,6 +42,7 @@ impl RunOptions {
             run_timeout: settings.run_timeout.as_ref().map(|t| t.value),
             cache_dir: settings.cache_dir.clone(),
             max_article_bytes: settings.max_article_bytes.value,
+            align: settings.align.value,
         }
     }
 }
@@ -84,6 +88,7 @@ pub(super) struct Connection {
     cache_dir: Option<PathBuf>,
     identity: ProviderIdentity,
     shape: Arc<EndpointShape>,
+    align: Align,
 }
 
 impl Connection {
@@ -126,6 +131,7 @@ impl Connection {
             _mock: mock,
             budget: budget_for(&provider, protocol.as_ref()),
             cache_dir: run.cache_dir.clone(),
+            align: run.align,
             identity,
             shape,
             provider,
@@ -156,6 +162,7 @@ impl Connection {
             cache: self.cache_dir.clone().map(Cache::new),
             identity: self.identity.clone(),
             meter: Meter::default(),
+            align: self.align,
         })
     }
 }

@@ -110,8 +110,8 @@ async fn repair(
     }
 }
 
-/// The fidelity checks of `ready` translations, in the blocking pool: they run lingua over
-/// every translation.
+/// The fidelity checks of `ready` translations (per sentence pair where they are aligned by
+/// sentence), in the blocking pool: they run lingua over every translation.
 async fn fidelity_checks(
     sources: &BTreeMap<ParagraphId, &Paragraph>,
     ready: &[Translated],
@@ -120,16 +120,19 @@ async fn fidelity_checks(
     if ready.is_empty() {
         return Ok(Vec::new());
     }
-    let pairs: Vec<(ParagraphId, String, String)> = ready
+    let pairs: Vec<(ParagraphId, String, Translated)> = ready
         .iter()
-        .filter_map(|t| Some((t.id, sources.get(&t.id)?.text.clone(), t.text.clone())))
+        .filter_map(|t| Some((t.id, sources.get(&t.id)?.text.clone(), t.clone())))
         .collect();
     tokio::task::spawn_blocking(move || {
-        crate::verify::fidelity::check(
-            pairs.iter().map(|(id, source, target)| Pair {
-                id: *id,
-                source,
-                target,
+        crate::verify::sentences::check(
+            pairs.iter().map(|(id, source, target)| {
+                let pair = Pair {
+                    id: *id,
+                    source,
+                    target: &target.text,
+                };
+                (pair, target.sentences.as_slice())
             }),
             direction.source,
             direction.target,
