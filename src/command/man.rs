@@ -37,6 +37,10 @@ const ENVIRONMENT: &[(&str, &str)] = &[
     ),
     ("DIGLOT_TO", "the target language (--to)"),
     ("DIGLOT_WIDTH", "the output width (--width)"),
+    (
+        "DIGLOT_ALIGN",
+        "what translations are aligned by: paragraph or sentence (--align)",
+    ),
     ("OPENAI_API_KEY", "the key of openai profiles"),
     ("ANTHROPIC_API_KEY", "the key of anthropic profiles"),
     ("DEEPL_AUTH_KEY", "the key of deepl profiles"),

@@ -9,9 +9,11 @@
 use super::{Pipeline, Translated};
 use crate::cache::{Cache, Key};
 use crate::error::Error;
-use crate::ingest::sentence::{Align, SentencePair, numbered};
+use crate::ingest::sentence::{Align, SentenceId, SentencePair, numbered};
 use crate::ingest::{Paragraph, ParagraphId};
 use crate::plan::Chunk;
+use crate::provider::sentences::SentenceProblem;
+use crate::provider::{ContractProblem, ProviderError};
 
 /// A cached chunk aligned by sentence: each paragraph's translation and its sentence pairs.
 type CachedSentences = Vec<(u32, String, Vec<SentencePair>)>;
@@ -83,7 +85,9 @@ impl Pipeline {
             &self.budget,
             1,
         ) {
-            let done = Box::pin(self.translate_chunk(&sub)).await?;
+            let done = Box::pin(self.translate_chunk(&sub))
+                .await
+                .map_err(|error| about_sentences(error, paragraph.id))?;
             texts.extend(done.into_iter().map(|t| t.text));
         }
         Ok(crate::provider::sentences::one_to_one(
@@ -91,5 +95,77 @@ impl Pipeline {
             texts,
             chunk.target_language,
         ))
+    }
+}
+
+/// An error about the items a paragraph went out as, told about the paragraph: its item `¶k`
+/// is the paragraph's sentence `¶N.k`.
+fn about_sentences(error: Error, paragraph: ParagraphId) -> Error {
+    let sentence = |item: ParagraphId| SentenceId {
+        paragraph,
+        index: item.0,
+    };
+    let problem = |problem| match problem {
+        ContractProblem::Missing(item) => Some(SentenceProblem::Missing(sentence(item))),
+        ContractProblem::Duplicate(item) => Some(SentenceProblem::Duplicate(sentence(item))),
+        ContractProblem::Empty(item) => Some(SentenceProblem::Empty(sentence(item).to_string())),
+        ContractProblem::Unexpected(n) => Some(SentenceProblem::Unexpected(
+            sentence(ParagraphId(n)).to_string(),
+        )),
+        _ => None,
+    };
+    match error {
+        Error::Provider(ProviderError::Contract {
+            provider, problems, ..
+        }) => ProviderError::Contract {
+            provider,
+            ids: vec![paragraph],
+            problems: problems
+                .into_iter()
+                .map(|p| problem(p.clone()).map_or(p, ContractProblem::Sentence))
+                .collect(),
+        }
+        .into(),
+        Error::Provider(ProviderError::OutputLimit { provider, .. }) => {
+            ProviderError::OutputLimit {
+                provider,
+                id: paragraph,
+            }
+            .into()
+        }
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_item_that_fails_is_named_as_the_paragraph_s_sentence() {
+        let error: Error = ProviderError::Contract {
+            provider: "local".into(),
+            ids: vec![ParagraphId(2)],
+            problems: vec![
+                ContractProblem::Missing(ParagraphId(2)),
+                ContractProblem::NotJson,
+            ],
+        }
+        .into();
+        assert_eq!(
+            about_sentences(error, ParagraphId(7)).to_string(),
+            "local broke the paragraph contract for ¶7: ¶7.2 is missing; the reply is not the \
+             requested JSON"
+        );
+        let limit: Error = ProviderError::OutputLimit {
+            provider: "local".into(),
+            id: ParagraphId(3),
+        }
+        .into();
+        assert!(
+            about_sentences(limit, ParagraphId(7))
+                .to_string()
+                .contains("for ¶7")
+        );
     }
 }

@@ -293,11 +293,11 @@ fn each_sentence_fault_is_caught_and_repaired() {
 }
 
 #[test]
-fn the_json_form_is_repaired_too() {
+fn the_json_form_with_its_schema_is_repaired_too() {
     let sandbox = Sandbox::new();
     let config = sandbox.write(
         "json.toml",
-        "[providers.json]\nkind = \"mock\"\nresponse_format = \"json_object\"\n",
+        "[providers.json]\nkind = \"mock\"\nresponse_format = \"json_schema\"\n",
     );
     let mock = mock(&["sentence-order:1"]);
     let mut cmd = sandbox.cmd();
@@ -323,6 +323,33 @@ fn the_json_form_is_repaired_too() {
         "{instruction}"
     );
     assert!(instruction.contains("comes after"), "{instruction}");
+    // Both requests carry the sentence reply's schema and are valid OpenAI requests.
+    for body in translation_bodies(&mock, Wire::OpenAi) {
+        let format = &body["response_format"]["json_schema"];
+        assert_eq!(format["name"], "sentence_translations", "{body}");
+        let entry = &format["schema"]["properties"]["sentences"]["items"];
+        assert_eq!(entry["required"], serde_json::json!(["ids", "text"]));
+    }
+}
+
+#[test]
+fn anthropic_aligns_by_sentence_in_its_own_wire_format() {
+    let sandbox = Sandbox::new();
+    let mock = mock(&["merge-sentences:1"]);
+    let out = translate(
+        &sandbox,
+        &mock,
+        "anthropic",
+        &fixture("de-rutte-nato.txt"),
+        &[("ANTHROPIC_API_KEY", "test-key")],
+        &["--align", "sentence", "--format", "json"],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_aligned(&json(&out.stdout));
+    let bodies = translation_bodies(&mock, Wire::Anthropic);
+    assert_eq!(bodies.len(), 2, "the request and its repair");
+    let user = bodies[0]["messages"][0]["content"].as_str().unwrap_or_default();
+    assert!(user.contains("\"sentences\":[{\"id\":\"1.1\""), "{user}");
 }
 
 #[test]
