@@ -2,9 +2,11 @@
 //!
 //! A [`Brief`] is a headline, key points and the people and organisations the article names,
 //! every item in both the source and the target language, every point (and entity) naming the
-//! paragraphs it draws on. Its serde form is both the `"brief"` field of `--format json` and
-//! the JSON a model must answer with (see the README, "Bilingual brief"). Built by a protocol
-//! from a reply, held to the article by `verify::brief`, rendered by `render::brief`.
+//! paragraphs it draws on. A model writes the source side; the target side is its translation
+//! ([`Brief::source_texts`]). Its serde form is the `"brief"` field of `--format json` (see the
+//! README, "Bilingual brief"). Built by a protocol from a reply (the source side) and the
+//! pipeline (the target side), held to the article by `verify::brief`, rendered by
+//! `render::brief`.
 
 use serde::{Deserialize, Serialize};
 
@@ -19,7 +21,7 @@ pub const MAX_POINTS: u8 = 7;
 pub const DEFAULT_POINTS: u8 = 5;
 
 /// One text in both languages.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Bilingual {
     /// In the article's language.
     pub source: String,
@@ -58,6 +60,25 @@ pub struct Brief {
     pub points: Vec<BriefPoint>,
     /// The people and organisations named.
     pub entities: Vec<BriefEntity>,
+}
+
+impl Brief {
+    /// The texts of the source side that the target side translates, in order: the headline,
+    /// every point, every entity's role (names are not translated).
+    pub fn source_texts(&self) -> Vec<&str> {
+        std::iter::once(self.headline.source.as_str())
+            .chain(self.points.iter().map(|p| p.source.as_str()))
+            .chain(self.entities.iter().map(|e| e.role.source.as_str()))
+            .collect()
+    }
+
+    /// The target sides, in the order of [`Brief::source_texts`].
+    pub fn target_texts_mut(&mut self) -> Vec<&mut String> {
+        std::iter::once(&mut self.headline.target)
+            .chain(self.points.iter_mut().map(|p| &mut p.target))
+            .chain(self.entities.iter_mut().map(|e| &mut e.role.target))
+            .collect()
+    }
 }
 
 /// What a brief request is about: the article's body paragraphs and the languages.

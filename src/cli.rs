@@ -469,16 +469,16 @@ pub struct MockServerArgs {
     pub chars_per_sec: u32,
 
     /// Inject a fault: KIND or KIND:TIMES (429, 500, 401, 403, 456, not-json, fenced, missing,
-    /// truncated, length, escape; crafted translations that the fidelity checks catch:
-    /// drop-number, untranslated, truncate-paragraph; hostile servers: endless-body (a 200
-    /// whose body never ends), huge-body (a 64 MiB body), escape-error (a 400 whose message
-    /// holds terminal escapes), invisible (translations of invisible characters only),
-    /// huge-word (a translation ending in a one-million-letter word); for brief requests only:
-    /// brief-bad-ref, brief-untranslated, brief-malformed, brief-empty, brief-number,
-    /// brief-field-names, brief-all-paragraphs, brief-duplicate, brief-one-word,
-    /// brief-entity-uncited, brief-unattributed; for sentence requests only (--align sentence):
-    /// drop-sentence, merge-sentences, sentence-order). Repeatable; faults are used up in
-    /// order.
+    /// truncated, length, escape; crafted translations that the fidelity checks catch,
+    /// translation requests only: drop-number, untranslated, truncate-paragraph, invisible
+    /// (translations of invisible characters only), huge-word (a translation ending in a
+    /// one-million-letter word); hostile servers: endless-body (a 200 whose body never ends),
+    /// huge-body (a 64 MiB body), escape-error (a 400 whose message holds terminal escapes);
+    /// for brief requests only: brief-bad-ref, brief-wrong-language, brief-malformed,
+    /// brief-empty, brief-number, brief-field-names, brief-all-paragraphs, brief-duplicate,
+    /// brief-one-word, brief-entity-uncited, brief-unattributed; for sentence requests only
+    /// (--align sentence): drop-sentence, merge-sentences, sentence-order). Repeatable; faults
+    /// are used up in order.
     #[arg(long, value_name = "KIND[:N]")]
     pub fault: Vec<Fault>,
 

@@ -44,14 +44,6 @@ pub const CASSETTES: &[(&str, &str)] = &[
     ),
 ];
 
-/// Every compiled-in brief cassette: its file name under `fixtures/cassettes/` and its text.
-/// Its shape is documented in `brief.rs`; the unit tests there check each one against its
-/// article and the brief checks.
-pub const BRIEF_CASSETTES: &[(&str, &str)] = &[(
-    "de-rutte-nato.brief.en.json",
-    include_str!("../../fixtures/cassettes/de-rutte-nato.brief.en.json"),
-)];
-
 /// Why the compiled-in cassettes cannot be used. Only a broken build can cause this, and the
 /// unit tests catch it before that.
 #[derive(Debug, thiserror::Error)]
@@ -262,13 +254,16 @@ impl Cassettes {
         self.replay.as_deref()
     }
 
-    /// The recorded translation of `text`, else [`pseudo_translation`].
+    /// The recorded translation of `text` (a paragraph, or a text of a recorded brief), else
+    /// [`pseudo_translation`].
     pub fn translate(&self, from: LanguageCode, to: LanguageCode, text: &str) -> String {
         self.replay
             .as_ref()
             .and_then(|replay| replay.lookup(from, to, text))
             .or_else(|| self.built_in.lookup(from, to, text))
-            .map_or_else(|| pseudo_translation(from, to, text), str::to_owned)
+            .map(str::to_owned)
+            .or_else(|| super::brief::recorded_translation(from, to, text))
+            .unwrap_or_else(|| pseudo_translation(from, to, text))
     }
 }
 

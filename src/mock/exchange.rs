@@ -124,8 +124,8 @@ pub enum Key {
         path: String,
         /// `translate`, `numbered` or `brief`.
         task: &'static str,
-        /// Source and target language.
-        languages: (LanguageCode, LanguageCode),
+        /// Source and target language (a brief is asked for in one: its source language).
+        languages: (LanguageCode, Option<LanguageCode>),
         /// A brief's number of points.
         points: Option<u8>,
         /// The paragraphs' ids and texts, in order.
@@ -231,13 +231,13 @@ fn llm_key(path: &str, body: &Value) -> Option<Key> {
     let (task, languages, points, paragraphs) = match payload {
         Some(Payload::Translate(p)) => (
             "translate",
-            (p.source_language, p.target_language),
+            (p.source_language, Some(p.target_language)),
             None,
             p.paragraphs,
         ),
         Some(Payload::Numbered(p)) => (
             "numbered",
-            (p.source_language, p.target_language),
+            (p.source_language, Some(p.target_language)),
             None,
             p.paragraphs,
         ),
@@ -247,7 +247,7 @@ fn llm_key(path: &str, body: &Value) -> Option<Key> {
             } else {
                 "sentences"
             },
-            (ask.source_language, ask.target_language),
+            (ask.source_language, Some(ask.target_language)),
             None,
             ask.keyed()
                 .into_iter()
@@ -256,7 +256,7 @@ fn llm_key(path: &str, body: &Value) -> Option<Key> {
         ),
         Some(Payload::Brief(p)) => (
             "brief",
-            (p.source_language, p.target_language),
+            (p.source_language, None),
             Some(p.points),
             p.paragraphs,
         ),
@@ -413,7 +413,7 @@ pub fn translations(key: &Key, response: &RecordedResponse) -> Option<Translatio
         Key::Payload {
             path,
             task,
-            languages: (source, target),
+            languages: (source, Some(target)),
             paragraphs,
             ..
         } if task.ends_with("sentences") => {
@@ -428,10 +428,10 @@ pub fn translations(key: &Key, response: &RecordedResponse) -> Option<Translatio
         Key::Payload {
             path,
             task,
-            languages: (source, target),
+            languages: (source, Some(target)),
             paragraphs,
             ..
-        } if *task != "brief" => {
+        } => {
             let [reply] = reply_texts(path, response)?.try_into().ok()?;
             let reply = strip_thinking(&reply);
             let entries = if *task == "numbered" {

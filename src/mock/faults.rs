@@ -52,13 +52,14 @@ pub enum FaultKind {
     /// (`brief-bad-ref`) A brief whose first point cites a paragraph that does not exist.
     /// Brief requests only.
     BriefBadRef,
-    /// (`brief-untranslated`) A brief whose first point's target side is left in the source
-    /// language. Brief requests only.
-    BriefUntranslated,
+    /// (`brief-wrong-language`) A brief whose first point is written in another language than
+    /// the article's (English; German for an English article), as a small model asked for two
+    /// languages at once writes it. Brief requests only.
+    BriefWrongLanguage,
     /// (`brief-malformed`) A reply to a brief request that is prose, not JSON. Brief requests
     /// only.
     BriefMalformed,
-    /// (`brief-empty`) A brief whose first point's target side is empty. Brief requests only.
+    /// (`brief-empty`) A brief whose first point is empty. Brief requests only.
     BriefEmpty,
     /// (`brief-number`) A brief whose first point states a number no cited paragraph has.
     /// Brief requests only.
@@ -76,8 +77,8 @@ pub enum FaultKind {
     Invisible,
     /// (`huge-word`) The first translation ends in one word of a million letters.
     HugeWord,
-    /// (`brief-field-names`) A brief whose every text is the name of its field (`source`,
-    /// `target`), as a small model that copies the schema writes it. Brief requests only.
+    /// (`brief-field-names`) A brief whose every text is the name of its field (`headline`,
+    /// `text`, `role`), as a small model that copies the schema writes it. Brief requests only.
     BriefFieldNames,
     /// (`brief-all-paragraphs`) A brief whose first point cites every paragraph. Brief
     /// requests only.
@@ -85,15 +86,15 @@ pub enum FaultKind {
     /// (`brief-duplicate`) A brief whose second point is a copy of its first. Brief requests
     /// only.
     BriefDuplicate,
-    /// (`brief-one-word`) A brief whose first point's target side is its first word alone.
+    /// (`brief-one-word`) A brief whose first point is its first word alone.
     /// Brief requests only.
     BriefOneWord,
     /// (`brief-entity-uncited`) A brief whose last entity is renamed `Erika Mustermann`, a
     /// name in no paragraph it cites (a pseudo-brief, without entities, gets her citing ¶1).
     /// Brief requests only.
     BriefEntityUncited,
-    /// (`brief-unattributed`) A brief whose first point loses its attribution: each side cut
-    /// at its last comma (on the reference article: `wie … Mark Rutte bestätigte`). Brief
+    /// (`brief-unattributed`) A brief whose first point loses its attribution: cut at its last
+    /// comma (on the reference article: `wie … Mark Rutte bestätigte`). Brief
     /// requests only.
     BriefUnattributed,
     /// (`drop-sentence`) A sentence reply without the second entry of the first paragraph
@@ -125,7 +126,7 @@ impl FaultKind {
         FaultKind::Untranslated,
         FaultKind::TruncateParagraph,
         FaultKind::BriefBadRef,
-        FaultKind::BriefUntranslated,
+        FaultKind::BriefWrongLanguage,
         FaultKind::BriefMalformed,
         FaultKind::BriefEmpty,
         FaultKind::BriefNumber,
@@ -163,7 +164,7 @@ impl FaultKind {
             FaultKind::Untranslated => "untranslated",
             FaultKind::TruncateParagraph => "truncate-paragraph",
             FaultKind::BriefBadRef => "brief-bad-ref",
-            FaultKind::BriefUntranslated => "brief-untranslated",
+            FaultKind::BriefWrongLanguage => "brief-wrong-language",
             FaultKind::BriefMalformed => "brief-malformed",
             FaultKind::BriefEmpty => "brief-empty",
             FaultKind::BriefNumber => "brief-number",
@@ -184,12 +185,25 @@ impl FaultKind {
         }
     }
 
+    /// Whether only translation requests take this fault (brief requests skip it): the
+    /// crafted translations. A brief's own translation is a translation request.
+    pub fn is_translation_only(self) -> bool {
+        matches!(
+            self,
+            FaultKind::DropNumber
+                | FaultKind::Untranslated
+                | FaultKind::TruncateParagraph
+                | FaultKind::Invisible
+                | FaultKind::HugeWord
+        )
+    }
+
     /// Whether only brief requests take this fault (translation requests skip it).
     pub fn is_brief_only(self) -> bool {
         matches!(
             self,
             FaultKind::BriefBadRef
-                | FaultKind::BriefUntranslated
+                | FaultKind::BriefWrongLanguage
                 | FaultKind::BriefMalformed
                 | FaultKind::BriefEmpty
                 | FaultKind::BriefNumber
@@ -432,10 +446,17 @@ impl FaultQueue {
     }
 
     /// The fault for the next request of its kind, using it up once: a translation request
-    /// (`brief` false) skips the brief-only faults, leaving them for brief requests; both skip
-    /// the sentence-only ones.
+    /// (`brief` false) skips the brief-only faults, leaving them for brief requests, and a
+    /// brief request skips the crafted translations; both skip the sentence-only ones.
     pub fn next_for(&self, brief: bool) -> Option<FaultKind> {
-        self.next_where(|kind| !kind.is_sentence_only() && (brief || !kind.is_brief_only()))
+        self.next_where(|kind| {
+            let takes = if brief {
+                !kind.is_translation_only()
+            } else {
+                !kind.is_brief_only()
+            };
+            takes && !kind.is_sentence_only()
+        })
     }
 
     /// The fault for the next sentence request (`--align sentence` to an LLM), using it up
@@ -489,7 +510,7 @@ mod tests {
         assert_eq!(
             err.to_string(),
             "unknown fault 'teapot' (valid faults: 429, 500, not-json, fenced, missing, \
-             truncated, length, escape, 401, 403, 456, drop-number, untranslated, truncate-paragraph, brief-bad-ref, brief-untranslated, brief-malformed, brief-empty, brief-number, endless-body, huge-body, escape-error, invisible, huge-word, \
+             truncated, length, escape, 401, 403, 456, drop-number, untranslated, truncate-paragraph, brief-bad-ref, brief-wrong-language, brief-malformed, brief-empty, brief-number, endless-body, huge-body, escape-error, invisible, huge-word, \
              brief-field-names, brief-all-paragraphs, brief-duplicate, brief-one-word, \
              brief-entity-uncited, brief-unattributed, drop-sentence, merge-sentences, \
              sentence-order)"

@@ -244,8 +244,8 @@ fn answer_chat(shared: &Shared, parsed: Result<Value, serde_json::Error>) -> Res
     }
 }
 
-/// Finds the payload: the first user message whose content parses as a [`TranslationPayload`]
-/// or a [`BriefPayload`] (their `task` fields and unknown-field checks tell them apart).
+/// Finds the payload: the first user message whose content parses as a [`TranslationPayload`],
+/// a [`BriefPayload`] or a [`NumberedPayload`] ([`payload_in`]).
 fn translation_request(body: &Value) -> Result<Translation, BadRequest> {
     let request = ChatRequest::deserialize(body).map_err(BadRequest::NotChat)?;
     let texts = || {
@@ -296,9 +296,10 @@ pub(super) fn content_text(content: &Value) -> Option<std::borrow::Cow<'_, str>>
     }
 }
 
-/// The diglot payload a user message holds, if any: the `task` field and the payloads'
-/// unknown-field checks keep a translation and a brief apart, and a sentence payload's
-/// `sentences` (or its `[3.2]` markers) a sentence request.
+/// The diglot payload a user message holds, if any: a sentence payload (its `sentences` or its
+/// `[3.2]` markers), a JSON translation payload (its `task` field and unknown-field check), a
+/// brief payload (its `Brief of N key points in …` header) or a numbered one (its
+/// `German (de) → English (en)` header).
 pub(super) fn payload_in(text: &str) -> Option<Payload> {
     super::sentences::SentenceAsk::from_message(text)
         .map(Payload::Sentences)
@@ -326,7 +327,8 @@ pub(super) fn answer_content(
         Payload::Brief(payload) => {
             let brief = super::brief::brief_for(payload)?;
             let max_id = payload.paragraphs.iter().map(|p| p.id).max();
-            super::brief::reply_content(brief, fault, max_id.unwrap_or(0))
+            let article = (payload.source_language, max_id.unwrap_or(0));
+            super::brief::reply_content(brief, fault, article)
         }
         Payload::Numbered(numbered) => {
             let payload = TranslationPayload {

@@ -236,7 +236,7 @@ impl Protocol for Anthropic {
         input: &BriefInput,
         shape: &Shape,
     ) -> Result<WireRequest, ProviderError> {
-        let conversation = conversation::brief(&self.name, &self.prompts, input)?;
+        let conversation = conversation::brief(&self.prompts, input)?;
         Ok(self.request(conversation, contract::brief_output_bound(input), shape))
     }
 
@@ -247,8 +247,7 @@ impl Protocol for Anthropic {
         problems: &[String],
         shape: &Shape,
     ) -> Result<WireRequest, ProviderError> {
-        let conversation =
-            conversation::brief_repair(&self.name, &self.prompts, input, raw, problems)?;
+        let conversation = conversation::brief_repair(&self.prompts, input, raw, problems)?;
         Ok(self.request(conversation, contract::brief_output_bound(input), shape))
     }
 

@@ -2,10 +2,11 @@
 //!
 //! The user message of a translation request is exactly one [`TranslationPayload`] as JSON.
 //! The model must answer with a [`TranslationReply`] as JSON: the same ids, each with its
-//! translation. A brief request sends a [`BriefPayload`] instead and must get a
-//! `Brief` back ([`parse_brief_reply`]). The `task` field and
-//! `deny_unknown_fields` keep the two payloads from parsing as each other. The mock API parses
-//! the same types, so both sides cannot drift apart.
+//! translation. A brief request sends a [`BriefPayload`] instead (the paragraphs numbered after
+//! a header) and must get the brief in the article's language back ([`parse_brief_reply`]);
+//! its other side is translated afterwards, as paragraphs are. The `task` field and
+//! `deny_unknown_fields` keep a translation payload from parsing as anything else. The mock
+//! API parses the same types, so both sides cannot drift apart.
 
 use serde::{Deserialize, Serialize};
 
@@ -16,14 +17,12 @@ use crate::ingest::sentence::Align;
 use crate::language::LanguageCode;
 use crate::plan::Chunk;
 
-/// Marks what a payload asks for, so a server (the mock) can tell requests apart.
+/// Marks what a JSON payload asks for, so a server (the mock) can tell requests apart.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Task {
     /// Translate every paragraph.
     Translate,
-    /// Write a bilingual brief of the paragraphs.
-    Brief,
 }
 
 /// The user message of a translation request.
@@ -49,28 +48,54 @@ impl TranslationPayload {
     }
 }
 
-/// The user message of a brief request.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// The user message of a brief request: a header naming the language and the number of key
+/// points (`Brief of 5 key points in German (de)`), then the paragraphs numbered as in a
+/// [`NumberedPayload`]. The brief is asked for in the article's language only: a small model
+/// asked for both languages at once writes one of them into the other's place.
+#[derive(Debug, Clone, PartialEq)]
 pub struct BriefPayload {
-    /// Always [`Task::Brief`].
-    pub task: Task,
-    /// Language of the paragraphs.
+    /// Language of the paragraphs and of the brief.
     pub source_language: LanguageCode,
-    /// Language of the second side of every item.
-    pub target_language: LanguageCode,
     /// How many key points to write.
     pub points: u8,
     /// The paragraphs, in order.
     pub paragraphs: Vec<PayloadParagraph>,
 }
 
+/// What a brief payload's header starts with.
+const BRIEF_HEADER: &str = "Brief of ";
+
 impl BriefPayload {
-    /// Parses a user message as a brief payload: the JSON shape and `task: brief`.
+    /// The message: the header, a blank line, the numbered paragraphs.
+    pub fn to_message(&self) -> String {
+        let language = self.source_language;
+        let mut message = format!(
+            "{BRIEF_HEADER}{} key points in {} ({language})",
+            self.points,
+            language.name()
+        );
+        for p in &self.paragraphs {
+            message.push_str(&format!("\n\n[{}] {}", p.id, p.text));
+        }
+        message
+    }
+
+    /// Parses a message built by [`BriefPayload::to_message`].
     pub fn from_message(text: &str) -> Option<BriefPayload> {
-        serde_json::from_str::<BriefPayload>(text)
-            .ok()
-            .filter(|p| p.task == Task::Brief)
+        let (header, _) = text.split_once("\n\n")?;
+        let (points, language) = header
+            .strip_prefix(BRIEF_HEADER)?
+            .split_once(" key points in ")?;
+        let code = code_in_parentheses(language)?;
+        let paragraphs = parse_numbered(text)?
+            .into_iter()
+            .map(|(id, text)| PayloadParagraph { id, text })
+            .collect();
+        Some(BriefPayload {
+            source_language: code,
+            points: points.parse().ok()?,
+            paragraphs,
+        })
     }
 }
 
@@ -117,15 +142,18 @@ impl NumberedPayload {
 /// The languages of a numbered message's header, `German (de) → English (en)`.
 pub(crate) fn header_languages(header: &str) -> Option<(LanguageCode, LanguageCode)> {
     let (from, to) = header.split_once(" → ")?;
-    let code = |side: &str| -> Option<LanguageCode> {
-        side.trim()
-            .strip_suffix(')')?
-            .rsplit_once('(')?
-            .1
-            .parse()
-            .ok()
-    };
-    Some((code(from)?, code(to)?))
+    Some((code_in_parentheses(from)?, code_in_parentheses(to)?))
+}
+
+/// The language code a header names after the language: `German (de)` is `de`.
+fn code_in_parentheses(named: &str) -> Option<LanguageCode> {
+    named
+        .trim()
+        .strip_suffix(')')?
+        .rsplit_once('(')?
+        .1
+        .parse()
+        .ok()
 }
 
 /// The numbered paragraphs of a plain answer (or payload): each entry starts at a line that
@@ -196,10 +224,16 @@ pub fn output_bound(chunk: &Chunk) -> u32 {
         .clamp(256, 16_384)
 }
 
-/// The output bound of a brief request: a brief grows with its points, not the article (about
-/// 250 tokens a point in both languages with references, plus the headline and the people).
+/// The output bound of a brief request (its source side alone): room for the headline, 128
+/// tokens a point (one sentence with its references; measured: 35 to 60) and 32 a paragraph
+/// for the people and organisations it may name (measured: about 25 each). Its translation is
+/// bounded as paragraphs are ([`output_bound`]).
 pub fn brief_output_bound(input: &crate::brief::BriefInput) -> u32 {
-    1024 + u32::from(input.points) * 256
+    let paragraphs = u32::try_from(input.paragraphs.len()).unwrap_or(u32::MAX);
+    paragraphs
+        .saturating_mul(32)
+        .saturating_add(512 + u32::from(input.points) * 128)
+        .min(8192)
 }
 
 /// Bytes every answer may take besides what its request can produce: room for error pages,
@@ -330,12 +364,14 @@ pub fn check_entries(chunk: &Chunk, entries: Vec<(u32, String)>, raw: String) ->
     )
 }
 
-/// Finds a brief in a model's answer, as leniently as [`parse_reply`]: the object itself, in
-/// Markdown fences or after prose, or wrapped as `{"brief": {…}}`. It needs a `headline` object
-/// and a `points` array; a missing text is read as empty and missing references as none, so
-/// that verification names them. Paragraph references may be numbers or strings such as `"3"`
-/// or `"¶3"`, under `paragraphs`, `refs` or `references`. `entities` may be absent. Returns
-/// `None` when no such JSON is found.
+/// Finds a brief in the article's language in a model's answer, as leniently as
+/// [`parse_reply`]: the object itself, in Markdown fences or after prose, or wrapped as
+/// `{"brief": {…}}`. It needs a `headline` and a `points` array. A text is a string, or the
+/// `text` (else `source`) of an object; a missing text is read as empty and missing references
+/// as none, so that verification names them. Paragraph references may be numbers or strings
+/// such as `"3"` or `"¶3"`, under `paragraphs`, `refs` or `references`. `entities` may be
+/// absent. The brief's target sides are empty: they are translated afterwards. Returns `None`
+/// when no such JSON is found.
 pub fn parse_brief_reply(text: &str) -> Option<Brief> {
     json_values(text).find_map(|value| brief_of(&value))
 }
@@ -356,38 +392,28 @@ fn brief_of(value: &serde_json::Value) -> Option<Brief> {
     if let Some(inner) = value.get("brief") {
         return brief_of(inner);
     }
-    let headline = bilingual_of(value.get("headline")?)?;
+    let headline = one_side(value.get("headline")?);
     let points = value
         .get("points")?
         .as_array()?
         .iter()
-        .map(|point| {
-            Some(BriefPoint {
-                source: text_of(point, "source"),
-                target: text_of(point, "target"),
-                paragraphs: refs_of(point),
-            })
+        .map(|point| BriefPoint {
+            source: text_in(point),
+            target: String::new(),
+            paragraphs: refs_of(point),
         })
-        .collect::<Option<Vec<_>>>()?;
+        .collect();
     let entities = match value.get("entities") {
         None | Some(serde_json::Value::Null) => Vec::new(),
         Some(list) => list
             .as_array()?
             .iter()
-            .map(|entity| {
-                Some(BriefEntity {
-                    name: text_of(entity, "name"),
-                    role: entity
-                        .get("role")
-                        .and_then(bilingual_of)
-                        .unwrap_or_else(|| Bilingual {
-                            source: String::new(),
-                            target: String::new(),
-                        }),
-                    paragraphs: refs_of(entity),
-                })
+            .map(|entity| BriefEntity {
+                name: folded(entity.get("name")),
+                role: entity.get("role").map_or_else(Bilingual::default, one_side),
+                paragraphs: refs_of(entity),
             })
-            .collect::<Option<Vec<_>>>()?,
+            .collect(),
     };
     Some(Brief {
         headline,
@@ -396,17 +422,25 @@ fn brief_of(value: &serde_json::Value) -> Option<Brief> {
     })
 }
 
-fn bilingual_of(value: &serde_json::Value) -> Option<Bilingual> {
-    value.is_object().then(|| Bilingual {
-        source: text_of(value, "source"),
-        target: text_of(value, "target"),
-    })
+/// One side of an item: its text in the article's language, the other side still empty.
+fn one_side(value: &serde_json::Value) -> Bilingual {
+    Bilingual {
+        source: text_in(value),
+        target: String::new(),
+    }
 }
 
-/// The string at `key`, whitespace folded to single spaces; empty when absent.
-fn text_of(value: &serde_json::Value, key: &str) -> String {
+/// The text of an item: the value itself when it is a string, else its `text` or `source`.
+fn text_in(value: &serde_json::Value) -> String {
+    if value.is_string() {
+        return folded(Some(value));
+    }
+    folded(value.get("text").or_else(|| value.get("source")))
+}
+
+/// A string with whitespace folded to single spaces; empty when absent or not a string.
+fn folded(value: Option<&serde_json::Value>) -> String {
     value
-        .get(key)
         .and_then(serde_json::Value::as_str)
         .unwrap_or_default()
         .split_whitespace()
@@ -578,35 +612,44 @@ mod tests {
         );
     }
 
-    const BRIEF: &str = r#"{"headline":{"source":"Kopf","target":"Head"},
-        "points":[{"source":"Eins","target":"One","paragraphs":[1,"¶2"]}],
-        "entities":[{"name":"Rutte","role":{"source":"Premier","target":"Premier"},"paragraphs":[1]}]}"#;
+    const BRIEF: &str = r#"{"headline":"Kopf",
+        "points":[{"text":"Eins","paragraphs":[1,"¶2"]}],
+        "entities":[{"name":"Rutte","role":"Premier","paragraphs":[1]}]}"#;
 
     #[test]
     fn parses_a_brief_in_fences_after_prose() {
         let reply = format!("Here is the brief:\n```json\n{BRIEF}\n```");
         let brief = parse_brief_reply(&reply).expect("a brief");
-        assert_eq!(brief.headline.target, "Head");
+        assert_eq!(brief.headline.source, "Kopf");
+        assert_eq!(brief.points[0].source, "Eins");
         assert_eq!(brief.points[0].paragraphs, [ParagraphId(1), ParagraphId(2)]);
         assert_eq!(brief.entities[0].name, "Rutte");
+        assert_eq!(brief.entities[0].role.source, "Premier");
+        assert_eq!(brief.source_texts(), ["Kopf", "Eins", "Premier"]);
+        assert!(brief.points[0].target.is_empty() && brief.headline.target.is_empty());
     }
 
     #[test]
-    fn brief_parse_accepts_a_wrapper_single_refs_and_no_entities() {
+    fn brief_parse_accepts_a_wrapper_single_refs_no_entities_and_bilingual_items() {
         let reply = r#"{"brief":{"headline":{"source":"K","target":"H"},
             "points":[{"source":"a\n b","target":"c","refs":"3"}]}}"#;
         let brief = parse_brief_reply(reply).expect("a brief");
         assert_eq!(brief.points[0].paragraphs, [ParagraphId(3)]);
+        assert_eq!(brief.headline.source, "K");
         assert_eq!(brief.points[0].source, "a b");
+        assert_eq!(brief.points[0].target, "", "the other side is translated");
         assert!(brief.entities.is_empty());
     }
 
     #[test]
     fn brief_parse_reads_missing_texts_as_empty_and_bad_ids_as_zero() {
-        let reply = r#"{"headline":{"target":"H"},"points":[{"target":"c","paragraphs":["x"]}]}"#;
+        let reply = r#"{"headline":{"title":"H"},"points":[{"paragraphs":["x"]}],
+            "entities":[{"name":"Rutte"}]}"#;
         let brief = parse_brief_reply(reply).expect("a brief");
         assert_eq!(brief.headline.source, "");
+        assert_eq!(brief.points[0].source, "");
         assert_eq!(brief.points[0].paragraphs, [ParagraphId(0)]);
+        assert_eq!(brief.entities[0].role.source, "");
     }
 
     #[test]
@@ -620,21 +663,32 @@ mod tests {
     }
 
     #[test]
-    fn translation_and_brief_payloads_never_parse_as_each_other() {
+    fn brief_payload_round_trips_and_never_parses_as_a_translation() {
         let brief = BriefPayload {
-            task: Task::Brief,
             source_language: LanguageCode::DE,
-            target_language: LanguageCode::EN,
             points: 5,
-            paragraphs: vec![PayloadParagraph {
-                id: 1,
-                text: "Hallo".into(),
-            }],
+            paragraphs: vec![
+                PayloadParagraph {
+                    id: 1,
+                    text: "Hallo".into(),
+                },
+                PayloadParagraph {
+                    id: 2,
+                    text: "Welt".into(),
+                },
+            ],
         };
-        let brief_json = serde_json::to_string(&brief).expect("serializes");
-        assert!(brief_json.starts_with(r#"{"task":"brief""#), "{brief_json}");
-        assert_eq!(BriefPayload::from_message(&brief_json), Some(brief));
-        assert_eq!(TranslationPayload::from_message(&brief_json), None);
+        let message = brief.to_message();
+        assert_eq!(
+            message,
+            "Brief of 5 key points in German (de)\n\n[1] Hallo\n\n[2] Welt"
+        );
+        assert_eq!(BriefPayload::from_message(&message), Some(brief));
+        assert_eq!(TranslationPayload::from_message(&message), None);
+        assert_eq!(NumberedPayload::from_message(&message), None);
+        let numbered = "German (de) → English (en)\n\n[1] Hallo";
+        assert!(NumberedPayload::from_message(numbered).is_some());
+        assert_eq!(BriefPayload::from_message(numbered), None);
         let translation =
             r#"{"task":"translate","source_language":"de","target_language":"en","paragraphs":[]}"#;
         assert!(TranslationPayload::from_message(translation).is_some());

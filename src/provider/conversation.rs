@@ -117,12 +117,8 @@ pub(super) fn opening(
     })
 }
 
-/// The brief request: the brief prompt and the [`BriefPayload`] as JSON.
-pub fn brief(
-    provider: &str,
-    prompts: &Prompts,
-    input: &BriefInput,
-) -> Result<Conversation, ProviderError> {
+/// The brief request: the brief prompt and the [`BriefPayload`], the paragraphs numbered.
+pub fn brief(prompts: &Prompts, input: &BriefInput) -> Result<Conversation, ProviderError> {
     let system = prompts.brief(&BriefVars {
         source: input.source_language.as_str(),
         source_name: input.source_language.name(),
@@ -131,25 +127,25 @@ pub fn brief(
         points: input.points,
     })?;
     let payload = BriefPayload {
-        task: Task::Brief,
         source_language: input.source_language,
-        target_language: input.target_language,
         points: input.points,
         paragraphs: payload_paragraphs(&input.paragraphs),
     };
-    opening(provider, system, &payload)
+    Ok(Conversation {
+        system,
+        turns: vec![(Role::User, payload.to_message())],
+    })
 }
 
 /// The brief repair request: the brief request, the answer `raw`, and an instruction naming
 /// the failed checks.
 pub fn brief_repair(
-    provider: &str,
     prompts: &Prompts,
     input: &BriefInput,
     raw: &str,
     problems: &[String],
 ) -> Result<Conversation, ProviderError> {
-    let mut conversation = brief(provider, prompts, input)?;
+    let mut conversation = brief(prompts, input)?;
     let ids = input
         .paragraphs
         .iter()

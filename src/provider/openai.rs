@@ -103,8 +103,8 @@ pub struct OpenAi {
 enum Reply {
     /// [`contract::TranslationReply`].
     Translation,
-    /// A [`crate::brief::Brief`].
-    Brief,
+    /// The source side of a [`crate::brief::Brief`], with this many key points.
+    Brief(u8),
     /// A sentence reply (`--align sentence`, [`super::sentences`]).
     Sentences,
 }
@@ -232,7 +232,7 @@ fn response_format(structure: Structure, reply: Reply) -> Option<Value> {
     match (structure, reply) {
         (Structure::Plain, _) => None,
         (Structure::JsonObject, _) => Some(json!({"type": "json_object"})),
-        (Structure::JsonSchema, Reply::Brief) => Some(brief_schema()),
+        (Structure::JsonSchema, Reply::Brief(points)) => Some(brief_schema(points)),
         (Structure::JsonSchema, Reply::Sentences) => Some(super::sentences::response_schema()),
         (Structure::JsonSchema, Reply::Translation) => Some(json!({
             "type": "json_schema",
@@ -263,35 +263,29 @@ fn response_format(structure: Structure, reply: Reply) -> Option<Value> {
     }
 }
 
-/// The JSON schema of a [`crate::brief::Brief`] (documented in the README), for
-/// `response_format: json_schema`.
-fn brief_schema() -> Value {
-    let bilingual = json!({
-        "type": "object",
-        "properties": {"source": {"type": "string"}, "target": {"type": "string"}},
-        "required": ["source", "target"],
-        "additionalProperties": false
-    });
+/// The JSON schema of a brief's source side (the reply `prompts/brief.md` asks for), for
+/// `response_format: json_schema`, with exactly `points` key points. Its keys stand in the
+/// order a model should write them: a server that turns the schema into a grammar (llama.cpp)
+/// makes the model write them in that order, and a point's text before its references.
+fn brief_schema(points: u8) -> Value {
     let refs = json!({"type": "array", "items": {"type": "integer"}});
     json!({
         "type": "json_schema",
         "json_schema": {
-            "name": "bilingual_brief",
+            "name": "brief",
             "strict": true,
             "schema": {
                 "type": "object",
                 "properties": {
-                    "headline": bilingual,
+                    "headline": {"type": "string"},
                     "points": {
                         "type": "array",
+                        "minItems": points,
+                        "maxItems": points,
                         "items": {
                             "type": "object",
-                            "properties": {
-                                "source": {"type": "string"},
-                                "target": {"type": "string"},
-                                "paragraphs": refs
-                            },
-                            "required": ["source", "target", "paragraphs"],
+                            "properties": {"text": {"type": "string"}, "paragraphs": refs},
+                            "required": ["text", "paragraphs"],
                             "additionalProperties": false
                         }
                     },
@@ -301,7 +295,7 @@ fn brief_schema() -> Value {
                             "type": "object",
                             "properties": {
                                 "name": {"type": "string"},
-                                "role": bilingual,
+                                "role": {"type": "string"},
                                 "paragraphs": refs
                             },
                             "required": ["name", "role", "paragraphs"],
@@ -400,9 +394,14 @@ impl Protocol for OpenAi {
         input: &BriefInput,
         shape: &Shape,
     ) -> Result<WireRequest, ProviderError> {
-        let conversation = conversation::brief(&self.name, &self.prompts, input)?;
+        let conversation = conversation::brief(&self.prompts, input)?;
         let bound = contract::brief_output_bound(input);
-        Ok(self.request(conversation, (Reply::Brief, shape.structure), shape, bound))
+        Ok(self.request(
+            conversation,
+            (Reply::Brief(input.points), shape.structure),
+            shape,
+            bound,
+        ))
     }
 
     fn encode_brief_repair(
@@ -412,10 +411,14 @@ impl Protocol for OpenAi {
         problems: &[String],
         shape: &Shape,
     ) -> Result<WireRequest, ProviderError> {
-        let conversation =
-            conversation::brief_repair(&self.name, &self.prompts, input, raw, problems)?;
+        let conversation = conversation::brief_repair(&self.prompts, input, raw, problems)?;
         let bound = contract::brief_output_bound(input);
-        Ok(self.request(conversation, (Reply::Brief, shape.structure), shape, bound))
+        Ok(self.request(
+            conversation,
+            (Reply::Brief(input.points), shape.structure),
+            shape,
+            bound,
+        ))
     }
 
     fn decode_brief(
@@ -658,7 +661,21 @@ mod tests {
         let system = req.body["messages"][0]["content"].as_str().expect("system");
         assert!(system.contains("exactly 3 key points"), "{system}");
         let format = &req.body["response_format"];
-        assert_eq!(format["json_schema"]["name"], "bilingual_brief");
+        assert_eq!(format["json_schema"]["name"], "brief");
+        let schema = &format["json_schema"]["schema"];
+        assert_eq!(schema["properties"]["points"]["minItems"], 3);
+        assert_eq!(schema["properties"]["points"]["maxItems"], 3);
+        // The keys go out in the order a model is to write them (a grammar keeps it).
+        let sent = serde_json::to_string(schema).expect("serializes");
+        let at = |key: &str| sent.find(&format!("\"{key}\":{{")).expect(key);
+        assert!(
+            at("headline") < at("points") && at("points") < at("entities"),
+            "{sent}"
+        );
+        assert!(
+            sent.find("\"text\"") < sent.find("\"paragraphs\""),
+            "{sent}"
+        );
         assert!(req.headers.iter().any(|(k, _)| k == "authorization"));
     }
 
@@ -688,12 +705,12 @@ mod tests {
         assert_eq!(messages[2]["role"], "assistant");
         assert_eq!(messages[2]["content"], "{\"headline\":{}}");
         let instruction = messages[3]["content"].as_str().expect("text");
-        assert!(instruction.contains("cites ¶9") && instruction.contains("ids: 1, 2"));
+        assert!(instruction.contains("cites ¶9") && instruction.contains("numbers: 1, 2"));
     }
 
     #[test]
     fn decodes_a_brief_and_flags_prose_and_truncation() {
-        let content = r#"{"headline":{"source":"K","target":"H"},"points":[{"source":"a","target":"b","paragraphs":[1]}],"entities":[]}"#;
+        let content = r#"{"headline":"K","points":[{"text":"a","paragraphs":[1]}],"entities":[]}"#;
         let decoded = protocol(None)
             .decode_brief(&brief_input(), &completion(content, "stop"))
             .expect("decodes");

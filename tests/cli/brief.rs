@@ -34,14 +34,19 @@ fn tasks(mock: &BackgroundMock) -> Vec<String> {
         .collect()
 }
 
-/// The last chat request's final user message (the repair instruction of a repair request).
+/// The last brief request's final user message (the repair instruction of a repair request).
 fn last_instruction(mock: &BackgroundMock) -> String {
     let requests = mock.requests();
     let last = requests
         .iter()
         .rev()
-        .find(|r| r.is_chat())
-        .expect("a request");
+        .find(|r| {
+            r.is_chat()
+                && r.body["messages"][1]["content"]
+                    .as_str()
+                    .is_some_and(|text| text.starts_with("Brief of "))
+        })
+        .expect("a brief request");
     let messages = last.body["messages"].as_array().expect("messages");
     assert_eq!(messages.len(), 4, "a repair request has 4 messages");
     messages[3]["content"]
@@ -75,7 +80,11 @@ fn reference_article_brief_side_by_side_with_references() {
         assert!(out.stdout.contains(expected), "{expected}:\n{}", out.stdout);
     }
     assert!(widest_line(&out.stdout) <= 80);
-    assert_eq!(tasks(&mock), ["brief"]);
+    // The brief in German, then its texts translated: the headline, 5 points, 7 roles.
+    assert_eq!(tasks(&mock), ["brief", "translate"]);
+    let payloads = crate::common::chat_payloads(&mock);
+    assert_eq!(payloads[0]["points"], 5);
+    assert_eq!(payloads[1]["paragraphs"].as_array().map(Vec::len), Some(13));
     assert_eq!(out.stderr, "");
 }
 
@@ -200,7 +209,7 @@ fn a_bad_reference_is_repaired_once() {
     let mock = mock(&["brief-bad-ref:1"]);
     let out = brief(&sandbox, &mock, &["--format", "json"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
-    assert_eq!(mock.chat_requests(), 2);
+    assert_eq!(tasks(&mock), ["brief", "brief", "translate"]);
     assert!(
         last_instruction(&mock).contains("point 1 cites ¶9, which is not in the article"),
         "{}",
@@ -213,17 +222,39 @@ fn a_bad_reference_is_repaired_once() {
 }
 
 #[test]
-fn an_untranslated_target_side_is_repaired_once() {
+fn a_point_in_the_wrong_language_is_repaired_once() {
     let sandbox = Sandbox::new();
-    let mock = mock(&["brief-untranslated:1"]);
+    let mock = mock(&["brief-wrong-language:1"]);
     let out = brief(&sandbox, &mock, &[]);
     assert_eq!(out.code, 0, "{}", out.stderr);
-    assert_eq!(mock.chat_requests(), 2);
+    assert_eq!(tasks(&mock), ["brief", "brief", "translate"]);
     assert!(
         last_instruction(&mock)
-            .contains("the target side of point 1 is in German (de), not English (en)"),
+            .contains("the source side of point 1 is in English (en), not German (de)"),
         "{}",
         last_instruction(&mock)
+    );
+}
+
+#[test]
+fn an_untranslated_text_is_translated_again_on_its_own() {
+    let sandbox = Sandbox::new();
+    let mock = mock(&["untranslated:1"]);
+    let out = brief(&sandbox, &mock, &["--format", "json"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(tasks(&mock), ["brief", "translate", "translate"]);
+    let payloads = crate::common::chat_payloads(&mock);
+    assert_eq!(
+        payloads[2]["paragraphs"].as_array().map(Vec::len),
+        Some(1),
+        "only the failed text goes again: {}",
+        payloads[2]
+    );
+    let doc = json(&out.stdout);
+    assert_eq!(doc["usage"]["repairs"], 1, "{}", doc["usage"]);
+    assert_eq!(
+        doc["brief"]["headline"]["target"],
+        "Rutte: NATO membership for Ukraine is not up for debate in the peace efforts"
     );
 }
 
@@ -233,7 +264,7 @@ fn a_reply_that_is_not_json_is_repaired_once() {
     let mock = mock(&["brief-malformed:1"]);
     let out = brief(&sandbox, &mock, &[]);
     assert_eq!(out.code, 0, "{}", out.stderr);
-    assert_eq!(mock.chat_requests(), 2);
+    assert_eq!(tasks(&mock), ["brief", "brief", "translate"]);
     assert!(last_instruction(&mock).contains("the reply is not the requested JSON"));
 }
 
@@ -252,20 +283,21 @@ fn a_bad_reference_twice_exits_6_and_prints_nothing() {
 }
 
 #[test]
-fn an_untranslated_target_side_twice_exits_6() {
+fn an_untranslated_text_twice_exits_6() {
     let sandbox = Sandbox::new();
-    let mock = mock(&["brief-untranslated:2"]);
+    let mock = mock(&["untranslated:2"]);
     let out = brief(&sandbox, &mock, &["--format", "json"]);
     assert_eq!(out.code, 6, "{}", out.stderr);
     assert!(
         out.stderr.starts_with(
-            "diglot: error: the brief failed verification: the target side of point 1 is in German"
+            "diglot: error: the brief failed verification: the target side of the headline"
         ),
         "{}",
         out.stderr
     );
     assert_eq!(out.stderr.lines().count(), 1);
     assert_eq!(out.stdout, "");
+    assert_eq!(tasks(&mock), ["brief", "translate", "translate"]);
 }
 
 #[test]
@@ -297,7 +329,9 @@ fn translate_with_brief_prints_the_brief_above_the_translation() {
     assert!(brief_at < pairs_at, "{}", out.stdout);
     assert!(out.stdout.starts_with("German → English"));
     assert!(widest_line(&out.stdout) <= 80);
-    assert_eq!(tasks(&mock), ["translate", "brief"]);
+    let mut tasks = tasks(&mock);
+    tasks.sort();
+    assert_eq!(tasks, ["brief", "translate", "translate"]);
 }
 
 #[test]
@@ -324,7 +358,9 @@ fn translation_requests_leave_brief_faults_for_the_brief() {
     let mock = mock(&["brief-bad-ref:1"]);
     let out = sandbox.translate(&mock, &reference(), &["--brief", "--format", "json"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
-    assert_eq!(tasks(&mock), ["translate", "brief", "brief"]);
+    let mut tasks = tasks(&mock);
+    tasks.sort();
+    assert_eq!(tasks, ["brief", "brief", "translate", "translate"]);
 }
 
 #[test]
@@ -399,7 +435,7 @@ fn the_brief_provider_comes_from_flag_env_or_file_and_config_shows_it() {
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(json(&out.stdout)["provider"]["name"], "other");
     assert_eq!(json(&out.stdout)["provider"]["model"], "other-model");
-    assert_eq!(mock.chat_requests(), 1);
+    assert_eq!(mock.chat_requests(), 2, "the brief and its translation");
 }
 
 #[test]
@@ -428,17 +464,18 @@ fn an_article_without_a_cassette_gets_a_marked_pseudo_brief_that_passes_the_chec
             .is_some_and(|t| t.starts_with("[mock en→de]"))
     }));
     assert_eq!(points[0]["paragraphs"], serde_json::json!([1]));
-    assert_eq!(mock.chat_requests(), 1, "no repair was needed");
+    assert_eq!(tasks(&mock), ["brief", "translate"], "no repair was needed");
 }
 
-/// A brief fault injected once is caught and repaired by one more request; injected into every
-/// request, the run exits 6 after the one repair, naming the failure.
+/// A brief fault injected once is caught and repaired by one more request, before the brief
+/// is translated; injected into every request, the run exits 6 after the one repair, naming
+/// the failure, and nothing is translated.
 fn assert_repaired_once_then_fatal_twice(fault: &str, failure: &str) {
     let sandbox = Sandbox::new();
     let once = mock(&[&format!("{fault}:1")]);
     let out = brief(&sandbox, &once, &["--format", "json"]);
     assert_eq!(out.code, 0, "{fault}: {}", out.stderr);
-    assert_eq!(once.chat_requests(), 2);
+    assert_eq!(tasks(&once), ["brief", "brief", "translate"]);
     assert!(
         last_instruction(&once).contains(failure),
         "{}",
@@ -456,12 +493,12 @@ fn assert_repaired_once_then_fatal_twice(fault: &str, failure: &str) {
         out.stderr
     );
     assert_eq!(out.stdout, "");
-    assert_eq!(twice.chat_requests(), 2);
+    assert_eq!(tasks(&twice), ["brief", "brief"]);
 }
 
 #[test]
 fn an_empty_side_is_repaired_once_and_fatal_twice() {
-    assert_repaired_once_then_fatal_twice("brief-empty", "point 1 has an empty target side");
+    assert_repaired_once_then_fatal_twice("brief-empty", "point 1 has an empty source side");
 }
 
 #[test]
@@ -473,7 +510,7 @@ fn a_number_no_cited_paragraph_has_is_repaired_once_and_fatal_twice() {
 fn field_names_as_values_are_repaired_once_and_fatal_twice() {
     assert_repaired_once_then_fatal_twice(
         "brief-field-names",
-        "the source side of the headline is 'source', a field name or placeholder, not text",
+        "the source side of the headline is 'headline', a field name or placeholder, not text",
     );
 }
 
@@ -497,7 +534,7 @@ fn a_repeated_point_is_repaired_once_and_fatal_twice() {
 fn a_one_word_side_is_repaired_once_and_fatal_twice() {
     assert_repaired_once_then_fatal_twice(
         "brief-one-word",
-        "the target side of point 1 has 1 word, fewer than 4",
+        "the source side of point 1 has 1 word, fewer than 4",
     );
 }
 

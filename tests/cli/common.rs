@@ -164,7 +164,9 @@ pub fn widest_line(text: &str) -> usize {
 
 /// The payload (the first user message) of each chat request, from the mock's log, as JSON:
 /// a JSON payload as it is, a numbered one (`German (de) → English (en)`, then `[N] text`
-/// blocks) as the translation payload it stands for.
+/// blocks) as the translation payload it stands for, a brief's (`Brief of 5 key points in
+/// German (de)`, then the same blocks) as `{"task": "brief", "source_language", "points",
+/// "paragraphs"}`.
 pub fn chat_payloads(mock: &BackgroundMock) -> Vec<serde_json::Value> {
     mock.requests()
         .iter()
@@ -178,7 +180,7 @@ pub fn chat_payloads(mock: &BackgroundMock) -> Vec<serde_json::Value> {
         .collect()
 }
 
-/// A numbered translation payload as JSON (`Null` when `text` is not one).
+/// A numbered translation or brief payload as JSON (`Null` when `text` is neither).
 fn numbered(text: &str) -> serde_json::Value {
     let Some((header, body)) = text.split_once("\n\n") else {
         return serde_json::Value::Null;
@@ -189,9 +191,6 @@ fn numbered(text: &str) -> serde_json::Value {
             .rsplit_once('(')
             .map(|(_, code)| code.to_owned())
     };
-    let Some((from, to)) = header.split_once(" → ") else {
-        return serde_json::Value::Null;
-    };
     let paragraphs: Vec<serde_json::Value> = body
         .split("\n\n")
         .filter_map(|block| {
@@ -199,6 +198,20 @@ fn numbered(text: &str) -> serde_json::Value {
             Some(serde_json::json!({"id": id.parse::<u64>().ok()?, "text": text}))
         })
         .collect();
+    if let Some((points, language)) = header
+        .strip_prefix("Brief of ")
+        .and_then(|rest| rest.split_once(" key points in "))
+    {
+        return serde_json::json!({
+            "task": "brief",
+            "source_language": code(language),
+            "points": points.parse::<u64>().ok(),
+            "paragraphs": paragraphs,
+        });
+    }
+    let Some((from, to)) = header.split_once(" → ") else {
+        return serde_json::Value::Null;
+    };
     serde_json::json!({
         "task": "translate",
         "source_language": code(from),

@@ -653,8 +653,11 @@ fn anthropic_writes_the_brief_in_its_own_wire_format() {
             .is_some_and(|h| h.contains("Rutte")),
         "{doc}"
     );
+    // The brief in German, then its texts translated: both in the Messages format.
     let requests = mock.requests();
-    assert_eq!(requests.len(), 1);
-    assert_eq!(requests[0].path, "/v1/messages");
-    assert_valid(Wire::Anthropic, &requests[0].body);
+    assert_eq!(requests.len(), 2);
+    for request in &requests {
+        assert_eq!(request.path, "/v1/messages");
+        assert_valid(Wire::Anthropic, &request.body);
+    }
 }

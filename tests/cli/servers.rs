@@ -141,8 +141,9 @@ fn a_500_validation_error_steps_down_at_once_and_the_next_run_starts_there() {
     let config = profile(&sandbox, &mock.base_url(), "");
     let out = brief(sandbox.cached_cmd(), &config, &fixture("de-rutte-nato.txt"));
     assert_eq!(out.code, 0, "{}", out.stderr);
-    // The 500 is no transport failure: no retry, the next request goes in the next shape.
-    assert_eq!(formats(&mock), ["json_schema", "json_object"]);
+    // The 500 is no transport failure: no retry, the next request goes in the next shape
+    // (and the brief's translation, numbered, in none).
+    assert_eq!(formats(&mock), ["json_schema", "json_object", "none"]);
     let usage = &json(&out.stdout)["usage"];
     assert_eq!(
         (usage["refusals"].as_u64(), usage["retries"].as_u64()),
@@ -156,7 +157,7 @@ fn a_500_validation_error_steps_down_at_once_and_the_next_run_starts_there() {
         &fixture("en-city-budget.txt"),
     );
     assert_eq!(out.code, 0, "{}", out.stderr);
-    assert_eq!(formats(&mock)[2..], ["json_object"]);
+    assert_eq!(formats(&mock)[3..], ["json_object", "none"]);
     assert_eq!(json(&out.stdout)["usage"]["refusals"], 0);
 }
 

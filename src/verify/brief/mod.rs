@@ -33,9 +33,10 @@
 //!   punctuation aside) must not be the same on both sides. So `Bloomberg TV` may stand on
 //!   both sides, `Gast bei Bloomberg TV` may not. A side of names alone is never untranslated.
 //!
-//! **Distinct points.** No point's source side, nor its target side, is that of an earlier
-//! point, compared as lowercase words without punctuation. A point repeated on both sides is
-//! reported once.
+//! **Distinct points.** No point's source side, nor its target side, repeats that of an
+//! earlier point: as sets of lowercase words, punctuation aside, the two may share at most
+//! [`REPEAT_SHARE`](words::REPEAT_SHARE) (80%) of their words (a small model writes a point
+//! again with one verb changed). A point repeated on both sides is reported once.
 //!
 //! **Grounding** (`grounding`), for each point whose source side is real text and that cites a
 //! paragraph of the article:
@@ -277,9 +278,61 @@ pub enum BriefFailure {
     NumberNotCited {
         /// The item.
         item: Item,
+        /// The side it is on (the first, when both have it).
+        side: Side,
         /// The number as written.
         number: String,
     },
+}
+
+impl BriefFailure {
+    /// Whether the failure is the target side's alone, so that translating the source side
+    /// again can mend it; every other failure is the source side's (or its references'),
+    /// which the model that wrote it must mend.
+    pub fn concerns_target(&self) -> bool {
+        match self {
+            BriefFailure::Empty { side, .. }
+            | BriefFailure::Placeholder { side, .. }
+            | BriefFailure::TooShort { side, .. }
+            | BriefFailure::WrongLanguage { side, .. }
+            | BriefFailure::Duplicate { side, .. }
+            | BriefFailure::NumberNotCited { side, .. } => *side == Side::Target,
+            BriefFailure::Untranslated { .. }
+            | BriefFailure::TargetLacksNumber { .. }
+            | BriefFailure::TargetLacksNames { .. } => true,
+            BriefFailure::NoPoints
+            | BriefFailure::NoReference { .. }
+            | BriefFailure::UnknownReference { .. }
+            | BriefFailure::TooManyReferences { .. }
+            | BriefFailure::Ungrounded { .. }
+            | BriefFailure::NameNotCited { .. }
+            | BriefFailure::EntityNotNamed { .. }
+            | BriefFailure::Unattributed { .. } => false,
+        }
+    }
+
+    /// The item the failure is about, when it is about one.
+    pub fn item(&self) -> Option<&Item> {
+        match self {
+            BriefFailure::NoPoints => None,
+            BriefFailure::NoReference { item }
+            | BriefFailure::UnknownReference { item, .. }
+            | BriefFailure::Empty { item, .. }
+            | BriefFailure::Placeholder { item, .. }
+            | BriefFailure::TooShort { item, .. }
+            | BriefFailure::WrongLanguage { item, .. }
+            | BriefFailure::Untranslated { item }
+            | BriefFailure::Duplicate { item, .. }
+            | BriefFailure::TooManyReferences { item, .. }
+            | BriefFailure::Ungrounded { item, .. }
+            | BriefFailure::NameNotCited { item, .. }
+            | BriefFailure::EntityNotNamed { item, .. }
+            | BriefFailure::TargetLacksNumber { item, .. }
+            | BriefFailure::TargetLacksNames { item, .. }
+            | BriefFailure::Unattributed { item, .. }
+            | BriefFailure::NumberNotCited { item, .. } => Some(item),
+        }
+    }
 }
 
 impl fmt::Display for BriefFailure {
@@ -372,7 +425,7 @@ impl fmt::Display for BriefFailure {
                 "{item} repeats a statement of {paragraph} without naming who made it ({})",
                 speakers.join(" or ")
             ),
-            BriefFailure::NumberNotCited { item, number } => write!(
+            BriefFailure::NumberNotCited { item, number, .. } => write!(
                 f,
                 "{item} has the number {number}, which is in none of the paragraphs it cites"
             ),
@@ -444,10 +497,16 @@ fn numbers(brief: &Brief, input: &BriefInput, failures: &mut Vec<BriefFailure>) 
     };
     let mut check_item = |item: Item, texts: [&str; 2], cited: &BTreeSet<String>| {
         let mut seen = BTreeSet::new();
-        for (written, normal) in texts.iter().flat_map(|text| numbers_in(text)) {
+        let sides = [Side::Source, Side::Target].into_iter().zip(texts);
+        for (side, (written, normal)) in sides.flat_map(|(side, text)| {
+            numbers_in(text)
+                .into_iter()
+                .map(move |number| (side, number))
+        }) {
             if !cited.contains(&normal) && seen.insert(normal) {
                 failures.push(BriefFailure::NumberNotCited {
                     item: item.clone(),
+                    side,
                     number: written,
                 });
             }
@@ -841,6 +900,7 @@ pub(super) mod tests {
         assert!(
             found.contains(&BriefFailure::NumberNotCited {
                 item: Item::Point(2),
+                side: Side::Target,
                 number: "60".into()
             }),
             "{found:?}"
@@ -848,6 +908,7 @@ pub(super) mod tests {
         assert!(
             found.contains(&BriefFailure::NumberNotCited {
                 item: Item::Point(1),
+                side: Side::Source,
                 number: "30".into()
             }),
             "30 is in ¶2, but point 1 cites only ¶1: {found:?}"

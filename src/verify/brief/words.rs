@@ -216,9 +216,23 @@ pub fn word_count(text: &str) -> usize {
     all.len() - cjk + cjk / CJK_CHARS_PER_WORD
 }
 
-/// `text` as lowercase words joined by single spaces: punctuation, case and spacing aside.
-pub fn normalized(text: &str) -> String {
-    lower_words(text).join(" ")
+/// The share of words two key points may have in common before one repeats the other:
+/// shared distinct words over all distinct words of both (punctuation and case aside).
+pub const REPEAT_SHARE: f64 = 0.8;
+
+/// Whether `later` says what `earlier` says: the same lowercase words, or nearly
+/// ([`REPEAT_SHARE`]), as a small model writes a point again with one verb changed.
+pub fn repeats(later: &str, earlier: &str) -> bool {
+    let set = |text: &str| -> std::collections::BTreeSet<String> {
+        lower_words(text).into_iter().collect()
+    };
+    let (a, b) = (set(later), set(earlier));
+    if a.is_empty() || b.is_empty() {
+        return a == b;
+    }
+    let shared = a.intersection(&b).count();
+    let all = a.union(&b).count();
+    shared as f64 / all as f64 >= REPEAT_SHARE
 }
 
 /// Whether `text` is no text: it has no word of two letters or more (nor a Han or kana
