@@ -541,10 +541,19 @@ mod tests {
 
     #[test]
     fn only_sentence_requests_take_sentence_faults() {
-        let queue = FaultQueue::new(&[fault("drop-sentence:1"), fault("missing:1")]);
+        let queue = FaultQueue::new(&[
+            fault("drop-sentence:1"),
+            fault("missing:1"),
+            fault("drop-number:1"),
+        ]);
         assert_eq!(queue.next_for(false), Some(FaultKind::Missing));
-        assert_eq!(queue.next_for(true), None);
+        assert_eq!(queue.next_for(true), None, "a brief skips both");
         assert_eq!(queue.next_for_sentences(), Some(FaultKind::DropSentence));
+        assert_eq!(
+            queue.next_for_sentences(),
+            Some(FaultKind::DropNumber),
+            "a sentence request is a translation request"
+        );
         assert_eq!(queue.next_for_sentences(), None);
     }
 
