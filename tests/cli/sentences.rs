@@ -348,7 +348,9 @@ fn anthropic_aligns_by_sentence_in_its_own_wire_format() {
     assert_aligned(&json(&out.stdout));
     let bodies = translation_bodies(&mock, Wire::Anthropic);
     assert_eq!(bodies.len(), 2, "the request and its repair");
-    let user = bodies[0]["messages"][0]["content"].as_str().unwrap_or_default();
+    let user = bodies[0]["messages"][0]["content"]
+        .as_str()
+        .unwrap_or_default();
     assert!(user.contains("\"sentences\":[{\"id\":\"1.1\""), "{user}");
 }
 
