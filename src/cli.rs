@@ -100,6 +100,11 @@ pub enum Command {
     /// exits 6 when any check fails.
     #[command(after_help = exit_codes(&[0, 1, 2, 3, 6, 7], false))]
     Check(CheckArgs),
+    /// List the names of a saved `translate --format json` result (and the brief's people and
+    /// organisations) with their translations, as a glossary (CSV) to correct and reuse with
+    /// --glossary.
+    #[command(after_help = exit_codes(&[0, 1, 2, 3, 7], false))]
+    Terms(TermsCommandArgs),
     /// Show the effective configuration, or write an example config file.
     #[command(after_help = exit_codes(&[0, 1, 2, 7], false))]
     Config(ConfigArgs),
@@ -216,7 +221,7 @@ pub struct TranslateArgs {
     pub brief_options: BriefOptions,
 
     /// Exit 6 when any fidelity check fails (numbers, quotations, untranslated leftovers,
-    /// length, empty), after printing everything.
+    /// length, empty, glossary terms, names translated two ways), after printing everything.
     #[arg(long)]
     pub strict: bool,
 
@@ -224,6 +229,24 @@ pub struct TranslateArgs {
     /// merged) beside its translation [default: paragraph; sentence with --layout interlinear].
     #[arg(long, value_name = "UNIT")]
     pub align: Option<crate::ingest::sentence::Align>,
+
+    /// Glossaries and context.
+    #[command(flatten)]
+    pub terms: TermsArgs,
+}
+
+/// How `translate` keeps names and terms consistent.
+#[derive(Debug, Args)]
+pub struct TermsArgs {
+    /// A glossary: CSV or TSV whose header names the two languages (`de,en`), one term and
+    /// its required translation a row. Repeatable; replaces the config's `glossary`.
+    #[arg(long, value_name = "FILE")]
+    pub glossary: Vec<PathBuf>,
+
+    /// Send each chunk without the source text before it (the headline and the previous
+    /// paragraph, sent as context by default).
+    #[arg(long)]
+    pub no_context: bool,
 }
 
 /// `diglot check`.
@@ -236,6 +259,19 @@ pub struct CheckArgs {
     /// Output format.
     #[arg(long, value_name = "FORMAT", default_value = "text")]
     pub format: CheckFormat,
+
+    /// Also check the glossary terms of FILE (repeatable): a term of a paragraph must come out
+    /// as the glossary says.
+    #[arg(long, value_name = "FILE")]
+    pub glossary: Vec<PathBuf>,
+}
+
+/// `diglot terms`.
+#[derive(Debug, Args)]
+pub struct TermsCommandArgs {
+    /// The saved result of `diglot translate --format json`, or `-` for stdin.
+    #[arg(value_name = "FILE.json")]
+    pub file: PathBuf,
 }
 
 /// `diglot check --format`.
@@ -477,8 +513,10 @@ pub struct MockServerArgs {
     /// for brief requests only: brief-bad-ref, brief-wrong-language, brief-malformed,
     /// brief-empty, brief-number, brief-field-names, brief-all-paragraphs, brief-duplicate,
     /// brief-one-word, brief-entity-uncited, brief-unattributed; for sentence requests only
-    /// (--align sentence): drop-sentence, merge-sentences, sentence-order). Repeatable; faults
-    /// are used up in order.
+    /// (--align sentence): drop-sentence, merge-sentences, sentence-order; names and terms,
+    /// translation requests only: ignore-glossary (glossary entries left untranslated),
+    /// name-drift (every second request respells the names it keeps)). Repeatable; faults are
+    /// used up in order.
     #[arg(long, value_name = "KIND[:N]")]
     pub fault: Vec<Fault>,
 

@@ -16,6 +16,7 @@ pub fn for_stderr(text: &str) -> String {
 pub use crate::batch::{ArticleError, BatchError, BatchPlanError};
 pub use crate::config::ConfigError;
 pub use crate::detect::DetectError;
+pub use crate::glossary::file::GlossaryError;
 pub use crate::ingest::IngestError;
 pub use crate::input::{InputError, Source};
 pub use crate::prompt::PromptError;
@@ -65,6 +66,9 @@ pub enum Error {
     /// A prompt template is broken. Exit 2.
     #[error(transparent)]
     Prompt(#[from] PromptError),
+    /// A glossary file cannot be used. Exit 2.
+    #[error(transparent)]
+    Glossary(#[from] GlossaryError),
     /// The provider refused or broke the contract. Exit 4 (2 for a prompt problem).
     #[error(transparent)]
     Provider(#[from] ProviderError),

@@ -22,6 +22,8 @@ mod command;
 mod config;
 mod detect;
 pub mod error;
+mod glossary;
+mod guide;
 mod ingest;
 mod input;
 mod language;

@@ -47,6 +47,7 @@ fn reads_stdin(command: &Command) -> bool {
         Command::Brief(args) => is_stdin_list(&args.input.files),
         Command::Detect(args) => args.input.file.as_deref().is_none_or(is_stdin),
         Command::Check(_)
+        | Command::Terms(_)
         | Command::Config(_)
         | Command::Completions(_)
         | Command::Man
@@ -163,7 +164,7 @@ const OUTPUT_FAILED: u8 = 7;
 fn exit_code(error: &Error) -> u8 {
     match error {
         Error::Config(_) | Error::Prompt(_) | Error::Detect(DetectError::SameLanguage { .. }) => 2,
-        Error::Cassettes(_) => 2,
+        Error::Cassettes(_) | Error::Glossary(_) => 2,
         Error::Provider(ProviderError::Prompt(_) | ProviderError::UnsupportedPair { .. }) => 2,
         Error::Input(_) | Error::Ingest { .. } | Error::Detect(_) | Error::NotAResult { .. } => 3,
         Error::Provider(_) | Error::Transport(TransportError::ReplyTooLarge { .. }) => 4,

@@ -13,6 +13,7 @@
 //! up to a multiple of `jobs` (every round full) and cuts the article into chunks of similar
 //! size.
 
+use crate::guide::Guide;
 use crate::ingest::sentence::Align;
 use crate::ingest::{Paragraph, ParagraphId};
 use crate::language::LanguageCode;
@@ -135,6 +136,9 @@ pub struct Chunk {
     pub paragraphs: Vec<Paragraph>,
     /// Whether the reply is aligned by paragraph or, below it, by sentence (`--align`).
     pub align: Align,
+    /// The glossary entries and context the request carries ([`crate::guide`]); empty from
+    /// [`plan`], given by the article's [`crate::guide::Article`].
+    pub guide: Guide,
 }
 
 impl Chunk {
@@ -149,13 +153,25 @@ impl Chunk {
             return None;
         }
         let mid = self.paragraphs.len() / 2;
-        let part = |paragraphs: &[Paragraph]| Chunk {
+        let part = |paragraphs: &[Paragraph], guide: Guide| Chunk {
             source_language: self.source_language,
             target_language: self.target_language,
+            guide: guide.narrowed_to(paragraphs.iter().map(|p| p.text.as_str())),
             paragraphs: paragraphs.to_vec(),
             align: self.align,
         };
-        Some((part(&self.paragraphs[..mid]), part(&self.paragraphs[mid..])))
+        let (left, right) = self.paragraphs.split_at(mid);
+        // The right half's context is the left half's last paragraph.
+        let mut right_guide = self.guide.clone();
+        if !self.guide.context.is_empty()
+            && let Some(last) = left.last()
+        {
+            right_guide.context.before = Some(crate::guide::tail_of(
+                &last.text,
+                crate::guide::BEFORE_CHARS,
+            ));
+        }
+        Some((part(left, self.guide.clone()), part(right, right_guide)))
     }
 }
 
@@ -194,6 +210,7 @@ pub fn plan(
             target_language,
             paragraphs: paragraphs[range].to_vec(),
             align: Align::Paragraph,
+            guide: Guide::default(),
         })
         .collect()
 }
@@ -262,6 +279,7 @@ pub(crate) fn sample_chunk(n: u32) -> Chunk {
             })
             .collect(),
         align: Align::Paragraph,
+        guide: Guide::default(),
     }
 }
 
@@ -346,6 +364,42 @@ mod tests {
             )
             .is_empty()
         );
+    }
+
+    #[test]
+    fn halves_keep_their_own_terms_and_the_right_half_reads_the_left_half_s_end() {
+        use crate::glossary::Term;
+        let texts = ["Kiew schwieg.", "Moskau antwortete.", "Kiew blieb dabei."];
+        let paragraphs: Vec<Paragraph> = texts
+            .iter()
+            .zip(1..)
+            .map(|(text, id)| Paragraph {
+                id: ParagraphId(id),
+                text: (*text).to_owned(),
+            })
+            .collect();
+        let mut chunk = plan(
+            &paragraphs,
+            LanguageCode::DE,
+            LanguageCode::EN,
+            &Budget::chars(100),
+            1,
+        )
+        .remove(0);
+        chunk.guide = Guide {
+            terms: vec![Term::new("Kiew", "Kyiv"), Term::new("Moskau", "Moscow")],
+            context: crate::guide::Context {
+                headline: Some("Streit.".into()),
+                before: Some("Davor.".into()),
+            },
+            ..Guide::default()
+        };
+        let (left, right) = chunk.halves().expect("splits");
+        assert_eq!(left.guide.terms, [Term::new("Kiew", "Kyiv")]);
+        assert_eq!(left.guide.context.before.as_deref(), Some("Davor."));
+        assert_eq!(right.guide.terms, chunk.guide.terms);
+        assert_eq!(right.guide.context.before.as_deref(), Some("Kiew schwieg."));
+        assert_eq!(right.guide.context.headline.as_deref(), Some("Streit."));
     }
 
     #[test]

@@ -82,6 +82,13 @@ pub struct TranslateVars<'a> {
     pub target: &'a str,
     /// Target language name in English.
     pub target_name: &'a str,
+    /// Whether the message gives glossary entries (required translations of terms).
+    pub glossary: bool,
+    /// Whether the message gives context: source text before the paragraphs.
+    pub context: bool,
+    /// Glossary entries a previous translation did not follow, `; `-separated as
+    /// `Kiew → Kyiv` (empty when none): a repair calls them out.
+    pub reminders: &'a str,
 }
 
 /// Variables the brief template may use.
@@ -276,6 +283,9 @@ mod tests {
         source_name: "German",
         target: "en",
         target_name: "English",
+        glossary: false,
+        context: false,
+        reminders: "",
     };
 
     #[test]
@@ -289,6 +299,32 @@ mod tests {
         );
         assert!(text.contains(r#"{"paragraphs": [{"id": 1"#), "{text}");
         insta::assert_snapshot!(text);
+    }
+
+    #[test]
+    fn translate_prompts_explain_glossary_and_context_only_when_sent_and_call_out_reminders() {
+        let prompts = Prompts::load(None).expect("loads");
+        for plain in [false, true] {
+            let bare = prompts.translate(&VARS, plain).expect("renders");
+            assert!(
+                !bare.contains("lossary") && !bare.contains("ontext"),
+                "{bare}"
+            );
+            let vars = TranslateVars {
+                glossary: true,
+                context: true,
+                reminders: "Kiew → Kyiv",
+                ..VARS
+            };
+            let guided = prompts.translate(&vars, plain).expect("renders");
+            assert!(guided.starts_with(&bare), "{guided}");
+            assert!(guided.contains("required translations"), "{guided}");
+            assert!(guided.contains("never translate"), "{guided}");
+            assert!(
+                guided.contains("did not use the required translation of: Kiew → Kyiv."),
+                "{guided}"
+            );
+        }
     }
 
     #[test]

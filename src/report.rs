@@ -203,16 +203,36 @@ impl ParagraphPair {
 
 impl Report {
     /// Runs the fidelity checks over the translated pairs again (`diglot check`), per sentence
-    /// pair where the result is aligned by sentence, replacing the saved ones.
-    pub fn recheck(&mut self, detector: &crate::detect::Detector) {
-        self.checks = crate::verify::sentences::check(
+    /// pair where the result is aligned by sentence, replacing the saved ones: the glossary
+    /// terms of `glossaries` for the report's direction, and the names across the whole
+    /// article, too.
+    pub fn recheck(
+        &mut self,
+        detector: &crate::detect::Detector,
+        glossaries: &crate::glossary::Glossaries,
+    ) {
+        use crate::verify::consistency::{name_drift, term_mismatches};
+        let (source, target) = (self.source.language, self.target.language);
+        let pairs: Vec<Pair<'_>> = self
+            .paragraphs
+            .iter()
+            .filter_map(ParagraphPair::checked)
+            .collect();
+        let mut checks = crate::verify::sentences::check(
             self.paragraphs
                 .iter()
                 .filter_map(|p| Some((p.checked()?, p.sentences.as_slice()))),
-            self.source.language,
-            self.target.language,
+            source,
+            target,
             detector,
         );
+        let terms = glossaries.terms_for(source, target);
+        for pair in &pairs {
+            checks.extend(term_mismatches(pair, &terms));
+        }
+        checks.extend(name_drift(&pairs, source, target));
+        checks.sort_by_key(|c| c.paragraph);
+        self.checks = checks;
     }
 }
 

@@ -17,6 +17,7 @@ mod deliver;
 mod detect;
 mod man;
 mod mock_server;
+mod terms;
 mod translate;
 
 use crate::cli::{
@@ -73,8 +74,13 @@ pub fn run(cli: &Cli, env: &Env, terminal: Terminal) -> Result<Outcome, Error> {
         Command::Translate(args) => {
             let (flags, writes_files) =
                 article_flags(&args.options, &args.brief_options, &args.output, cli);
-            let align = args.align;
-            (Flags { align, ..flags }, writes_files)
+            let flags = Flags {
+                align: args.align,
+                glossary: args.terms.glossary.clone(),
+                no_context: args.terms.no_context,
+                ..flags
+            };
+            (flags, writes_files)
         }
         Command::Brief(args) => {
             article_flags(&args.options, &args.brief_options, &args.output, cli)
@@ -108,6 +114,7 @@ pub fn run(cli: &Cli, env: &Env, terminal: Terminal) -> Result<Outcome, Error> {
         Command::Brief(args) => brief::run(args, settings),
         Command::Detect(args) => detect::run(args, settings.max_article_bytes.value),
         Command::Check(args) => check::run(args, settings.max_article_bytes.value),
+        Command::Terms(args) => terms::run(args, settings.max_article_bytes.value),
         // `main` runs the mock server through [`mock_server`] to announce its address first;
         // here it serves without a banner.
         Command::MockServer(args) => {
@@ -153,6 +160,8 @@ fn flags_of(selection: &SelectionArgs, brief_provider: Option<String>, cli: &Cli
         color: cli.color,
         align: None,
         run_key_command: true,
+        glossary: Vec::new(),
+        no_context: false,
     }
 }
 

@@ -20,6 +20,8 @@
 //! | `DIGLOT_TO` | the default target language |
 //! | `DIGLOT_WIDTH` | the output width |
 //! | `DIGLOT_ALIGN` | what translations are aligned by: `paragraph` (default) or `sentence` |
+//! | `DIGLOT_GLOSSARY` | glossary files for `translate`, separated by `:` (`;` on Windows) |
+//! | `DIGLOT_CONTEXT` | `0` (or `false`, `no`, `off`) sends chunks without the text before them |
 //! | `OPENAI_API_KEY` | the key of `openai` profiles |
 //! | `ANTHROPIC_API_KEY` | the key of `anthropic` profiles |
 //! | `DEEPL_AUTH_KEY` | the key of `deepl` profiles (`…:fx` keys use the free host) |

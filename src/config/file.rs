@@ -39,6 +39,10 @@ pub struct FileConfig {
     /// The `[brief]` table.
     #[serde(default)]
     pub brief: FileBrief,
+    /// Glossary files for `translate` (relative to the config file's directory).
+    pub glossary: Option<Vec<PathBuf>>,
+    /// Whether each chunk carries the source text before it (default true).
+    pub context: Option<bool>,
 }
 
 /// The `[brief]` table.
@@ -96,6 +100,8 @@ pub struct FileProfile {
     pub glossary_id: Option<String>,
     /// DeepL: `preserve_formatting`.
     pub preserve_formatting: Option<bool>,
+    /// Glossary files for this profile, instead of the top-level `glossary`.
+    pub glossary: Option<Vec<PathBuf>>,
 }
 
 /// The config file as loaded: where it is, whether it exists, and its contents.

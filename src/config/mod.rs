@@ -13,6 +13,7 @@ mod file;
 mod profile;
 mod show;
 mod terminal;
+mod terms;
 
 use std::fmt;
 use std::path::PathBuf;
@@ -22,6 +23,7 @@ use std::time::Duration;
 pub use env::Env;
 pub use file::{LoadedFile, write_example};
 pub use profile::{Endpoint, ProviderSettings, profile_names};
+pub use terms::TermSettings;
 
 use crate::ingest::sentence::Align;
 use crate::language::LanguageCode;
@@ -321,6 +323,10 @@ pub struct Flags {
     /// Whether to run a profile's `api_key_cmd` (commands that talk to a provider, and
     /// `config`, which previews them; not `detect` or `check`).
     pub run_key_command: bool,
+    /// `--glossary` (repeatable).
+    pub glossary: Vec<PathBuf>,
+    /// `--no-context`.
+    pub no_context: bool,
 }
 
 /// What diglot knows about the terminal it writes to.
@@ -370,6 +376,8 @@ pub struct Settings {
     pub brief_provider: Option<Result<ProviderSettings, ConfigError>>,
     /// The day an HTML page's header shows: `SOURCE_DATE_EPOCH` when set, else today (UTC).
     pub date: crate::render::Date,
+    /// Glossaries and context ([`terms`]).
+    pub terms: TermSettings,
 }
 
 impl Settings {
@@ -435,6 +443,7 @@ impl Settings {
         let provider = profile::resolve_provider(flags, env, &file);
         let brief_provider = profile::resolve_brief_provider(flags, env, &file, &provider);
         let date = terminal::resolve_date(env)?;
+        let terms = terms::resolve_terms(flags, env, &file, provider.as_ref().ok());
         Ok(Settings {
             prompts_dir: env.config_dir().map(|d| d.join("prompts")),
             progress: terminal.stderr_is_tty && env.get("TERM") != Some("dumb"),
@@ -452,6 +461,7 @@ impl Settings {
             provider,
             brief_provider,
             date,
+            terms,
         })
     }
 }

@@ -179,6 +179,7 @@ impl BuiltIn {
             formality: None,
             glossary_id: None,
             preserve_formatting: None,
+            glossary: None,
         }
     }
 }

@@ -57,6 +57,18 @@ impl Settings {
             None => line("to", &"en (de for English articles)", &Source::Default),
         }
         line("width", &self.width.value, &self.width.source);
+        if self.terms.glossaries.is_empty() {
+            line("glossary", &"(none)", &Source::Default);
+        }
+        for glossary in &self.terms.glossaries {
+            line("glossary", &glossary.value.display(), &glossary.source);
+        }
+        let context = if self.terms.context.value {
+            "on"
+        } else {
+            "off"
+        };
+        line("context", &context, &self.terms.context.source);
         line("color", &self.color.value, &self.color.source);
         line("align", &self.align.value, &self.align.source);
         match &self.provider {

@@ -24,6 +24,7 @@ use super::Shared;
 use super::faults::FaultKind;
 use super::openai::{PROSE_REPLY, half_on_char_boundary, json_response, status_456};
 use crate::detect::Detector;
+use crate::glossary::Term;
 use crate::language::LanguageCode;
 
 /// Path of the translate endpoint.
@@ -75,6 +76,15 @@ pub(super) struct TranslateRequest {
     pub(super) target_lang: Option<String>,
     #[serde(default, deserialize_with = "flag")]
     show_billed_characters: bool,
+    /// The glossary to apply (`deepl_glossaries.rs`).
+    #[serde(default)]
+    glossary_id: Option<String>,
+    /// Up to five glossaries to apply.
+    #[serde(default)]
+    glossary_ids: Option<Vec<String>>,
+    /// Text that helps the translation and is not translated (nor billed).
+    #[serde(default)]
+    context: Option<String>,
 }
 
 /// A DeepL boolean: `true`/`false` in JSON; `1`, `0`, `true` or `false` in a form.
@@ -246,6 +256,7 @@ struct Valid {
     from: Option<LanguageCode>,
     to: LanguageCode,
     show_billed: bool,
+    glossaries: Vec<String>,
 }
 
 /// Checks what DeepL checks before it translates: the texts, the target and, when given, the
@@ -273,11 +284,27 @@ fn validate(request: TranslateRequest) -> Result<Valid, (StatusCode, &'static st
             "Bad request. Reason: Value for 'source_lang' not supported.",
         ))?),
     };
+    let glossaries = match (request.glossary_id, request.glossary_ids) {
+        (Some(_), Some(_)) => {
+            return Err(bad(
+                "Bad request. Reason: glossary_id and glossary_ids cannot be used together.",
+            ));
+        }
+        (Some(id), None) => vec![id],
+        (None, Some(ids)) if ids.len() > 5 => {
+            return Err(bad("Bad request. Reason: at most 5 glossary_ids."));
+        }
+        (None, ids) => ids.unwrap_or_default(),
+    };
+    if request.context.is_some_and(|c| c.len() > MAX_BODY_BYTES) {
+        return Err(bad("Bad request. Reason: context is too long."));
+    }
     Ok(Valid {
         texts,
         from,
         to,
         show_billed: request.show_billed_characters,
+        glossaries,
     })
 }
 
@@ -296,8 +323,13 @@ fn answer(shared: &Shared, parsed: Result<TranslateRequest, serde_json::Error>) 
         from,
         to,
         show_billed,
+        glossaries,
     } = match validate(request) {
         Ok(valid) => valid,
+        Err((status, message)) => return error(status, message),
+    };
+    let terms = match super::deepl_glossaries::terms_for(shared, &glossaries, (from, to)) {
+        Ok(terms) => terms,
         Err((status, message)) => return error(status, message),
     };
     let fault = shared.faults.next_for(false);
@@ -325,7 +357,7 @@ fn answer(shared: &Shared, parsed: Result<TranslateRequest, serde_json::Error>) 
         _ => {}
     }
     let sources = source_languages(from, to, &texts);
-    let answers = positional_answers(shared, &sources, to, &texts, fault);
+    let answers = positional_answers(shared, (&sources, to), &texts, &terms, fault);
     let generated = answers.iter().map(|t| t.chars().count()).sum();
     let (translations, billed) = entries(answers, &sources, &texts, show_billed);
     shared.billed.fetch_add(billed, Ordering::Relaxed);
@@ -381,22 +413,28 @@ fn source_languages(
     }
 }
 
-/// Each text answered in order from the cassettes, each from its language in `sources`, shaped
-/// by the content faults: `missing` drops the last answer, `escape` wraps each in a colour
-/// sequence and a BEL, the crafted ones spoil one answer ([`craft`](super::faults::craft)).
-/// Shared with the LibreTranslate side.
+/// Each text answered in order from the cassettes, each from its language in `sources`,
+/// following a glossary's `terms` (`terms.rs`), shaped by the content faults: `missing` drops
+/// the last answer, `escape` wraps each in a colour sequence and a BEL, the crafted ones spoil
+/// one answer ([`craft`](super::faults::craft)). Shared with the LibreTranslate side.
 pub(super) fn positional_answers(
     shared: &Shared,
-    sources: &[LanguageCode],
-    to: LanguageCode,
+    (sources, to): (&[LanguageCode], LanguageCode),
     texts: &[String],
+    terms: &[Term],
     fault: Option<FaultKind>,
 ) -> Vec<String> {
-    let mut answers: Vec<String> = texts
-        .iter()
-        .zip(sources)
-        .map(|(text, &from)| shared.cassettes.translate(from, to, text))
-        .collect();
+    let texts_of: Vec<&str> = texts.iter().map(String::as_str).collect();
+    let mut answers: Vec<String> = match sources.first() {
+        Some(&from) if sources.iter().all(|s| *s == from) => {
+            super::terms::answers(shared, (from, to), &texts_of, terms, fault)
+        }
+        _ => texts
+            .iter()
+            .zip(sources)
+            .map(|(text, &from)| shared.cassettes.translate(from, to, text))
+            .collect(),
+    };
     let sources: Vec<&str> = texts.iter().map(String::as_str).collect();
     super::faults::craft(fault, &sources, &mut answers.iter_mut().collect::<Vec<_>>());
     match fault {

@@ -106,11 +106,18 @@ pub enum FaultKind {
     /// (`sentence-order`) A sentence reply whose first two entries of a paragraph swap places,
     /// each keeping its id. Sentence requests only.
     SentenceOrder,
+    /// (`ignore-glossary`) Every glossary entry whose source term a paragraph has comes back
+    /// as that source term, untranslated (caught by the `term_mismatch` check; see `terms.rs`).
+    IgnoreGlossary,
+    /// (`name-drift`) Every second request that takes this fault respells the names its
+    /// answers keep from their source (`Rutte` → `Rotte`), so an article split into several
+    /// requests names them two ways (caught by the `name_drift` check; see `terms.rs`).
+    NameDrift,
 }
 
 impl FaultKind {
     /// Every kind, in the order the help text lists them.
-    pub const ALL: [FaultKind; 33] = [
+    pub const ALL: [FaultKind; 35] = [
         FaultKind::RateLimit,
         FaultKind::ServerError,
         FaultKind::NotJson,
@@ -144,6 +151,8 @@ impl FaultKind {
         FaultKind::DropSentence,
         FaultKind::MergeSentences,
         FaultKind::SentenceOrder,
+        FaultKind::IgnoreGlossary,
+        FaultKind::NameDrift,
     ];
 
     /// The name `--fault` accepts for this kind.
@@ -182,6 +191,8 @@ impl FaultKind {
             FaultKind::DropSentence => "drop-sentence",
             FaultKind::MergeSentences => "merge-sentences",
             FaultKind::SentenceOrder => "sentence-order",
+            FaultKind::IgnoreGlossary => "ignore-glossary",
+            FaultKind::NameDrift => "name-drift",
         }
     }
 
@@ -195,6 +206,8 @@ impl FaultKind {
                 | FaultKind::TruncateParagraph
                 | FaultKind::Invisible
                 | FaultKind::HugeWord
+                | FaultKind::IgnoreGlossary
+                | FaultKind::NameDrift
         )
     }
 
@@ -513,7 +526,7 @@ mod tests {
              truncated, length, escape, 401, 403, 456, drop-number, untranslated, truncate-paragraph, brief-bad-ref, brief-wrong-language, brief-malformed, brief-empty, brief-number, endless-body, huge-body, escape-error, invisible, huge-word, \
              brief-field-names, brief-all-paragraphs, brief-duplicate, brief-one-word, \
              brief-entity-uncited, brief-unattributed, drop-sentence, merge-sentences, \
-             sentence-order)"
+             sentence-order, ignore-glossary, name-drift)"
         );
     }
 
@@ -564,6 +577,15 @@ mod tests {
         assert_eq!(queue.next_for(false), None);
         assert_eq!(queue.next_for(true), Some(FaultKind::BriefBadRef));
         assert_eq!(queue.next_for(true), None);
+    }
+
+    #[test]
+    fn brief_requests_skip_the_glossary_and_name_faults_and_leave_them_for_translations() {
+        let queue = FaultQueue::new(&[fault("ignore-glossary:1"), fault("name-drift:1")]);
+        assert_eq!(queue.next_for(true), None);
+        assert_eq!(queue.next_for(false), Some(FaultKind::IgnoreGlossary));
+        assert_eq!(queue.next_for(false), Some(FaultKind::NameDrift));
+        assert_eq!(queue.next_for(false), None);
     }
 
     fn crafted(kind: FaultKind, sources: &[&str], answers: &[&str]) -> Vec<String> {

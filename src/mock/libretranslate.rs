@@ -188,7 +188,7 @@ fn answer(shared: &Shared, parsed: Result<Value, serde_json::Error>) -> Response
         Some(FaultKind::NotJson) => return json_response(StatusCode::OK, PROSE_REPLY.to_owned()),
         _ => {}
     }
-    let answers = positional_answers(shared, &vec![from; texts.len()], to, &texts, fault);
+    let answers = positional_answers(shared, (&vec![from; texts.len()], to), &texts, &[], fault);
     let generated = answers.iter().map(|t| t.chars().count()).sum();
     let mut reply = if many {
         json!({ "translatedText": answers })

@@ -27,6 +27,7 @@ mod anthropic;
 mod brief;
 mod cassette;
 mod deepl;
+mod deepl_glossaries;
 mod emulate;
 mod exchange;
 mod faults;
@@ -37,6 +38,7 @@ mod record;
 mod replay;
 mod sentences;
 mod stream;
+mod terms;
 #[cfg(test)]
 mod testing;
 
@@ -214,6 +216,10 @@ struct Shared {
     completions: AtomicU64,
     /// Characters DeepL requests were billed for, for `GET /v2/usage`.
     billed: AtomicU64,
+    /// Requests that took the `name-drift` fault so far (every second one drifts).
+    name_drifts: AtomicU64,
+    /// The DeepL glossaries created on this server (`POST /v3/glossaries`), by id.
+    glossaries: Mutex<deepl_glossaries::Store>,
     /// Set when a handler panicked; the test guard turns it into a failure.
     handler_panicked: AtomicBool,
     /// Real servers' behaviours taken on.
@@ -235,6 +241,8 @@ impl Shared {
             log: Mutex::default(),
             completions: AtomicU64::new(0),
             billed: AtomicU64::new(0),
+            name_drifts: AtomicU64::new(0),
+            glossaries: Mutex::default(),
             handler_panicked: AtomicBool::new(false),
             emulations: emulate::Emulations::new(&options.emulate),
             on_request: options.on_request,
@@ -341,6 +349,7 @@ async fn unknown_route(
         deepl::TRANSLATE_PATH,
         deepl::USAGE_PATH,
         deepl::LANGUAGES_PATH,
+        deepl_glossaries::GLOSSARIES_PATH,
         libretranslate::TRANSLATE_PATH,
         libretranslate::LANGUAGES_PATH,
         libretranslate::DETECT_PATH,
@@ -353,7 +362,8 @@ async fn unknown_route(
     let message = format!(
         "the mock server does not serve {method} {path} \
          (it serves POST {CHAT_PATH}, GET {MODELS_PATH}, POST /v1/messages, \
-         POST /v2/translate, GET /v2/usage, GET /v2/languages, POST /translate, \
+         POST /v2/translate, GET /v2/usage, GET /v2/languages, POST /v3/glossaries, \
+         GET /v3/glossaries/ID, POST /translate, \
          GET /languages, POST /detect)"
     );
     shared
@@ -386,6 +396,16 @@ fn router(shared: Arc<Shared>) -> Router {
         .route(
             deepl::LANGUAGES_PATH,
             get(deepl::languages).fallback(unknown_route),
+        )
+        .route(
+            deepl_glossaries::GLOSSARIES_PATH,
+            post(deepl_glossaries::create).fallback(unknown_route),
+        )
+        .route(
+            deepl_glossaries::GLOSSARY_PATH,
+            get(deepl_glossaries::get_one)
+                .delete(deepl_glossaries::remove)
+                .fallback(unknown_route),
         )
         .route(
             libretranslate::TRANSLATE_PATH,

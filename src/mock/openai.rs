@@ -317,7 +317,7 @@ pub(super) fn answer_content(
 ) -> Result<String, &'static str> {
     Ok(match payload {
         Payload::Translate(payload) => {
-            let mut reply = translate(shared, payload);
+            let mut reply = translate(shared, payload, fault);
             let sources: Vec<&str> = payload.paragraphs.iter().map(|p| p.text.as_str()).collect();
             let mut answers: Vec<&mut String> =
                 reply.paragraphs.iter_mut().map(|p| &mut p.text).collect();
@@ -335,9 +335,11 @@ pub(super) fn answer_content(
                 task: crate::provider::contract::Task::Translate,
                 source_language: numbered.source_language,
                 target_language: numbered.target_language,
+                glossary: numbered.glossary.clone(),
+                context: numbered.context.clone(),
                 paragraphs: numbered.paragraphs.clone(),
             };
-            let mut reply = translate(shared, &payload);
+            let mut reply = translate(shared, &payload, fault);
             let sources: Vec<&str> = payload.paragraphs.iter().map(|p| p.text.as_str()).collect();
             let mut answers: Vec<&mut String> =
                 reply.paragraphs.iter_mut().map(|p| &mut p.text).collect();
@@ -355,16 +357,21 @@ pub(super) fn plain_reply(text: &str) -> String {
     format!("[mock translation] {text}")
 }
 
-/// Answers each paragraph in order, keeping its id.
-pub(super) fn translate(shared: &Shared, payload: &TranslationPayload) -> TranslationReply {
+/// Answers each paragraph in order, keeping its id, following the payload's glossary (and
+/// spoiling that under the `ignore-glossary` and `name-drift` faults: `terms.rs`).
+pub(super) fn translate(
+    shared: &Shared,
+    payload: &TranslationPayload,
+    fault: Option<FaultKind>,
+) -> TranslationReply {
     let (from, to) = (payload.source_language, payload.target_language);
+    let texts: Vec<&str> = payload.paragraphs.iter().map(|p| p.text.as_str()).collect();
+    let answers = super::terms::answers(shared, (from, to), &texts, &payload.glossary, fault);
     let paragraphs = payload
         .paragraphs
         .iter()
-        .map(|p| PayloadParagraph {
-            id: p.id,
-            text: shared.cassettes.translate(from, to, &p.text),
-        })
+        .zip(answers)
+        .map(|(p, text)| PayloadParagraph { id: p.id, text })
         .collect();
     TranslationReply { paragraphs }
 }

@@ -111,6 +111,7 @@ pub(super) fn recorded_pairs(
         target_language: target,
         paragraphs,
         align: Align::Sentence,
+        guide: crate::guide::Guide::default(),
     };
     // The paragraphs split again must give the sentences that were sent.
     let sent: Vec<&str> = keyed.iter().map(|(_, text)| text.as_str()).collect();
@@ -378,6 +379,7 @@ mod tests {
                 target_language: LanguageCode::EN,
                 paragraphs: vec![paragraph.clone()],
                 align: crate::ingest::sentence::Align::Sentence,
+                guide: crate::guide::Guide::default(),
             };
             let Decoded::Complete(done) =
                 crate::provider::sentences::check(&chunk, entries, String::new())

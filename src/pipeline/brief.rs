@@ -16,6 +16,8 @@ use super::exchange::{Encode, Watch};
 use crate::brief::{Brief, BriefInput};
 use crate::cache::Key;
 use crate::error::Error;
+use crate::glossary::{Term, terms_in};
+use crate::guide::Guide;
 use crate::ingest::{Paragraph, ParagraphId};
 use crate::plan::Chunk;
 use crate::provider::{BriefDecoded, ProviderError, Shape};
@@ -77,23 +79,33 @@ impl Pipeline {
     /// Writes a brief and holds it to `check`: its source side from the model, its target side
     /// translated (see the module docs and [`Pipeline::source_side`]). A brief that still fails
     /// a check after the repairs is [`BriefVerifyError`] (exit 6).
-    /// A verified brief from the cache is used as it is; a new one is cached.
-    pub async fn brief(&self, input: &BriefInput, check: BriefCheck) -> Result<Brief, Error> {
+    /// The brief's texts are translated with the entries of the glossary `terms` they have,
+    /// as paragraphs are. A verified brief from the cache is used as it is; a new one is
+    /// cached.
+    pub async fn brief(
+        &self,
+        input: &BriefInput,
+        terms: &[Term],
+        check: BriefCheck,
+    ) -> Result<Brief, Error> {
         let key = self.cache.as_ref().map(|_| {
-            Key::of(
-                "brief",
-                &(
-                    &self.identity,
-                    input.source_language.as_str(),
-                    input.target_language.as_str(),
-                    input.points,
-                    input
-                        .paragraphs
-                        .iter()
-                        .map(|p| (p.id.0, p.text.as_str()))
-                        .collect::<Vec<_>>(),
-                ),
-            )
+            let what = (
+                &self.identity,
+                input.source_language.as_str(),
+                input.target_language.as_str(),
+                input.points,
+                input
+                    .paragraphs
+                    .iter()
+                    .map(|p| (p.id.0, p.text.as_str()))
+                    .collect::<Vec<_>>(),
+            );
+            // Without a glossary the key is what it was before glossaries existed.
+            if terms.is_empty() {
+                Key::of("brief", &what)
+            } else {
+                Key::of("brief", &(what, terms))
+            }
         });
         if let (Some(cache), Some(key)) = (&self.cache, &key)
             && let Some(brief) = cache.get::<Brief>(key)
@@ -104,7 +116,7 @@ impl Pipeline {
                 return Ok(brief);
             }
         }
-        let brief = self.brief_uncached(input, &check).await?;
+        let brief = self.brief_uncached(input, terms, &check).await?;
         if let (Some(cache), Some(key)) = (&self.cache, &key) {
             cache.put(key, &brief);
         }
@@ -115,10 +127,17 @@ impl Pipeline {
     /// checks of that side, repaired once), then its texts are translated as paragraphs are
     /// (the paragraph contract, repaired once), and the whole is held to every check; texts
     /// whose translation fails one are translated once more, on their own.
-    async fn brief_uncached(&self, input: &BriefInput, check: &BriefCheck) -> Result<Brief, Error> {
+    async fn brief_uncached(
+        &self,
+        input: &BriefInput,
+        terms: &[Term],
+        check: &BriefCheck,
+    ) -> Result<Brief, Error> {
         let mut brief = self.source_side(input, check).await?;
         let texts = brief.source_texts().len();
-        let translated = self.translate_texts(input, &brief, 0..texts).await?;
+        let translated = self
+            .translate_texts((input, terms), &brief, 0..texts)
+            .await?;
         set_targets(&mut brief, translated);
         let (mut brief, failures) = run_check(check, brief).await?;
         if failures.is_empty() {
@@ -137,7 +156,7 @@ impl Pipeline {
         for _ in &again {
             self.meter.note_repair();
         }
-        let translated = self.translate_texts(input, &brief, again).await?;
+        let translated = self.translate_texts((input, terms), &brief, again).await?;
         set_targets(&mut brief, translated);
         let (brief, failures) = run_check(check, brief).await?;
         if failures.is_empty() {
@@ -188,10 +207,11 @@ impl Pipeline {
     }
 
     /// Translates the source texts of `brief` at `indices` ([`Brief::source_texts`]) in one
-    /// request, as paragraphs are; gives back each index with its translation.
+    /// request, as paragraphs are (with the entries of the glossary `terms` they have, no
+    /// context); gives back each index with its translation.
     async fn translate_texts(
         &self,
-        input: &BriefInput,
+        (input, terms): (&BriefInput, &[Term]),
         brief: &Brief,
         indices: impl IntoIterator<Item = usize>,
     ) -> Result<Vec<(usize, String)>, Error> {
@@ -208,12 +228,19 @@ impl Pipeline {
         if paragraphs.is_empty() {
             return Ok(Vec::new());
         }
+        let pair = (input.source_language, input.target_language);
+        let guide = Guide {
+            terms: terms_in(terms, paragraphs.iter().map(|p| p.text.as_str())),
+            remote_glossary: self.remote_glossary(pair).await?,
+            ..Guide::default()
+        };
         let chunk = Chunk {
             source_language: input.source_language,
             target_language: input.target_language,
             paragraphs,
             // A brief's texts are translated whole, whatever `--align` says for the article.
             align: crate::ingest::sentence::Align::Paragraph,
+            guide,
         };
         let translated = self.translate_chunk(&chunk).await?;
         Ok(translated

@@ -18,10 +18,12 @@
 
 mod brief;
 mod exchange;
+mod glossary;
 mod sentences;
 
 pub use brief::BriefCheck;
 pub use exchange::{EndpointShape, LiveSink};
+pub use glossary::RemoteGlossaries;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -77,6 +79,9 @@ pub struct Pipeline {
     /// Whether translations are aligned by paragraph or by sentence (`--align`): every chunk
     /// this pipeline sends is aligned so.
     pub align: Align,
+    /// The run's glossaries and the provider's copies of them, for a protocol that keeps
+    /// glossaries (DeepL); shared by the run's pipelines.
+    pub remote_glossaries: Option<Arc<RemoteGlossaries>>,
 }
 
 /// Counts for the report's `usage` that the pipeline sees (the transport counts requests).
@@ -108,13 +113,22 @@ impl Meter {
 /// contract in this run.
 const SMALL_CHUNK: usize = 4;
 
-/// The cache identity of one chunk: who translates, the direction, the ids and texts.
+/// The cache identity of one chunk: who translates, the direction, the ids and texts, and
+/// the glossary entries and context the request carries (they change the translation).
 #[derive(serde::Serialize)]
 struct ChunkIdentity<'a> {
     provider: &'a ProviderIdentity,
     source: &'a str,
     target: &'a str,
     paragraphs: Vec<(u32, &'a str)>,
+    #[serde(skip_serializing_if = "is_plain")]
+    guide: &'a crate::guide::Guide,
+}
+
+/// Whether a chunk goes out without glossary entries or context: its key stays what it was
+/// before guides existed, so older cache entries still serve.
+fn is_plain(guide: &&crate::guide::Guide) -> bool {
+    guide.terms.is_empty() && guide.context.is_empty() && guide.reminders.is_empty()
 }
 
 /// A cached chunk result: one translation per id.
@@ -150,6 +164,11 @@ impl Pipeline {
         }
         if let Some((first, _)) = to_send.first() {
             self.preflight(first).await?;
+            let pair = (first.source_language, first.target_language);
+            let remote = self.remote_glossary(pair).await?;
+            for (chunk, _) in &mut to_send {
+                chunk.guide.remote_glossary.clone_from(&remote);
+            }
         }
         let mut tasks: JoinSet<Result<Vec<Translated>, Error>> = JoinSet::new();
         for (chunk, key) in to_send {
@@ -183,20 +202,26 @@ impl Pipeline {
     }
 
     /// Translates `paragraph` again, on its own, because a check showed its first translation
-    /// broken (counted in `usage.repairs`). The caller keeps whichever version passes more
-    /// checks.
+    /// broken (counted in `usage.repairs`), with `guide` (its glossary entries and context,
+    /// and the entries the first translation missed as reminders). The caller keeps whichever
+    /// version passes more checks.
     pub async fn retranslate(
         &self,
         paragraph: &Paragraph,
-        source_language: LanguageCode,
-        target_language: LanguageCode,
+        (source_language, target_language): (LanguageCode, LanguageCode),
+        guide: crate::guide::Guide,
     ) -> Result<Translated, Error> {
         self.meter.note_repair();
+        let mut guide = guide;
+        guide.remote_glossary = self
+            .remote_glossary((source_language, target_language))
+            .await?;
         let chunk = Chunk {
             source_language,
             target_language,
             paragraphs: vec![paragraph.clone()],
             align: self.align,
+            guide,
         };
         let mut done = self.translate_chunk(&chunk).await?;
         done.pop().ok_or_else(|| {
@@ -222,6 +247,7 @@ impl Pipeline {
                     .iter()
                     .map(|p| (p.id.0, p.text.as_str()))
                     .collect(),
+                guide: &chunk.guide,
             },
         ))
     }
@@ -424,13 +450,16 @@ impl Pipeline {
             })
             .collect();
         let mut texts = Vec::new();
-        for sub in crate::plan::plan(
+        for mut sub in crate::plan::plan(
             &items,
             chunk.source_language,
             chunk.target_language,
             budget,
             1,
         ) {
+            sub.guide = chunk
+                .guide
+                .narrowed_to(sub.paragraphs.iter().map(|p| p.text.as_str()));
             let done = Box::pin(self.translate_chunk(&sub)).await?;
             texts.extend(done.into_iter().map(|t| t.text));
         }

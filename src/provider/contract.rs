@@ -12,6 +12,8 @@ use serde::{Deserialize, Serialize};
 
 use super::{ContractProblem, Decoded, Translated};
 use crate::brief::{Bilingual, Brief, BriefEntity, BriefPoint};
+use crate::glossary::Term;
+use crate::guide::Context;
 use crate::ingest::ParagraphId;
 use crate::ingest::sentence::Align;
 use crate::language::LanguageCode;
@@ -35,6 +37,12 @@ pub struct TranslationPayload {
     pub source_language: LanguageCode,
     /// Language to translate into.
     pub target_language: LanguageCode,
+    /// Required translations of the terms in these paragraphs (a glossary); absent when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub glossary: Vec<Term>,
+    /// Source text before these paragraphs, to read and not translate; absent when none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub context: Option<Context>,
     /// The paragraphs, in order.
     pub paragraphs: Vec<PayloadParagraph>,
 }
@@ -108,15 +116,21 @@ pub struct NumberedPayload {
     pub source_language: LanguageCode,
     /// Language to translate into.
     pub target_language: LanguageCode,
+    /// Required translations of the terms in these paragraphs (a glossary).
+    pub glossary: Vec<Term>,
+    /// Source text before these paragraphs, to read and not translate.
+    pub context: Option<Context>,
     /// The paragraphs, in order.
     pub paragraphs: Vec<PayloadParagraph>,
 }
 
 impl NumberedPayload {
-    /// The message: `German (de) → English (en)`, a blank line, the numbered paragraphs.
+    /// The message: `German (de) → English (en)`, a blank line, the glossary and the context
+    /// when there are any ([`numbered_extras`]), the numbered paragraphs.
     pub fn to_message(&self) -> String {
         let (from, to) = (self.source_language, self.target_language);
         let mut message = format!("{} ({from}) → {} ({to})", from.name(), to.name());
+        message.push_str(&numbered_extras(&self.glossary, self.context.as_ref()));
         for p in &self.paragraphs {
             message.push_str(&format!("\n\n[{}] {}", p.id, p.text));
         }
@@ -131,9 +145,12 @@ impl NumberedPayload {
             .into_iter()
             .map(|(id, text)| PayloadParagraph { id, text })
             .collect();
+        let (glossary, context) = parse_numbered_extras(text);
         Some(NumberedPayload {
             source_language,
             target_language,
+            glossary,
+            context,
             paragraphs,
         })
     }
@@ -143,6 +160,51 @@ impl NumberedPayload {
 pub(crate) fn header_languages(header: &str) -> Option<(LanguageCode, LanguageCode)> {
     let (from, to) = header.split_once(" → ")?;
     Some((code_in_parentheses(from)?, code_in_parentheses(to)?))
+}
+
+/// The label of a numbered message's glossary block; each entry follows as `- Kiew → Kyiv`.
+pub const GLOSSARY_LABEL: &str = "Glossary (required translations):";
+/// The label of a numbered message's context block; each line follows as `> Headline: …` or
+/// `> Before: …` (a `>` line is never a paragraph marker).
+pub const CONTEXT_LABEL: &str = "Context (do not translate):";
+
+/// The glossary and context blocks of a numbered message, each after a blank line; empty when
+/// there are neither.
+fn numbered_extras(glossary: &[Term], context: Option<&Context>) -> String {
+    let mut text = String::new();
+    if !glossary.is_empty() {
+        text.push_str(&format!("\n\n{GLOSSARY_LABEL}"));
+        for term in glossary {
+            text.push_str(&format!("\n- {}", term.describe()));
+        }
+    }
+    if let Some(context) = context.filter(|c| !c.is_empty()) {
+        text.push_str(&format!("\n\n{CONTEXT_LABEL}"));
+        if let Some(headline) = &context.headline {
+            text.push_str(&format!("\n> Headline: {headline}"));
+        }
+        if let Some(before) = &context.before {
+            text.push_str(&format!("\n> Before: {before}"));
+        }
+    }
+    text
+}
+
+/// The glossary and context of a numbered message: the lines before its first marker.
+fn parse_numbered_extras(text: &str) -> (Vec<Term>, Option<Context>) {
+    let mut glossary = Vec::new();
+    let mut context = Context::default();
+    for line in text.lines().take_while(|line| marker(line).is_none()) {
+        if let Some((source, target)) = line.strip_prefix("- ").and_then(|l| l.split_once(" → "))
+        {
+            glossary.push(Term::new(source.to_owned(), target.to_owned()));
+        } else if let Some(headline) = line.strip_prefix("> Headline: ") {
+            context.headline = Some(headline.to_owned());
+        } else if let Some(before) = line.strip_prefix("> Before: ") {
+            context.before = Some(before.to_owned());
+        }
+    }
+    (glossary, (!context.is_empty()).then_some(context))
 }
 
 /// The language code a header names after the language: `German (de)` is `de`.
@@ -591,11 +653,48 @@ mod tests {
     }
 
     #[test]
+    fn a_numbered_message_carries_glossary_and_context_before_the_paragraphs() {
+        let payload = NumberedPayload {
+            source_language: LanguageCode::DE,
+            target_language: LanguageCode::EN,
+            glossary: vec![Term::new("Kiew", "Kyiv")],
+            context: Some(Context {
+                headline: Some("Streit um Kiew.".into()),
+                before: Some("[1] Davor.".into()),
+            }),
+            paragraphs: vec![PayloadParagraph {
+                id: 3,
+                text: "Kiew schwieg.".into(),
+            }],
+        };
+        let message = payload.to_message();
+        assert_eq!(
+            message,
+            "German (de) → English (en)\n\nGlossary (required translations):\n- Kiew → Kyiv\n\n\
+             Context (do not translate):\n> Headline: Streit um Kiew.\n> Before: [1] Davor.\n\n\
+             [3] Kiew schwieg."
+        );
+        // The context's `[1]` is no paragraph: only ¶3 is asked for.
+        assert_eq!(NumberedPayload::from_message(&message), Some(payload));
+        let plain = NumberedPayload {
+            glossary: vec![],
+            context: None,
+            ..NumberedPayload::from_message(&message).expect("parses")
+        };
+        assert_eq!(
+            plain.to_message(),
+            "German (de) → English (en)\n\n[3] Kiew schwieg."
+        );
+    }
+
+    #[test]
     fn payload_round_trips_with_the_task_marker() {
         let payload = TranslationPayload {
             task: Task::Translate,
             source_language: LanguageCode::DE,
             target_language: LanguageCode::EN,
+            glossary: vec![],
+            context: None,
             paragraphs: vec![PayloadParagraph {
                 id: 1,
                 text: "Hallo".into(),

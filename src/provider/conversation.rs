@@ -59,11 +59,26 @@ pub fn translation(
         return super::sentences::conversation(provider, prompts, chunk, structure);
     }
     let plain = structure == Structure::Plain;
-    let system = prompts.translate(&translate_vars(chunk), plain)?;
+    let guide = &chunk.guide;
+    let context = (!guide.context.is_empty()).then(|| guide.context.clone());
+    let system = prompts.translate(
+        &TranslateVars {
+            source: chunk.source_language.as_str(),
+            source_name: chunk.source_language.name(),
+            target: chunk.target_language.as_str(),
+            target_name: chunk.target_language.name(),
+            glossary: !guide.terms.is_empty(),
+            context: context.is_some(),
+            reminders: &reminders(&guide.reminders),
+        },
+        plain,
+    )?;
     if plain {
         let payload = NumberedPayload {
             source_language: chunk.source_language,
             target_language: chunk.target_language,
+            glossary: guide.terms.clone(),
+            context,
             paragraphs: payload_paragraphs(&chunk.paragraphs),
         };
         return Ok(Conversation {
@@ -75,19 +90,34 @@ pub fn translation(
         task: Task::Translate,
         source_language: chunk.source_language,
         target_language: chunk.target_language,
+        glossary: guide.terms.clone(),
+        context,
         paragraphs: payload_paragraphs(&chunk.paragraphs),
     };
     opening(provider, system, &payload)
 }
 
-/// The variables of a translation's system prompt: `chunk`'s languages.
+/// The variables of a sentence request's system prompt: `chunk`'s languages, without glossary
+/// or context (the sentence contract carries neither yet).
 pub(super) fn translate_vars(chunk: &Chunk) -> TranslateVars<'_> {
     TranslateVars {
         source: chunk.source_language.as_str(),
         source_name: chunk.source_language.name(),
         target: chunk.target_language.as_str(),
         target_name: chunk.target_language.name(),
+        glossary: false,
+        context: false,
+        reminders: "",
     }
+}
+
+/// The entries a repair calls out, as the prompt names them: `Kiew → Kyiv; …`.
+fn reminders(terms: &[crate::glossary::Term]) -> String {
+    terms
+        .iter()
+        .map(crate::glossary::Term::describe)
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// The paragraphs as they travel in a payload.

@@ -156,19 +156,19 @@ pub fn target_lang(code: LanguageCode, options: &DeeplOptions) -> String {
 /// Turns `body` into a request for `chunk`'s sentences (`--align sentence`): each sentence a
 /// text of its own, which DeepL must not split further (`split_sentences: "0"`), and the
 /// paragraphs they come from as `context` (DeepL translates each text on its own otherwise;
-/// context is not billed). DeepL takes one context per request, so it holds the request's
-/// paragraphs; it is left out when it would push the body past [`MAX_BODY_BYTES`].
-fn sentences_as_items(chunk: &Chunk, body: &mut Value) {
+/// context is not billed). DeepL takes one context per request, so it holds `before` (the text
+/// before the chunk, [`context_of`]) and the request's paragraphs; it is left out when it
+/// would push the body past [`MAX_BODY_BYTES`].
+fn sentences_as_items(chunk: &Chunk, before: Option<String>, body: &mut Value) {
     let items: Vec<String> = super::sentences::items(chunk)
         .into_iter()
         .map(|s| s.text)
         .collect();
     body["text"] = json!(items);
     body["split_sentences"] = Value::from("0");
-    let context = chunk
-        .paragraphs
-        .iter()
-        .map(|p| p.text.as_str())
+    let context = before
+        .into_iter()
+        .chain(chunk.paragraphs.iter().map(|p| p.text.clone()))
         .collect::<Vec<_>>()
         .join("\n\n");
     let room = MAX_BODY_BYTES - BODY_RESERVE;
@@ -190,7 +190,35 @@ struct TranslationEntry {
     billed_characters: Option<u64>,
 }
 
+/// The `context` DeepL gets for a chunk: the headline and the text before it, a blank line
+/// between them (not translated, not billed).
+fn context_of(context: &crate::guide::Context) -> Option<String> {
+    let parts: Vec<&str> = [&context.headline, &context.before]
+        .into_iter()
+        .flatten()
+        .map(String::as_str)
+        .collect();
+    (!parts.is_empty()).then(|| parts.join("\n\n"))
+}
+
+/// A glossary's target language: DeepL's glossaries take the base code (`en`, not `en-us`).
+fn glossary_target(code: LanguageCode) -> String {
+    match code.as_str() {
+        "no" => "nb".to_owned(),
+        other => other.to_owned(),
+    }
+}
+
 impl Deepl {
+    /// The profile's headers and the key.
+    fn headers(&self) -> Vec<(String, HeaderValue)> {
+        super::headers_with_key(
+            &self.headers,
+            self.api_key.as_ref(),
+            ("authorization", "DeepL-Auth-Key "),
+        )
+    }
+
     fn malformed(&self, detail: String) -> ProviderError {
         ProviderError::Malformed {
             provider: self.name.clone(),
@@ -226,36 +254,80 @@ impl Protocol for Deepl {
             "target_lang": target_lang(chunk.target_language, &self.options),
             "show_billed_characters": true,
         });
+        let before = context_of(&chunk.guide.context);
         if chunk.align == Align::Sentence {
-            sentences_as_items(chunk, &mut body);
+            sentences_as_items(chunk, before, &mut body);
+        } else if let Some(context) = before {
+            body["context"] = Value::from(context);
         }
         if let Some(formality) = self.options.formality {
             body["formality"] = Value::from(formality.as_str());
         }
-        if let Some(glossary) = &self.options.glossary_id {
-            body["glossary_id"] = Value::from(glossary.as_str());
+        // diglot's own glossary (from the glossary files) and the profile's: both when both.
+        let glossaries: Vec<&str> = [&chunk.guide.remote_glossary, &self.options.glossary_id]
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+            .collect();
+        match glossaries.as_slice() {
+            [] => {}
+            [one] => body["glossary_id"] = Value::from(*one),
+            several => body["glossary_ids"] = Value::from(several.to_vec()),
         }
         if let Some(preserve) = self.options.preserve_formatting {
             body["preserve_formatting"] = Value::from(preserve);
         }
-        let mut headers: Vec<(String, HeaderValue)> = self
-            .headers
-            .iter()
-            .map(|(k, v)| (k.clone(), HeaderValue::Plain(v.clone())))
-            .collect();
-        if let Some(key) = &self.api_key {
-            headers.push((
-                "authorization".to_owned(),
-                HeaderValue::Secret(Secret::new(format!("DeepL-Auth-Key {}", key.expose()))),
-            ));
-        }
         Ok(WireRequest {
             method: Method::Post,
             url: format!("{}/v2/translate", self.base_url.trim_end_matches('/')),
-            headers,
+            headers: self.headers(),
             body,
             reply_limit: contract::machine_reply_limit(chunk),
         })
+    }
+
+    /// `POST /v3/glossaries` with one dictionary of `terms` as TSV.
+    fn encode_glossary(
+        &self,
+        name: &str,
+        (source, target): (LanguageCode, LanguageCode),
+        terms: &[crate::glossary::Term],
+    ) -> Option<WireRequest> {
+        Some(WireRequest {
+            method: Method::Post,
+            url: format!("{}/v3/glossaries", self.base_url.trim_end_matches('/')),
+            headers: self.headers(),
+            body: json!({"name": name, "dictionaries": [{
+                "source_lang": source.as_str(),
+                "target_lang": glossary_target(target),
+                "entries": crate::glossary::file::to_deepl_tsv(terms),
+                "entries_format": "tsv",
+            }]}),
+            reply_limit: contract::LIST_REPLY_LIMIT,
+        })
+    }
+
+    /// `GET /v3/glossaries/{id}`.
+    fn encode_glossary_lookup(&self, id: &str) -> Option<WireRequest> {
+        let id: String = form_urlencoded::byte_serialize(id.as_bytes()).collect();
+        Some(WireRequest {
+            method: Method::Get,
+            url: format!("{}/v3/glossaries/{id}", self.base_url.trim_end_matches('/')),
+            headers: self.headers(),
+            body: Value::Null,
+            reply_limit: contract::LIST_REPLY_LIMIT,
+        })
+    }
+
+    fn decode_glossary_id(&self, reply: &WireReply) -> Result<String, ProviderError> {
+        let value: Value = serde_json::from_slice(&reply.body)
+            .map_err(|e| self.malformed(format!("the body is not a DeepL glossary ({e})")))?;
+        value
+            .get("glossary_id")
+            .and_then(Value::as_str)
+            .filter(|id| !id.is_empty())
+            .map(str::to_owned)
+            .ok_or_else(|| self.malformed("the glossary answer has no glossary_id".to_owned()))
     }
 
     fn decode_translation(
@@ -306,6 +378,7 @@ mod tests {
                 })
                 .collect(),
             align: crate::ingest::sentence::Align::Paragraph,
+            guide: crate::guide::Guide::default(),
         }
     }
 
@@ -327,6 +400,60 @@ mod tests {
     fn free_keys_go_to_the_free_host() {
         assert_eq!(base_url_for_key("abc:fx"), FREE_BASE_URL);
         assert_eq!(base_url_for_key("abc"), PRO_BASE_URL);
+    }
+
+    #[test]
+    fn sentence_items_get_the_text_before_and_their_paragraphs_as_context() {
+        let mut chunk = chunk(1, LanguageCode::EN);
+        chunk.paragraphs[0].text = "Erster Satz. Zweiter Satz.".into();
+        chunk.align = crate::ingest::sentence::Align::Sentence;
+        chunk.guide.context.before = Some("Davor.".into());
+        let req = protocol(DeeplOptions::default())
+            .encode_translation(&chunk, &Shape::none())
+            .expect("encodes");
+        assert_eq!(req.body["text"], json!(["Erster Satz.", "Zweiter Satz."]));
+        assert_eq!(req.body["split_sentences"], "0");
+        assert_eq!(req.body["context"], "Davor.\n\nErster Satz. Zweiter Satz.");
+    }
+
+    #[test]
+    fn sends_the_text_before_as_context_and_both_glossaries_as_ids() {
+        let options = DeeplOptions {
+            glossary_id: Some("mine".into()),
+            ..DeeplOptions::default()
+        };
+        let mut chunk = chunk(1, LanguageCode::EN);
+        chunk.guide.context.headline = Some("Kopf.".into());
+        chunk.guide.context.before = Some("Davor.".into());
+        chunk.guide.remote_glossary = Some("diglots".into());
+        let req = protocol(options.clone())
+            .encode_translation(&chunk, &Shape::none())
+            .expect("encodes");
+        assert_eq!(req.body["context"], "Kopf.\n\nDavor.");
+        assert_eq!(req.body["glossary_ids"], json!(["diglots", "mine"]));
+        assert!(req.body.get("glossary_id").is_none());
+        chunk.guide.remote_glossary = None;
+        let req = protocol(options)
+            .encode_translation(&chunk, &Shape::none())
+            .expect("encodes");
+        assert_eq!(req.body["glossary_id"], "mine");
+        let create = protocol(DeeplOptions::default())
+            .encode_glossary(
+                "g",
+                (LanguageCode::DE, LanguageCode::EN),
+                &[crate::glossary::Term::new("Kiew", "Kyiv")],
+            )
+            .expect("DeepL keeps glossaries");
+        assert_eq!(create.url, "https://api-free.deepl.com/v3/glossaries");
+        assert_eq!(create.body["dictionaries"][0]["entries"], "Kiew\tKyiv");
+        assert_eq!(create.body["dictionaries"][0]["target_lang"], "en");
+        let reply = WireReply::plain(201, br#"{"glossary_id": "abc", "name": "g"}"#.to_vec());
+        assert_eq!(
+            protocol(DeeplOptions::default())
+                .decode_glossary_id(&reply)
+                .ok(),
+            Some("abc".into())
+        );
     }
 
     #[test]

@@ -180,6 +180,26 @@ pub enum HeaderValue {
     Secret(Secret),
 }
 
+/// A profile's extra `headers` as plain values, then the `key` (when there is one) as the
+/// secret header `name: {scheme}{key}` (`authorization: Bearer …`).
+pub fn headers_with_key(
+    headers: &[(String, String)],
+    key: Option<&Secret>,
+    (name, scheme): (&str, &str),
+) -> Vec<(String, HeaderValue)> {
+    let mut all: Vec<(String, HeaderValue)> = headers
+        .iter()
+        .map(|(k, v)| (k.clone(), HeaderValue::Plain(v.clone())))
+        .collect();
+    if let Some(key) = key {
+        all.push((
+            name.to_owned(),
+            HeaderValue::Secret(Secret::new(format!("{scheme}{}", key.expose()))),
+        ));
+    }
+    all
+}
+
 /// The HTTP method of a [`WireRequest`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Method {
@@ -624,6 +644,30 @@ pub trait Protocol: Send + Sync {
     /// Input and output tokens the API reports for a 2xx reply (LLMs), if it reports them.
     fn reported_tokens(&self, _reply: &WireReply) -> Option<(u64, u64)> {
         None
+    }
+    /// The request that creates the provider's own copy of a glossary (DeepL's
+    /// `POST /v3/glossaries`) named `name` with `terms` for `source` → `target`; `None` for a
+    /// protocol that keeps no glossaries (LLMs get the terms in each prompt instead).
+    fn encode_glossary(
+        &self,
+        name: &str,
+        (source, target): (crate::language::LanguageCode, crate::language::LanguageCode),
+        terms: &[crate::glossary::Term],
+    ) -> Option<WireRequest> {
+        let _ = (name, source, target, terms);
+        None
+    }
+    /// The request that asks whether the glossary `id` created earlier still exists (a 2xx
+    /// answer says it does); `None` when the protocol keeps no glossaries.
+    fn encode_glossary_lookup(&self, id: &str) -> Option<WireRequest> {
+        let _ = id;
+        None
+    }
+    /// The id of the glossary a 2xx answer to [`encode_glossary`](Protocol::encode_glossary)
+    /// created.
+    fn decode_glossary_id(&self, reply: &WireReply) -> Result<String, ProviderError> {
+        let _ = reply;
+        Err(unsupported(self.kind().to_string(), "keep glossaries"))
     }
     /// A request to send once before the article, to check that the API can do the job
     /// (LibreTranslate: `GET /languages`); `None` when there is nothing to check.

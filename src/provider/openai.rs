@@ -10,8 +10,8 @@ use super::contract::{self};
 use super::conversation::{self, Conversation};
 use super::shape::{Bound, Param, Shape, Structure};
 use super::{
-    Capabilities, ContractProblem, Decoded, DefaultEndpoint, HeaderValue, KindDefaults, Method,
-    Protocol, ProviderError, ProviderKind, WireReply, WireRequest,
+    Capabilities, ContractProblem, Decoded, DefaultEndpoint, KindDefaults, Method, Protocol,
+    ProviderError, ProviderKind, WireReply, WireRequest,
 };
 use crate::brief::BriefInput;
 use crate::plan::Chunk;
@@ -139,17 +139,11 @@ impl OpenAi {
         if shape.thinking_off {
             body["chat_template_kwargs"] = json!({"enable_thinking": false});
         }
-        let mut headers: Vec<(String, HeaderValue)> = self
-            .headers
-            .iter()
-            .map(|(k, v)| (k.clone(), HeaderValue::Plain(v.clone())))
-            .collect();
-        if let Some(key) = &self.api_key {
-            headers.push((
-                "authorization".to_owned(),
-                HeaderValue::Secret(Secret::new(format!("Bearer {}", key.expose()))),
-            ));
-        }
+        let headers = super::headers_with_key(
+            &self.headers,
+            self.api_key.as_ref(),
+            ("authorization", "Bearer "),
+        );
         WireRequest {
             method: Method::Post,
             url: format!("{}/chat/completions", self.base_url.trim_end_matches('/')),
@@ -496,10 +490,10 @@ mod tests {
         );
         assert_eq!(req.body["model"], "m");
         assert_eq!(req.body["response_format"]["type"], "json_schema");
-        assert!(
-            req.headers
-                .contains(&("x-team".into(), HeaderValue::Plain("news".into())))
-        );
+        assert!(req.headers.contains(&(
+            "x-team".into(),
+            crate::provider::HeaderValue::Plain("news".into())
+        )));
         let auth = req
             .headers
             .iter()

@@ -575,6 +575,7 @@ mod tests {
                 paragraph(2, "Drei ist drei. Vier ist vier. Fünf ist fünf."),
             ],
             align: Align::Sentence,
+            guide: crate::guide::Guide::default(),
         }
     }
 

@@ -24,7 +24,10 @@
 //!   of quotations can be compared, and `’` (an apostrophe as often as a quote) is not counted;
 //! - `length_ratio`: for a source of at least [`MIN_JUDGED_CHARS`] characters, the translation
 //!   is under half or over twice as long as the language pair normally gives (see
-//!   [`expected_ratio`]): a cut-off or a runaway answer.
+//!   [`expected_ratio`]): a cut-off or a runaway answer;
+//! - `term_mismatch` and `name_drift`: a glossary term not translated as the glossary says, a
+//!   name translated otherwise than in the rest of the article ([`super::consistency`]; the
+//!   second needs the whole article, so it runs once every paragraph is in).
 
 use std::fmt;
 
@@ -61,6 +64,10 @@ pub enum CheckKind {
     LengthRatio,
     /// The source ends a sentence but the translation stops mid-sentence.
     CutOff,
+    /// A glossary term of the source is not translated as the glossary says.
+    TermMismatch,
+    /// A name is translated otherwise than in the rest of the article.
+    NameDrift,
 }
 
 impl CheckKind {
@@ -73,6 +80,8 @@ impl CheckKind {
             CheckKind::QuoteMissing => "quote_missing",
             CheckKind::LengthRatio => "length_ratio",
             CheckKind::CutOff => "cut_off",
+            CheckKind::TermMismatch => "term_mismatch",
+            CheckKind::NameDrift => "name_drift",
         }
     }
 
@@ -85,6 +94,8 @@ impl CheckKind {
             CheckKind::QuoteMissing => "quotation missing",
             CheckKind::LengthRatio => "length ratio",
             CheckKind::CutOff => "cut off mid-sentence",
+            CheckKind::TermMismatch => "glossary term not followed",
+            CheckKind::NameDrift => "name translated differently",
         }
     }
 

@@ -8,6 +8,7 @@
 //! locale-aware [`numbers`]; sentence pairs (`--align sentence`) in [`sentences`].
 
 pub mod brief;
+pub mod consistency;
 pub mod fidelity;
 pub mod numbers;
 pub mod sentences;

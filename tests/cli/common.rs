@@ -400,17 +400,27 @@ impl Drop for MockProcess {
 
 /// `GET path` on `address` (`http://HOST:PORT`) over a plain socket: the response body.
 pub fn get_body(address: &str, path: &str) -> String {
+    let (head, body) = send(address, "GET", path, None);
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    body
+}
+
+/// `METHOD path` on `address` (`http://HOST:PORT`) over a plain socket, with a JSON `body`
+/// when given: the response head and body.
+pub fn send(address: &str, method: &str, path: &str, body: Option<&str>) -> (String, String) {
     use std::io::{Read, Write};
     let host = address.strip_prefix("http://").expect("http address");
     let mut stream = std::net::TcpStream::connect(host).expect("connect to the mock");
+    let body = body.unwrap_or_default();
     write!(
         stream,
-        "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+        "{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
     )
     .expect("send");
     let mut response = String::new();
     stream.read_to_string(&mut response).expect("read");
     let (head, body) = response.split_once("\r\n\r\n").expect("HTTP response");
-    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
-    body.to_owned()
+    (head.to_owned(), body.to_owned())
 }

@@ -18,7 +18,8 @@ fn reference_json(faults: &[&str], args: &[&str]) -> (Run, Value) {
     (out, doc)
 }
 
-fn checks(doc: &Value) -> Vec<(u64, String, String)> {
+/// The checks of a JSON result as `(paragraph, kind, detail)`.
+pub(crate) fn checks(doc: &Value) -> Vec<(u64, String, String)> {
     doc["checks"]
         .as_array()
         .expect("a checks array")

@@ -23,6 +23,7 @@ mod resilience;
 mod sdk;
 mod sentences;
 mod servers;
+mod terms;
 mod translate;
 mod wire_specs;
 mod wrong_url;

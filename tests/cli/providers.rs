@@ -150,11 +150,16 @@ fn anthropic_sends_system_on_top_version_header_and_max_tokens() {
 fn deepl_reports_billed_characters_and_uses_profile_options() {
     let sandbox = Sandbox::new();
     let mock = mock(&[]);
+    // The profile names a glossary the account already has (the mock knows only its own).
+    let glossary = r#"{"name": "mine", "dictionaries": [{"source_lang": "de",
+        "target_lang": "en", "entries": "Kiew\tKyiv", "entries_format": "tsv"}]}"#;
+    let (head, _) = crate::common::send(&mock.root_url(), "POST", "/v3/glossaries", Some(glossary));
+    assert!(head.starts_with("HTTP/1.1 201"), "{head}");
     let config = sandbox.write(
         "deepl.toml",
         format!(
             "[providers.work]\nkind = \"deepl\"\nbase_url = \"{}\"\nenglish = \"en-gb\"\n\
-             formality = \"prefer_more\"\nglossary_id = \"def3a26b-3e84-45b3-84ae-0c0aaf3525f7\"\n\
+             formality = \"prefer_more\"\nglossary_id = \"mock-glossary-1\"\n\
              preserve_formatting = true\n",
             mock.root_url()
         ),
@@ -180,6 +185,7 @@ fn deepl_reports_billed_characters_and_uses_profile_options() {
     assert_eq!(body["target_lang"], "EN-GB");
     assert_eq!(body["source_lang"], "DE");
     assert_eq!(body["formality"], "prefer_more");
+    assert_eq!(body["glossary_id"], "mock-glossary-1");
     assert_eq!(body["preserve_formatting"], true);
     assert_eq!(body["show_billed_characters"], true);
     assert_eq!(body["text"].as_array().map(Vec::len), Some(8));

@@ -15,6 +15,8 @@ pub enum Wire {
     Anthropic,
     Deepl,
     LibreTranslate,
+    /// DeepL's `POST /v3/glossaries` (not a translation request).
+    DeeplGlossary,
 }
 
 impl Wire {
@@ -25,6 +27,7 @@ impl Wire {
             Wire::Anthropic => "anthropic-messages.request.schema.json",
             Wire::Deepl => "deepl-v2-translate.request.schema.json",
             Wire::LibreTranslate => "libretranslate-translate.request.schema.json",
+            Wire::DeeplGlossary => "deepl-v3-glossaries.request.schema.json",
         }
     }
 
@@ -35,11 +38,13 @@ impl Wire {
             Wire::Anthropic => "/v1/messages",
             Wire::Deepl => "/v2/translate",
             Wire::LibreTranslate => "/translate",
+            Wire::DeeplGlossary => "/v3/glossaries",
         }
     }
 
     fn validator(self) -> &'static jsonschema::Validator {
-        static CELLS: [OnceLock<jsonschema::Validator>; 4] = [
+        static CELLS: [OnceLock<jsonschema::Validator>; 5] = [
+            OnceLock::new(),
             OnceLock::new(),
             OnceLock::new(),
             OnceLock::new(),
@@ -105,14 +110,19 @@ fn sample(wire: Wire) -> Value {
         Wire::LibreTranslate => json!({
             "q": ["Hallo."], "source": "de", "target": "en", "format": "text"
         }),
+        Wire::DeeplGlossary => json!({
+            "name": "diglot de-en", "dictionaries": [{"source_lang": "de", "target_lang": "en",
+            "entries": "Kiew\tKyiv", "entries_format": "tsv"}]
+        }),
     }
 }
 
-const ALL: [Wire; 4] = [
+const ALL: [Wire; 5] = [
     Wire::OpenAi,
     Wire::Anthropic,
     Wire::Deepl,
     Wire::LibreTranslate,
+    Wire::DeeplGlossary,
 ];
 
 #[test]
@@ -129,6 +139,7 @@ fn a_misspelled_field_fails_every_schema() {
         (Wire::Anthropic, "max_token"),
         (Wire::Deepl, "target_language"),
         (Wire::LibreTranslate, "api-key"),
+        (Wire::DeeplGlossary, "dictionary"),
     ];
     for (wire, field) in misspelled {
         let mut body = sample(wire);
@@ -149,6 +160,11 @@ fn a_wrong_type_or_a_missing_required_field_fails() {
         (Wire::Deepl, "formality", json!("very")),
         (Wire::Deepl, "show_billed_characters", json!("yes")),
         (Wire::LibreTranslate, "format", json!("markdown")),
+        (
+            Wire::DeeplGlossary,
+            "dictionaries",
+            json!([{"source_lang": "xx"}]),
+        ),
     ];
     for (wire, field, value) in cases {
         let mut body = sample(wire);

@@ -36,6 +36,11 @@ pub(super) struct ReportIdentity<'a> {
     /// Only when aligned by sentence, so the keys of paragraph results stay as they were.
     #[serde(skip_serializing_if = "Option::is_none")]
     align: Option<Align>,
+    /// A digest of the glossaries, when any were given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    glossary: Option<String>,
+    /// Whether chunks carried the text before them.
+    context: bool,
 }
 
 impl<'a> ReportIdentity<'a> {
@@ -58,6 +63,8 @@ impl<'a> ReportIdentity<'a> {
                 .collect(),
             boilerplate: &body.boilerplate,
             align: None,
+            glossary: None,
+            context: false,
         }
     }
 
@@ -66,6 +73,15 @@ impl<'a> ReportIdentity<'a> {
     pub(super) fn aligned(self, align: Align) -> ReportIdentity<'a> {
         ReportIdentity {
             align: (align == Align::Sentence).then_some(align),
+            ..self
+        }
+    }
+
+    /// This identity with the glossaries' digest and the context switch (`translate`).
+    pub(super) fn with_terms(self, (glossary, context): (Option<String>, bool)) -> Self {
+        ReportIdentity {
+            glossary,
+            context,
             ..self
         }
     }

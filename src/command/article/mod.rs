@@ -9,6 +9,7 @@
 //! output is rendered whole at the end; a progressive renderer consumes the same ordered pairs.
 
 mod identity;
+mod names;
 mod session;
 mod translation;
 
@@ -82,6 +83,40 @@ pub(super) struct Task {
     names: (String, Option<String>),
     /// The cache of whole results, unless disabled.
     cache: Option<Cache>,
+    /// The glossaries and whether chunks carry the text before them (`translate` only).
+    terms: Terms,
+}
+
+/// What `translate` keeps consistent across an article: the glossaries given and whether
+/// each chunk carries the source text before it.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Terms {
+    pub(super) glossaries: std::sync::Arc<crate::glossary::Glossaries>,
+    pub(super) context: bool,
+}
+
+impl Terms {
+    /// What the terms add to a cache identity: a digest of every glossary entry of every
+    /// pair (the direction is not known before detection) and the context switch.
+    fn identity(&self) -> (Option<String>, bool) {
+        let glossary = (!self.glossaries.is_empty()).then(|| {
+            let rows: Vec<String> = self
+                .glossaries
+                .0
+                .iter()
+                .flat_map(|g| {
+                    g.terms.iter().map(move |t| {
+                        format!(
+                            "{}→{}\t{}\t{}\t{}",
+                            g.source, g.target, t.source, t.target, t.case_sensitive
+                        )
+                    })
+                })
+                .collect();
+            crate::cache::digest(&rows.iter().map(String::as_str).collect::<Vec<_>>())
+        });
+        (glossary, self.context)
+    }
 }
 
 impl Task {
@@ -126,7 +161,14 @@ impl Task {
             run,
             verbose: settings.verbose,
             producers,
+            terms: Terms::default(),
         }
+    }
+
+    /// This task with glossaries and context (for `translate`).
+    pub(super) fn with_terms(mut self, terms: Terms) -> Task {
+        self.run.glossaries = std::sync::Arc::clone(&terms.glossaries);
+        Task { terms, ..self }
     }
 
     /// What changes the output of every article of this task, for the batch manifest: the
@@ -158,6 +200,8 @@ impl Task {
             "format": format!("{:?}", self.format).to_lowercase(),
             "text": text,
             "align": (align == Align::Sentence).then_some(align),
+            "glossary": self.terms.identity().0,
+            "context": self.terms.context,
             "provider": who(&self.names.0, &self.producers.0),
             "brief_provider": self.names.1.as_deref().zip(self.producers.1.as_ref()).map(
                 |(name, (identity, points))| {
@@ -174,9 +218,12 @@ impl Task {
             TaskKind::Translate { .. } => "translate",
             TaskKind::Brief { .. } => "brief",
         };
-        let identity =
-            ReportIdentity::new(command, self.producers.clone(), (self.from, self.to), body);
-        Some(identity.aligned(self.run.align).key())
+        Some(
+            ReportIdentity::new(command, self.producers.clone(), (self.from, self.to), body)
+                .with_terms(self.terms.identity())
+                .aligned(self.run.align)
+                .key(),
+        )
     }
 
     /// The finished result as output, with `warnings` and the cache's own.
@@ -450,11 +497,13 @@ pub(super) async fn process(
     let (finished, mut warnings) = match task.kind {
         TaskKind::Translate { brief_points, .. } => {
             let (report, warnings) =
-                translate_article(session, *prepared, progress, brief_points).await?;
+                translate_article(session, *prepared, progress, (brief_points, &task.terms))
+                    .await?;
             (Finished::Translation(report), warnings)
         }
         TaskKind::Brief { points, .. } => {
-            let (brief, usage, warnings) = write_brief(&session.main, &prepared, points).await?;
+            let (brief, usage, warnings) =
+                write_brief(&session.main, &prepared, (points, &task.terms)).await?;
             let report = BriefReport {
                 source: prepared.source(),
                 target: prepared.target(),
@@ -475,11 +524,12 @@ pub(super) async fn process(
     task.render(&finished, warnings)
 }
 
-/// Asks the connection's provider for a brief of the prepared paragraphs and verifies it.
+/// Asks the connection's provider for a brief of `points` key points of the prepared
+/// paragraphs, its texts translated with the glossary of `terms`, and verifies it.
 async fn write_brief(
     connection: &session::Connection,
     prepared: &Prepared,
-    points: u8,
+    (points, terms): (u8, &Terms),
 ) -> Result<(Brief, Usage, Vec<String>), Error> {
     let input = BriefInput {
         source_language: prepared.direction.source,
@@ -492,7 +542,10 @@ async fn write_brief(
     let check: crate::pipeline::BriefCheck = std::sync::Arc::new(move |brief: &Brief| {
         crate::verify::brief::check(brief, &checked, &Detector::new())
     });
-    let brief = pipeline.brief(&input, check).await?;
+    let glossary = terms
+        .glossaries
+        .terms_for(prepared.direction.source, prepared.direction.target);
+    let brief = pipeline.brief(&input, &glossary, check).await?;
     Ok((brief, pipeline.usage(0), pipeline.take_warnings()))
 }
 
@@ -503,7 +556,7 @@ async fn translate_article(
     session: &Session,
     prepared: Prepared,
     progress: ProgressBar,
-    brief_points: Option<u8>,
+    (brief_points, terms): (Option<u8>, &Terms),
 ) -> Result<(Report, Vec<String>), Error> {
     let to_send: Vec<Paragraph> = prepared
         .paragraphs
@@ -513,10 +566,26 @@ async fn translate_article(
         .map(|(p, _)| p.clone())
         .collect();
     let pipeline = session.main.pipeline(progress);
-    let (translated, checks, mut usage) =
-        translation::translate_in_order(&pipeline, &to_send, prepared.direction, session.jobs)
-            .await?;
+    let (source, target) = (prepared.direction.source, prepared.direction.target);
+    let article = std::sync::Arc::new(crate::guide::Article::new(
+        prepared.paragraphs.clone(),
+        terms.glossaries.terms_for(source, target),
+        terms.context,
+    ));
+    let (translated, checks, mut usage) = translation::translate_in_order(
+        &pipeline,
+        &to_send,
+        (prepared.direction, &article),
+        session.jobs,
+    )
+    .await?;
     let mut warnings = pipeline.take_warnings();
+    if !terms.glossaries.is_empty() && article.terms().is_empty() {
+        warnings.push(format!(
+            "no glossary is for {source}→{target} (given: {}): its terms are not used",
+            terms.glossaries.pairs().join(", ")
+        ));
+    }
     let mut by_id: std::collections::BTreeMap<_, _> =
         translated.into_iter().map(|t| (t.id, t)).collect();
     let paragraphs = prepared
@@ -542,7 +611,7 @@ async fn translate_article(
     let brief = match (brief_points, &session.brief) {
         (Some(points), Some(connection)) => {
             let (brief, brief_usage, brief_warnings) =
-                write_brief(connection, &prepared, points).await?;
+                write_brief(connection, &prepared, (points, terms)).await?;
             usage.add(&brief_usage);
             warnings.extend(brief_warnings);
             Some(brief)

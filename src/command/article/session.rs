@@ -15,7 +15,7 @@ use crate::config::{Endpoint, ProviderSettings, Settings};
 use crate::error::Error;
 use crate::ingest::sentence::Align;
 use crate::mock::{MockOptions, MockServer};
-use crate::pipeline::{EndpointShape, Meter, Pipeline};
+use crate::pipeline::{EndpointShape, Meter, Pipeline, RemoteGlossaries};
 use crate::plan::Budget;
 use crate::prompt::Prompts;
 use crate::provider::Protocol;
@@ -33,6 +33,8 @@ pub(in crate::command) struct RunOptions {
     pub(super) max_article_bytes: u64,
     /// What the translations are aligned by (`--align`).
     pub(super) align: Align,
+    /// The glossaries of the run (`translate`), for providers that keep their own copy.
+    pub(super) glossaries: Arc<crate::glossary::Glossaries>,
 }
 
 impl RunOptions {
@@ -43,6 +45,7 @@ impl RunOptions {
             cache_dir: settings.cache_dir.clone(),
             max_article_bytes: settings.max_article_bytes.value,
             align: settings.align.value,
+            glossaries: Arc::default(),
         }
     }
 }
@@ -89,6 +92,7 @@ pub(super) struct Connection {
     identity: ProviderIdentity,
     shape: Arc<EndpointShape>,
     align: Align,
+    remote_glossaries: Arc<RemoteGlossaries>,
 }
 
 impl Connection {
@@ -134,6 +138,7 @@ impl Connection {
             align: run.align,
             identity,
             shape,
+            remote_glossaries: Arc::new(RemoteGlossaries::new(Arc::clone(&run.glossaries))),
             provider,
             protocol,
             transport,
@@ -163,6 +168,7 @@ impl Connection {
             identity: self.identity.clone(),
             meter: Meter::default(),
             align: self.align,
+            remote_glossaries: Some(Arc::clone(&self.remote_glossaries)),
         })
     }
 }
