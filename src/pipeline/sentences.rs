@@ -78,13 +78,17 @@ impl Pipeline {
             })
             .collect();
         let mut texts = Vec::with_capacity(items.len());
-        for sub in crate::plan::plan(
+        for mut sub in crate::plan::plan(
             &items,
             chunk.source_language,
             chunk.target_language,
             &self.budget,
             1,
         ) {
+            // The items carry the glossary entries they have and the chunk's context.
+            sub.guide = chunk
+                .guide
+                .narrowed_to(sub.paragraphs.iter().map(|p| p.text.as_str()));
             let done = Box::pin(self.translate_chunk(&sub))
                 .await
                 .map_err(|error| about_sentences(error, paragraph.id))?;

@@ -170,7 +170,7 @@ pub const CONTEXT_LABEL: &str = "Context (do not translate):";
 
 /// The glossary and context blocks of a numbered message, each after a blank line; empty when
 /// there are neither.
-fn numbered_extras(glossary: &[Term], context: Option<&Context>) -> String {
+pub(crate) fn numbered_extras(glossary: &[Term], context: Option<&Context>) -> String {
     let mut text = String::new();
     if !glossary.is_empty() {
         text.push_str(&format!("\n\n{GLOSSARY_LABEL}"));
@@ -191,7 +191,7 @@ fn numbered_extras(glossary: &[Term], context: Option<&Context>) -> String {
 }
 
 /// The glossary and context of a numbered message: the lines before its first marker.
-fn parse_numbered_extras(text: &str) -> (Vec<Term>, Option<Context>) {
+pub(crate) fn parse_numbered_extras(text: &str) -> (Vec<Term>, Option<Context>) {
     let mut glossary = Vec::new();
     let mut context = Context::default();
     for line in text.lines().take_while(|line| marker(line).is_none()) {

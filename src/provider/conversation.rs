@@ -60,19 +60,8 @@ pub fn translation(
     }
     let plain = structure == Structure::Plain;
     let guide = &chunk.guide;
-    let context = (!guide.context.is_empty()).then(|| guide.context.clone());
-    let system = prompts.translate(
-        &TranslateVars {
-            source: chunk.source_language.as_str(),
-            source_name: chunk.source_language.name(),
-            target: chunk.target_language.as_str(),
-            target_name: chunk.target_language.name(),
-            glossary: !guide.terms.is_empty(),
-            context: context.is_some(),
-            reminders: &reminders(&guide.reminders),
-        },
-        plain,
-    )?;
+    let context = context_of(chunk);
+    let system = translate_system(chunk, |vars| prompts.translate(vars, plain))?;
     if plain {
         let payload = NumberedPayload {
             source_language: chunk.source_language,
@@ -97,18 +86,29 @@ pub fn translation(
     opening(provider, system, &payload)
 }
 
-/// The variables of a sentence request's system prompt: `chunk`'s languages, without glossary
-/// or context (the sentence contract carries neither yet).
-pub(super) fn translate_vars(chunk: &Chunk) -> TranslateVars<'_> {
-    TranslateVars {
+/// The context a request for `chunk` carries, if any (the text before it).
+pub(super) fn context_of(chunk: &Chunk) -> Option<crate::guide::Context> {
+    let context = &chunk.guide.context;
+    (!context.is_empty()).then(|| context.clone())
+}
+
+/// The system prompt of a translation request for `chunk`, rendered by `render` (the paragraph
+/// or the sentence template) with `chunk`'s languages and whether its message carries glossary
+/// entries, context and a repair's reminders.
+pub(super) fn translate_system(
+    chunk: &Chunk,
+    render: impl FnOnce(&TranslateVars<'_>) -> Result<String, crate::prompt::PromptError>,
+) -> Result<String, ProviderError> {
+    let guide = &chunk.guide;
+    Ok(render(&TranslateVars {
         source: chunk.source_language.as_str(),
         source_name: chunk.source_language.name(),
         target: chunk.target_language.as_str(),
         target_name: chunk.target_language.name(),
-        glossary: false,
-        context: false,
-        reminders: "",
-    }
+        glossary: !guide.terms.is_empty(),
+        context: !guide.context.is_empty(),
+        reminders: &reminders(&guide.reminders),
+    })?)
 }
 
 /// The entries a repair calls out, as the prompt names them: `Kiew → Kyiv; …`.

@@ -28,10 +28,14 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use super::contract::{Task, header_languages, json_values};
-use super::conversation::{Conversation, Role, opening, translate_vars};
+use super::contract::{
+    Task, header_languages, json_values, numbered_extras, parse_numbered_extras,
+};
+use super::conversation::{Conversation, Role, context_of, opening, translate_system};
 use super::shape::Structure;
 use super::{ContractProblem, Decoded, ProviderError, Translated};
+use crate::glossary::Term;
+use crate::guide::Context;
 use crate::ingest::ParagraphId;
 use crate::ingest::sentence::{Sentence, SentenceId, SentencePair, label_of, numbered};
 use crate::language::LanguageCode;
@@ -59,6 +63,12 @@ pub struct SentencePayload {
     pub source_language: LanguageCode,
     /// Language to translate into.
     pub target_language: LanguageCode,
+    /// Required translations of the terms in these sentences (a glossary); absent when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub glossary: Vec<Term>,
+    /// Source text before these sentences, to read and not translate; absent when none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub context: Option<Context>,
     /// Every sentence of the chunk, in article order.
     pub sentences: Vec<PayloadSentence>,
 }
@@ -79,16 +89,23 @@ pub struct NumberedSentences {
     pub source_language: LanguageCode,
     /// Language to translate into.
     pub target_language: LanguageCode,
+    /// Required translations of the terms in these sentences (a glossary).
+    pub glossary: Vec<Term>,
+    /// Source text before these sentences, to read and not translate.
+    pub context: Option<Context>,
     /// Every sentence of the chunk, in article order.
     pub sentences: Vec<PayloadSentence>,
 }
 
 impl NumberedSentences {
-    /// The message: the languages, a blank line, then a sentence a line after its marker, a
+    /// The message: the languages, the glossary and the context when there are any (as in a
+    /// numbered paragraph message), a blank line, then a sentence a line after its marker, a
     /// blank line between paragraphs.
     pub fn to_message(&self) -> String {
         let (from, to) = (self.source_language, self.target_language);
-        let mut message = format!("{} ({from}) → {} ({to})\n", from.name(), to.name());
+        let mut message = format!("{} ({from}) → {} ({to})", from.name(), to.name());
+        message.push_str(&numbered_extras(&self.glossary, self.context.as_ref()));
+        message.push('\n');
         let mut paragraph = None;
         for sentence in &self.sentences {
             if paragraph != Some(sentence.id.paragraph) {
@@ -112,9 +129,12 @@ impl NumberedSentences {
                 _ => None,
             })
             .collect::<Option<Vec<_>>>()?;
+        let (glossary, context) = parse_numbered_extras(text);
         Some(NumberedSentences {
             source_language,
             target_language,
+            glossary,
+            context,
             sentences,
         })
     }
@@ -186,12 +206,15 @@ pub fn conversation(
     structure: Structure,
 ) -> Result<Conversation, ProviderError> {
     let plain = structure == Structure::Plain;
-    let system = prompts.translate_sentences(&translate_vars(chunk), plain)?;
+    let system = translate_system(chunk, |vars| prompts.translate_sentences(vars, plain))?;
     let sentences = payload_sentences(chunk);
+    let (glossary, context) = (chunk.guide.terms.clone(), context_of(chunk));
     if plain {
         let payload = NumberedSentences {
             source_language: chunk.source_language,
             target_language: chunk.target_language,
+            glossary,
+            context,
             sentences,
         };
         return Ok(Conversation {
@@ -203,6 +226,8 @@ pub fn conversation(
         task: Task::Translate,
         source_language: chunk.source_language,
         target_language: chunk.target_language,
+        glossary,
+        context,
         sentences,
     };
     opening(provider, system, &payload)
@@ -602,9 +627,11 @@ mod tests {
 
     #[test]
     fn the_numbered_message_has_a_sentence_a_line_and_reads_back() {
-        let payload = NumberedSentences {
+        let mut payload = NumberedSentences {
             source_language: LanguageCode::DE,
             target_language: LanguageCode::EN,
+            glossary: Vec::new(),
+            context: None,
             sentences: payload_sentences(&chunk()),
         };
         let message = payload.to_message();
@@ -613,10 +640,29 @@ mod tests {
             "German (de) → English (en)\n\n[1.1] Eins ist eins.\n[1.2] Zwei ist zwei.\n\n\
              [2.1] Drei ist drei.\n[2.2] Vier ist vier.\n[2.3] Fünf ist fünf."
         );
-        assert_eq!(NumberedSentences::from_message(&message), Some(payload));
+        assert_eq!(
+            NumberedSentences::from_message(&message),
+            Some(payload.clone())
+        );
         assert_eq!(NumberedSentences::from_message(NUMBERED), None);
         let paragraphs = "German (de) → English (en)\n\n[1] Eins.";
         assert_eq!(NumberedSentences::from_message(paragraphs), None);
+        // The glossary and the context go between the languages and the sentences.
+        payload.glossary = vec![Term::new("Eins", "One")];
+        payload.context = Some(Context {
+            headline: Some("Zahlen.".into()),
+            before: None,
+        });
+        let message = payload.to_message();
+        assert!(
+            message.starts_with(
+                "German (de) → English (en)\n\nGlossary (required translations):\n\
+                 - Eins → One\n\nContext (do not translate):\n> Headline: Zahlen.\n\n\
+                 [1.1] Eins ist eins.\n"
+            ),
+            "{message}"
+        );
+        assert_eq!(NumberedSentences::from_message(&message), Some(payload));
     }
 
     #[test]

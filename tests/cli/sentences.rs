@@ -691,3 +691,58 @@ fn in_a_browser_sentence_pairs_line_up_light_up_their_counterpart_and_hide_for_p
     let shot = screenshot(&sandbox, &html, "sentences", (1280, 1800));
     println!("screenshot: {}", shot.display());
 }
+
+#[test]
+fn sentence_requests_carry_the_glossary_and_the_text_before_them() {
+    let sandbox = Sandbox::new();
+    let config = sandbox.write(
+        "small.toml",
+        "[providers.small]\nkind = \"mock\"\nmax_chunk_chars = 900\n",
+    );
+    let glossary = sandbox.write("glossary.csv", "de,en\nKiew,Kyiv\nMoskau,Moscow\n");
+    let mock = mock(&[]);
+    let mut cmd = sandbox.cmd();
+    cmd.arg("--config")
+        .arg(&config)
+        .args(["translate", "--provider", "small", "--base-url"])
+        .arg(mock.base_url())
+        .args(["--align", "sentence", "--format", "json", "--glossary"])
+        .arg(&glossary)
+        .arg(fixture("de-rutte-nato.txt"));
+    let out = run(&mut cmd);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_aligned(&json(&out.stdout));
+    let chats: Vec<(String, String)> = mock
+        .requests()
+        .iter()
+        .filter(|r| r.is_chat())
+        .map(|r| {
+            let text = |i: usize| {
+                r.body["messages"][i]["content"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned()
+            };
+            (text(0), text(1))
+        })
+        .collect();
+    assert!(
+        chats.len() > 1,
+        "900 characters a request: several requests"
+    );
+    // ¶1 names Kiew: its request gives the entry, after the languages, before the sentences.
+    let (system, first) = &chats[0];
+    assert!(
+        first.starts_with("German (de) → English (en)\n\n"),
+        "{first}"
+    );
+    let entry = first.find("- Kiew → Kyiv").expect("the glossary entry");
+    assert!(entry < first.find("[1.1] ").expect("¶1.1"), "{first}");
+    assert!(system.contains("under \"Glossary\""), "{system}");
+    assert!(!first.contains("> Before: "), "nothing comes before ¶1");
+    // Every later request reads the text before it, and is told not to translate it.
+    for (system, later) in &chats[1..] {
+        assert!(later.contains("> Before: "), "{later}");
+        assert!(system.contains("under \"Context\""), "{system}");
+    }
+}
