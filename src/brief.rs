@@ -81,6 +81,17 @@ impl Brief {
     }
 }
 
+/// The key points to ask an article for: `asked`, but no more than the article has sentences
+/// (one at the least), since each point needs a statement of its own to draw on; a model asked
+/// for five points about two sentences repeats itself or invents.
+pub fn points_for(asked: u8, paragraphs: &[Paragraph]) -> u8 {
+    let sentences: usize = paragraphs
+        .iter()
+        .map(|p| crate::ingest::sentence::sentences(&p.text).len())
+        .sum();
+    asked.min(u8::try_from(sentences.max(1)).unwrap_or(u8::MAX))
+}
+
 /// What a brief request is about: the article's body paragraphs and the languages.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BriefInput {
@@ -98,5 +109,30 @@ impl BriefInput {
     /// The paragraph with `id`, if the brief was asked about it.
     pub fn paragraph(&self, id: ParagraphId) -> Option<&Paragraph> {
         self.paragraphs.iter().find(|p| p.id == id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn paragraphs(texts: &[&str]) -> Vec<Paragraph> {
+        (1..)
+            .zip(texts)
+            .map(|(id, text)| Paragraph {
+                id: ParagraphId(id),
+                text: (*text).to_owned(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_short_article_is_asked_for_no_more_points_than_it_has_sentences() {
+        let two = paragraphs(&["Die Bibliothek bleibt zu. Bücher gehen ins Rathaus."]);
+        assert_eq!(points_for(5, &two), 2);
+        let many = paragraphs(&["Eins ist da. Zwei ist da.", "Drei. Vier. Fünf. Sechs."]);
+        assert_eq!(points_for(5, &many), 5);
+        assert_eq!(points_for(3, &paragraphs(&["Kein Satzende"])), 1);
+        assert_eq!(points_for(3, &[]), 1);
     }
 }

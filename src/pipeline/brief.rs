@@ -8,12 +8,13 @@
 //! is the task it does best. The target side is then a checked translation of the source side
 //! by construction.
 
+use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
 use super::Pipeline;
 use super::exchange::{Encode, Watch};
-use crate::brief::{Brief, BriefInput};
+use crate::brief::{Brief, BriefInput, MIN_POINTS};
 use crate::cache::Key;
 use crate::error::Error;
 use crate::glossary::{Term, terms_in};
@@ -58,6 +59,45 @@ fn text_index(brief: &Brief, item: &Item) -> Option<usize> {
             .position(|e| &e.name == name)
             .map(|i| 1 + brief.points.len() + i),
     }
+}
+
+/// `brief` without the points and entities that `failures` are about, when every failure is
+/// about one of them and at least `fewest` points (one at the least) remain; with a line for
+/// each failure that took an item out. A failing headline, or too few points left, is `None`.
+fn without_failing(
+    brief: &Brief,
+    failures: &[BriefFailure],
+    fewest: usize,
+) -> Option<(Brief, Vec<String>)> {
+    let mut points = BTreeSet::new();
+    let mut entities = BTreeSet::new();
+    for failure in failures {
+        match failure.item()? {
+            Item::Headline => return None,
+            Item::Point(n) => points.insert(*n),
+            Item::Entity(name) => entities.insert(name.as_str()),
+        };
+    }
+    if brief.points.len().saturating_sub(points.len()) < fewest.max(1) {
+        return None;
+    }
+    let mut smaller = brief.clone();
+    smaller.points = (1..)
+        .zip(&brief.points)
+        .filter(|(n, _)| !points.contains(n))
+        .map(|(_, point)| point.clone())
+        .collect();
+    smaller
+        .entities
+        .retain(|entity| !entities.contains(entity.name.as_str()));
+    let lines = failures
+        .iter()
+        .map(|failure| {
+            let item = failure.item().map(ToString::to_string).unwrap_or_default();
+            format!("the brief leaves out {item}, which still failed a check after its repair: {failure}")
+        })
+        .collect();
+    Some((smaller, lines))
 }
 
 /// Runs `check` on `brief` in the blocking pool, so that CPU work (lingua over every side)
@@ -162,8 +202,37 @@ impl Pipeline {
         if failures.is_empty() {
             Ok(brief)
         } else {
-            Err(BriefVerifyError { failures }.into())
+            self.salvage((input, check, false), brief, failures).await
         }
+    }
+
+    /// What is left of `brief` when it still fails `failures` after its repair: without the
+    /// points and entities that failed, if the brief keeps the points asked for or at least
+    /// [`MIN_POINTS`] and then passes `check` (only its source side's checks with
+    /// `source_only`). The items left out are noted as warnings; anything else is
+    /// [`BriefVerifyError`] (exit 6).
+    async fn salvage(
+        &self,
+        (input, check, source_only): (&BriefInput, &BriefCheck, bool),
+        brief: Brief,
+        failures: Vec<BriefFailure>,
+    ) -> Result<Brief, Error> {
+        let fewest = usize::from(input.points.min(MIN_POINTS));
+        let Some((smaller, lines)) = without_failing(&brief, &failures, fewest) else {
+            return Err(BriefVerifyError { failures }.into());
+        };
+        let (smaller, left) = if source_only {
+            source_check(check, smaller).await?
+        } else {
+            run_check(check, smaller).await?
+        };
+        if !left.is_empty() {
+            return Err(BriefVerifyError { failures }.into());
+        }
+        if let Ok(mut notes) = self.notes.lock() {
+            notes.extend(lines);
+        }
+        Ok(smaller)
     }
 
     /// The brief's source side, from the model: its target sides are empty. A reply that is
@@ -195,7 +264,7 @@ impl Pipeline {
                 if failures.is_empty() {
                     Ok(brief)
                 } else {
-                    Err(BriefVerifyError { failures }.into())
+                    self.salvage((input, check, true), brief, failures).await
                 }
             }
             BriefDecoded::Broken { problems, .. } => Err(ProviderError::BriefContract {
@@ -267,5 +336,71 @@ impl Pipeline {
             }
             other => Ok(other?),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::brief::{Bilingual, BriefEntity, BriefPoint};
+    use crate::verify::brief::Side;
+
+    fn brief(points: usize) -> Brief {
+        let text = |s: &str| Bilingual {
+            source: s.to_owned(),
+            target: s.to_owned(),
+        };
+        Brief {
+            headline: text("Schlagzeile"),
+            points: (1..=points)
+                .map(|n| BriefPoint {
+                    source: format!("Punkt {n}"),
+                    target: format!("Point {n}"),
+                    paragraphs: vec![ParagraphId(1)],
+                })
+                .collect(),
+            entities: vec![BriefEntity {
+                name: "Mark Rutte".to_owned(),
+                role: text("Generalsekretär"),
+                paragraphs: vec![ParagraphId(1)],
+            }],
+        }
+    }
+
+    fn repeats(n: usize) -> BriefFailure {
+        BriefFailure::Duplicate {
+            item: Item::Point(n),
+            first: Item::Point(1),
+            side: Side::Source,
+        }
+    }
+
+    #[test]
+    fn failing_points_and_entities_are_left_out_while_enough_points_remain() {
+        let uncited = BriefFailure::EntityNotNamed {
+            item: Item::Entity("Mark Rutte".to_owned()),
+            paragraphs: vec![ParagraphId(1)],
+        };
+        let (smaller, lines) =
+            without_failing(&brief(5), &[repeats(5), repeats(3), uncited], 3).expect("kept");
+        let kept: Vec<&str> = smaller.points.iter().map(|p| p.source.as_str()).collect();
+        assert_eq!(kept, ["Punkt 1", "Punkt 2", "Punkt 4"]);
+        assert!(smaller.entities.is_empty());
+        assert_eq!(lines.len(), 3);
+        assert!(lines[0].starts_with("the brief leaves out point 5, which still failed"));
+    }
+
+    #[test]
+    fn a_failing_headline_or_too_few_points_left_leaves_nothing_out() {
+        assert!(without_failing(&brief(3), &[repeats(3)], 3).is_none());
+        assert!(without_failing(&brief(2), &[repeats(2)], 2).is_none());
+        let headline = BriefFailure::TooShort {
+            item: Item::Headline,
+            side: Side::Source,
+            words: 1,
+            min: 2,
+        };
+        assert!(without_failing(&brief(5), &[headline], 3).is_none());
+        assert!(without_failing(&brief(5), &[BriefFailure::NoPoints], 3).is_none());
     }
 }

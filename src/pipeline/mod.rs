@@ -82,6 +82,8 @@ pub struct Pipeline {
     /// The run's glossaries and the provider's copies of them, for a protocol that keeps
     /// glossaries (DeepL); shared by the run's pipelines.
     pub remote_glossaries: Option<Arc<RemoteGlossaries>>,
+    /// What the run left out and the user should hear of (a brief's points that failed).
+    pub notes: std::sync::Mutex<Vec<String>>,
 }
 
 /// Counts for the report's `usage` that the pipeline sees (the transport counts requests).
@@ -292,12 +294,17 @@ impl Pipeline {
         }
     }
 
-    /// Warnings from the cache (unreadable entries, failed writes).
+    /// Warnings: what the run left out, then the cache's (unreadable entries, failed writes).
     pub fn take_warnings(&self) -> Vec<String> {
-        self.cache
-            .as_ref()
-            .map(Cache::take_warnings)
-            .unwrap_or_default()
+        let mut warnings = self
+            .notes
+            .lock()
+            .map(|mut notes| std::mem::take(&mut *notes))
+            .unwrap_or_default();
+        if let Some(cache) = &self.cache {
+            warnings.extend(cache.take_warnings());
+        }
+        warnings
     }
 
     /// The protocol's check before the article is sent (LibreTranslate's language pairs).

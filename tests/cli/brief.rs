@@ -4,7 +4,7 @@
 
 use crate::common::BackgroundMock;
 
-use crate::common::{Run, Sandbox, fixture, json, mock, run, widest_line};
+use crate::common::{Run, Sandbox, chat_payloads, fixture, json, mock, run, widest_line};
 
 fn reference() -> std::path::PathBuf {
     fixture("de-rutte-nato.txt")
@@ -269,10 +269,22 @@ fn a_reply_that_is_not_json_is_repaired_once() {
 }
 
 #[test]
-fn a_bad_reference_twice_exits_6_and_prints_nothing() {
+fn a_bad_reference_twice_leaves_the_point_out_or_exits_6_when_too_few_would_be_left() {
     let sandbox = Sandbox::new();
     let mock = mock(&["brief-bad-ref:2"]);
-    let out = brief(&sandbox, &mock, &[]);
+    let out = brief(&sandbox, &mock, &["--format", "json"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        out.stderr,
+        "diglot: warning: the brief leaves out point 1, which still failed a check after its \
+         repair: point 1 cites ¶9, which is not in the article\n"
+    );
+    let points = json(&out.stdout)["brief"]["points"].clone();
+    assert_eq!(points.as_array().map(Vec::len), Some(4), "{points}");
+    assert!(!points.to_string().contains('9'), "{points}");
+
+    let mock = self::mock(&["brief-bad-ref:2"]);
+    let out = brief(&sandbox, &mock, &["--points", "3"]);
     assert_eq!(out.code, 6, "{}", out.stderr);
     assert_eq!(
         out.stderr,
@@ -467,10 +479,23 @@ fn an_article_without_a_cassette_gets_a_marked_pseudo_brief_that_passes_the_chec
     assert_eq!(tasks(&mock), ["brief", "translate"], "no repair was needed");
 }
 
+/// What a brief without the items that still fail after their repair keeps.
+#[derive(Clone, Copy)]
+enum LeftOut {
+    /// The failing point: the brief keeps the other four of the five asked for.
+    Point,
+    /// The failing entity: the brief keeps every point.
+    Entity,
+    /// Nothing can be left out (the headline failed): exit 6.
+    Nothing,
+}
+
 /// A brief fault injected once is caught and repaired by one more request, before the brief
-/// is translated; injected into every request, the run exits 6 after the one repair, naming
-/// the failure, and nothing is translated.
-fn assert_repaired_once_then_fatal_twice(fault: &str, failure: &str) {
+/// is translated. Injected into every request, the item that still fails after the one repair
+/// is left out with a warning naming the failure, when the brief keeps at least three points;
+/// when it cannot (the headline, or a point of three asked for), the run exits 6 after the
+/// repair, naming the failure, and nothing is translated.
+fn assert_repaired_once_then_left_out(fault: &str, failure: &str, left_out: LeftOut) {
     let sandbox = Sandbox::new();
     let once = mock(&[&format!("{fault}:1")]);
     let out = brief(&sandbox, &once, &["--format", "json"]);
@@ -482,74 +507,137 @@ fn assert_repaired_once_then_fatal_twice(fault: &str, failure: &str) {
         last_instruction(&once)
     );
 
-    let twice = mock(&[fault]);
-    let out = brief(&sandbox, &twice, &[]);
-    assert_eq!(out.code, 6, "{fault}: {}", out.stderr);
+    let always = mock(&[fault]);
+    let fatal = match left_out {
+        LeftOut::Nothing => brief(&sandbox, &always, &[]),
+        LeftOut::Point | LeftOut::Entity => {
+            let out = brief(&sandbox, &always, &["--format", "json"]);
+            assert_eq!(out.code, 0, "{fault}: {}", out.stderr);
+            assert!(
+                out.stderr
+                    .starts_with("diglot: warning: the brief leaves out ")
+                    && out.stderr.contains(failure),
+                "{}",
+                out.stderr
+            );
+            let doc = json(&out.stdout);
+            let (points, entities) = (&doc["brief"]["points"], &doc["brief"]["entities"]);
+            let count = |v: &serde_json::Value| v.as_array().map_or(0, Vec::len);
+            match left_out {
+                LeftOut::Point => assert_eq!(count(points), 4, "{points}"),
+                _ => {
+                    assert_eq!(count(points), 5, "{points}");
+                    assert!(!entities.to_string().contains("Erika Mustermann"));
+                    return;
+                }
+            }
+            let failed = mock(&[fault]);
+            let out = brief(&sandbox, &failed, &["--points", "3"]);
+            assert_eq!(tasks(&failed), ["brief", "brief"]);
+            out
+        }
+    };
+    assert_eq!(fatal.code, 6, "{fault}: {}", fatal.stderr);
     assert!(
-        out.stderr
+        fatal
+            .stderr
             .starts_with("diglot: error: the brief failed verification: ")
-            && out.stderr.contains(failure),
+            && fatal.stderr.contains(failure),
         "{}",
-        out.stderr
+        fatal.stderr
     );
-    assert_eq!(out.stdout, "");
-    assert_eq!(tasks(&twice), ["brief", "brief"]);
+    assert_eq!(fatal.stdout, "");
 }
 
 #[test]
-fn an_empty_side_is_repaired_once_and_fatal_twice() {
-    assert_repaired_once_then_fatal_twice("brief-empty", "point 1 has an empty source side");
+fn an_empty_side_is_repaired_once_then_left_out_or_fatal() {
+    assert_repaired_once_then_left_out(
+        "brief-empty",
+        "point 1 has an empty source side",
+        LeftOut::Point,
+    );
 }
 
 #[test]
-fn a_number_no_cited_paragraph_has_is_repaired_once_and_fatal_twice() {
-    assert_repaired_once_then_fatal_twice("brief-number", "987654");
+fn a_number_no_cited_paragraph_has_is_repaired_once_then_left_out_or_fatal() {
+    assert_repaired_once_then_left_out("brief-number", "987654", LeftOut::Point);
 }
 
 #[test]
 fn field_names_as_values_are_repaired_once_and_fatal_twice() {
-    assert_repaired_once_then_fatal_twice(
+    assert_repaired_once_then_left_out(
         "brief-field-names",
         "the source side of the headline is 'headline', a field name or placeholder, not text",
+        LeftOut::Nothing,
     );
 }
 
 #[test]
-fn a_point_citing_every_paragraph_is_repaired_once_and_fatal_twice() {
-    assert_repaired_once_then_fatal_twice(
+fn a_point_citing_every_paragraph_is_repaired_once_then_left_out_or_fatal() {
+    assert_repaired_once_then_left_out(
         "brief-all-paragraphs",
         "point 1 cites 8 of the article's 8 paragraphs; a key point may cite at most 4",
+        LeftOut::Point,
     );
 }
 
 #[test]
-fn a_repeated_point_is_repaired_once_and_fatal_twice() {
-    assert_repaired_once_then_fatal_twice(
+fn a_repeated_point_is_repaired_once_then_left_out_or_fatal() {
+    assert_repaired_once_then_left_out(
         "brief-duplicate",
         "point 2 repeats point 1 (the same source side)",
+        LeftOut::Point,
     );
 }
 
 #[test]
-fn a_one_word_side_is_repaired_once_and_fatal_twice() {
-    assert_repaired_once_then_fatal_twice(
+fn a_one_word_side_is_repaired_once_then_left_out_or_fatal() {
+    assert_repaired_once_then_left_out(
         "brief-one-word",
         "the source side of point 1 has 1 word, fewer than 4",
+        LeftOut::Point,
     );
 }
 
 #[test]
-fn an_entity_named_in_no_paragraph_it_cites_is_repaired_once_and_fatal_twice() {
-    assert_repaired_once_then_fatal_twice(
+fn an_entity_named_in_no_paragraph_it_cites_is_repaired_once_then_left_out_or_fatal() {
+    assert_repaired_once_then_left_out(
         "brief-entity-uncited",
         "entity 'Erika Mustermann' is not named in ¶1, ¶3, which it cites",
+        LeftOut::Entity,
     );
 }
 
 #[test]
-fn an_unattributed_statement_is_repaired_once_and_fatal_twice() {
-    assert_repaired_once_then_fatal_twice(
+fn an_unattributed_statement_is_repaired_once_then_left_out_or_fatal() {
+    assert_repaired_once_then_left_out(
         "brief-unattributed",
         "point 1 repeats a statement of ¶1 without naming who made it (Mark Rutte)",
+        LeftOut::Point,
     );
+}
+
+#[test]
+fn a_short_article_is_asked_for_no_more_points_than_it_has_sentences() {
+    let sandbox = Sandbox::new();
+    let mock = mock(&[]);
+    let mut cmd = sandbox.cmd();
+    cmd.args([
+        "brief",
+        "--provider",
+        "mock",
+        "--base-url",
+        &mock.base_url(),
+    ])
+    .args(["--format", "json"])
+    .arg(fixture("de-kurz.txt"));
+    let out = run(&mut cmd);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        out.stderr,
+        "diglot: warning: the article has 2 sentences: its brief has at most 2 key points, not 5\n"
+    );
+    let asked = chat_payloads(&mock);
+    assert_eq!(asked[0]["task"], "brief");
+    assert_eq!(asked[0]["points"], 2, "{}", asked[0]);
 }

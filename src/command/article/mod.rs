@@ -531,12 +531,24 @@ async fn write_brief(
     prepared: &Prepared,
     (points, terms): (u8, &Terms),
 ) -> Result<(Brief, Usage, Vec<String>), Error> {
+    let fitting = crate::brief::points_for(points, &prepared.paragraphs);
     let input = BriefInput {
         source_language: prepared.direction.source,
         target_language: prepared.direction.target,
-        points,
+        points: fitting,
         paragraphs: prepared.paragraphs.clone(),
     };
+    let mut warnings = Vec::new();
+    if fitting < points {
+        let (sentences, key_points) = if fitting == 1 {
+            ("sentence", "key point")
+        } else {
+            ("sentences", "key points")
+        };
+        warnings.push(format!(
+            "the article has {fitting} {sentences}: its brief has at most {fitting} {key_points}, not {points}"
+        ));
+    }
     let pipeline = connection.pipeline(ProgressBar::hidden());
     let checked = input.clone();
     let check: crate::pipeline::BriefCheck = std::sync::Arc::new(move |brief: &Brief| {
@@ -546,7 +558,8 @@ async fn write_brief(
         .glossaries
         .terms_for(prepared.direction.source, prepared.direction.target);
     let brief = pipeline.brief(&input, &glossary, check).await?;
-    Ok((brief, pipeline.usage(0), pipeline.take_warnings()))
+    warnings.extend(pipeline.take_warnings());
+    Ok((brief, pipeline.usage(0), warnings))
 }
 
 /// Translates the paragraphs not already in the target language, takes each chunk's

@@ -168,6 +168,7 @@ impl Connection {
             identity: self.identity.clone(),
             meter: Meter::default(),
             align: self.align,
+            notes: std::sync::Mutex::default(),
             remote_glossaries: Some(Arc::clone(&self.remote_glossaries)),
         })
     }
