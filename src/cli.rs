@@ -13,7 +13,10 @@ use crate::render::{ColorChoice, Format, Layout};
 
 /// Every exit code and what it means (README "Exit codes", `--help`, the man page).
 pub const EXIT_CODE_TABLE: &[(u8, &str)] = &[
-    (0, "success (also when stdout was closed early)"),
+    (
+        0,
+        "success (also when stdout or the pager was closed early)",
+    ),
     (1, "internal error (a bug: please report it)"),
     (2, "usage or configuration error"),
     (
@@ -212,7 +215,8 @@ pub struct TranslateArgs {
     #[command(flatten)]
     pub options: TranslateOptions,
 
-    /// Also write a bilingual brief, printed above the translation (JSON: a "brief" field).
+    /// Also write a bilingual brief, written at the same time as the translation and printed
+    /// after it (JSON: a "brief" field).
     #[arg(long)]
     pub brief: bool,
 
@@ -411,6 +415,12 @@ pub struct SelectionArgs {
     /// Output width in columns [default: the terminal's, 100 when not a terminal].
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(20..))]
     pub width: Option<u16>,
+
+    /// When output on a terminal goes through a pager ($DIGLOT_PAGER, $PAGER, less): auto
+    /// when it is taller than the terminal [default: auto; never when stdout is not a
+    /// terminal].
+    #[arg(long, value_name = "WHEN")]
+    pub paging: Option<crate::render::pager::Paging>,
 }
 
 /// How a brief is written.

@@ -103,6 +103,10 @@ pub enum Error {
         /// The I/O error.
         source: std::io::Error,
     },
+    /// Progressive output cannot be written to stdout (or the pager). Exit 7; a closed pipe
+    /// or a pager the reader quit is not a failure: the run stops quietly instead.
+    #[error("cannot write to stdout: {0}")]
+    Stdout(std::io::Error),
     /// Output could not be rendered. Exit 1.
     #[error("cannot render the output: {0}")]
     Render(std::io::Error),

@@ -31,12 +31,14 @@ fn main() -> ExitCode {
         eprintln!("diglot: paste the article, then press Ctrl-D on an empty line");
     }
     let stdout = std::io::stdout();
+    let size = terminal_size::terminal_size_of(&stdout);
     let terminal = Terminal {
         stdout_is_tty: stdout.is_terminal(),
-        width: terminal_size::terminal_size_of(&stdout).map(|(w, _)| usize::from(w.0)),
+        width: size.map(|(w, _)| usize::from(w.0)),
         stderr_is_tty: std::io::stderr().is_terminal(),
+        height: size.map(|(_, h)| usize::from(h.0)),
     };
-    finish(diglot::run(&cli, &env, terminal))
+    finish(diglot::run(&cli, &env, terminal, exit_code))
 }
 
 /// Whether the command reads its article from stdin (no file, or `-`).
@@ -178,7 +180,7 @@ fn exit_code(error: &Error) -> u8 {
         ) => 3,
         Error::BatchPlan(_) => 2,
         Error::Batch(batch) => batch_exit_code(batch),
-        Error::Output { .. } => OUTPUT_FAILED,
+        Error::Output { .. } | Error::Stdout(_) => OUTPUT_FAILED,
         Error::Render(_)
         | Error::NoCacheDir
         | Error::Cache { .. }

@@ -12,6 +12,11 @@
 //! [`MIN_PARALLEL_CHUNK_CHARS`] per job the plan makes at least `jobs` chunks, rounds the count
 //! up to a multiple of `jobs` (every round full) and cuts the article into chunks of similar
 //! size.
+//!
+//! A fast first pair ([`plan_with_opening`], issue 15): an article's opening paragraph goes out
+//! in a chunk of its own, so it comes back after about one paragraph's generation time rather
+//! than one chunk's and can be shown while the rest is translated; the rest is planned as
+//! above, balanced across `jobs`.
 
 use crate::guide::Guide;
 use crate::ingest::sentence::Align;
@@ -213,6 +218,32 @@ pub fn plan(
             guide: Guide::default(),
         })
         .collect()
+}
+
+/// [`plan`] for an article read as it arrives: the opening paragraph in a chunk of its own,
+/// then the rest balanced across `jobs` as [`plan`] does. The same as [`plan`] when that puts
+/// the opening paragraph alone already (one paragraph, or one a chunk).
+pub fn plan_with_opening(
+    paragraphs: &[Paragraph],
+    source_language: LanguageCode,
+    target_language: LanguageCode,
+    budget: &Budget,
+    jobs: u32,
+) -> Vec<Chunk> {
+    let whole = plan(paragraphs, source_language, target_language, budget, jobs);
+    if whole.first().is_none_or(|first| first.paragraphs.len() < 2) {
+        return whole;
+    }
+    let (opening, rest) = paragraphs.split_at(1);
+    let mut chunks = vec![Chunk {
+        source_language,
+        target_language,
+        paragraphs: opening.to_vec(),
+        align: Align::Paragraph,
+        guide: Guide::default(),
+    }];
+    chunks.extend(plan(rest, source_language, target_language, budget, jobs));
+    chunks
 }
 
 /// Index ranges of the chunks: greedy within `budget`, or, with `balance = (total chars,
@@ -497,6 +528,52 @@ mod tests {
             plan(&short, LanguageCode::DE, LanguageCode::EN, &budget, 8).len(),
             1
         );
+    }
+
+    #[test]
+    fn the_opening_paragraph_goes_alone_and_the_rest_stays_balanced() {
+        let plan_of = |lengths: &[usize], budget: &Budget, jobs| {
+            plan_with_opening(
+                &paragraphs(lengths),
+                LanguageCode::DE,
+                LanguageCode::EN,
+                budget,
+                jobs,
+            )
+        };
+        // The 40-paragraph article of the test above: ¶1 alone, then ¶2..¶40 in 4 chunks of
+        // similar size for 4 jobs, as the plan cuts them without an opening.
+        let many = plan_of(&[300; 40], &Budget::chars(5000), 4);
+        let sizes: Vec<usize> = many.iter().map(|c| c.paragraphs.len()).collect();
+        assert_eq!(sizes.len(), 5, "{sizes:?}");
+        assert!(
+            sizes[0] == 1 && sizes[1..].iter().all(|n| (9..=10).contains(n)),
+            "{sizes:?}"
+        );
+        let flat: Vec<u32> = many.iter().flat_map(|c| c.ids()).map(|id| id.0).collect();
+        assert_eq!(flat, (1..=40).collect::<Vec<_>>());
+        // 8 jobs: after the opening, the rest as the plan cuts it for 8 jobs.
+        let eight = plan_of(&[300; 40], &Budget::chars(5000), 8);
+        let all = paragraphs(&[300; 40]);
+        let rest = plan(
+            &all[1..],
+            LanguageCode::DE,
+            LanguageCode::EN,
+            &Budget::chars(5000),
+            8,
+        );
+        assert_eq!(shape(&eight[..1]), vec![vec![1]]);
+        assert_eq!(shape(&eight[1..]), shape(&rest));
+        // A short article: the opening and the rest.
+        let short = plan_of(&[300; 5], &Budget::chars(5000), 8);
+        assert_eq!(shape(&short), vec![vec![1], vec![2, 3, 4, 5]]);
+        // Nothing to gain: one paragraph, or one a chunk already.
+        assert_eq!(
+            shape(&plan_of(&[300], &Budget::chars(5000), 4)),
+            vec![vec![1]]
+        );
+        let one_each = plan_of(&[80, 80, 80], &Budget::chars(100), 1);
+        assert_eq!(shape(&one_each), vec![vec![1], vec![2], vec![3]]);
     }
 
     #[test]

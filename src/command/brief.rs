@@ -10,7 +10,11 @@ use crate::prompt::Prompts;
 
 /// Resolves the brief's provider (the one named for briefs, else the translation's), checks
 /// it writes briefs, then writes them.
-pub(super) fn run(args: &BriefArgs, mut settings: Settings) -> Result<Outcome, Error> {
+pub(super) fn run(
+    args: &BriefArgs,
+    mut settings: Settings,
+    exit_code: fn(&Error) -> u8,
+) -> Result<Outcome, Error> {
     let destination = Destination::of(&args.input, &args.output)?;
     let translation = std::mem::replace(
         &mut settings.provider,
@@ -34,6 +38,6 @@ pub(super) fn run(args: &BriefArgs, mut settings: Settings) -> Result<Outcome, E
         layout: args.options.layout,
         writes_files: args.output.writes_files(),
     };
-    let task = Task::new(options, prompts, (&provider, None), &settings);
+    let task = Task::new(options, prompts, (&provider, None), &settings, exit_code);
     deliver(task, (provider, None), destination, &settings)
 }

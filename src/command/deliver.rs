@@ -1,6 +1,7 @@
 //! Where `translate` and `brief` write: one article to stdout or `-o FILE`, or a batch into
 //! `--out-dir`, each output written whole or not at all. Usage errors come before anything is
-//! read.
+//! read. A translation to stdout in text or jsonl is written as it is verified
+//! ([`super::progressive`]); whole output on a terminal may go through a pager.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -90,6 +91,12 @@ pub(super) fn deliver(
             let plan = batch::plan(articles, &dir, extension(task.format), force, record)?;
             return run_batch(task, (main, brief), plan, &dir, settings);
         }
+        Destination::Stdout(article)
+            if matches!(task.kind, TaskKind::Translate { .. })
+                && matches!(task.format, Format::Text | Format::Jsonl) =>
+        {
+            return super::progressive::deliver(task, (main, brief), article, settings);
+        }
         Destination::Stdout(article) => (article, None),
         Destination::File(article, file) => (article, Some(file)),
     };
@@ -116,7 +123,7 @@ pub(super) fn deliver(
             rendered
         }
     };
-    let outcome = Outcome {
+    let mut outcome = Outcome {
         output: Vec::new(),
         warnings: rendered.warnings,
         error_after_output: rendered.failed.map(Error::from),
@@ -124,7 +131,11 @@ pub(super) fn deliver(
     };
     match file {
         None => Ok(Outcome {
-            output: rendered.output,
+            output: super::progressive::page_whole(
+                rendered.output,
+                settings,
+                &mut outcome.warnings,
+            )?,
             ..outcome
         }),
         Some(file) => {
@@ -142,6 +153,7 @@ fn extension(format: Format) -> &'static str {
         Format::Json => "json",
         Format::Markdown => "md",
         Format::Html => "html",
+        Format::Jsonl => "jsonl",
     }
 }
 

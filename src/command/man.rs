@@ -41,6 +41,15 @@ const ENVIRONMENT: &[(&str, &str)] = &[
         "DIGLOT_ALIGN",
         "what translations are aligned by: paragraph or sentence (--align)",
     ),
+    (
+        "DIGLOT_PAGING",
+        "when output on a terminal goes through a pager: auto, always, never (--paging)",
+    ),
+    (
+        "DIGLOT_PAGER",
+        "the pager command, split as a shell would (default: $PAGER, else less)",
+    ),
+    ("PAGER", "the pager when DIGLOT_PAGER is unset"),
     ("OPENAI_API_KEY", "the key of openai profiles"),
     ("ANTHROPIC_API_KEY", "the key of anthropic profiles"),
     ("DEEPL_AUTH_KEY", "the key of deepl profiles"),

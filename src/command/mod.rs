@@ -17,6 +17,7 @@ mod deliver;
 mod detect;
 mod man;
 mod mock_server;
+mod progressive;
 mod terms;
 mod translate;
 
@@ -56,7 +57,14 @@ impl Outcome {
 }
 
 /// Runs one subcommand (all but `mock-server`, which `main` drives through [`mock_server()`]).
-pub fn run(cli: &Cli, env: &Env, terminal: Terminal) -> Result<Outcome, Error> {
+/// `exit_code` is `main`'s mapping of an error to its exit code, for output that states the
+/// status a run ends with (jsonl's `end` record).
+pub fn run(
+    cli: &Cli,
+    env: &Env,
+    terminal: Terminal,
+    exit_code: fn(&Error) -> u8,
+) -> Result<Outcome, Error> {
     // Help-like commands answer before any config is read.
     match &cli.command {
         Command::Completions(args) => return Ok(completions::run(args.shell)),
@@ -110,8 +118,8 @@ pub fn run(cli: &Cli, env: &Env, terminal: Terminal) -> Result<Outcome, Error> {
     };
     let settings = Settings::resolve(&flags, env, file, terminal)?;
     let mut outcome = match &cli.command {
-        Command::Translate(args) => translate::run(args, settings),
-        Command::Brief(args) => brief::run(args, settings),
+        Command::Translate(args) => translate::run(args, settings, exit_code),
+        Command::Brief(args) => brief::run(args, settings, exit_code),
         Command::Detect(args) => detect::run(args, settings.max_article_bytes.value),
         Command::Check(args) => check::run(args, settings.max_article_bytes.value),
         Command::Terms(args) => terms::run(args, settings.max_article_bytes.value),
@@ -159,6 +167,7 @@ fn flags_of(selection: &SelectionArgs, brief_provider: Option<String>, cli: &Cli
         width: selection.width,
         color: cli.color,
         align: None,
+        paging: selection.paging,
         run_key_command: true,
         glossary: Vec::new(),
         no_context: false,

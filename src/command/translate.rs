@@ -10,7 +10,11 @@ use crate::prompt::Prompts;
 use crate::provider::ProviderKind;
 
 /// Resolves the providers (checking the brief's can write briefs), then translates.
-pub(super) fn run(args: &TranslateArgs, mut settings: Settings) -> Result<Outcome, Error> {
+pub(super) fn run(
+    args: &TranslateArgs,
+    mut settings: Settings,
+    exit_code: fn(&Error) -> u8,
+) -> Result<Outcome, Error> {
     let destination = Destination::of(&args.input, &args.output)?;
     let provider = std::mem::replace(
         &mut settings.provider,
@@ -57,6 +61,7 @@ pub(super) fn run(args: &TranslateArgs, mut settings: Settings) -> Result<Outcom
         prompts,
         (&provider, brief_provider.as_ref()),
         &settings,
+        exit_code,
     )
     .with_terms(terms);
     let mut outcome = deliver(task, (provider, brief_provider), destination, &settings)?;

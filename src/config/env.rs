@@ -20,6 +20,9 @@
 //! | `DIGLOT_TO` | the default target language |
 //! | `DIGLOT_WIDTH` | the output width |
 //! | `DIGLOT_ALIGN` | what translations are aligned by: `paragraph` (default) or `sentence` |
+//! | `DIGLOT_PAGING` | when output goes through a pager: `auto`, `always`, `never` |
+//! | `DIGLOT_PAGER` | the pager command (default: `$PAGER`, else `less`) |
+//! | `PAGER` | the pager command when `DIGLOT_PAGER` is unset |
 //! | `DIGLOT_GLOSSARY` | glossary files for `translate`, separated by `:` (`;` on Windows) |
 //! | `DIGLOT_CONTEXT` | `0` (or `false`, `no`, `off`) sends chunks without the text before them |
 //! | `OPENAI_API_KEY` | the key of `openai` profiles |

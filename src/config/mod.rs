@@ -320,6 +320,8 @@ pub struct Flags {
     pub color: Option<ColorChoice>,
     /// `--align`.
     pub align: Option<Align>,
+    /// `--paging`.
+    pub paging: Option<crate::render::pager::Paging>,
     /// Whether to run a profile's `api_key_cmd` (commands that talk to a provider, and
     /// `config`, which previews them; not `detect` or `check`).
     pub run_key_command: bool,
@@ -338,6 +340,8 @@ pub struct Terminal {
     pub width: Option<usize>,
     /// Whether stderr is a terminal (progress is shown only then).
     pub stderr_is_tty: bool,
+    /// The terminal's height in rows, when stdout is one (whether output needs a pager).
+    pub height: Option<usize>,
 }
 
 /// Everything resolved: the immutable input to a run.
@@ -370,6 +374,10 @@ pub struct Settings {
     pub prompts_dir: Option<PathBuf>,
     /// Whether to draw progress on stderr.
     pub progress: bool,
+    /// When output goes through a pager, and which.
+    pub pager: Resolved<crate::render::pager::PagerSetup>,
+    /// The terminal's height in rows, when stdout is one.
+    pub height: Option<usize>,
     /// The provider, or why none can be used (kept, so `detect` and `config` work without one).
     pub provider: Result<ProviderSettings, ConfigError>,
     /// The provider for briefs when a layer names one; `None` means the translation's.
@@ -443,10 +451,13 @@ impl Settings {
         let provider = profile::resolve_provider(flags, env, &file);
         let brief_provider = profile::resolve_brief_provider(flags, env, &file, &provider);
         let date = terminal::resolve_date(env)?;
+        let pager = terminal::resolve_pager(flags, env, cfg, &file_source)?;
         let terms = terms::resolve_terms(flags, env, &file, provider.as_ref().ok());
         Ok(Settings {
             prompts_dir: env.config_dir().map(|d| d.join("prompts")),
             progress: terminal.stderr_is_tty && env.get("TERM") != Some("dumb"),
+            pager,
+            height: terminal.height.filter(|_| terminal.stdout_is_tty),
             file,
             jobs,
             run_timeout,
@@ -558,6 +569,43 @@ mod tests {
 
     fn settings(flags: Flags, env: &[(&str, &str)], toml: &str) -> Settings {
         try_settings(flags, env, toml).expect("resolves")
+    }
+
+    #[test]
+    fn paging_is_layered_and_the_pager_is_diglot_pager_else_pager_else_less() {
+        use crate::render::pager::Paging;
+        let s = settings(Flags::default(), &[], "");
+        assert_eq!(s.pager.value.paging, Paging::Auto);
+        assert_eq!(s.pager.value.command, None);
+        assert_eq!(s.pager.value.env, [("LESSCHARSET".into(), "utf-8".into())]);
+        let s = settings(
+            Flags::default(),
+            &[("LESSCHARSET", "latin1")],
+            "paging = \"never\"",
+        );
+        assert_eq!(s.pager.value.paging, Paging::Never);
+        assert!(s.pager.value.env.is_empty());
+        let env = [
+            ("DIGLOT_PAGING", "always"),
+            ("PAGER", "more"),
+            ("DIGLOT_PAGER", "most -s"),
+        ];
+        let s = settings(Flags::default(), &env, "paging = \"never\"");
+        assert_eq!(s.pager.value.paging, Paging::Always);
+        assert_eq!(s.pager.source, Source::Env("DIGLOT_PAGING".into()));
+        assert_eq!(
+            s.pager.value.command,
+            Some(("most -s".into(), "DIGLOT_PAGER"))
+        );
+        let flags = Flags {
+            paging: Some(Paging::Never),
+            ..Flags::default()
+        };
+        let s = settings(flags, &[("PAGER", "more")], "");
+        assert_eq!(s.pager.value.paging, Paging::Never);
+        assert_eq!(s.pager.value.command, Some(("more".into(), "PAGER")));
+        let bad = try_settings(Flags::default(), &[("DIGLOT_PAGING", "sometimes")], "");
+        assert!(matches!(bad, Err(ConfigError::InvalidEnv { .. })));
     }
 
     /// The profile's base URL, `None` for the in-process mock.
@@ -979,6 +1027,7 @@ model = "writer-model"
             stdout_is_tty: true,
             width: Some(90),
             stderr_is_tty: false,
+            height: None,
         };
         let resolve = |flags: &Flags, env: &[(&str, &str)], term| {
             let env = Env::from_pairs(env.iter().copied());
@@ -1041,6 +1090,7 @@ model = "writer-model"
             stdout_is_tty: true,
             width: None,
             stderr_is_tty: false,
+            height: None,
         };
         let env = |pairs: &[(&str, &str)]| Env::from_pairs(pairs.iter().copied());
         assert!(resolve_color(None, &env(&[]), tty).value);

@@ -71,6 +71,11 @@ impl Settings {
         line("context", &context, &self.terms.context.source);
         line("color", &self.color.value, &self.color.source);
         line("align", &self.align.value, &self.align.source);
+        line("paging", &self.pager.value.paging, &self.pager.source);
+        match &self.pager.value.command {
+            Some((command, var)) => line("pager", command, &Source::Env((*var).to_owned())),
+            None => line("pager", &"less", &Source::Default),
+        }
         match &self.provider {
             Ok(p) => {
                 line("provider", &p.name.value, &p.name.source);

@@ -5,6 +5,7 @@
 use super::file::FileConfig;
 use super::{ConfigError, Env, Flags, Resolved, Source, Terminal, env_parse, layer_opt, resolved};
 use crate::render::ColorChoice;
+use crate::render::pager::{PagerSetup, Paging};
 
 /// Output width when stdout is not a terminal and nothing else is set.
 pub const DEFAULT_WIDTH: usize = 100;
@@ -51,6 +52,39 @@ pub(super) fn resolve_width(
         }
         (None, _) => resolved(DEFAULT_WIDTH, Source::Default),
     })
+}
+
+/// When to page and with what: `--paging` > `DIGLOT_PAGING` > the file's `paging` > `auto`;
+/// the command from `DIGLOT_PAGER`, else `PAGER`, else `less`; `LESSCHARSET=utf-8` for the
+/// pager unless set.
+pub(super) fn resolve_pager(
+    flags: &Flags,
+    env: &Env,
+    cfg: &FileConfig,
+    file_source: &Source,
+) -> Result<Resolved<PagerSetup>, ConfigError> {
+    let paging = layer_opt(
+        flags.paging.map(|v| (v, "--paging")),
+        env_parse::<Paging>(env, "DIGLOT_PAGING")?,
+        cfg.paging.map(|v| (v, file_source.clone())),
+    )
+    .unwrap_or(resolved(Paging::Auto, Source::Default));
+    let command = ["DIGLOT_PAGER", "PAGER"]
+        .into_iter()
+        .find_map(|var| Some((env.get(var)?.to_owned(), var)));
+    let env = if env.get("LESSCHARSET").is_none() {
+        vec![("LESSCHARSET".to_owned(), "utf-8".to_owned())]
+    } else {
+        Vec::new()
+    };
+    Ok(resolved(
+        PagerSetup {
+            paging: paging.value,
+            command,
+            env,
+        },
+        paging.source,
+    ))
 }
 
 /// `auto` colours only a terminal, with `NO_COLOR` unset or empty and `TERM` not `dumb`.

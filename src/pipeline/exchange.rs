@@ -13,9 +13,10 @@
 //! - **Errors.** 401/403 name the key's variable, DeepL's 456 the quota, anything else the
 //!   API's own message, cut to one line with the key removed.
 
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Mutex, PoisonError};
 
 use super::Pipeline;
+use super::live::{Live, LiveSink};
 use crate::cache::{Cache, Key};
 use crate::error::Error;
 use crate::plan::estimate_tokens;
@@ -25,9 +26,6 @@ use crate::provider::{Protocol, ProviderError, Shape, WireReply, WireRequest};
 
 /// Encodes a request for a shape.
 pub(super) type Encode<'a> = dyn Fn(&Shape) -> Result<WireRequest, ProviderError> + Sync + 'a;
-
-/// Receives the text of an answer as it streams in (all of it so far), to show it.
-pub type LiveSink = Arc<dyn Fn(&str) + Send + Sync>;
 
 /// The shape of an endpoint's requests, shared by every request of a run and remembered on
 /// disk between runs.
@@ -79,12 +77,26 @@ pub(super) struct Watch {
     source: Option<String>,
     /// The answer's bound in tokens; an answer well past it is cut.
     bound: usize,
+    /// The first paragraph of the chunk answered, for the live display.
+    chunk: Option<crate::ingest::ParagraphId>,
 }
 
 impl Watch {
     /// Watches for loops not in `source` and for an answer past `bound` tokens.
     pub(super) fn new(source: Option<String>, bound: usize) -> Watch {
-        Watch { source, bound }
+        Watch {
+            source,
+            bound,
+            chunk: None,
+        }
+    }
+
+    /// The same watch, telling the live display which chunk the answer is for.
+    pub(super) fn for_chunk(self, first: Option<crate::ingest::ParagraphId>) -> Watch {
+        Watch {
+            chunk: first,
+            ..self
+        }
     }
 }
 
@@ -149,7 +161,10 @@ impl Listener for Watcher<'_> {
         };
         self.text.push_str(&piece);
         if let Some(live) = self.live {
-            live(&self.text);
+            live(&Live {
+                chunk: self.watch.chunk,
+                text: &self.text,
+            });
         }
         if self.text.len() < self.looked_at + LOOP_EVERY {
             return Flow::Continue;

@@ -19,11 +19,13 @@
 mod brief;
 mod exchange;
 mod glossary;
+mod live;
 mod sentences;
 
 pub use brief::BriefCheck;
-pub use exchange::{EndpointShape, LiveSink};
+pub use exchange::EndpointShape;
 pub use glossary::RemoteGlossaries;
+pub use live::{Live, LiveSink};
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -145,7 +147,8 @@ impl Pipeline {
     /// moment the chunk has passed the contract, in the order chunks finish (cached chunks
     /// first). The caller puts them in paragraph order ([`crate::verify::InOrder`]); a closed
     /// receiver only means nobody is listening any more. Chunks found in the cache are not
-    /// sent; the others are cached once they pass.
+    /// sent; the others are cached once they pass. The caller finishes the progress bar: it
+    /// may send more chunks after these.
     pub async fn translate(
         self: Arc<Self>,
         chunks: Vec<Chunk>,
@@ -199,7 +202,6 @@ impl Pipeline {
             })??;
             let _ = done.send(translated);
         }
-        self.progress.finish_and_clear();
         Ok(())
     }
 
@@ -485,7 +487,8 @@ impl Pipeline {
             .fetch_add(sent, Ordering::Relaxed);
         let source: String = chunk.paragraphs.iter().map(|p| p.text.as_str()).collect();
         let bound = crate::provider::contract::output_bound(chunk) as usize;
-        let watch = Watch::new(Some(source), bound);
+        let first = chunk.paragraphs.first().map(|p| p.id);
+        let watch = Watch::new(Some(source), bound).for_chunk(first);
         let reply = self.exchange(encode, watch.clone()).await?;
         self.add_billed(&reply);
         let decoded = match self.protocol.decode_translation(chunk, &reply) {

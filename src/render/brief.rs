@@ -273,20 +273,31 @@ pub(super) mod tests {
     }
 
     #[test]
-    fn a_brief_above_a_translation_shares_its_separator_column() {
+    fn a_brief_follows_the_pairs_below_a_rule_and_keeps_its_own_separator_column() {
         let mut report = crate::render::tests::sample_report();
         report.brief = Some(sample_brief());
         for width in [80, 81, 100, 119] {
             let out = crate::render::tests::render_text(&report, Layout::Columns, width, false);
-            let columns: std::collections::BTreeSet<usize> = out
-                .lines()
-                .filter_map(|line| line.find('│').map(|at| measure(&line[..at])))
-                .collect();
-            assert_eq!(
-                columns.len(),
-                1,
-                "separators at {columns:?} (width {width}):\n{out}"
+            let (pairs, brief) = out.split_once("\n\n─").expect("a rule before the brief");
+            assert!(
+                pairs.contains("¶3 ") && !pairs.contains("Key points"),
+                "{out}"
             );
+            assert!(
+                brief.contains("Key points") && !brief.contains("¶3 “We"),
+                "{out}"
+            );
+            for block in [pairs, brief] {
+                let columns: std::collections::BTreeSet<usize> = block
+                    .lines()
+                    .filter_map(|line| line.find('│').map(|at| measure(&line[..at])))
+                    .collect();
+                assert_eq!(
+                    columns.len(),
+                    1,
+                    "separators at {columns:?} ({width}):\n{out}"
+                );
+            }
         }
     }
 

@@ -1,6 +1,6 @@
 //! Columns: the side-by-side text layout, source on the left and translation on the right.
 //!
-//! Takes a [`Report`] and a width, returns styled [`Line`]s for `lines::write_lines`. Each row
+//! Takes one [`ParagraphPair`] and a width, returns styled [`Line`]s for `lines::write_lines`. Each row
 //! is a margin holding the paragraph id (right-aligned to the widest id, then a space), the
 //! source column padded by display width, a dimmed ` │ ` separator, and the target column:
 //!
@@ -13,10 +13,10 @@
 //! separated by one blank line. A translation aligned by sentence has rows for each sentence
 //! pair, both sides starting on one row, so the eye moves across, not down. What remains of
 //! the width after margin and separator is split in two, the left column getting the floor.
-//! Header, marker and boilerplate come from `render`; this file owns only the geometry and
-//! the rows.
+//! Header, marker and boilerplate come from `render`, the order of pairs from
+//! `render::progressive`; this file owns only the geometry and the rows.
 
-use crate::report::{ParagraphPair, Report};
+use crate::report::ParagraphPair;
 
 use super::lines::{Line, Tone, pad_left, pad_right, wrap_to};
 
@@ -50,52 +50,39 @@ impl Geometry {
     }
 }
 
-/// The whole report in columns at `width` (at least `MIN_WIDTH`), with a margin of `margin`
-/// columns for the ids (at least [`super::id_width`]; wider when a brief above needs it, so
-/// the brief and the translation share one separator column).
-pub(super) fn lines(report: &Report, width: usize, margin: usize) -> Vec<Line> {
+/// One pair in columns at `width` (at least `MIN_WIDTH`), with a margin of `margin` columns
+/// for the ids (the article's widest) and `kept` in place of a kept paragraph's translation:
+/// as many rows as the longer side needs, the margin `label` (the id) on the first.
+pub(super) fn pair_lines(
+    pair: &ParagraphPair,
+    label: &str,
+    margin: usize,
+    width: usize,
+    kept: &str,
+) -> Vec<Line> {
     let geometry = Geometry::new(margin, width);
-    let marker = super::kept_marker(report);
-    let mut lines = super::header_lines(report, width);
-    for (index, pair) in report.paragraphs.iter().enumerate() {
-        if index > 0 {
-            lines.push(Line::default());
-        }
-        if pair.translated && !pair.sentences.is_empty() {
-            lines.extend(sentence_lines(report, pair, geometry));
-        } else {
-            lines.extend(pair_lines(
-                pair,
-                &super::id_label(report, pair),
-                geometry,
-                &marker,
-            ));
-        }
-    }
-    lines.extend(super::boilerplate_lines(report, width));
-    lines.extend(super::legend_lines(report, width));
-    lines
-}
-
-/// One pair's rows: as many as the longer side needs, the margin `label` (the id) on the first.
-fn pair_lines(pair: &ParagraphPair, label: &str, geometry: Geometry, marker: &str) -> Vec<Line> {
     let left = wrap_to(&pair.source, geometry.left);
     let (right, right_tone) = if pair.translated {
         (wrap_to(&pair.target, geometry.right), Tone::Target)
     } else {
-        (wrap_to(marker, geometry.right), Tone::Dim)
+        (wrap_to(kept, geometry.right), Tone::Dim)
     };
     rows(label, &left, (&right, right_tone), geometry)
 }
 
-/// A translation aligned by sentence: each sentence pair's rows, both sides starting on the
-/// same row, one pair right under the other; the id (or a check marker) in the margin of the
-/// pair it belongs to.
-fn sentence_lines(report: &Report, pair: &ParagraphPair, geometry: Geometry) -> Vec<Line> {
-    let labels = super::interlinear::sentence_labels(report, pair);
+/// A translation aligned by sentence at `width`, with a margin of `margin` columns: each
+/// sentence pair's rows, both sides starting on the same row, one pair right under the other;
+/// its label (`labels`, one per sentence pair: the id, `.2`, a check marker) in the margin.
+pub(super) fn sentence_lines(
+    pair: &ParagraphPair,
+    labels: &[String],
+    margin: usize,
+    width: usize,
+) -> Vec<Line> {
+    let geometry = Geometry::new(margin, width);
     pair.sentences
         .iter()
-        .zip(&labels)
+        .zip(labels)
         .flat_map(|(sentence, label)| {
             let left = wrap_to(&sentence.source, geometry.left);
             let right = wrap_to(&sentence.target, geometry.right);
@@ -136,6 +123,7 @@ mod tests {
     use crate::render::lines::measure;
     use crate::render::tests::{WIDTHS, render_text, sample_report};
     use crate::render::{Layout, MIN_WIDTH};
+    use crate::report::Report;
 
     fn render(report: &Report, width: usize) -> String {
         render_text(report, Layout::Columns, width, false)

@@ -12,33 +12,40 @@
 //! instead.
 //!
 //! Text output shared by both layouts: a bold header line naming the languages, the detection
-//! confidence and the model; a rule; the pairs; then, when the ingest step set any aside, a
-//! dimmed boilerplate section. A paragraph kept untranslated (already in the target language) is
-//! shown once, with a dimmed `(kept: already English)` marker in place of its translation.
-//! A paragraph that failed a fidelity check has a bold `!` in the margin before its id, and a
-//! legend after everything else names each failed check (`! ¶3 number missing: 30`); without
-//! failed checks the margin is as narrow as the ids. No line is ever wider than [`Style::width`]
-//! display columns.
+//! confidence and the model; a rule; the pairs; with `--brief`, a rule and the brief; then, when
+//! the ingest step set any aside, a dimmed boilerplate section. A paragraph kept untranslated
+//! (already in the target language) is shown once, with a dimmed `(kept: already English)`
+//! marker in place of its translation. A paragraph that failed a fidelity check has a bold `!`
+//! in place of the `¶` of its id (`!3`), and a legend after everything else names each failed
+//! check (`! ¶3 number missing: 30`); the margin is as narrow as the ids either way. Text and
+//! jsonl are written pair by pair ([`progressive`]), so nothing before a pair depends on what
+//! comes after it. No line is ever wider than [`Style::width`] display columns.
 
 mod brief;
 mod columns;
 mod html;
 mod interlinear;
 mod json;
+mod jsonl;
 mod lines;
 mod markdown;
+pub mod pager;
 pub mod progress;
+pub mod progressive;
 pub mod sanitize;
 mod sentence_html;
 mod stacked;
+pub mod status;
 
 use std::io::{self, Write};
 
+use crate::ingest::ParagraphId;
+use crate::ingest::sentence::Align;
 use crate::language::LanguageCode;
 use crate::report::{
-    BriefReport, DetectionReport, ParagraphDetection, ParagraphPair, ProviderInfo, Report,
-    SourceInfo, TargetInfo,
+    BriefReport, DetectionReport, ParagraphDetection, ProviderInfo, Report, SourceInfo, TargetInfo,
 };
+use crate::verify::fidelity::Check;
 
 use lines::{Line, Tone, wrap_to};
 
@@ -96,6 +103,9 @@ pub enum Format {
     Markdown,
     /// One self-contained HTML page: source and translation in two aligned columns.
     Html,
+    /// One JSON object per line, for scripts: `start`, a `paragraph` per verified pair (written
+    /// as it is verified), `boilerplate`, `brief`, `end`.
+    Jsonl,
 }
 
 /// How text output places a paragraph and its translation, chosen with `--layout`.
@@ -137,53 +147,30 @@ pub struct Style {
     pub layout: Layout,
     /// The day shown in an HTML page's header (`SOURCE_DATE_EPOCH`, else today, in UTC).
     pub date: Date,
+    /// What the translation is aligned by (`--align`), known before the first pair: it decides
+    /// the interlinear choice of [`Layout::Auto`] and the room the margin keeps for sentence
+    /// labels (`.2`).
+    pub align: Align,
 }
 
 /// Writes a translation report to `out` in `format`, in one write.
 ///
 /// Text follows `style`; Markdown ignores it; HTML takes only its date; JSON ignores it and is
-/// the report's serde form, pretty-printed, plus a trailing newline. The only errors are
-/// `out`'s.
+/// the report's serde form, pretty-printed, plus a trailing newline. Text and jsonl are the
+/// [`progressive`] writer fed every pair at once (the same bytes as a progressive run); jsonl's
+/// `end` record gives `exit_code`, the status the run ends with. The only errors are `out`'s.
 pub fn translation(
     report: &Report,
     format: Format,
     style: &Style,
+    exit_code: u8,
     out: &mut impl Write,
 ) -> io::Result<()> {
     match format {
         Format::Json => json::write(report, out),
         Format::Markdown => markdown::write_translation(report, out),
         Format::Html => html::write_translation(report, style.date, out),
-        Format::Text => {
-            // One margin for the brief's references and the ids: one separator column.
-            let margin = report
-                .brief
-                .as_ref()
-                .map_or(0, brief::margin)
-                .max(id_width(report));
-            let layout = interlinear::layout_for(report, style);
-            let width = style
-                .width
-                .max(MIN_WIDTH)
-                .min(readable_width(layout, margin));
-            let mut lines = match layout {
-                Layout::Stacked => stacked::lines(report, width),
-                Layout::Interlinear => interlinear::lines(report, width),
-                Layout::Columns | Layout::Auto => columns::lines(report, width, margin),
-            };
-            if let Some(brief) = &report.brief {
-                // Below the header and its rule, above the paragraphs.
-                let at = lines
-                    .iter()
-                    .position(|line| line.spans.iter().any(|s| s.text.starts_with('─')))
-                    .map_or(0, |rule| rule + 1);
-                let mut block = brief::lines(brief, style.layout, width, margin);
-                block.push(Line::default());
-                block.push(Line::of("─".repeat(width), Tone::Dim));
-                lines.splice(at..at, block);
-            }
-            lines::write_lines(&lines, style.color, out)
-        }
+        Format::Text | Format::Jsonl => progressive::whole(report, format, style, exit_code, out),
     }
 }
 
@@ -193,7 +180,7 @@ pub fn translation(
 /// text output ends with, or one line saying all paragraphs pass; JSON is `{"paragraphs": N, "checks": [...]}`; Markdown the `## Checks` list.
 pub fn checks(report: &Report, format: Format, out: &mut impl Write) -> io::Result<()> {
     match format {
-        Format::Json => json::write(
+        Format::Json | Format::Jsonl => json::write(
             &serde_json::json!({
                 "paragraphs": report.paragraphs.len(),
                 "checks": report.checks,
@@ -237,6 +224,7 @@ pub fn brief(
 ) -> io::Result<()> {
     match format {
         Format::Json => json::write(report, out),
+        Format::Jsonl => jsonl::brief(report, out),
         Format::Markdown => markdown::write_brief(report, only_target, out),
         Format::Html => html::write_brief(report, style.date, out),
         Format::Text => {
@@ -272,7 +260,7 @@ pub fn brief(
 /// serde form, pretty-printed, plus a trailing newline.
 pub fn detection(report: &DetectionReport, format: Format, out: &mut impl Write) -> io::Result<()> {
     match format {
-        Format::Json => json::write(report, out),
+        Format::Json | Format::Jsonl => json::write(report, out),
         Format::Text | Format::Markdown | Format::Html => {
             let mut text = match report.language {
                 Some(code) => format!("{} {} {:.2}\n", code, code.name(), report.confidence),
@@ -304,18 +292,8 @@ fn paragraph_detection_line(paragraph: &ParagraphDetection) -> String {
 }
 
 /// The header (`German → English · detected 0.99 · gpt-4o-mini (openai)`, bold, wrapped to
-/// `width`) and a dimmed rule of `─` the full width.
-fn header_lines(report: &Report, width: usize) -> Vec<Line> {
-    header_lines_of(
-        &report.source,
-        &report.target,
-        &report.provider,
-        None,
-        width,
-    )
-}
-
-/// The header for any report; `what` (such as `brief`) goes after the languages.
+/// `width`) and a dimmed rule of `─` the full width; `what` (such as `brief`) goes after the
+/// languages.
 fn header_lines_of(
     source: &SourceInfo,
     target: &TargetInfo,
@@ -354,43 +332,21 @@ fn provenance(source: &SourceInfo, provider: &ProviderInfo) -> String {
 }
 
 /// What stands in for the translation of a paragraph kept as it was: `(kept: already English)`.
-fn kept_marker(report: &Report) -> String {
-    format!("(kept: already {})", report.target.language.name())
+fn kept_marker(target: &TargetInfo) -> String {
+    format!("(kept: already {})", target.language.name())
 }
 
 /// What marks a paragraph that failed a fidelity check, in the margin and the legend.
 const CHECK_MARKER: &str = "!";
 
-/// Display width of the margin label (`¶12` is 3; with failed checks, `! ¶12` is 5; a later
-/// sentence's `.12` counts too), for right-aligning ids.
-fn id_width(report: &Report) -> usize {
-    let marker = if report.checks.is_empty() {
-        0
+/// The margin label of a paragraph: its id (`¶3`), or `!3` when it failed a check: the marker
+/// takes the place of the `¶`, so a flagged pair needs no wider margin than the others and a
+/// pair can be printed before the checks of later ones are known.
+fn id_label(id: ParagraphId, flagged: bool) -> String {
+    if flagged {
+        format!("{CHECK_MARKER}{}", id.0)
     } else {
-        CHECK_MARKER.len() + 1
-    };
-    // A later sentence pair's label (`.12`) can be wider than a short id (`¶3`).
-    let sentences = report
-        .paragraphs
-        .iter()
-        .flat_map(|pair| pair.sentences.iter().skip(1))
-        .filter_map(|s| Some(format!(".{}", s.ids.first()?.index).len()));
-    report
-        .paragraphs
-        .iter()
-        .map(|pair| lines::measure(&pair.id.to_string()))
-        .chain(sentences)
-        .map(|width| width + marker)
-        .max()
-        .unwrap_or(0)
-}
-
-/// The margin label of a paragraph: its id (`¶3`), or `! ¶3` when it failed a check.
-fn id_label(report: &Report, pair: &ParagraphPair) -> String {
-    if report.checks.iter().any(|c| c.paragraph == pair.id) {
-        format!("{CHECK_MARKER} {}", pair.id)
-    } else {
-        pair.id.to_string()
+        id.to_string()
     }
 }
 
@@ -405,8 +361,8 @@ fn margin_tone(label: &str) -> Tone {
 
 /// The legend of failed checks: a blank line, a bold title, then one line per check
 /// (`! ¶3 number missing: 30`) wrapped to `width`. Empty when every check passed.
-fn legend_lines(report: &Report, width: usize) -> Vec<Line> {
-    if report.checks.is_empty() {
+fn legend_lines(checks: &[Check], width: usize) -> Vec<Line> {
+    if checks.is_empty() {
         return Vec::new();
     }
     let mut lines = vec![Line::default()];
@@ -416,7 +372,7 @@ fn legend_lines(report: &Report, width: usize) -> Vec<Line> {
             .into_iter()
             .map(|line| Line::of(line, Tone::Bold)),
     );
-    for check in &report.checks {
+    for check in checks {
         let text = format!("{CHECK_MARKER} {} {}", check.location(), check.describe());
         lines.extend(
             wrap_to(&text, width)
@@ -429,13 +385,13 @@ fn legend_lines(report: &Report, width: usize) -> Vec<Line> {
 
 /// The dimmed boilerplate section: a blank line, a label, then each boilerplate paragraph
 /// wrapped to the full `width`. Empty when nothing was set aside.
-fn boilerplate_lines(report: &Report, width: usize) -> Vec<Line> {
-    if report.boilerplate.is_empty() {
+fn boilerplate_lines(boilerplate: &[String], width: usize) -> Vec<Line> {
+    if boilerplate.is_empty() {
         return Vec::new();
     }
     let mut lines = vec![Line::default()];
     let label = "Set aside as boilerplate (not translated):";
-    let texts = std::iter::once(label).chain(report.boilerplate.iter().map(String::as_str));
+    let texts = std::iter::once(label).chain(boilerplate.iter().map(String::as_str));
     for text in texts {
         lines.extend(
             wrap_to(text, width)
@@ -449,8 +405,7 @@ fn boilerplate_lines(report: &Report, width: usize) -> Vec<Line> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::ParagraphId;
-    use crate::report::{ProviderInfo, SourceInfo, TargetInfo};
+    use crate::report::{ParagraphPair, ProviderInfo, SourceInfo, TargetInfo};
     use crate::verify::fidelity::{Check, CheckKind};
 
     /// Widths every text test renders at: MIN_WIDTH to very wide.
@@ -545,9 +500,15 @@ mod tests {
             width,
             layout,
             date: Date::from_unix_seconds(0),
+            // A report aligned by sentence was asked for by sentence.
+            align: if report.paragraphs.iter().any(|p| !p.sentences.is_empty()) {
+                Align::Sentence
+            } else {
+                Align::Paragraph
+            },
         };
         let mut out = Vec::new();
-        translation(report, Format::Text, &style, &mut out).expect("writing to a Vec succeeds");
+        translation(report, Format::Text, &style, 0, &mut out).expect("writing to a Vec succeeds");
         String::from_utf8(out).expect("text output is UTF-8")
     }
 
@@ -577,10 +538,10 @@ mod tests {
                 }
                 let starts: Vec<&str> = text
                     .lines()
-                    .filter(|l| l.contains('¶') && !l.starts_with("! ¶2 number"))
-                    .map(|l| &l[..l.find('¶').unwrap_or(0) + '¶'.len_utf8() + 1])
+                    .filter(|l| l.starts_with(['¶', '!']) && !l.starts_with("! ¶2 number"))
+                    .map(|l| l.split(' ').next().unwrap_or_default())
                     .collect();
-                assert_eq!(starts, ["  ¶1", "! ¶2", "  ¶3"], "{layout:?} {width}");
+                assert_eq!(starts, ["¶1", "!2", "¶3"], "{layout:?} {width}");
             }
         }
     }
@@ -596,7 +557,7 @@ mod tests {
             "{plain}"
         );
         let colored = render_text(&report, Layout::Columns, 100, true);
-        assert!(colored.contains("\x1b[1m! ¶2 \x1b[0m"), "{colored}");
+        assert!(colored.contains("\x1b[1m!2 \x1b[0m"), "{colored}");
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Stacked: the narrow text layout, each source paragraph above its indented translation.
 //!
-//! Takes a [`Report`] and a width, returns styled [`Line`]s for `lines::write_lines`. The source
+//! Takes one [`ParagraphPair`] and a width, returns styled [`Line`]s for `lines::write_lines`. The source
 //! paragraph starts after its id (right-aligned to the widest id, then a space) and continues
 //! under itself; the translation follows, indented by four spaces:
 //!
@@ -11,34 +11,27 @@
 //!     in Brussels on Thursday …
 //! ```
 //!
-//! Pairs are separated by one blank line. Header, marker and boilerplate come from `render`.
+//! Pairs are separated by one blank line. Header, marker and boilerplate come from `render`, the
+//! order of pairs from `render::progressive`.
 
-use crate::report::{ParagraphPair, Report};
+use crate::report::ParagraphPair;
 
 use super::lines::{Line, Tone, pad_left, wrap_to};
 
 /// How far translations are indented, in columns.
 const TRANSLATION_INDENT: usize = 4;
 
-/// The whole report stacked at `width` (at least `MIN_WIDTH`).
-pub(super) fn lines(report: &Report, width: usize) -> Vec<Line> {
-    let id_width = super::id_width(report);
-    let marker = super::kept_marker(report);
-    let mut lines = super::header_lines(report, width);
-    for (index, pair) in report.paragraphs.iter().enumerate() {
-        if index > 0 {
-            lines.push(Line::default());
-        }
-        lines.extend(source_lines(
-            &pair.source,
-            &super::id_label(report, pair),
-            id_width,
-            width,
-        ));
-        lines.extend(translation_lines(pair, &marker, width));
-    }
-    lines.extend(super::boilerplate_lines(report, width));
-    lines.extend(super::legend_lines(report, width));
+/// One pair stacked at `width` (at least `MIN_WIDTH`): the source after its margin `label`
+/// (right-aligned to `id_width`, the article's widest id), then the translation or `kept`.
+pub(super) fn pair_lines(
+    pair: &ParagraphPair,
+    label: &str,
+    id_width: usize,
+    width: usize,
+    kept: &str,
+) -> Vec<Line> {
+    let mut lines = source_lines(&pair.source, label, id_width, width);
+    lines.extend(translation_lines(pair, kept, width));
     lines
 }
 
@@ -80,9 +73,9 @@ fn translation_lines(pair: &ParagraphPair, marker: &str, width: usize) -> Vec<Li
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use crate::render::Layout;
     use crate::render::tests::{WIDTHS, render_text, sample_report};
+    use crate::report::Report;
 
     fn render(report: &Report, width: usize) -> String {
         render_text(report, Layout::Stacked, width, false)

@@ -49,6 +49,10 @@ pub const MIN_SIMILARITY: f64 = 0.8;
 /// Normalized Levenshtein similarity of skeletons from which two words are similar.
 pub const MIN_EDIT_SIMILARITY: f64 = 0.5;
 
+/// A word longer than this (in UTF-8 bytes) renders no name: it is not compared, which keeps
+/// the check linear on a hostile reply's thousand-letter words.
+const MAX_NAME_BYTES: usize = 200;
+
 /// Languages written without capital letters: names cannot be told by their case.
 const CASELESS: [&str; 9] = ["zh", "ja", "ko", "ar", "he", "fa", "th", "hi", "ur"];
 
@@ -243,7 +247,7 @@ fn mid_sentence_words(pairs: &[Pair<'_>]) -> HashSet<String> {
 fn similar_words(target: &str, wanted: &str) -> Vec<Found> {
     let mut found: Vec<Found> = words(target)
         .into_iter()
-        .filter(|w| !w.cjk)
+        .filter(|w| !w.cjk && w.text.len() <= MAX_NAME_BYTES)
         .filter_map(|w| {
             let score = similarity(wanted, &skeleton(w.text))?;
             Some(Found {
@@ -407,6 +411,16 @@ mod tests {
         assert!(similarity(&skeleton("Selenskyj"), &skeleton("Zelensky")).is_some());
         assert!(similarity(&skeleton("Waffenstillstand"), &skeleton("ceasefire")).is_none());
         assert!(similarity(&skeleton("Ministerpräsident"), &skeleton("Minister")).is_none());
+    }
+
+    #[test]
+    fn a_word_longer_than_any_name_renders_none() {
+        // Its skeleton is `rute`, as Rutte's: compared, it would be taken for the name.
+        let huge = format!("Ru{}e", "t".repeat(MAX_NAME_BYTES));
+        assert_eq!(skeleton(&huge), "rute");
+        assert!(similar_words(&huge, &skeleton("Rutte")).is_empty());
+        let fitting = format!("Ru{}e", "t".repeat(MAX_NAME_BYTES - 3));
+        assert_eq!(similar_words(&fitting, &skeleton("Rutte")).len(), 1);
     }
 
     #[test]

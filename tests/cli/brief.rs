@@ -328,7 +328,7 @@ fn a_reply_that_is_never_json_exits_4() {
 }
 
 #[test]
-fn translate_with_brief_prints_the_brief_above_the_translation() {
+fn translate_with_brief_prints_the_brief_below_the_translation() {
     let sandbox = Sandbox::new();
     let mock = mock(&[]);
     let out = sandbox.translate(&mock, &reference(), &["--brief"]);
@@ -338,12 +338,15 @@ fn translate_with_brief_prints_the_brief_above_the_translation() {
         .stdout
         .find("¶1 Eine NATO-Mitgliedschaft")
         .expect("the pairs");
-    assert!(brief_at < pairs_at, "{}", out.stdout);
+    // Pairs are printed as they are verified; the brief, which needs the whole article, after.
+    assert!(pairs_at < brief_at, "{}", out.stdout);
     assert!(out.stdout.starts_with("German → English"));
     assert!(widest_line(&out.stdout) <= 80);
-    let mut tasks = tasks(&mock);
-    tasks.sort();
-    assert_eq!(tasks, ["brief", "translate", "translate"]);
+    // Translation (the opening paragraph, the rest) and the brief's source side go out at
+    // once; the brief's texts are translated once its source side is checked.
+    let mut sent = tasks(&mock);
+    sent.sort();
+    assert_eq!(sent, ["brief", "translate", "translate", "translate"]);
 }
 
 #[test]
@@ -370,9 +373,10 @@ fn translation_requests_leave_brief_faults_for_the_brief() {
     let mock = mock(&["brief-bad-ref:1"]);
     let out = sandbox.translate(&mock, &reference(), &["--brief", "--format", "json"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
-    let mut tasks = tasks(&mock);
-    tasks.sort();
-    assert_eq!(tasks, ["brief", "brief", "translate", "translate"]);
+    // The brief goes out with the translation; its fault is left for it, and repaired.
+    let mut sent = tasks(&mock);
+    sent.sort();
+    assert_eq!(sent, ["brief", "brief", "translate", "translate"]);
 }
 
 #[test]

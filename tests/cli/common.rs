@@ -51,6 +51,23 @@ impl Sandbox {
         cmd
     }
 
+    /// `script` (util-linux) running the shell command line `line` on a pseudo-terminal, with
+    /// the sandbox's environment (its shared cache), `PATH` and `TERM=xterm-256color`; stdin
+    /// (the keyboard) and stdout (what the terminal receives) piped.
+    pub fn script(&self, line: &str) -> std::process::Command {
+        let mut cmd = std::process::Command::new("script");
+        cmd.args(["-qfec", line, "/dev/null"])
+            .env_clear()
+            .env("HOME", self.dir.path())
+            .env("XDG_CONFIG_HOME", self.dir.path().join("config"))
+            .env("XDG_CACHE_HOME", self.dir.path().join("cache"))
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("TERM", "xterm-256color")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped());
+        cmd
+    }
+
     /// The sandbox's shared cache directory (`XDG_CACHE_HOME/diglot`).
     pub fn shared_cache(&self) -> PathBuf {
         self.dir.path().join("cache").join("diglot")
@@ -87,21 +104,36 @@ impl Sandbox {
         file: &Path,
         args: &[&str],
     ) -> Run {
-        cmd.args([
-            "translate",
-            "--provider",
-            "mock",
-            "--base-url",
-            &mock.base_url(),
-        ])
-        .args(["--color", "never"])
-        .arg(file)
-        .args(args);
-        if !args.contains(&"--width") {
-            cmd.args(["--width", "80"]);
+        let mut base = translate_args(mock);
+        if args.contains(&"--width") {
+            // The test's own width replaces the default 80.
+            let at = base
+                .iter()
+                .position(|a| a == "--width")
+                .unwrap_or(base.len());
+            base.drain(at..(at + 2).min(base.len()));
         }
+        cmd.args(base).arg(file).args(args);
         run(&mut cmd)
     }
+}
+
+/// `translate --provider mock --base-url MOCK --width 80 --color never`: what
+/// [`Sandbox::translate`] runs before the file and its arguments.
+pub fn translate_args(mock: &BackgroundMock) -> Vec<String> {
+    [
+        "translate",
+        "--provider",
+        "mock",
+        "--base-url",
+        &mock.base_url(),
+        "--width",
+        "80",
+        "--color",
+        "never",
+    ]
+    .map(str::to_owned)
+    .to_vec()
 }
 
 /// Runs a command to its end.

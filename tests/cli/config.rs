@@ -381,7 +381,7 @@ fn completions_complete_profile_names_language_codes_and_formats() {
     assert!(codes.iter().any(|c| c == "sv") && codes.iter().all(|c| c.starts_with('s')));
     assert!(!codes.iter().any(|c| c == "sx"), "{codes:?}");
     let formats = complete(&sandbox, &["translate", "--format", ""]);
-    assert_eq!(formats, ["text", "json", "markdown", "html"]);
+    assert_eq!(formats, ["text", "json", "markdown", "html", "jsonl"]);
     let formats = complete(&sandbox, &["detect", "--format", ""]);
     assert_eq!(formats, ["text", "json"]);
 }

@@ -153,15 +153,14 @@ fn text_output_marks_the_paragraph_in_the_margin_and_ends_with_a_legend() {
     assert_eq!(out.code, 6, "{}", out.stderr);
     assert!(widest_line(&out.stdout) <= 80, "{}", out.stdout);
     assert!(
-        out.stdout.lines().any(|l| l.starts_with("! ¶1 Eine NATO")),
+        out.stdout.lines().any(|l| l.starts_with("!1 Eine NATO")),
         "{}",
         out.stdout
     );
-    assert!(
-        out.stdout
-            .lines()
-            .any(|l| l.starts_with("  ¶2 Die Ukraine"))
-    );
+    // The fault answers the first paragraph of each request with its source: ¶1 (the
+    // opening paragraph's own request) and ¶2 (the first of the rest).
+    assert!(out.stdout.lines().any(|l| l.starts_with("!2 Die Ukraine")));
+    assert!(out.stdout.lines().any(|l| l.starts_with("¶3 Auf die")));
     // Every row puts the separator in the same column, flagged or not.
     let columns: std::collections::BTreeSet<usize> = out
         .stdout
@@ -175,13 +174,15 @@ fn text_output_marks_the_paragraph_in_the_margin_and_ends_with_a_legend() {
     assert!(
         out.stdout.ends_with(
             "\nFidelity checks failed (! in the margin):\n\
-             ! ¶1 untranslated: still German (de)\n"
+             ! ¶1 untranslated: still German (de)\n\
+             ! ¶2 untranslated: still German (de)\n"
         ),
         "{}",
         out.stdout
     );
     assert!(
-        out.stderr.contains("(¶1 untranslated de)"),
+        out.stderr
+            .contains("(¶1 untranslated de, ¶2 untranslated de)"),
         "{}",
         out.stderr
     );
@@ -194,7 +195,7 @@ fn stacked_and_markdown_output_show_the_checks_too() {
     let file = fixture("de-rutte-nato.txt");
     let stacked = sandbox.translate(&mock, &file, &["--layout", "stacked"]);
     assert_eq!(stacked.code, 0);
-    assert!(stacked.stdout.lines().any(|l| l.starts_with("! ¶7 Trumps")));
+    assert!(stacked.stdout.lines().any(|l| l.starts_with("!7 Trumps")));
     assert!(stacked.stdout.ends_with("! ¶7 number missing: 30\n"));
     let markdown = sandbox.translate(&mock, &file, &["--format", "markdown"]);
     assert!(

@@ -604,7 +604,7 @@ fn check_refuses_a_result_that_lost_doubled_or_invented_paragraphs() {
 // ---------------------------------------------------------------------------------------------
 
 #[test]
-fn the_brief_and_the_translation_share_one_separator_column() {
+fn the_brief_and_the_translation_each_keep_one_separator_column() {
     let sandbox = Sandbox::new();
     let mock = mock(&[]);
     let out = sandbox.translate(
@@ -613,15 +613,21 @@ fn the_brief_and_the_translation_share_one_separator_column() {
         &["--brief", "--layout", "columns"],
     );
     assert_eq!(out.code, 0, "{}", out.stderr);
-    let columns: std::collections::BTreeSet<usize> = out
+    // The brief follows the pairs below a rule; each block has one separator column.
+    let (pairs, brief) = out
         .stdout
-        .lines()
-        .filter_map(|line| {
-            let at = line.find('│')?;
-            Some(unicode_width::UnicodeWidthStr::width(&line[..at]))
-        })
-        .collect();
-    assert_eq!(columns.len(), 1, "separators at {columns:?}");
+        .split_once("\n\n─")
+        .expect("a rule before the brief");
+    for block in [pairs, brief] {
+        let columns: std::collections::BTreeSet<usize> = block
+            .lines()
+            .filter_map(|line| {
+                let at = line.find('│')?;
+                Some(unicode_width::UnicodeWidthStr::width(&line[..at]))
+            })
+            .collect();
+        assert_eq!(columns.len(), 1, "separators at {columns:?}");
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

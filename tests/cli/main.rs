@@ -16,6 +16,7 @@ mod input;
 mod layout;
 mod mock_server;
 mod progress;
+mod progressive;
 mod providers;
 mod readme;
 mod record;

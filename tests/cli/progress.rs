@@ -18,16 +18,8 @@ fn screen_after(
     ctrl_c_after: Option<Duration>,
 ) -> Vec<String> {
     let line = format!("stty cols {cols} rows 30; {command}");
-    let mut child = std::process::Command::new("script")
-        .args(["-qfec", &line, "/dev/null"])
-        .env_clear()
-        .env("HOME", sandbox.dir.path())
-        .env("XDG_CONFIG_HOME", sandbox.dir.path().join("config"))
-        .env("XDG_CACHE_HOME", sandbox.dir.path().join("cache"))
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("TERM", "xterm-256color")
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
+    let mut child = sandbox
+        .script(&line)
         .spawn()
         .expect("script runs (util-linux)");
     let mut keyboard = child.stdin.take().expect("stdin");

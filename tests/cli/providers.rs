@@ -138,7 +138,12 @@ fn anthropic_sends_system_on_top_version_header_and_max_tokens() {
         &[],
     );
     assert_eq!(out.code, 0, "{}", out.stderr);
-    let body = &translation_bodies(&mock, Wire::Anthropic)[0];
+    // The rest of the article, after the opening paragraph's own request.
+    let bodies = translation_bodies(&mock, Wire::Anthropic);
+    let body = bodies
+        .iter()
+        .max_by_key(|b| b["max_tokens"].as_u64())
+        .expect("a request");
     assert_eq!(body["model"], "claude-sonnet-4-5");
     assert!(body["system"].as_str().is_some_and(|s| !s.is_empty()));
     assert_eq!(body["messages"][0]["role"], "user");

@@ -160,9 +160,10 @@ fn the_run_timeout_cuts_retries_short_and_names_the_last_answer() {
         "{}",
         out.stderr
     );
-    // Backoff of 0.5 s, 1 s, 2 s…: far fewer than the 11 attempts allowed fit in 2 s.
+    // Backoff of 0.5 s, 1 s, 2 s…: far fewer than the 11 attempts allowed fit in 2 s, for
+    // each of the two requests (the opening paragraph and the rest).
     assert!(
-        (1..=4).contains(&busy.chat_requests()),
+        (2..=8).contains(&busy.chat_requests()),
         "{}",
         busy.chat_requests()
     );
@@ -203,7 +204,10 @@ fn a_refused_key_is_never_retried() {
         let refusing = mock(&[fault]);
         let out = sandbox.translate(&refusing, &reference(), &[]);
         assert_eq!(out.code, 4, "{fault}: {}", out.stderr);
-        assert_eq!(refusing.chat_requests(), 1, "{fault}");
+        // At most one request per chunk (the opening paragraph, the rest), none again.
+        let ids = crate::common::requested_ids(&refusing);
+        assert!((1..=2).contains(&ids.len()), "{fault}: {ids:?}");
+        assert!(ids.windows(2).all(|w| w[0] != w[1]), "{fault}: {ids:?}");
     }
 }
 
@@ -424,17 +428,17 @@ fn the_cache_serves_a_rerun_and_no_cache_sends_again() {
     let mock = mock(&[]);
     let first = cached(&sandbox, &mock, &reference(), &[]);
     assert_eq!(first.code, 0, "{}", first.stderr);
-    assert_eq!(mock.chat_requests(), 1);
+    assert_eq!(mock.chat_requests(), 2);
     let second = cached(&sandbox, &mock, &reference(), &[]);
     assert_eq!(second.stdout, first.stdout);
-    assert_eq!(mock.chat_requests(), 1);
+    assert_eq!(mock.chat_requests(), 2);
     let fresh = cached(&sandbox, &mock, &reference(), &["--no-cache"]);
     assert_eq!(fresh.stdout, first.stdout);
-    assert_eq!(mock.chat_requests(), 2);
+    assert_eq!(mock.chat_requests(), 4);
     // Another target language is another result.
     let french = cached(&sandbox, &mock, &reference(), &["--to", "fr"]);
     assert_eq!(french.code, 0, "{}", french.stderr);
-    assert_eq!(mock.chat_requests(), 3);
+    assert_eq!(mock.chat_requests(), 6);
 }
 
 #[test]
@@ -442,7 +446,12 @@ fn a_changed_paragraph_resends_only_its_chunk() {
     let sandbox = Sandbox::new();
     let mock = mock(&[]);
     let article = generated_article(&sandbox, 60);
-    let first = cached(&sandbox, &mock, &article, &["--jobs", "1"]);
+    let first = cached(
+        &sandbox,
+        &mock,
+        &article,
+        &["--jobs", "1", "--format", "json"],
+    );
     assert_eq!(first.code, 0, "{}", first.stderr);
     let sent = mock.chat_requests();
     let text = std::fs::read_to_string(&article).expect("article");
@@ -502,11 +511,11 @@ fn a_corrupt_entry_is_a_warning_and_the_run_still_works() {
         "{}",
         out.stderr
     );
-    assert_eq!(mock.chat_requests(), 2);
+    assert_eq!(mock.chat_requests(), 4);
     // The entries were written again.
     let healed = cached(&sandbox, &mock, &reference(), &[]);
     assert_eq!(healed.stderr, "");
-    assert_eq!(mock.chat_requests(), 2);
+    assert_eq!(mock.chat_requests(), 4);
 }
 
 #[test]
@@ -557,13 +566,14 @@ fn cache_stats_counts_entries_and_clear_removes_them() {
         "{}",
         before.stdout
     );
-    assert!(before.stdout.contains("entries: 2\n"), "{}", before.stdout);
+    // The result and its two chunks (the opening paragraph, the rest).
+    assert!(before.stdout.contains("entries: 3\n"), "{}", before.stdout);
     let mut cmd = sandbox.cached_cmd();
     cmd.args(["cache", "clear"]);
     let cleared = run(&mut cmd);
     assert_eq!(cleared.code, 0, "{}", cleared.stderr);
     assert!(
-        cleared.stdout.starts_with("removed 2 cache entries"),
+        cleared.stdout.starts_with("removed 3 cache entries"),
         "{}",
         cleared.stdout
     );
@@ -573,7 +583,7 @@ fn cache_stats_counts_entries_and_clear_removes_them() {
             .contains("entries: 0\nsize:    0 B (limit 200.0 MB, default)\n")
     );
     assert_eq!(cached(&sandbox, &mock, &reference(), &[]).code, 0);
-    assert_eq!(mock.chat_requests(), 2, "a cleared cache sends again");
+    assert_eq!(mock.chat_requests(), 4, "a cleared cache sends again");
 }
 
 #[test]
@@ -588,7 +598,7 @@ fn the_cache_stays_within_its_limit_and_clear_takes_an_age() {
     };
     assert_eq!(cached(&sandbox, &mock, &reference(), &[]).code, 0);
     let full = stats(&sandbox, "1 MB");
-    assert!(full.contains("entries: 2\n"), "{full}");
+    assert!(full.contains("entries: 3\n"), "{full}");
     assert!(
         full.contains(" kB (limit 1.0 MB, environment DIGLOT_CACHE_MAX_SIZE)\n"),
         "{full}"

@@ -424,6 +424,52 @@ fn a_name_translated_two_ways_across_chunks_is_caught_and_repaired() {
 }
 
 #[test]
+fn read_as_it_arrives_a_drifting_name_is_found_after_the_pairs_not_sent_again() {
+    let sandbox = Sandbox::new();
+    let config = small_chunks(&sandbox, "");
+    // As above: the second request respells the names it keeps.
+    let mock = mock(&["name-drift:2"]);
+    let out = translate_small(
+        &sandbox,
+        &config,
+        &mock,
+        &["--format", "jsonl", "--jobs", "1"],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    // A pair on stdout cannot change: no paragraph is sent again for its names.
+    assert!(
+        sent(&mock)
+            .iter()
+            .all(|r| !r.system.contains("did not use the required translation")),
+        "{:?}",
+        sent(&mock)
+    );
+    let records: Vec<Value> = out.stdout.lines().map(json).collect();
+    let end = records.last().expect("an end record");
+    assert_eq!(end["type"], "end");
+    let drift: Vec<&Value> = end["checks"]
+        .as_array()
+        .expect("the end record's checks")
+        .iter()
+        .filter(|c| c["kind"] == "name_drift")
+        .collect();
+    assert!(!drift.is_empty(), "{end}");
+    assert_eq!(
+        end["checks_failed"].as_u64(),
+        Some(end["checks"].as_array().map_or(0, |c| c.len() as u64))
+    );
+    // In text, the drift is listed after the pairs, in the legend.
+    let again = crate::common::mock(&["name-drift:2"]);
+    let out = translate_small(&sandbox, &config, &again, &["--jobs", "1"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let legend = out
+        .stdout
+        .rfind("name_drift")
+        .or(out.stdout.rfind(", elsewhere "));
+    assert!(legend.is_some(), "{}", out.stdout);
+}
+
+#[test]
 fn check_finds_name_drift_in_a_saved_result_and_terms_only_with_a_glossary() {
     let sandbox = Sandbox::new();
     let mock = mock(&[]);

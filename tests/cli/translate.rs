@@ -3,7 +3,7 @@
 use crate::common::{Sandbox, fixture, json, mock, requested_ids, run, widest_line};
 
 #[test]
-fn reference_article_side_by_side_in_one_request() {
+fn reference_article_side_by_side_its_opening_paragraph_first() {
     let sandbox = Sandbox::new();
     let mock = mock(&[]);
     let out = sandbox.translate(&mock, &fixture("de-rutte-nato.txt"), &[]);
@@ -21,8 +21,22 @@ fn reference_article_side_by_side_in_one_request() {
         "boilerplate dropped"
     );
     assert!(widest_line(&out.stdout) <= 80);
-    assert_eq!(requested_ids(&mock), vec![(1..=8).collect::<Vec<_>>()]);
+    // Read as it arrives: the opening paragraph in a request of its own, the rest in one.
+    let mut sent = requested_ids(&mock);
+    sent.sort();
+    assert_eq!(sent, vec![vec![1], (2..=8).collect::<Vec<_>>()]);
+    // A whole document gains nothing from that: one request.
+    let whole = mock_json_requests(&sandbox);
+    assert_eq!(whole, vec![(1..=8).collect::<Vec<_>>()]);
     assert_eq!(out.stderr, "");
+}
+
+/// The paragraphs each request carried for the reference article as one JSON document.
+fn mock_json_requests(sandbox: &Sandbox) -> Vec<Vec<u64>> {
+    let mock = mock(&[]);
+    let out = sandbox.translate(&mock, &fixture("de-rutte-nato.txt"), &["--format", "json"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    requested_ids(&mock)
 }
 
 #[test]

@@ -5,8 +5,10 @@
 //!
 //! Built from resolved settings and plain [`TaskOptions`], never from clap types. Translations
 //! arrive chunk by chunk from the pipeline and are released in paragraph order
-//! ([`crate::verify::InOrder`]); the fidelity checks run on them off the async thread. Today the
-//! output is rendered whole at the end; a progressive renderer consumes the same ordered pairs.
+//! ([`crate::verify::InOrder`]); the fidelity checks run on them off the async thread; the brief
+//! is written at the same time. Each verified pair goes to a [`Sink`] the moment it and every
+//! pair before it are checked ([`process_progressive`], for text and jsonl on stdout), or the
+//! output is rendered whole at the end ([`process`]) by the same writer.
 
 mod identity;
 mod names;
@@ -18,18 +20,20 @@ use indicatif::ProgressBar;
 use crate::brief::{Brief, BriefInput};
 use crate::cache::{Cache, Key, ProviderIdentity};
 use crate::config::{ProviderSettings, Settings};
-use crate::detect::{Detection, Detector, Direction, DocumentDetection};
+use crate::detect::{Detector, Direction, DocumentDetection};
 use crate::error::Error;
 use crate::ingest::sentence::Align;
 use crate::ingest::{Document, Paragraph, ParagraphId};
 use crate::input::Source;
 use crate::language::LanguageCode;
+use crate::pipeline::LiveSink;
 use crate::prompt::Prompts;
+use crate::render::progressive::Head;
 use crate::render::{Format, Layout, Style};
 use crate::report::{
     BriefReport, ParagraphPair, ProviderInfo, Report, SourceInfo, TargetInfo, Usage,
 };
-use crate::verify::fidelity::ChecksFailed;
+use crate::verify::fidelity::{Check, ChecksFailed};
 
 use identity::{ReportIdentity, identity_of};
 pub(super) use session::{RunOptions, Session};
@@ -83,6 +87,9 @@ pub(super) struct Task {
     names: (String, Option<String>),
     /// The cache of whole results, unless disabled.
     cache: Option<Cache>,
+    /// `main`'s exit code of an error: what jsonl's `end` record says a `--strict` run with
+    /// failed checks ends with.
+    exit_code: fn(&Error) -> u8,
     /// The glossaries and whether chunks carry the text before them (`translate` only).
     terms: Terms,
 }
@@ -125,6 +132,7 @@ impl Task {
         prompts: Prompts,
         (main, brief): (&ProviderSettings, Option<&ProviderSettings>),
         settings: &Settings,
+        exit_code: fn(&Error) -> u8,
     ) -> Task {
         let brief_points = match options.kind {
             TaskKind::Translate { brief_points, .. } => brief_points,
@@ -156,13 +164,20 @@ impl Task {
                 width: settings.width.value,
                 layout: options.layout,
                 date: settings.date,
+                align: run.align,
             },
             cache: run.cache_dir.clone().map(Cache::new),
             run,
             verbose: settings.verbose,
             producers,
+            exit_code,
             terms: Terms::default(),
         }
+    }
+
+    /// How text output looks (colour, width, layout).
+    pub(super) fn style(&self) -> &Style {
+        &self.style
     }
 
     /// This task with glossaries and context (for `translate`).
@@ -227,14 +242,13 @@ impl Task {
     }
 
     /// The finished result as output, with `warnings` and the cache's own.
-    fn render(&self, finished: &Finished, mut warnings: Vec<String>) -> Result<Rendered, Error> {
-        let (output, failed, usage, paragraphs) = match finished {
+    fn render(&self, finished: &Finished, warnings: Vec<String>) -> Result<Rendered, Error> {
+        let output = match finished {
             Finished::Translation(report) => {
-                let output = super::rendered(|out| {
-                    crate::render::translation(report, self.format, &self.style, out)
-                })?;
-                let failed = ChecksFailed::of(&report.checks);
-                (output, failed, &report.usage, report.paragraphs.len())
+                let code = self.exit_code_of(report);
+                super::rendered(|out| {
+                    crate::render::translation(report, self.format, &self.style, code, out)
+                })?
             }
             Finished::Brief(report) => {
                 let only_target = matches!(
@@ -244,24 +258,59 @@ impl Task {
                         ..
                     }
                 );
-                let output = super::rendered(|out| {
+                super::rendered(|out| {
                     crate::render::brief(report, self.format, &self.style, only_target, out)
-                })?;
-                (output, None, &report.usage, 0)
+                })?
             }
+        };
+        Ok(self.rendered(output, finished, warnings))
+    }
+
+    /// What goes with an output (written already when it was progressive): the failed checks
+    /// (which fail the run with `--strict`), the warnings with the cache's own, the usage.
+    fn rendered(
+        &self,
+        output: Vec<u8>,
+        finished: &Finished,
+        mut warnings: Vec<String>,
+    ) -> Rendered {
+        let (failed, usage, paragraphs) = match finished {
+            Finished::Translation(report) => (
+                ChecksFailed::of(&report.checks),
+                &report.usage,
+                report.paragraphs.len(),
+            ),
+            Finished::Brief(report) => (None, &report.usage, 0),
         };
         if let Some(cache) = &self.cache {
             warnings.extend(cache.take_warnings());
         }
-        let strict = matches!(self.kind, TaskKind::Translate { strict: true, .. });
-        Ok(Rendered {
+        Rendered {
             output,
             flagged: failed.is_some(),
-            failed: failed.filter(|_| strict),
+            failed: failed.filter(|_| self.is_strict()),
             warnings,
             notes: self.verbose.then(|| usage.summary()).into_iter().collect(),
             paragraphs,
-        })
+        }
+    }
+
+    fn is_strict(&self) -> bool {
+        matches!(self.kind, TaskKind::Translate { strict: true, .. })
+    }
+
+    /// The status a translation's run ends with: the exit code `main` gives failed checks
+    /// with `--strict`, else 0.
+    pub(super) fn exit_code_of(&self, report: &Report) -> u8 {
+        match ChecksFailed::of(&report.checks).filter(|_| self.is_strict()) {
+            Some(failed) => (self.exit_code)(&Error::from(failed)),
+            None => 0,
+        }
+    }
+
+    /// [`Task::rendered`] for a translation written progressively: no output left to write.
+    pub(super) fn streamed(&self, report: Report, warnings: Vec<String>) -> Rendered {
+        self.rendered(Vec::new(), &Finished::Translation(report), warnings)
     }
 }
 
@@ -476,6 +525,22 @@ impl Finished {
     }
 }
 
+/// Where a translation's pairs go the moment they are verified: progressive output.
+pub(super) trait Sink {
+    /// Before the first request: the header's facts, every paragraph's source text in order
+    /// (for a pager's estimate of the height) and the boilerplate set aside.
+    fn start(
+        &mut self,
+        head: &Head<'_>,
+        sources: &[&str],
+        boilerplate: &[String],
+    ) -> Result<(), Error>;
+    /// One pair, checked (and repaired), in article order, with the checks it failed.
+    fn pair(&mut self, pair: &ParagraphPair, checks: &[Check]) -> Result<(), Error>;
+    /// Where streamed answers are shown while they arrive (the status area).
+    fn live(&self) -> LiveSink;
+}
+
 /// One article through the task: translation (and brief) or brief, verified, stored in the
 /// cache and rendered; an article found in the cache is already rendered.
 pub(super) async fn process(
@@ -488,17 +553,17 @@ pub(super) async fn process(
         Ready::Cached(rendered) => return Ok(rendered),
         Ready::Fresh { prepared, key } => (prepared, key),
     };
-    // A short text's language may be a guess; say so before anything else.
-    let guessed = prepared
-        .detection
-        .guess()
-        .filter(|_| !prepared.direction.forced)
-        .map(|(language, confidence)| super::detect::guess_warning(language, confidence));
+    let guessed = guess_warning(&prepared);
     let (finished, mut warnings) = match task.kind {
         TaskKind::Translate { brief_points, .. } => {
-            let (report, warnings) =
-                translate_article(session, *prepared, progress, (brief_points, &task.terms))
-                    .await?;
+            let (report, warnings) = translation::translate_article(
+                session,
+                *prepared,
+                progress,
+                (brief_points, &task.terms),
+                None,
+            )
+            .await?;
             (Finished::Translation(report), warnings)
         }
         TaskKind::Brief { points, .. } => {
@@ -515,13 +580,60 @@ pub(super) async fn process(
         }
     };
     warnings.splice(0..0, guessed);
+    task.store(key.as_ref(), &finished);
+    task.render(&finished, warnings)
+}
+
+/// [`process`] for a translation written as it is verified: the header's facts, then each
+/// pair, go to `sink`; the finished report (for what follows the pairs) is stored in the cache
+/// and returned with the warnings. A `--brief` run is translated and briefed at once.
+pub(super) async fn process_progressive(
+    task: &Task,
+    session: &Session,
+    prepared: Prepared,
+    key: Option<Key>,
+    progress: ProgressBar,
+    sink: &mut (dyn Sink + Send),
+) -> Result<(Report, Vec<String>), Error> {
+    let guessed = guess_warning(&prepared);
+    let brief_points = match task.kind {
+        TaskKind::Translate { brief_points, .. } => brief_points,
+        TaskKind::Brief { .. } => None,
+    };
+    let (report, mut warnings) = translation::translate_article(
+        session,
+        prepared,
+        progress,
+        (brief_points, &task.terms),
+        Some(sink),
+    )
+    .await?;
+    warnings.splice(0..0, guessed);
     if let (Some(cache), Some(key)) = (&task.cache, &key) {
-        match &finished {
-            Finished::Translation(report) => cache.put(key, report),
-            Finished::Brief(report) => cache.put(key, report),
+        cache.put(key, &report);
+    }
+    Ok((report, warnings))
+}
+
+impl Task {
+    /// Puts a verified result into the cache of whole results under `key`.
+    fn store(&self, key: Option<&Key>, finished: &Finished) {
+        if let (Some(cache), Some(key)) = (&self.cache, key) {
+            match finished {
+                Finished::Translation(report) => cache.put(key, report),
+                Finished::Brief(report) => cache.put(key, report),
+            }
         }
     }
-    task.render(&finished, warnings)
+}
+
+/// A short text's language may be a guess: a warning that says so, unless `--from` gave it.
+fn guess_warning(prepared: &Prepared) -> Option<String> {
+    prepared
+        .detection
+        .guess()
+        .filter(|_| !prepared.direction.forced)
+        .map(|(language, confidence)| super::detect::guess_warning(language, confidence))
 }
 
 /// Asks the connection's provider for a brief of `points` key points of the prepared
@@ -560,92 +672,6 @@ async fn write_brief(
     let brief = pipeline.brief(&input, &glossary, check).await?;
     warnings.extend(pipeline.take_warnings());
     Ok((brief, pipeline.usage(0), warnings))
-}
-
-/// Translates the paragraphs not already in the target language, takes each chunk's
-/// translations in paragraph order as they arrive, checks every one came back exactly once,
-/// runs the fidelity checks, and writes the brief when asked.
-async fn translate_article(
-    session: &Session,
-    prepared: Prepared,
-    progress: ProgressBar,
-    (brief_points, terms): (Option<u8>, &Terms),
-) -> Result<(Report, Vec<String>), Error> {
-    let to_send: Vec<Paragraph> = prepared
-        .paragraphs
-        .iter()
-        .zip(&prepared.detection.paragraphs)
-        .filter(|(_, d)| !is_already_target(d, prepared.direction.target))
-        .map(|(p, _)| p.clone())
-        .collect();
-    let pipeline = session.main.pipeline(progress);
-    let (source, target) = (prepared.direction.source, prepared.direction.target);
-    let article = std::sync::Arc::new(crate::guide::Article::new(
-        prepared.paragraphs.clone(),
-        terms.glossaries.terms_for(source, target),
-        terms.context,
-    ));
-    let (translated, checks, mut usage) = translation::translate_in_order(
-        &pipeline,
-        &to_send,
-        (prepared.direction, &article),
-        session.jobs,
-    )
-    .await?;
-    let mut warnings = pipeline.take_warnings();
-    if !terms.glossaries.is_empty() && article.terms().is_empty() {
-        warnings.push(format!(
-            "no glossary is for {source}→{target} (given: {}): its terms are not used",
-            terms.glossaries.pairs().join(", ")
-        ));
-    }
-    let mut by_id: std::collections::BTreeMap<_, _> =
-        translated.into_iter().map(|t| (t.id, t)).collect();
-    let paragraphs = prepared
-        .paragraphs
-        .iter()
-        .zip(&prepared.detection.paragraphs)
-        .map(|(p, d)| {
-            let target = by_id.remove(&p.id);
-            ParagraphPair {
-                id: p.id,
-                source: p.text.clone(),
-                translated: target.is_some(),
-                language: d.language,
-                confidence: d.confidence,
-                sentences: target
-                    .as_ref()
-                    .map(|t| t.sentences.clone())
-                    .unwrap_or_default(),
-                target: target.map_or_else(|| p.text.clone(), |t| t.text),
-            }
-        })
-        .collect::<Vec<_>>();
-    let brief = match (brief_points, &session.brief) {
-        (Some(points), Some(connection)) => {
-            let (brief, brief_usage, brief_warnings) =
-                write_brief(connection, &prepared, (points, terms)).await?;
-            usage.add(&brief_usage);
-            warnings.extend(brief_warnings);
-            Some(brief)
-        }
-        _ => None,
-    };
-    let report = Report {
-        source: prepared.source(),
-        target: prepared.target(),
-        provider: provider_info(&session.main.provider),
-        paragraphs,
-        boilerplate: prepared.boilerplate,
-        usage,
-        brief,
-        checks,
-    };
-    Ok((report, warnings))
-}
-
-fn is_already_target(detection: &Detection, target: LanguageCode) -> bool {
-    detection.language == Some(target) && detection.confidence >= KEEP_IF_ALREADY_TARGET
 }
 
 fn provider_info(provider: &ProviderSettings) -> ProviderInfo {

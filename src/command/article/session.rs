@@ -15,7 +15,7 @@ use crate::config::{Endpoint, ProviderSettings, Settings};
 use crate::error::Error;
 use crate::ingest::sentence::Align;
 use crate::mock::{MockOptions, MockServer};
-use crate::pipeline::{EndpointShape, Meter, Pipeline, RemoteGlossaries};
+use crate::pipeline::{EndpointShape, Live, LiveSink, Meter, Pipeline, RemoteGlossaries};
 use crate::plan::Budget;
 use crate::prompt::Prompts;
 use crate::provider::Protocol;
@@ -91,7 +91,8 @@ pub(super) struct Connection {
     cache_dir: Option<PathBuf>,
     identity: ProviderIdentity,
     shape: Arc<EndpointShape>,
-    align: Align,
+    /// What the translations are aligned by (`--align`).
+    pub(super) align: Align,
     remote_glossaries: Arc<RemoteGlossaries>,
 }
 
@@ -146,10 +147,17 @@ impl Connection {
     }
 
     /// A pipeline for one article: its own progress, usage counts and billing over the
-    /// shared client, request limit, rate limits and deadline.
+    /// shared client, request limit, rate limits and deadline; a streamed answer's last words
+    /// shown beside the progress bar.
     pub(super) fn pipeline(&self, progress: ProgressBar) -> Arc<Pipeline> {
+        let show = crate::render::progress::live_text(progress.clone());
+        self.pipeline_showing(progress, Arc::new(move |live: &Live<'_>| show(live.text)))
+    }
+
+    /// [`Connection::pipeline`] with streamed answers shown by `live` (the status area).
+    pub(super) fn pipeline_showing(&self, progress: ProgressBar, live: LiveSink) -> Arc<Pipeline> {
         Arc::new(Pipeline {
-            live: Some(crate::render::progress::live_text(progress.clone())),
+            live: Some(live),
             shape: Arc::clone(&self.shape),
             broke_contract: std::sync::atomic::AtomicBool::new(false),
             provider: self.provider.name.value.clone(),

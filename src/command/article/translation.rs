@@ -1,41 +1,224 @@
 //! The translation of one article's paragraphs: planned into chunks, sent through the
-//! pipeline, released in paragraph order as chunks arrive ([`InOrder`]), checked for fidelity
-//! off the async thread, and a paragraph whose checks show it broken sent again on its own,
-//! once, keeping the better version.
+//! pipeline, put in paragraph order as chunks arrive ([`InOrder`]), checked for fidelity off
+//! the async thread, a paragraph whose checks show it broken sent again on its own, once,
+//! keeping the better version, and each translation released in order the moment it and all
+//! before it are checked and repaired (what progressive output prints).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 
-use crate::detect::{Detector, Direction};
+use indicatif::ProgressBar;
+
+use super::{KEEP_IF_ALREADY_TARGET, Prepared, Session, Sink, Terms};
+use crate::detect::{Detection, Detector, Direction};
 use crate::error::Error;
 use crate::glossary::Term;
 use crate::guide::Article;
 use crate::ingest::sentence::SentencePair;
 use crate::ingest::{Paragraph, ParagraphId};
+use crate::language::LanguageCode;
 use crate::pipeline::Pipeline;
+use crate::plan::Chunk;
 use crate::provider::Translated;
+use crate::render::progressive::{Head, most_sentences};
 use crate::report::Usage;
+use crate::report::{ParagraphPair, Report};
 use crate::verify::InOrder;
 use crate::verify::fidelity::{Check, CheckKind, Pair};
 
-/// Plans the chunks within the budget for `jobs` requests at once and runs the pipeline,
-/// taking each chunk's translations as it finishes and releasing them in paragraph order; each
-/// released translation is checked, and repaired once when the checks show it broken, while
-/// later chunks are still on their way. Returns every translation in order, the failed checks
-/// and the usage.
+/// Translates the paragraphs not already in the target language, takes each chunk's
+/// translations in paragraph order as they arrive, checks every one came back exactly once,
+/// runs the fidelity checks, and hands each pair (kept paragraphs in their place) to `sink` as
+/// soon as it and every pair before it are verified; the brief, when asked, is written at the
+/// same time.
+pub(super) async fn translate_article(
+    session: &Session,
+    prepared: Prepared,
+    progress: ProgressBar,
+    (brief_points, terms): (Option<u8>, &Terms),
+    mut sink: Option<&mut (dyn Sink + Send)>,
+) -> Result<(Report, Vec<String>), Error> {
+    let provider = super::provider_info(&session.main.provider);
+    let (source, target) = (prepared.source(), prepared.target());
+    let ids: Vec<ParagraphId> = prepared.paragraphs.iter().map(|p| p.id).collect();
+    if let Some(sink) = sink.as_deref_mut() {
+        let sources: Vec<&str> = prepared
+            .paragraphs
+            .iter()
+            .map(|p| p.text.as_str())
+            .collect();
+        let head = Head {
+            source: &source,
+            target: &target,
+            provider: &provider,
+            ids: &ids,
+            sentences: most_sentences(sources.iter().copied(), session.main.align),
+        };
+        sink.start(&head, &sources, &prepared.boilerplate)?;
+    }
+    let to_send: Vec<Paragraph> = prepared
+        .paragraphs
+        .iter()
+        .zip(&prepared.detection.paragraphs)
+        .filter(|(_, d)| !is_already_target(d, prepared.direction.target))
+        .map(|(p, _)| p.clone())
+        .collect();
+    // Read as it arrives: the opening paragraph alone, so the first pair comes fast. A whole
+    // document gains nothing from it and would pay for one more prompt.
+    let opening = sink.is_some();
+    let pipeline = match sink.as_deref() {
+        Some(sink) => session.main.pipeline_showing(progress, sink.live()),
+        None => session.main.pipeline(progress),
+    };
+    let (from, to) = (prepared.direction.source, prepared.direction.target);
+    let article = Arc::new(Article::new(
+        prepared.paragraphs.clone(),
+        terms.glossaries.terms_for(from, to),
+        terms.context,
+    ));
+    let mut pairs = Pairs {
+        prepared: &prepared,
+        out: Vec::new(),
+        sink,
+    };
+    let translating = async {
+        let mut release = |t: &Translated, checks: &[Check]| pairs.translated(t, checks);
+        let done = translate_in_order(
+            &pipeline,
+            &to_send,
+            (prepared.direction, &article),
+            (session.jobs, opening),
+            &mut release,
+        )
+        .await?;
+        Ok::<_, Error>(done)
+    };
+    let briefing = async {
+        match (brief_points, &session.brief) {
+            (Some(points), Some(connection)) => {
+                super::write_brief(connection, &prepared, (points, terms))
+                    .await
+                    .map(Some)
+            }
+            _ => Ok(None),
+        }
+    };
+    let ((_, checks, mut usage), brief) = tokio::try_join!(translating, briefing)?;
+    pairs.rest()?;
+    let mut warnings = pipeline.take_warnings();
+    if !terms.glossaries.is_empty() && article.terms().is_empty() {
+        warnings.push(format!(
+            "no glossary is for {from}→{to} (given: {}): its terms are not used",
+            terms.glossaries.pairs().join(", ")
+        ));
+    }
+    let brief = brief.map(|(brief, brief_usage, brief_warnings)| {
+        usage.add(&brief_usage);
+        warnings.extend(brief_warnings);
+        brief
+    });
+    let report = Report {
+        source,
+        target,
+        provider,
+        paragraphs: pairs.out,
+        boilerplate: prepared.boilerplate,
+        usage,
+        brief,
+        checks,
+    };
+    Ok((report, warnings))
+}
+
+/// The pairs of an article as their translations are released: each paragraph kept as it
+/// was (already in the target language) takes its place between them.
+struct Pairs<'a, 'b> {
+    prepared: &'a Prepared,
+    /// The pairs so far, in article order.
+    out: Vec<ParagraphPair>,
+    sink: Option<&'b mut (dyn Sink + Send)>,
+}
+
+impl Pairs<'_, '_> {
+    /// The translation of the next sent paragraph, after any kept ones before it.
+    fn translated(&mut self, translated: &Translated, checks: &[Check]) -> Result<(), Error> {
+        while let Some(p) = self.prepared.paragraphs.get(self.out.len())
+            && p.id != translated.id
+        {
+            self.push(None, &[])?;
+        }
+        self.push(Some(translated), checks)
+    }
+
+    /// The kept paragraphs after the last translation.
+    fn rest(&mut self) -> Result<(), Error> {
+        while self.out.len() < self.prepared.paragraphs.len() {
+            self.push(None, &[])?;
+        }
+        Ok(())
+    }
+
+    /// The next paragraph with its translation, its sentence pairs when aligned by sentence
+    /// (`None`: kept as it was).
+    fn push(&mut self, target: Option<&Translated>, checks: &[Check]) -> Result<(), Error> {
+        let at = self.out.len();
+        let (Some(p), Some(d)) = (
+            self.prepared.paragraphs.get(at),
+            self.prepared.detection.paragraphs.get(at),
+        ) else {
+            return Ok(());
+        };
+        let pair = ParagraphPair {
+            id: p.id,
+            source: p.text.clone(),
+            translated: target.is_some(),
+            target: target.map_or(&p.text, |t| &t.text).clone(),
+            language: d.language,
+            confidence: d.confidence,
+            sentences: target.map(|t| t.sentences.clone()).unwrap_or_default(),
+        };
+        if let Some(sink) = self.sink.as_deref_mut() {
+            sink.pair(&pair, checks)?;
+        }
+        self.out.push(pair);
+        Ok(())
+    }
+}
+
+fn is_already_target(detection: &Detection, target: LanguageCode) -> bool {
+    detection.language == Some(target) && detection.confidence >= KEEP_IF_ALREADY_TARGET
+}
+
+/// Takes each checked translation, in order, with the checks it failed.
+pub(super) type Release<'a> = dyn FnMut(&Translated, &[Check]) -> Result<(), Error> + Send + 'a;
+
+/// Plans the chunks within the budget for `jobs` requests at once (with `opening`, the opening
+/// paragraph alone, for a fast first pair) and runs the pipeline,
+/// taking each chunk's translations as it finishes and putting them in paragraph order; each
+/// is checked, and repaired once when the checks show it broken, while later chunks are still
+/// on their way. `release` gets each translation with its failed checks the moment it and
+/// every one before it are checked (and repaired): never out of order, never unchecked; an
+/// error from it stops the run. Returns every translation in order, the failed checks and the
+/// usage.
 pub(super) async fn translate_in_order(
     pipeline: &Arc<Pipeline>,
     to_send: &[Paragraph],
     (direction, article): (Direction, &Arc<Article>),
-    jobs: u32,
+    (jobs, opening): (u32, bool),
+    release: &mut Release<'_>,
 ) -> Result<(Vec<Translated>, Vec<Check>, Usage), Error> {
     if to_send.is_empty() {
         return Ok((Vec::new(), Vec::new(), Usage::default()));
     }
-    let mut chunks = crate::plan::plan(
+    let plan = if opening {
+        crate::plan::plan_with_opening
+    } else {
+        crate::plan::plan
+    };
+    let mut chunks = plan(
         to_send,
         direction.source,
         direction.target,
@@ -48,67 +231,184 @@ pub(super) async fn translate_in_order(
     let planned = chunks.len() as u64;
     pipeline.progress.set_length(planned);
     let sources: BTreeMap<ParagraphId, &Paragraph> = to_send.iter().map(|p| (p.id, p)).collect();
-    let (done, mut arriving) = mpsc::unbounded_channel();
-    let sending = Arc::clone(pipeline).translate(chunks, done);
-    let receiving = async {
-        let mut order = InOrder::new(to_send);
-        let mut finished = Vec::new();
-        let mut repairs = JoinSet::new();
-        let mut repaired = std::collections::BTreeSet::new();
-        while let Some(chunk) = arriving.recv().await {
-            let ready = order.push(chunk);
-            let checks = fidelity_checks(&sources, &ready, (direction, article)).await?;
-            for translated in ready {
-                let own: Vec<Check> = checks
-                    .iter()
-                    .filter(|c| c.paragraph == translated.id)
-                    .cloned()
-                    .collect();
-                let Some(&paragraph) = sources.get(&translated.id) else {
-                    continue;
-                };
-                if own.iter().any(|c| c.kind.shows_broken()) {
-                    let (pipeline, paragraph) = (Arc::clone(pipeline), paragraph.clone());
-                    let reminders =
-                        missed_terms(article.terms(), &paragraph.text, &translated.text);
-                    repaired.insert(translated.id);
-                    let first = Attempt {
-                        translated,
-                        checks: own,
-                        reminders,
-                    };
-                    repairs.spawn(repair(
-                        pipeline,
-                        paragraph,
-                        first,
-                        (direction, Arc::clone(article)),
-                    ));
-                } else {
-                    finished.push((translated, own));
-                }
-            }
+    let mut order = InOrder::new(to_send);
+    let mut checked = Checked::new(to_send);
+    // One request at a time: the rest would take the only slot before the opening paragraph's
+    // repair, holding the first pair back until the end. Sent after the opening paragraph is
+    // verified, it ends no later, and the first pair comes first.
+    let groups = match chunks.split_first() {
+        Some((first, rest)) if opening && jobs == 1 && !rest.is_empty() => {
+            vec![vec![first.clone()], rest.to_vec()]
         }
-        while let Some(repaired) = repairs.join_next().await {
-            finished.push(repaired.map_err(|source| Error::Task {
-                what: "repair",
-                source,
-            })??);
-        }
-        Ok::<_, Error>((order, finished, repaired))
+        _ => vec![chunks],
     };
-    let (sent, received) = tokio::join!(sending, receiving);
-    sent?;
-    let (order, finished, repaired) = received?;
+    let mut repaired = BTreeSet::new();
+    for group in groups {
+        let run = Run {
+            pipeline,
+            sources: &sources,
+            direction,
+            article,
+        };
+        let state = (&mut order, &mut checked, &mut repaired);
+        run.chunks(group, state, release).await?;
+    }
     order.finish()?;
+    // Names across the whole article. A pair already printed cannot change: read as it
+    // arrives, drifting names are found (and listed after the pairs) but not sent again.
+    let not_again = if opening {
+        sources.keys().copied().collect()
+    } else {
+        repaired
+    };
     let finished = super::names::settle_names(
         pipeline,
-        (&sources, &repaired),
-        finished,
+        (&sources, &not_again),
+        checked.finished,
         (direction, article),
     )
     .await?;
+    pipeline.progress.finish_and_clear();
     let (translated, checks): (Vec<Translated>, Vec<Vec<Check>>) = finished.into_iter().unzip();
     Ok((translated, checks.concat(), pipeline.usage(planned)))
+}
+
+/// What sending a group of chunks needs.
+struct Run<'a> {
+    pipeline: &'a Arc<Pipeline>,
+    sources: &'a BTreeMap<ParagraphId, &'a Paragraph>,
+    direction: Direction,
+    article: &'a Arc<Article>,
+}
+
+/// Where a run's translations go: put in order, checked (and repaired) in order, and the ids
+/// of those sent again.
+type RunState<'a> = (
+    &'a mut InOrder,
+    &'a mut Checked,
+    &'a mut BTreeSet<ParagraphId>,
+);
+
+impl Run<'_> {
+    /// Sends `chunks` through the pipeline; puts their translations in order, checks them,
+    /// repairs the broken ones and releases each in order as soon as it can be.
+    async fn chunks(
+        &self,
+        chunks: Vec<Chunk>,
+        (order, checked, repaired): RunState<'_>,
+        release: &mut Release<'_>,
+    ) -> Result<(), Error> {
+        let (done, mut arriving) = mpsc::unbounded_channel();
+        let sending = Arc::clone(self.pipeline).translate(chunks, done);
+        let receiving = async {
+            let mut repairs = JoinSet::new();
+            let mut open = true;
+            while open || !repairs.is_empty() {
+                let again = tokio::select! {
+                    chunk = arriving.recv(), if open => {
+                        let Some(chunk) = chunk else {
+                            open = false;
+                            continue;
+                        };
+                        let ready = order.push(chunk);
+                        let state = (&mut *checked, &mut *repaired);
+                        self.arrived(ready, state, &mut repairs, release).await?;
+                        continue;
+                    }
+                    Some(again) = repairs.join_next() => again,
+                };
+                let (translated, own) = again.map_err(|source| Error::Task {
+                    what: "repair",
+                    source,
+                })??;
+                checked.done(translated, own, release)?;
+            }
+            Ok::<_, Error>(())
+        };
+        let (sent, received) = tokio::join!(sending, receiving);
+        sent?;
+        received
+    }
+
+    /// Checks translations now in order: a broken one is sent again (into `repairs`), the
+    /// others are released in order.
+    async fn arrived(
+        &self,
+        ready: Vec<Translated>,
+        (checked, repaired): (&mut Checked, &mut BTreeSet<ParagraphId>),
+        repairs: &mut JoinSet<Result<(Translated, Vec<Check>), Error>>,
+        release: &mut Release<'_>,
+    ) -> Result<(), Error> {
+        let (direction, article) = (self.direction, self.article);
+        let checks = fidelity_checks(self.sources, &ready, (direction, article)).await?;
+        for translated in ready {
+            let own: Vec<Check> = checks
+                .iter()
+                .filter(|c| c.paragraph == translated.id)
+                .cloned()
+                .collect();
+            let Some(&paragraph) = self.sources.get(&translated.id) else {
+                continue;
+            };
+            if own.iter().any(|c| c.kind.shows_broken()) {
+                let reminders = missed_terms(article.terms(), &paragraph.text, &translated.text);
+                repaired.insert(translated.id);
+                let first = Attempt {
+                    translated,
+                    checks: own,
+                    reminders,
+                };
+                repairs.spawn(repair(
+                    Arc::clone(self.pipeline),
+                    paragraph.clone(),
+                    first,
+                    (direction, Arc::clone(article)),
+                ));
+            } else {
+                checked.done(translated, own, release)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Translations checked (and repaired), put back in paragraph order: each is released once
+/// every one before it is, so a repair under way holds back the pairs after it.
+struct Checked {
+    /// The paragraphs sent, in order.
+    order: Vec<ParagraphId>,
+    /// Checked, waiting for one before them.
+    waiting: BTreeMap<ParagraphId, (Translated, Vec<Check>)>,
+    /// Released, in order.
+    finished: Vec<(Translated, Vec<Check>)>,
+}
+
+impl Checked {
+    fn new(sent: &[Paragraph]) -> Checked {
+        Checked {
+            order: sent.iter().map(|p| p.id).collect(),
+            waiting: BTreeMap::new(),
+            finished: Vec::new(),
+        }
+    }
+
+    /// Takes one checked translation and releases every one now in order.
+    fn done(
+        &mut self,
+        translated: Translated,
+        checks: Vec<Check>,
+        release: &mut Release<'_>,
+    ) -> Result<(), Error> {
+        self.waiting.insert(translated.id, (translated, checks));
+        while let Some(&next) = self.order.get(self.finished.len()) {
+            let Some((translated, checks)) = self.waiting.remove(&next) else {
+                break;
+            };
+            release(&translated, &checks)?;
+            self.finished.push((translated, checks));
+        }
+        Ok(())
+    }
 }
 
 /// A translation of one paragraph, its failed checks, and the glossary entries (or names)
