@@ -754,3 +754,86 @@ fn sentence_requests_carry_the_glossary_and_the_text_before_them() {
         assert!(system.contains("under \"Context\""), "{system}");
     }
 }
+
+#[test]
+fn read_as_it_arrives_sentence_pairs_are_printed_as_the_whole_document_has_them() {
+    let sandbox = Sandbox::new();
+    // ¶7.2 loses its number: a flagged sentence pair in the middle of a paragraph.
+    let mock = mock(&["drop-number"]);
+    let saved = sandbox.dir.path().join("whole.txt");
+    let saved_arg = saved.to_str().expect("UTF-8 path");
+    for args in [
+        vec!["--layout", "columns", "--width", "100"],
+        vec!["--layout", "interlinear"],
+        // auto below 80 columns: interlinear, decided from --align before the first pair.
+        vec!["--width", "60"],
+    ] {
+        let streamed = aligned(&sandbox, &mock, "de-rutte-nato.txt", &args);
+        assert_eq!(streamed.code, 0, "{args:?}: {}", streamed.stderr);
+        let whole = aligned(
+            &sandbox,
+            &mock,
+            "de-rutte-nato.txt",
+            &[args.as_slice(), &["-o", saved_arg]].concat(),
+        );
+        assert_eq!(whole.code, 0, "{args:?}: {}", whole.stderr);
+        let written = std::fs::read_to_string(&saved).expect("the file");
+        assert_eq!(streamed.stdout, written, "{args:?}");
+        let text = &streamed.stdout;
+        // The margin kept room for a flagged later sentence from the first pair on.
+        assert!(
+            text.contains("\n ¶1 Eine NATO-Mitgliedschaft"),
+            "{args:?}: {text}"
+        );
+        assert!(
+            text.contains("\n .2 In einem Interview"),
+            "{args:?}: {text}"
+        );
+        assert!(
+            text.contains("\n!.2 Witkoff reiste nach Moskau"),
+            "{args:?}: {text}"
+        );
+        assert!(
+            text.contains("\n! ¶7.2 number missing: 30\n"),
+            "{args:?}: {text}"
+        );
+        let interlinear = args != ["--layout", "columns", "--width", "100"];
+        assert_eq!(
+            text.contains("\n      NATO membership for Kyiv"),
+            interlinear,
+            "{args:?}: {text}"
+        );
+    }
+}
+
+#[test]
+fn jsonl_records_carry_the_sentence_pairs_and_the_sentence_a_check_points_at() {
+    let (sandbox, mock, out) = dropped_number(&["--format", "jsonl"]);
+    let records: Vec<Value> = out.stdout.lines().map(json).collect();
+    let paragraphs: Vec<&Value> = records
+        .iter()
+        .filter(|r| r["type"] == "paragraph")
+        .collect();
+    let whole = json(&aligned(&sandbox, &mock, "de-rutte-nato.txt", &["--format", "json"]).stdout);
+    let expected = whole["paragraphs"].as_array().expect("paragraphs");
+    assert_eq!(paragraphs.len(), expected.len());
+    for (record, paragraph) in paragraphs.iter().zip(expected) {
+        let sentences = record["sentences"]
+            .as_array()
+            .expect("sentences in the record");
+        assert!(!sentences.is_empty(), "{record}");
+        assert_eq!(record["sentences"], paragraph["sentences"], "{record}");
+        assert_eq!(record["target"], paragraph["target"], "{record}");
+    }
+    let seventh = paragraphs
+        .iter()
+        .find(|r| r["id"] == 7)
+        .expect("¶7's record");
+    assert_eq!(
+        seventh["checks"][0]["sentences"],
+        serde_json::json!(["7.2"])
+    );
+    let end = records.last().expect("an end record");
+    assert_eq!(end["type"], "end");
+    assert_eq!(end["checks"][0]["sentences"], serde_json::json!(["7.2"]));
+}
