@@ -18,8 +18,8 @@
 
 use std::io::{self, Write};
 
-use crate::ingest::ParagraphId;
-use crate::ingest::sentence::Align;
+use crate::ingest::sentence::{Align, SentencePair};
+use crate::ingest::{Paragraph, ParagraphId};
 use crate::report::{ParagraphPair, ProviderInfo, Report, SourceInfo, TargetInfo};
 use crate::verify::fidelity::Check;
 
@@ -293,13 +293,34 @@ impl TextDocument {
                 language: None,
                 confidence: 0.0,
                 translated: true,
-                sentences: Vec::new(),
+                sentences: as_long_sentences(*id, source, head.sentences > 0),
             };
             rows += self.pair(&pair, &[]).len();
         }
         self.pairs = pairs;
         rows + super::boilerplate_lines(boilerplate, self.width).len()
     }
+}
+
+/// Aligned by sentence (`aligned`), the sentences of paragraph `id` each paired with itself,
+/// as [`TextDocument::estimated_rows`] assumes translations as long as their sources; none
+/// otherwise.
+fn as_long_sentences(id: ParagraphId, source: &str, aligned: bool) -> Vec<SentencePair> {
+    if !aligned {
+        return Vec::new();
+    }
+    let paragraph = Paragraph {
+        id,
+        text: source.to_owned(),
+    };
+    crate::ingest::sentence::numbered(&paragraph)
+        .into_iter()
+        .map(|sentence| SentencePair {
+            ids: vec![sentence.id],
+            source: sentence.text.clone(),
+            target: sentence.text,
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -419,6 +440,38 @@ mod tests {
                 a.trim_end_matches('\n').to_owned() + "\n",
                 "{layout:?}"
             );
+        }
+    }
+
+    #[test]
+    fn aligned_by_sentence_the_estimate_counts_the_rows_of_each_sentence_pair() {
+        use crate::render::interlinear::tests::aligned_report;
+        let mut report = aligned_report();
+        for pair in &mut report.paragraphs {
+            let sentences = as_long_sentences(pair.id, &pair.source, true);
+            pair.target = pair.source.clone();
+            pair.translated = true;
+            pair.sentences = sentences;
+        }
+        assert_eq!(report.paragraphs[0].sentences.len(), 3);
+        for layout in [Layout::Interlinear, Layout::Columns] {
+            let style = Style {
+                align: Align::Sentence,
+                ..style(layout, 60, false)
+            };
+            let mut whole = Vec::new();
+            translation(&report, Format::Text, &style, 0, &mut whole).expect("write");
+            let mut ids = Vec::new();
+            let head = Head::of(&report, &mut ids, Align::Sentence);
+            let mut writer = Progressive::new(Format::Text, &head, &style).expect("text");
+            let sources: Vec<&str> = report
+                .paragraphs
+                .iter()
+                .map(|p| p.source.as_str())
+                .collect();
+            let rows = writer.estimated_rows(&head, &sources, &report.boilerplate);
+            let lines = String::from_utf8_lossy(&whole).lines().count();
+            assert_eq!(rows, lines, "{layout:?}");
         }
     }
 
