@@ -804,6 +804,16 @@ fn read_as_it_arrives_sentence_pairs_are_printed_as_the_whole_document_has_them(
             "{args:?}: {text}"
         );
     }
+    // A result from the cache is written whole, and the same as the run that cached it.
+    let file = fixture("de-rutte-nato.txt");
+    let args = ["--align", "sentence", "--layout", "interlinear"];
+    let first = sandbox.translate_with(sandbox.cached_cmd(), &mock, &file, &args);
+    let asked = mock.chat_requests();
+    let again = sandbox.translate_with(sandbox.cached_cmd(), &mock, &file, &args);
+    assert_eq!((first.code, again.code), (0, 0), "{}", again.stderr);
+    assert_eq!(mock.chat_requests(), asked, "the second run is a cache hit");
+    assert!(first.stdout.contains("\n!.2 Witkoff"), "{}", first.stdout);
+    assert_eq!(first.stdout, again.stdout);
 }
 
 #[test]
