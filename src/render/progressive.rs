@@ -443,6 +443,23 @@ mod tests {
         }
     }
 
+    /// The rows [`Progressive::estimated_rows`] expects for `report` and the rows the whole
+    /// document really has.
+    fn estimated_and_real_rows(report: &Report, style: &Style) -> (usize, usize) {
+        let mut whole = Vec::new();
+        translation(report, Format::Text, style, 0, &mut whole).expect("write");
+        let mut ids = Vec::new();
+        let head = Head::of(report, &mut ids, style.align);
+        let mut writer = Progressive::new(Format::Text, &head, style).expect("text");
+        let sources: Vec<&str> = report
+            .paragraphs
+            .iter()
+            .map(|p| p.source.as_str())
+            .collect();
+        let rows = writer.estimated_rows(&head, &sources, &report.boilerplate);
+        (rows, String::from_utf8_lossy(&whole).lines().count())
+    }
+
     #[test]
     fn aligned_by_sentence_the_estimate_counts_the_rows_of_each_sentence_pair() {
         use crate::render::interlinear::tests::aligned_report;
@@ -459,19 +476,8 @@ mod tests {
                 align: Align::Sentence,
                 ..style(layout, 60, false)
             };
-            let mut whole = Vec::new();
-            translation(&report, Format::Text, &style, 0, &mut whole).expect("write");
-            let mut ids = Vec::new();
-            let head = Head::of(&report, &mut ids, Align::Sentence);
-            let mut writer = Progressive::new(Format::Text, &head, &style).expect("text");
-            let sources: Vec<&str> = report
-                .paragraphs
-                .iter()
-                .map(|p| p.source.as_str())
-                .collect();
-            let rows = writer.estimated_rows(&head, &sources, &report.boilerplate);
-            let lines = String::from_utf8_lossy(&whole).lines().count();
-            assert_eq!(rows, lines, "{layout:?}");
+            let (estimated, real) = estimated_and_real_rows(&report, &style);
+            assert_eq!(estimated, real, "{layout:?}");
         }
     }
 
@@ -482,18 +488,8 @@ mod tests {
             pair.target = pair.source.clone();
             pair.translated = true;
         }
-        let style = style(Layout::Columns, 80, false);
-        let mut whole = Vec::new();
-        translation(&report, Format::Text, &style, 0, &mut whole).expect("write");
-        let mut ids = Vec::new();
-        let head = Head::of(&report, &mut ids, style.align);
-        let mut writer = Progressive::new(Format::Text, &head, &style).expect("text");
-        let sources: Vec<&str> = report
-            .paragraphs
-            .iter()
-            .map(|p| p.source.as_str())
-            .collect();
-        let rows = writer.estimated_rows(&head, &sources, &report.boilerplate);
-        assert_eq!(rows, String::from_utf8_lossy(&whole).lines().count());
+        let (estimated, real) =
+            estimated_and_real_rows(&report, &style(Layout::Columns, 80, false));
+        assert_eq!(estimated, real);
     }
 }
