@@ -12,7 +12,9 @@
 //! output exists, is newer than the article and was made the same way (options, provider,
 //! model), and redoes the rest.
 
+pub mod job;
 mod manifest;
+pub mod results;
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -291,6 +293,8 @@ pub struct Done {
     pub paragraphs: usize,
     /// Whether any fidelity check failed (the output is written and flags them).
     pub flagged: bool,
+    /// What it cost, when the profile has prices.
+    pub cost: Option<f64>,
 }
 
 /// An article that failed, and why.
@@ -325,6 +329,10 @@ pub struct BatchError<E: std::error::Error> {
     pub not_done: usize,
     /// Whether Ctrl-C ended the run.
     pub interrupted: bool,
+    /// Articles sent to the provider's batch API whose answers are not in yet.
+    pub waiting: usize,
+    /// What the articles written cost, when the profile has prices.
+    pub cost: Option<f64>,
 }
 
 impl<E: std::error::Error> BatchError<E> {
@@ -339,12 +347,22 @@ impl<E: std::error::Error> BatchError<E> {
             failures: Vec::new(),
             not_done: 0,
             interrupted: false,
+            waiting: 0,
+            cost: None,
         }
     }
 
     /// Whether every article is done (written now or before).
     pub fn is_success(&self) -> bool {
-        self.failures.is_empty() && !self.interrupted && self.not_done == 0
+        self.failures.is_empty() && !self.interrupted && self.not_done == 0 && self.waiting == 0
+    }
+
+    /// Adds `cost` to what the batch cost.
+    pub fn add_cost(&mut self, cost: Option<f64>) {
+        self.cost = match (self.cost, cost) {
+            (None, None) => None,
+            (a, b) => Some(a.unwrap_or(0.0) + b.unwrap_or(0.0)),
+        };
     }
 
     /// One line: `6 articles: 3 written (1 with failed fidelity checks), 1 skipped (already
@@ -371,6 +389,12 @@ impl<E: std::error::Error> BatchError<E> {
         if self.not_done > 0 {
             parts.push(format!("{} not done", self.not_done));
         }
+        if self.waiting > 0 {
+            parts.push(format!("{} waiting for the batch API", self.waiting));
+        }
+        if let Some(cost) = self.cost {
+            parts.push(format!("cost {}", crate::provider::price::show_cost(cost)));
+        }
         let noun = if self.total == 1 {
             "article"
         } else {
@@ -384,8 +408,16 @@ impl<E: std::error::Error> BatchError<E> {
         format!("{head}{} {noun}: {}", self.total, parts.join(", "))
     }
 
-    /// A second line after a failed or interrupted batch.
+    /// A second line after a failed or interrupted batch, or one still waiting for a batch
+    /// API.
     pub fn hint(&self) -> Option<String> {
+        if self.waiting > 0 && self.failures.is_empty() && !self.interrupted {
+            return Some(
+                "run the same command again to collect the rest when the batch API has answered \
+                 (or add --wait)"
+                    .to_owned(),
+            );
+        }
         (!self.is_success()).then(|| {
             "run the same command again to do only what is missing (--force redoes everything)"
                 .to_owned()
@@ -451,13 +483,14 @@ where
         };
         progress.finished(
             &bar,
-            result.as_ref().map_or(0, |(paragraphs, _)| *paragraphs),
+            result.as_ref().map_or(0, |(paragraphs, _, _)| *paragraphs),
         );
         match result {
-            Ok((_, flagged)) => {
+            Ok((_, flagged, cost)) => {
                 report.written += 1;
                 report.flagged += usize::from(flagged);
                 report.redone += usize::from(item.made_another_way);
+                report.add_cost(cost);
             }
             Err(error) => {
                 stopping |= error.stops_batch();
@@ -473,21 +506,21 @@ where
     report
 }
 
-/// Awaits one article and writes its output; returns its paragraph count and whether a check
-/// failed. There is no await between the end of the work and the rename, so an abort (Ctrl-C)
-/// comes either before the write or after the output is complete.
+/// Awaits one article and writes its output; returns its paragraph count, whether a check
+/// failed and its cost. There is no await between the end of the work and the rename, so an
+/// abort (Ctrl-C) comes either before the write or after the output is complete.
 /// The output is recorded in the manifest first: a kill between the two leaves a record that
 /// matches no output, so the article is done again.
 async fn write_when_done<E: ArticleError>(
     article: impl Future<Output = Result<Done, E>>,
     output: PathBuf,
     recorder: Arc<Recorder>,
-) -> Result<(usize, bool), E> {
+) -> Result<(usize, bool, Option<f64>), E> {
     let done = article.await?;
     // A record that cannot be written only means the output is redone next time.
     let _ = recorder.record(&output, &done.output);
     write_atomic(&output, &done.output).map_err(|source| E::write_failed(output, source))?;
-    Ok((done.paragraphs, done.flagged))
+    Ok((done.paragraphs, done.flagged, done.cost))
 }
 
 #[cfg(test)]
@@ -688,6 +721,7 @@ mod tests {
                     flagged: name.starts_with('e'),
                     output: name.into_bytes(),
                     paragraphs: 1,
+                    cost: Some(0.25),
                 })
             }
         };
@@ -722,9 +756,9 @@ mod tests {
         assert_eq!((report.written, report.not_done), (4, 0));
         assert_eq!(report.flagged, 1);
         assert!(
-            report
-                .summary()
-                .starts_with("6 articles: 4 written (1 with failed fidelity checks), 2 failed"),
+            report.summary().starts_with(
+                "6 articles: 4 written (1 with failed fidelity checks), 2 failed, cost 1.00"
+            ),
             "{}",
             report.summary()
         );
@@ -765,11 +799,13 @@ mod tests {
             }],
             not_done: 1,
             interrupted: true,
+            waiting: 2,
+            cost: Some(1.5),
         };
         assert_eq!(
             report.summary(),
             "interrupted: 6 articles: 3 written (2 redone: made with other options), 1 skipped \
-             (already done), 1 failed, 1 not done"
+             (already done), 1 failed, 1 not done, 2 waiting for the batch API, cost 1.50"
         );
         assert!(!report.is_success());
     }

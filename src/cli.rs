@@ -11,6 +11,10 @@ use crate::language::LanguageCode;
 use crate::mock::Fault;
 use crate::render::{ColorChoice, Format, Layout};
 
+mod bulk;
+
+pub use bulk::{BatchAction, BatchArgs, BatchJobArgs, BulkArgs, JobFormat};
+
 /// Every exit code and what it means (README "Exit codes", `--help`, the man page).
 pub const EXIT_CODE_TABLE: &[(u8, &str)] = &[
     (
@@ -119,6 +123,9 @@ pub enum Command {
     MockServer(MockServerArgs),
     /// Show or clear the on-disk cache of translations and briefs.
     Cache(CacheArgs),
+    /// Show or cancel a job sent to a provider's batch API (`--batch-api --out-dir DIR`).
+    #[command(after_help = exit_codes(&[0, 1, 2, 4, 5, 7], false))]
+    Batch(BatchArgs),
 }
 
 /// `diglot cache`.
@@ -190,6 +197,10 @@ pub struct OutputArgs {
     /// With --out-dir: redo articles whose output is already there.
     #[arg(long, requires = "out_dir")]
     pub force: bool,
+
+    /// Estimates, batch APIs and batch files.
+    #[command(flatten)]
+    pub bulk: BulkArgs,
 }
 
 impl OutputArgs {
@@ -560,4 +571,16 @@ pub struct MockServerArgs {
     /// paragraph its recorded translation.
     #[arg(long, value_name = "DIR")]
     pub cassettes: Option<std::path::PathBuf>,
+
+    /// Seconds a batch (OpenAI's /v1/batches, Anthropic's /v1/messages/batches) takes before
+    /// it ends and its requests are answered (0: at the first look).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub batch_seconds: u64,
+
+    /// Inject a batch fault, one batch each in the order batches are created: KIND or KIND:N
+    /// (expire and cancel: half of the requests answered, the rest expired or cancelled; fail:
+    /// the batch fails as a whole; line-500: its last request fails with a server error;
+    /// line-400: its first request is refused). Repeatable.
+    #[arg(long, value_name = "KIND[:N]")]
+    pub batch_fault: Vec<crate::mock::BatchFault>,
 }

@@ -13,6 +13,7 @@ pub fn for_stderr(text: &str) -> String {
     crate::render::sanitize::for_terminal(&crate::secret::redact_urls(text)).into_owned()
 }
 
+pub use crate::batch::job::JobError;
 pub use crate::batch::{ArticleError, BatchError, BatchPlanError};
 pub use crate::config::ConfigError;
 pub use crate::detect::DetectError;
@@ -95,6 +96,11 @@ pub enum Error {
     /// when interrupted, else the exit code of the first failed article (in input order).
     #[error(transparent)]
     Batch(#[from] BatchError<Error>),
+    /// A job on a provider's batch API (or in a batch file) cannot go on. Exit 2 (a job made
+    /// another way, no batch API), 4 (a batch refused), 5 (requests never answered), 7 (its
+    /// state cannot be written).
+    #[error(transparent)]
+    BatchJob(#[from] JobError),
     /// An output file or directory cannot be written. Exit 7.
     #[error("cannot write '{}': {source}", path.display())]
     Output {
@@ -181,6 +187,7 @@ impl Error {
         match self {
             Error::Config(e) => e.hint(),
             Error::BatchPlan(e) => e.hint(),
+            Error::BatchJob(e) => e.hint(),
             Error::Batch(e) => e.hint(),
             Error::Detect(DetectError::Unsupported(outsider)) => Some(match outsider.code {
                 Some(code) => format!("translate it anyway with --from {code}"),

@@ -14,7 +14,8 @@ use std::process::ExitCode;
 use clap::Parser;
 use diglot::cli::{Cli, Command};
 use diglot::error::{
-    BatchError, BatchPlanError, DetectError, Error, ProviderError, TransportError, for_stderr,
+    BatchError, BatchPlanError, DetectError, Error, JobError, ProviderError, TransportError,
+    for_stderr,
 };
 use diglot::{Env, Terminal};
 
@@ -54,7 +55,8 @@ fn reads_stdin(command: &Command) -> bool {
         | Command::Completions(_)
         | Command::Man
         | Command::MockServer(_)
-        | Command::Cache(_) => false,
+        | Command::Cache(_)
+        | Command::Batch(_) => false,
     }
 }
 
@@ -180,6 +182,11 @@ fn exit_code(error: &Error) -> u8 {
         ) => 3,
         Error::BatchPlan(_) => 2,
         Error::Batch(batch) => batch_exit_code(batch),
+        Error::BatchJob(JobError::Write { .. }) => OUTPUT_FAILED,
+        Error::BatchJob(JobError::BatchFailed { .. }) => 4,
+        Error::BatchJob(JobError::Unanswered { .. } | JobError::NotImported { .. }) => 5,
+        Error::BatchJob(JobError::Results { .. }) => 3,
+        Error::BatchJob(_) => 2,
         Error::Output { .. } | Error::Stdout(_) => OUTPUT_FAILED,
         Error::Render(_)
         | Error::NoCacheDir

@@ -5,6 +5,8 @@
 //! also reads back from that JSON (for `diglot check`): fields added later default when absent,
 //! and `usage` and `brief`, which no check needs, are not read back.
 
+pub mod bulk;
+
 use serde::{Deserialize, Serialize};
 
 use crate::brief::Brief;
@@ -40,7 +42,7 @@ pub struct Report {
 
 /// What one run cost: counted by diglot, and as the API reported it where it reports anything.
 /// Field names are part of the JSON schema (README "JSON output").
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Usage {
     /// HTTP requests sent to the provider, retries included (0 for a run served from the
     /// cache).
@@ -74,6 +76,18 @@ pub struct Usage {
     /// (empty, cut off, untranslated, far too short or long, numbers missing).
     #[serde(default)]
     pub repairs: u64,
+    /// Requests answered by the provider's batch engine (`--batch-api`, `--import-batch`)
+    /// rather than sent one by one; not counted in `requests`.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub batched: u64,
+    /// What the run cost, in the currency of the profile's prices, from the tokens (or
+    /// characters) the API reported; absent when the profile sets no prices.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost: Option<f64>,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 impl Usage {
@@ -93,6 +107,11 @@ impl Usage {
         self.billed_characters = sum(self.billed_characters, other.billed_characters);
         self.refusals += other.refusals;
         self.repairs += other.repairs;
+        self.batched += other.batched;
+        self.cost = match (self.cost, other.cost) {
+            (None, None) => None,
+            (a, b) => Some(a.unwrap_or(0.0) + b.unwrap_or(0.0)),
+        };
     }
 
     /// One line for `-v`: `usage: 3 requests (1 retry), 2 chunks, 0 cache hits, …`.
@@ -117,6 +136,15 @@ impl Usage {
         }
         if self.repairs > 0 {
             line.push_str(&format!(", {} paragraph(s) repaired", self.repairs));
+        }
+        if self.batched > 0 {
+            line.push_str(&format!(", {} answered by the batch API", self.batched));
+        }
+        if let Some(cost) = self.cost {
+            line.push_str(&format!(
+                ", cost {}",
+                crate::provider::price::show_cost(cost)
+            ));
         }
         line
     }

@@ -30,7 +30,45 @@ pub(super) enum Destination {
         articles: Vec<PathBuf>,
         dir: PathBuf,
         force: bool,
+        mode: Mode,
     },
+    /// Articles estimated and nothing sent (`--dry-run` without `--out-dir`).
+    DryRun(Vec<Source>),
+}
+
+/// How the articles of a directory batch are done.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Mode {
+    /// Request by request.
+    Sync,
+    /// Estimated, nothing sent (`--dry-run`), as a batch API run would send them or not.
+    DryRun { batch_api: bool },
+    /// Through the provider's batch API (`--batch-api`).
+    BatchApi { wait: Option<std::time::Duration> },
+    /// Written to a batch file for another engine (`--export-batch FILE`).
+    Export(PathBuf),
+    /// Collected from another engine's results file (`--import-batch FILE`).
+    Import(PathBuf),
+}
+
+impl Mode {
+    fn of(bulk: &crate::cli::BulkArgs) -> Mode {
+        if bulk.dry_run {
+            Mode::DryRun {
+                batch_api: bulk.batch_api,
+            }
+        } else if bulk.batch_api {
+            Mode::BatchApi {
+                wait: bulk.wait.then_some(bulk.poll_interval),
+            }
+        } else if let Some(file) = &bulk.export_batch {
+            Mode::Export(file.clone())
+        } else if let Some(file) = &bulk.import_batch {
+            Mode::Import(file.clone())
+        } else {
+            Mode::Sync
+        }
+    }
 }
 
 impl Destination {
@@ -41,7 +79,19 @@ impl Destination {
                 articles: batch::articles(&input.files)?,
                 dir: dir.clone(),
                 force: output.force,
+                mode: Mode::of(&output.bulk),
             });
+        }
+        if output.bulk.dry_run {
+            // Nothing is written: any number of articles, or one from stdin.
+            return Ok(Destination::DryRun(match input.files.as_slice() {
+                [] => vec![Source::Stdin],
+                [one] if !one.is_dir() => vec![Source::from_arg(one)],
+                several => batch::articles(several)?
+                    .iter()
+                    .map(|path| Source::File(path.clone()))
+                    .collect(),
+            }));
         }
         let article = match input.files.as_slice() {
             [] => Source::Stdin,
@@ -86,10 +136,15 @@ pub(super) fn deliver(
             articles,
             dir,
             force,
-        } => {
-            let record = batch::Record::of(task.made_with());
-            let plan = batch::plan(articles, &dir, extension(task.format), force, record)?;
-            return run_batch(task, (main, brief), plan, &dir, settings);
+            mode,
+        } => return to_directory(task, (main, brief), (articles, &dir, force), mode, settings),
+        Destination::DryRun(articles) => {
+            let asked = super::dry_run::DryRun {
+                articles,
+                skipped: 0,
+                batch_api: false,
+            };
+            return super::dry_run::run(task, (main, brief), asked, settings);
         }
         Destination::Stdout(article)
             if matches!(task.kind, TaskKind::Translate { .. })
@@ -146,8 +201,37 @@ pub(super) fn deliver(
     }
 }
 
+/// Many articles into `dir`, done as `mode` says: request by request, estimated, or through
+/// a batch API or batch file.
+fn to_directory(
+    task: Task,
+    providers: (ProviderSettings, Option<ProviderSettings>),
+    (articles, dir, force): (Vec<PathBuf>, &Path, bool),
+    mode: Mode,
+    settings: &Settings,
+) -> Result<Outcome, Error> {
+    let record = batch::Record::of(task.made_with());
+    let plan = batch::plan(articles, dir, extension(task.format), force, record)?;
+    match mode {
+        Mode::Sync => run_batch(task, providers, plan, dir, settings),
+        Mode::DryRun { batch_api } => {
+            let asked = super::dry_run::DryRun {
+                articles: plan
+                    .todo
+                    .iter()
+                    .map(|item| Source::File(item.input.clone()))
+                    .collect(),
+                skipped: plan.skipped,
+                batch_api,
+            };
+            super::dry_run::run(task, providers, asked, settings)
+        }
+        other => super::engine::run(task, providers, (plan, force), dir, other, settings),
+    }
+}
+
 /// The output file extension for `format`.
-fn extension(format: Format) -> &'static str {
+pub(super) fn extension(format: Format) -> &'static str {
     match format {
         Format::Text => "txt",
         Format::Json => "json",
@@ -205,6 +289,7 @@ fn run_batch(
                             output: rendered.output,
                             paragraphs,
                             flagged: rendered.flagged,
+                            cost: rendered.cost,
                         }),
                     }
                 }

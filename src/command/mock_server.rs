@@ -28,6 +28,8 @@ pub fn mock_server(
         }))),
         record,
         replay: replay.map(std::sync::Arc::new),
+        batch_time: std::time::Duration::from_secs(args.batch_seconds),
+        batch_faults: args.batch_fault.clone(),
     };
     let failed = |action| move |source| Error::Mock { action, source };
     let serve = async {

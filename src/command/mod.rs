@@ -15,6 +15,9 @@ mod completions;
 mod config;
 mod deliver;
 mod detect;
+mod dry_run;
+mod engine;
+mod in_order;
 mod man;
 mod mock_server;
 mod progressive;
@@ -93,6 +96,12 @@ pub fn run(
         Command::Brief(args) => {
             article_flags(&args.options, &args.brief_options, &args.output, cli)
         }
+        Command::Batch(args) => {
+            let job = match &args.action {
+                crate::cli::BatchAction::Status(job) | crate::cli::BatchAction::Cancel(job) => job,
+            };
+            (flags_of(&job.selection, None, cli), false)
+        }
         // `config` previews what a run with the same flags would use.
         Command::Config(args) => (
             flags_of(&args.selection, args.brief_provider.clone(), cli),
@@ -122,6 +131,7 @@ pub fn run(
         Command::Brief(args) => brief::run(args, settings, exit_code),
         Command::Detect(args) => detect::run(args, settings.max_article_bytes.value),
         Command::Check(args) => check::run(args, settings.max_article_bytes.value),
+        Command::Batch(args) => engine::batch_command(args, settings),
         Command::Terms(args) => terms::run(args, settings.max_article_bytes.value),
         // `main` runs the mock server through [`mock_server`] to announce its address first;
         // here it serves without a banner.
@@ -146,6 +156,8 @@ fn article_flags(
 ) -> (Flags, bool) {
     let flags = Flags {
         verbose: options.verbose,
+        // A dry run sends nothing: no key is needed, and no key command runs.
+        run_key_command: !output.bulk.dry_run,
         ..flags_of(&options.selection, brief.brief_provider.clone(), cli)
     };
     (flags, output.writes_files())

@@ -102,6 +102,18 @@ pub struct FileProfile {
     pub glossary_id: Option<String>,
     /// DeepL: `preserve_formatting`.
     pub preserve_formatting: Option<bool>,
+    /// Price per million input tokens, in the user's currency (no price list is shipped).
+    pub price_input: Option<f64>,
+    /// Price per million output tokens.
+    pub price_output: Option<f64>,
+    /// Price per million characters (DeepL).
+    pub price_characters: Option<f64>,
+    /// The share of the token prices a request through the batch API costs (default 0.5).
+    pub price_batch: Option<f64>,
+    /// Requests per batch at most (`--batch-api`; default: the engine's limit).
+    pub batch_max_requests: Option<usize>,
+    /// Bytes of requests per batch at most (`"200 MB"`; default: the engine's limit).
+    pub batch_max_size: Option<bytesize::ByteSize>,
     /// Glossary files for this profile, instead of the top-level `glossary`.
     pub glossary: Option<Vec<PathBuf>>,
 }

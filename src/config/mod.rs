@@ -8,6 +8,7 @@
 //! config file and nothing else; the environment comes in as an [`Env`] value, the command
 //! line as [`Flags`].
 
+mod bulk;
 mod env;
 mod file;
 mod profile;
@@ -221,6 +222,18 @@ pub enum ConfigError {
         /// Where the key came from (the variable, never the value).
         origin: Source,
     },
+    /// A price key of a profile is negative, not a number, or a share above 1.
+    #[error("invalid {key} {value} in [providers.{profile}]: it must be {reason}")]
+    BadPrice {
+        /// Profile name.
+        profile: String,
+        /// The key.
+        key: &'static str,
+        /// The value given.
+        value: String,
+        /// What it must be.
+        reason: &'static str,
+    },
     /// The base URL is not an http(s) URL.
     #[error("invalid base URL '{url}' for provider '{profile}': {reason}")]
     BadUrl {
@@ -323,7 +336,8 @@ pub struct Flags {
     /// `--paging`.
     pub paging: Option<crate::render::pager::Paging>,
     /// Whether to run a profile's `api_key_cmd` (commands that talk to a provider, and
-    /// `config`, which previews them; not `detect` or `check`).
+    /// `config`, which previews them; not `detect` or `check`). Without it a missing key is no
+    /// error either: nothing will be sent (`--dry-run`).
     pub run_key_command: bool,
     /// `--glossary` (repeatable).
     pub glossary: Vec<PathBuf>,
@@ -802,13 +816,22 @@ model = "writer-model"
     fn hosted_openai_without_a_key_names_the_variable() {
         let flags = Flags {
             provider: Some("openai".into()),
+            run_key_command: true,
             ..Flags::default()
         };
-        let err = settings(flags, &[], "").provider.expect_err("needs a key");
+        let err = settings(flags.clone(), &[], "")
+            .provider
+            .expect_err("needs a key");
         assert_eq!(
             err.to_string(),
             "provider 'openai' needs an API key, but OPENAI_API_KEY is not set"
         );
+        // A command that sends nothing (`--dry-run`) needs none.
+        let dry = Flags {
+            run_key_command: false,
+            ..flags
+        };
+        assert!(settings(dry, &[], "").provider.is_ok());
     }
 
     #[test]
@@ -1153,9 +1176,11 @@ model = "writer-model"
             ("deepl", "DEEPL_AUTH_KEY"),
             ("anthropic", "ANTHROPIC_API_KEY"),
         ] {
-            let err = settings(with_provider(kind), &[], "")
-                .provider
-                .expect_err("needs a key");
+            let sends = Flags {
+                run_key_command: true,
+                ..with_provider(kind)
+            };
+            let err = settings(sends, &[], "").provider.expect_err("needs a key");
             assert!(
                 matches!(&err, ConfigError::MissingKey { var: v, .. } if v == var),
                 "{err}"
@@ -1165,7 +1190,11 @@ model = "writer-model"
         let c = settings(with_provider("c"), &[("ANTHROPIC_API_KEY", "k")], toml);
         let url = url_of(provider(&c)).map(|u| u.value);
         assert_eq!(url.as_deref(), Some("https://api.anthropic.com"));
-        let err = settings(with_provider("c"), &[], toml).provider;
+        let sends = Flags {
+            run_key_command: true,
+            ..with_provider("c")
+        };
+        let err = settings(sends, &[], toml).provider;
         assert!(matches!(err, Err(ConfigError::MissingKey { .. })));
         let lt = settings(with_provider("libretranslate"), &[], "");
         assert!(provider(&lt).api_key.is_none());

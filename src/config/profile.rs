@@ -71,6 +71,10 @@ pub struct ProviderSettings {
     pub openai: crate::provider::openai::OpenAiOptions,
     /// The `deepl` protocol's knobs (unused by other kinds).
     pub deepl: crate::provider::deepl::DeeplOptions,
+    /// What the provider charges, when the profile says (`price_*`).
+    pub prices: Option<crate::provider::price::Prices>,
+    /// How large one batch on the provider's batch engine may be; `None` without an engine.
+    pub batch_limits: Option<crate::provider::engine::Limits>,
 }
 
 impl ProviderSettings {
@@ -179,6 +183,12 @@ impl BuiltIn {
             formality: None,
             glossary_id: None,
             preserve_formatting: None,
+            price_input: None,
+            price_output: None,
+            price_characters: None,
+            price_batch: None,
+            batch_max_requests: None,
+            batch_max_size: None,
             glossary: None,
         }
     }
@@ -385,6 +395,10 @@ fn build_provider(
                 host_for(key.value.expose()).to_owned(),
                 profile_source.clone(),
             )),
+            // Nothing will be sent: any host does.
+            None if !flags.run_key_command => {
+                Endpoint::Url(resolved(host_for("").to_owned(), profile_source.clone()))
+            }
             None => {
                 return Err(ConfigError::MissingKey {
                     profile: name.value.clone(),
@@ -408,7 +422,7 @@ fn build_provider(
             .any(|host| url.value.contains(host)),
         Endpoint::InProcessMock => false,
     };
-    if api_key.is_none() && hosted {
+    if api_key.is_none() && hosted && flags.run_key_command {
         return Err(ConfigError::MissingKey {
             profile: name.value.clone(),
             var: key_var,
@@ -422,6 +436,8 @@ fn build_provider(
         preserve_formatting: profile.preserve_formatting,
     };
     Ok(ProviderSettings {
+        prices: super::bulk::prices_of(&name.value, &profile)?,
+        batch_limits: super::bulk::limits_of(&profile),
         key_var,
         deepl,
         openai: crate::provider::openai::OpenAiOptions {

@@ -95,6 +95,13 @@ impl Settings {
                 }
                 let secs = format!("{} s", p.timeout.value.as_secs());
                 line("  timeout", &secs, &p.timeout.source);
+                if let Some(prices) = &p.prices {
+                    let shown = format!(
+                        "{} in, {} out a Mtoken; {} a Mchar; batch ×{}",
+                        prices.input, prices.output, prices.characters, prices.batch_share
+                    );
+                    line("  prices", &shown, &p.name.source);
+                }
             }
             Err(e) => {
                 out.push_str(&format!("provider         (none) {e}\n"));

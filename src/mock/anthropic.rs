@@ -81,7 +81,7 @@ pub(super) async fn messages(
         .await
 }
 
-fn answer(shared: &Shared, parsed: Result<Value, serde_json::Error>) -> Response {
+pub(super) fn answer(shared: &Shared, parsed: Result<Value, serde_json::Error>) -> Response {
     let request = match parsed.and_then(MessagesRequest::deserialize) {
         Ok(request) => request,
         Err(e) => {
@@ -216,7 +216,7 @@ fn refused(kind: FaultKind) -> Response {
 }
 
 /// An Anthropic-style error.
-fn error(status: StatusCode, kind: &str, message: &str) -> Response {
+pub(super) fn error(status: StatusCode, kind: &str, message: &str) -> Response {
     let body = json!({"type": "error", "error": {"type": kind, "message": message}});
     json_response(status, body.to_string())
 }

@@ -12,7 +12,9 @@
 //! `POST /v1/messages` (Anthropic), `POST /v2/translate`, `GET /v2/usage` and
 //! `GET /v2/languages` (DeepL),
 //! `POST /translate`, `GET /languages` and `POST /detect` (LibreTranslate); the last three
-//! families take the server's root as base URL. Anything else gets an OpenAI-style 404 or 405.
+//! families take the server's root as base URL. The batch engines (`batches.rs`): OpenAI's
+//! `/v1/files` and `/v1/batches`, Anthropic's `/v1/messages/batches`. Anything else gets an
+//! OpenAI-style 404 or 405.
 //! Every answer, error or not, waits for the configured latency and is logged. All
 //! translation endpoints answer from the same cassettes and use up the same fault queue.
 //!
@@ -24,6 +26,7 @@
 //! lists the log as JSON (not logged itself), so a process outside can count requests.
 
 mod anthropic;
+mod batches;
 mod brief;
 mod cassette;
 mod deepl;
@@ -59,6 +62,7 @@ use serde_json::Value;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+pub use batches::{BatchFault, BatchFaultKind, ParseBatchFaultError};
 use cassette::{CassetteIndex, Cassettes};
 pub use emulate::Emulation;
 pub use faults::Fault;
@@ -108,6 +112,11 @@ pub struct MockOptions {
     pub record: Option<Recording>,
     /// A directory's cassettes to replay before the compiled-in ones (`--cassettes`).
     pub replay: Option<Arc<Replay>>,
+    /// How long a batch (OpenAI's Batch API, Anthropic's Message Batches) takes before it ends
+    /// (`--batch-seconds`); zero ends it at the first look.
+    pub batch_time: Duration,
+    /// Faults for batches, one batch each in the order they are created (`--batch-fault`).
+    pub batch_faults: Vec<BatchFault>,
 }
 
 /// What hears of an answered request: the request, and the time its answer took.
@@ -164,7 +173,8 @@ pub struct LoggedRequest {
     pub method: String,
     /// Request path without the query, such as `/v1/chat/completions`.
     pub path: String,
-    /// The body parsed as JSON, or `null` when it is empty or not JSON.
+    /// The body parsed as JSON, or `null` when it is empty or not JSON; an upload to
+    /// `/v1/files` as `{"purpose", "filename", "bytes"}`.
     pub body: Value,
     /// The status the mock answered with.
     pub status: u16,
@@ -226,6 +236,8 @@ struct Shared {
     emulations: emulate::Emulations,
     /// Told of every answered request.
     on_request: Option<RequestHook>,
+    /// The batch engines' files and batches.
+    batches: batches::Batches,
 }
 
 impl Shared {
@@ -246,6 +258,7 @@ impl Shared {
             handler_panicked: AtomicBool::new(false),
             emulations: emulate::Emulations::new(&options.emulate),
             on_request: options.on_request,
+            batches: batches::Batches::new(options.batch_time, &options.batch_faults),
         })
     }
 
@@ -363,8 +376,9 @@ async fn unknown_route(
         "the mock server does not serve {method} {path} \
          (it serves POST {CHAT_PATH}, GET {MODELS_PATH}, POST /v1/messages, \
          POST /v2/translate, GET /v2/usage, GET /v2/languages, POST /v3/glossaries, \
-         GET /v3/glossaries/ID, POST /translate, \
-         GET /languages, POST /detect)"
+         GET /v3/glossaries/ID, POST /translate, GET /languages, POST /detect, and the batch \
+         APIs under /v1/files, /v1/batches and {})",
+        batches::ANTHROPIC_BATCHES
     );
     shared
         .respond(method, uri, logged, || {
@@ -419,6 +433,8 @@ fn router(shared: Arc<Shared>) -> Router {
             libretranslate::DETECT_PATH,
             post(libretranslate::detect).fallback(unknown_route),
         )
+        .merge(batches::openai_router())
+        .merge(batches::anthropic_router())
         .fallback(unknown_route);
     replay::layered(router, &shared).with_state(shared)
 }

@@ -187,7 +187,7 @@ pub(super) async fn models(
 }
 
 /// The answer to a chat request. Only well-formed translation requests use up a fault.
-fn answer_chat(shared: &Shared, parsed: Result<Value, serde_json::Error>) -> Response {
+pub(super) fn answer_chat(shared: &Shared, parsed: Result<Value, serde_json::Error>) -> Response {
     if let Ok(body) = &parsed
         && let Some(refusal) = shared.emulations.refusal(body)
     {

@@ -15,7 +15,7 @@ use std::sync::atomic::Ordering;
 use super::Pipeline;
 use super::exchange::{Encode, Watch};
 use crate::brief::{Brief, BriefInput, MIN_POINTS};
-use crate::cache::Key;
+use crate::cache::{Key, ProviderIdentity};
 use crate::error::Error;
 use crate::glossary::{Term, terms_in};
 use crate::guide::Guide;
@@ -26,6 +26,28 @@ use crate::verify::brief::{BriefFailure, BriefVerifyError, Item};
 
 /// The checks a brief is held to: run off the async thread, since they detect languages.
 pub type BriefCheck = Arc<dyn Fn(&Brief) -> Vec<BriefFailure> + Send + Sync>;
+
+/// The cache key of the brief of `input` by `identity`, its texts translated with the
+/// glossary `terms`.
+pub fn brief_cache_key(identity: &ProviderIdentity, input: &BriefInput, terms: &[Term]) -> Key {
+    let what = (
+        identity,
+        input.source_language.as_str(),
+        input.target_language.as_str(),
+        input.points,
+        input
+            .paragraphs
+            .iter()
+            .map(|p| (p.id.0, p.text.as_str()))
+            .collect::<Vec<_>>(),
+    );
+    // Without a glossary the key is what it was before glossaries existed.
+    if terms.is_empty() {
+        Key::of("brief", &what)
+    } else {
+        Key::of("brief", &(what, terms))
+    }
+}
 
 /// Runs `check` on a brief whose target sides are not written yet and keeps the failures of
 /// its source side.
@@ -128,25 +150,10 @@ impl Pipeline {
         terms: &[Term],
         check: BriefCheck,
     ) -> Result<Brief, Error> {
-        let key = self.cache.as_ref().map(|_| {
-            let what = (
-                &self.identity,
-                input.source_language.as_str(),
-                input.target_language.as_str(),
-                input.points,
-                input
-                    .paragraphs
-                    .iter()
-                    .map(|p| (p.id.0, p.text.as_str()))
-                    .collect::<Vec<_>>(),
-            );
-            // Without a glossary the key is what it was before glossaries existed.
-            if terms.is_empty() {
-                Key::of("brief", &what)
-            } else {
-                Key::of("brief", &(what, terms))
-            }
-        });
+        let key = self
+            .cache
+            .as_ref()
+            .map(|_| brief_cache_key(&self.identity, input, terms));
         if let (Some(cache), Some(key)) = (&self.cache, &key)
             && let Some(brief) = cache.get::<Brief>(key)
         {
@@ -242,7 +249,11 @@ impl Pipeline {
     /// [`BriefVerifyError`] (exit 6).
     async fn source_side(&self, input: &BriefInput, check: &BriefCheck) -> Result<Brief, Error> {
         let ask = |shape: &Shape| self.protocol.encode_brief(input, shape);
-        let (raw, problems): (String, Vec<String>) = match self.ask_brief(input, &ask).await? {
+        let first = match self.answer(&super::brief_key(input)) {
+            Some(reply) => self.decode_brief_answer(input, &reply, &ask).await?,
+            None => self.ask_brief(input, &ask).await?,
+        };
+        let (raw, problems): (String, Vec<String>) = match first {
             BriefDecoded::Complete { brief, raw } => {
                 let (brief, failures) = source_check(check, brief).await?;
                 if failures.is_empty() {
@@ -272,6 +283,21 @@ impl Pipeline {
                 problems,
             }
             .into()),
+        }
+    }
+
+    /// Decodes the batch engine's answer to a brief request; a body that is not the API's
+    /// format is asked for again, synchronously.
+    async fn decode_brief_answer(
+        &self,
+        input: &BriefInput,
+        reply: &crate::provider::WireReply,
+        encode: &Encode<'_>,
+    ) -> Result<BriefDecoded, Error> {
+        self.add_billed_batch(reply);
+        match self.protocol.decode_brief(input, reply) {
+            Err(ProviderError::Malformed { .. }) => self.ask_brief(input, encode).await,
+            other => Ok(other?),
         }
     }
 

@@ -16,13 +16,15 @@
 //! exchange, with the request's shape adapting to the endpoint and its answer watched as it
 //! streams in, is in [`exchange`]; the brief's flow in [`brief`].
 
+mod answers;
 mod brief;
 mod exchange;
 mod glossary;
 mod live;
 mod sentences;
 
-pub use brief::BriefCheck;
+pub use answers::{Answers, brief_key, chunk_key};
+pub use brief::{BriefCheck, brief_cache_key};
 pub use exchange::EndpointShape;
 pub use glossary::RemoteGlossaries;
 pub use live::{Live, LiveSink};
@@ -81,6 +83,10 @@ pub struct Pipeline {
     /// Whether translations are aligned by paragraph or by sentence (`--align`): every chunk
     /// this pipeline sends is aligned so.
     pub align: Align,
+    /// Answers the provider's batch engine gave, taken in place of a first request.
+    pub answers: Option<Arc<Answers>>,
+    /// What the provider charges, for the usage's cost.
+    pub prices: Option<crate::provider::price::Prices>,
     /// The run's glossaries and the provider's copies of them, for a protocol that keeps
     /// glossaries (DeepL); shared by the run's pipelines.
     pub remote_glossaries: Option<Arc<RemoteGlossaries>>,
@@ -99,6 +105,9 @@ pub struct Meter {
     tokens_reported: AtomicBool,
     refusals: AtomicU64,
     repairs: AtomicU64,
+    batched: AtomicU64,
+    batch_input_tokens: AtomicU64,
+    batch_output_tokens: AtomicU64,
 }
 
 impl Meter {
@@ -137,6 +146,41 @@ fn is_plain(guide: &&crate::guide::Guide) -> bool {
 
 /// A cached chunk result: one translation per id.
 type CachedChunk = Vec<(u32, String)>;
+
+/// The cache key of `chunk`'s translations by `identity`.
+pub fn chunk_cache_key(identity: &ProviderIdentity, chunk: &Chunk) -> Key {
+    Key::of(
+        sentences::cache_kind(chunk.align),
+        &ChunkIdentity {
+            provider: identity,
+            source: chunk.source_language.as_str(),
+            target: chunk.target_language.as_str(),
+            paragraphs: chunk
+                .paragraphs
+                .iter()
+                .map(|p| (p.id.0, p.text.as_str()))
+                .collect(),
+            guide: &chunk.guide,
+        },
+    )
+}
+
+/// The translations of `chunk` cached under `key`, if the entry holds exactly its ids (and,
+/// aligned by sentence, sentence pairs that still cover them).
+pub fn cached_translations(cache: &Cache, key: &Key, chunk: &Chunk) -> Option<Vec<Translated>> {
+    if chunk.align == Align::Sentence {
+        return sentences::cached(cache, chunk, key);
+    }
+    let cached: CachedChunk = cache.get(key)?;
+    let ids: Vec<u32> = cached.iter().map(|(id, _)| *id).collect();
+    let wanted: Vec<u32> = chunk.paragraphs.iter().map(|p| p.id.0).collect();
+    (ids == wanted).then(|| {
+        cached
+            .into_iter()
+            .map(|(id, text)| Translated::new(ParagraphId(id), text))
+            .collect()
+    })
+}
 
 fn chars(text: &str) -> u64 {
     text.chars().count() as u64
@@ -240,36 +284,12 @@ impl Pipeline {
 
     fn chunk_key(&self, chunk: &Chunk) -> Option<Key> {
         self.cache.as_ref()?;
-        Some(Key::of(
-            sentences::cache_kind(chunk.align),
-            &ChunkIdentity {
-                provider: &self.identity,
-                source: chunk.source_language.as_str(),
-                target: chunk.target_language.as_str(),
-                paragraphs: chunk
-                    .paragraphs
-                    .iter()
-                    .map(|p| (p.id.0, p.text.as_str()))
-                    .collect(),
-                guide: &chunk.guide,
-            },
-        ))
+        Some(chunk_cache_key(&self.identity, chunk))
     }
 
     /// The cached translations of `chunk`, if an entry holds exactly its ids.
     fn cached_chunk(&self, chunk: &Chunk, key: &Key) -> Option<Vec<Translated>> {
-        if chunk.align == Align::Sentence {
-            return sentences::cached(self.cache.as_ref()?, chunk, key);
-        }
-        let cached: CachedChunk = self.cache.as_ref()?.get(key)?;
-        let ids: Vec<u32> = cached.iter().map(|(id, _)| *id).collect();
-        let wanted: Vec<u32> = chunk.paragraphs.iter().map(|p| p.id.0).collect();
-        (ids == wanted).then(|| {
-            cached
-                .into_iter()
-                .map(|(id, text)| Translated::new(ParagraphId(id), text))
-                .collect()
-        })
+        cached_translations(self.cache.as_ref()?, key, chunk)
     }
 
     /// The run's usage so far, with `chunks` planned.
@@ -281,7 +301,7 @@ impl Pipeline {
                 load(&self.meter.output_tokens),
             )
         });
-        Usage {
+        let mut usage = Usage {
             requests: self.transport.stats().requests(),
             retries: self.transport.stats().retries(),
             chunks,
@@ -293,7 +313,41 @@ impl Pipeline {
             billed_characters: self.billed_characters(),
             refusals: load(&self.meter.refusals),
             repairs: load(&self.meter.repairs),
+            batched: load(&self.meter.batched),
+            cost: None,
+        };
+        usage.cost = self.prices.and_then(|prices| self.cost(&usage, prices));
+        usage
+    }
+
+    /// What `usage` cost at `prices`: batched tokens at the batch share. `None` when requests
+    /// were answered but no count of tokens or characters came back to price.
+    fn cost(&self, usage: &Usage, prices: crate::provider::price::Prices) -> Option<f64> {
+        use crate::provider::price::Billed;
+        if usage.requests == 0 && usage.batched == 0 {
+            return Some(0.0);
         }
+        if usage.input_tokens.is_none() && usage.billed_characters.is_none() {
+            return None;
+        }
+        let load = |n: &AtomicU64| n.load(Ordering::Relaxed);
+        let batch = Billed {
+            input_tokens: load(&self.meter.batch_input_tokens),
+            output_tokens: load(&self.meter.batch_output_tokens),
+            characters: 0,
+        };
+        let sent = Billed {
+            input_tokens: usage
+                .input_tokens
+                .unwrap_or(0)
+                .saturating_sub(batch.input_tokens),
+            output_tokens: usage
+                .output_tokens
+                .unwrap_or(0)
+                .saturating_sub(batch.output_tokens),
+            characters: usage.billed_characters.unwrap_or(0),
+        };
+        Some(prices.cost(sent) + prices.batch_cost(batch))
     }
 
     /// Warnings: what the run left out, then the cache's (unreadable entries, failed writes).
@@ -354,6 +408,11 @@ impl Pipeline {
     /// Aligned by sentence, a single paragraph that stays broken (or is over the budget) goes
     /// out as its sentences, each an item of its own, which aligns by construction.
     async fn translate_chunk(&self, chunk: &Chunk) -> Result<Vec<Translated>, Error> {
+        let encode = |shape: &Shape| self.protocol.encode_translation(chunk, shape);
+        if let Some(reply) = self.answer(&chunk_key(chunk)) {
+            let first = self.decode_answer(chunk, &reply, &encode).await?;
+            return self.after_first(chunk, first).await;
+        }
         if let [paragraph] = chunk.paragraphs.as_slice()
             && !self.budget.fits(&paragraph.text)
         {
@@ -367,11 +426,13 @@ impl Pipeline {
         if chunk.paragraphs.len() > SMALL_CHUNK && self.broke_contract.load(Ordering::Relaxed) {
             return self.translate_smaller(chunk, Vec::new()).await;
         }
-        let first = self
-            .ask(chunk, &|shape| {
-                self.protocol.encode_translation(chunk, shape)
-            })
-            .await?;
+        let first = self.ask(chunk, &encode).await?;
+        self.after_first(chunk, first).await
+    }
+
+    /// A chunk after its first answer: done when complete; else repaired once, then halved
+    /// (a reply cut off at the length limit is halved at once).
+    async fn after_first(&self, chunk: &Chunk, first: Decoded) -> Result<Vec<Translated>, Error> {
         let (raw, problems) = match first {
             Decoded::Complete(done) => return Ok(done),
             Decoded::Broken { raw, problems } => (raw, problems),
@@ -478,6 +539,54 @@ impl Pipeline {
         )))
     }
 
+    /// The batch engine's answer to a request keyed `key`, if one is waiting.
+    fn answer(&self, key: &Key) -> Option<WireReply> {
+        self.answers.as_ref()?.take(key)
+    }
+
+    /// Counts an answer the batch engine gave: its tokens are billed at the batch share.
+    fn add_billed_batch(&self, reply: &WireReply) {
+        self.meter.batched.fetch_add(1, Ordering::Relaxed);
+        self.add_billed(reply);
+        if let Some((input, output)) = self.protocol.reported_tokens(reply) {
+            let meter = &self.meter;
+            meter.batch_input_tokens.fetch_add(input, Ordering::Relaxed);
+            meter
+                .batch_output_tokens
+                .fetch_add(output, Ordering::Relaxed);
+        }
+    }
+
+    /// Decodes the batch engine's answer for `chunk` as [`Pipeline::ask`] decodes a reply; a
+    /// body that is not the API's format is asked for again, synchronously.
+    async fn decode_answer(
+        &self,
+        chunk: &Chunk,
+        reply: &WireReply,
+        encode: &Encode<'_>,
+    ) -> Result<Decoded, Error> {
+        self.add_billed_batch(reply);
+        let decoded = match self.protocol.decode_translation(chunk, reply) {
+            Err(ProviderError::Malformed { .. }) => return self.ask(chunk, encode).await,
+            other => other?,
+        };
+        let sent: u64 = chunk.paragraphs.iter().map(|p| chars(&p.text)).sum();
+        self.meter
+            .characters_sent
+            .fetch_add(sent, Ordering::Relaxed);
+        self.count_received(&decoded);
+        Ok(decoded)
+    }
+
+    fn count_received(&self, decoded: &Decoded) {
+        if let Decoded::Complete(done) = decoded {
+            let received: u64 = done.iter().map(|t| chars(&t.text)).sum();
+            self.meter
+                .characters_received
+                .fetch_add(received, Ordering::Relaxed);
+        }
+    }
+
     /// Sends one request and decodes the answer. A body that is not the API's format is asked
     /// for once more: it is usually a connection cut short, not a model's choice.
     async fn ask(&self, chunk: &Chunk, encode: &Encode<'_>) -> Result<Decoded, Error> {
@@ -499,12 +608,7 @@ impl Pipeline {
             }
             other => other?,
         };
-        if let Decoded::Complete(done) = &decoded {
-            let received: u64 = done.iter().map(|t| chars(&t.text)).sum();
-            self.meter
-                .characters_received
-                .fetch_add(received, Ordering::Relaxed);
-        }
+        self.count_received(&decoded);
         Ok(decoded)
     }
 }

@@ -22,6 +22,7 @@
 //! comes after it. No line is ever wider than [`Style::width`] display columns.
 
 mod brief;
+pub mod bulk;
 mod columns;
 mod html;
 mod interlinear;

@@ -2,14 +2,16 @@
 //! collected, and an interrupted batch (kill -9 or Ctrl-C) resumed without loss.
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use crate::common::BackgroundMock;
 
 #[cfg(unix)]
 use crate::common::interrupt;
-use crate::common::{Run, Sandbox, chat_payloads, fixture, json, mock, mock_with, run};
+use crate::common::{
+    Run, Sandbox, articles_dir, chat_payloads, fixture, json, mock, mock_with, run,
+};
 
 const ARTICLES: [&str; 6] = [
     "de-kurz.txt",
@@ -19,15 +21,6 @@ const ARTICLES: [&str; 6] = [
     "fr-greve-transports.txt",
     "wide-chars.txt",
 ];
-
-/// Copies fixture articles into `dir` inside the sandbox and returns the directory.
-fn articles_dir(sandbox: &Sandbox, dir: &str, names: &[&str]) -> PathBuf {
-    for name in names {
-        let bytes = std::fs::read(fixture(name)).expect("fixture");
-        sandbox.write(&format!("{dir}/{name}"), bytes);
-    }
-    sandbox.dir.path().join(dir)
-}
 
 /// `diglot translate --provider mock --base-url MOCK --width 80 --color never ARGS…`.
 fn translate(sandbox: &Sandbox, mock: &BackgroundMock, args: &[&str]) -> Run {

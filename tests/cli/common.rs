@@ -146,6 +146,15 @@ pub fn run(cmd: &mut assert_cmd::Command) -> Run {
     }
 }
 
+/// Copies fixture articles into `dir` inside the sandbox and returns the directory.
+pub fn articles_dir(sandbox: &Sandbox, dir: &str, names: &[&str]) -> PathBuf {
+    for name in names {
+        let bytes = std::fs::read(fixture(name)).expect("fixture");
+        sandbox.write(&format!("{dir}/{name}"), bytes);
+    }
+    sandbox.dir.path().join(dir)
+}
+
 /// A fixture article's path.
 pub fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -455,4 +464,25 @@ pub fn send(address: &str, method: &str, path: &str, body: Option<&str>) -> (Str
     stream.read_to_string(&mut response).expect("read");
     let (head, body) = response.split_once("\r\n\r\n").expect("HTTP response");
     (head.to_owned(), body.to_owned())
+}
+
+/// `POST path` with the JSON `body` on `address` (`http://HOST:PORT`) over a plain socket: the
+/// response body as JSON (the answer must be a 200).
+pub fn post_json(address: &str, path: &str, body: &serde_json::Value) -> serde_json::Value {
+    use std::io::{Read, Write};
+    let host = address.strip_prefix("http://").expect("http address");
+    let mut stream = std::net::TcpStream::connect(host).expect("connect to the mock");
+    let body = body.to_string();
+    write!(
+        stream,
+        "POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .expect("send");
+    let mut response = String::new();
+    stream.read_to_string(&mut response).expect("read");
+    let (head, body) = response.split_once("\r\n\r\n").expect("HTTP response");
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    serde_json::from_str(body).expect("a JSON answer")
 }

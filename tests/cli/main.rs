@@ -4,6 +4,7 @@
 mod common;
 
 mod batch;
+mod batch_api;
 mod brief;
 mod browser;
 mod config;

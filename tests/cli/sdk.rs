@@ -63,6 +63,7 @@ fn vendor_sdks_get_what_the_real_apis_answer() {
     check_openai(&answers);
     check_anthropic(&answers);
     check_deepl(&answers, paragraph);
+    check_batches(&answers);
     // Every call reached the mock and none was refused, except the one DeepL refuses too.
     let refused: Vec<(&str, u16)> = log
         .iter()
@@ -171,5 +172,40 @@ fn check_deepl(answers: &Value, paragraph: &str) {
     assert_eq!(
         form["json"]["translations"][1]["text"].as_str(),
         third.as_deref()
+    );
+}
+
+/// The batch engines through the SDKs: a batch of one request, answered as the synchronous
+/// endpoint answers it.
+fn check_batches(answers: &Value) {
+    let (answer, _, _) = plain_answer();
+    let openai = &answers["openai_batch"];
+    assert_eq!(
+        openai["file"],
+        json!({"purpose": "batch", "filename": "requests.jsonl"}),
+        "{openai}"
+    );
+    assert_eq!(openai["created"], "in_progress");
+    assert_eq!(openai["status"], "completed");
+    assert_eq!(
+        openai["counts"],
+        json!({"total": 1, "completed": 1, "failed": 0})
+    );
+    assert_eq!(openai["metadata"], json!({"from": "sdk"}));
+    assert_eq!(openai["listed"], true);
+    let line = &openai["lines"][0];
+    assert_eq!(line["custom_id"], "sdk-1");
+    assert_eq!(line["response"]["status_code"], 200);
+    assert_eq!(
+        line["response"]["body"]["choices"][0]["message"]["content"],
+        answer
+    );
+    let anthropic = &answers["anthropic_batch"];
+    assert_eq!(anthropic["created"], "in_progress", "{anthropic}");
+    assert_eq!(anthropic["status"], "ended");
+    assert_eq!(anthropic["counts"]["succeeded"], 1);
+    assert_eq!(
+        anthropic["results"],
+        json!([["sdk-1", "succeeded", answer]])
     );
 }

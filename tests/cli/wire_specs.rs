@@ -15,6 +15,8 @@ pub enum Wire {
     Anthropic,
     Deepl,
     LibreTranslate,
+    /// OpenAI's `POST /batches` (the Batch API).
+    OpenAiBatch,
     /// DeepL's `POST /v3/glossaries` (not a translation request).
     DeeplGlossary,
 }
@@ -27,6 +29,7 @@ impl Wire {
             Wire::Anthropic => "anthropic-messages.request.schema.json",
             Wire::Deepl => "deepl-v2-translate.request.schema.json",
             Wire::LibreTranslate => "libretranslate-translate.request.schema.json",
+            Wire::OpenAiBatch => "openai-batches.request.schema.json",
             Wire::DeeplGlossary => "deepl-v3-glossaries.request.schema.json",
         }
     }
@@ -38,12 +41,14 @@ impl Wire {
             Wire::Anthropic => "/v1/messages",
             Wire::Deepl => "/v2/translate",
             Wire::LibreTranslate => "/translate",
+            Wire::OpenAiBatch => "/v1/batches",
             Wire::DeeplGlossary => "/v3/glossaries",
         }
     }
 
     fn validator(self) -> &'static jsonschema::Validator {
-        static CELLS: [OnceLock<jsonschema::Validator>; 5] = [
+        static CELLS: [OnceLock<jsonschema::Validator>; 6] = [
+            OnceLock::new(),
             OnceLock::new(),
             OnceLock::new(),
             OnceLock::new(),
@@ -110,6 +115,10 @@ fn sample(wire: Wire) -> Value {
         Wire::LibreTranslate => json!({
             "q": ["Hallo."], "source": "de", "target": "en", "format": "text"
         }),
+        Wire::OpenAiBatch => json!({
+            "input_file_id": "file-1", "endpoint": "/v1/chat/completions",
+            "completion_window": "24h", "metadata": {"diglot_job": "j"}
+        }),
         Wire::DeeplGlossary => json!({
             "name": "diglot de-en", "dictionaries": [{"source_lang": "de", "target_lang": "en",
             "entries": "Kiew\tKyiv", "entries_format": "tsv"}]
@@ -117,11 +126,12 @@ fn sample(wire: Wire) -> Value {
     }
 }
 
-const ALL: [Wire; 5] = [
+const ALL: [Wire; 6] = [
     Wire::OpenAi,
     Wire::Anthropic,
     Wire::Deepl,
     Wire::LibreTranslate,
+    Wire::OpenAiBatch,
     Wire::DeeplGlossary,
 ];
 
@@ -139,6 +149,7 @@ fn a_misspelled_field_fails_every_schema() {
         (Wire::Anthropic, "max_token"),
         (Wire::Deepl, "target_language"),
         (Wire::LibreTranslate, "api-key"),
+        (Wire::OpenAiBatch, "completion-window"),
         (Wire::DeeplGlossary, "dictionary"),
     ];
     for (wire, field) in misspelled {
@@ -160,6 +171,8 @@ fn a_wrong_type_or_a_missing_required_field_fails() {
         (Wire::Deepl, "formality", json!("very")),
         (Wire::Deepl, "show_billed_characters", json!("yes")),
         (Wire::LibreTranslate, "format", json!("markdown")),
+        (Wire::OpenAiBatch, "completion_window", json!("1h")),
+        (Wire::OpenAiBatch, "metadata", json!({"part": 1})),
         (
             Wire::DeeplGlossary,
             "dictionaries",

@@ -163,6 +163,69 @@ def deepl_calls(root, paragraph, results):
     capture(results, "deepl_form", form)
 
 
+def openai_batch_calls(root, results):
+    """The Batch API as its users drive it: upload a JSONL file, create a batch on it, look at
+    it, download its output file, list the batches."""
+    client = openai.OpenAI(base_url=root + "/v1", api_key=KEY, max_retries=0)
+    line = {
+        "custom_id": "sdk-1",
+        "method": "POST",
+        "url": "/v1/chat/completions",
+        "body": {"model": "gpt-4o-mini", "messages": [{"role": "user", "content": PROMPT}]},
+    }
+
+    def run():
+        uploaded = client.files.create(
+            file=("requests.jsonl", (json.dumps(line) + "\n").encode()), purpose="batch"
+        )
+        batch = client.batches.create(
+            input_file_id=uploaded.id,
+            endpoint="/v1/chat/completions",
+            completion_window="24h",
+            metadata={"from": "sdk"},
+        )
+        done = client.batches.retrieve(batch.id)
+        output = client.files.content(done.output_file_id).text
+        return {
+            "file": {"purpose": uploaded.purpose, "filename": uploaded.filename},
+            "created": batch.status,
+            "status": done.status,
+            "counts": done.request_counts.model_dump(),
+            "metadata": done.metadata,
+            "lines": [json.loads(text) for text in output.splitlines()],
+            "listed": [b.id for b in client.batches.list(limit=10)] == [batch.id],
+        }
+
+    capture(results, "openai_batch", run)
+
+
+def anthropic_batch_calls(root, results):
+    """Message Batches as their users drive them: create, look, read the results."""
+    client = anthropic.Anthropic(base_url=root, api_key=KEY, max_retries=0)
+    params = {
+        "model": "claude-haiku-4-5",
+        "max_tokens": 256,
+        "messages": [{"role": "user", "content": PROMPT}],
+    }
+
+    def run():
+        batch = client.messages.batches.create(requests=[{"custom_id": "sdk-1", "params": params}])
+        done = client.messages.batches.retrieve(batch.id)
+        answers = []
+        for result in client.messages.batches.results(batch.id):
+            message = result.result.message
+            text = "".join(block.text for block in message.content if block.type == "text")
+            answers.append([result.custom_id, result.result.type, text])
+        return {
+            "created": batch.processing_status,
+            "status": done.processing_status,
+            "counts": done.request_counts.model_dump(),
+            "results": answers,
+        }
+
+    capture(results, "anthropic_batch", run)
+
+
 def main():
     if len(sys.argv) != 3:
         sys.exit("usage: clients.py ROOT_URL GERMAN_PARAGRAPH")
@@ -177,6 +240,8 @@ def main():
     openai_calls(root, results)
     anthropic_calls(root, results)
     deepl_calls(root, paragraph, results)
+    openai_batch_calls(root, results)
+    anthropic_batch_calls(root, results)
     json.dump(results, sys.stdout, ensure_ascii=False)
 
 

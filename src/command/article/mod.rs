@@ -12,6 +12,7 @@
 
 mod identity;
 mod names;
+mod requests;
 mod session;
 mod translation;
 
@@ -20,7 +21,7 @@ use indicatif::ProgressBar;
 use crate::brief::{Brief, BriefInput};
 use crate::cache::{Cache, Key, ProviderIdentity};
 use crate::config::{ProviderSettings, Settings};
-use crate::detect::{Detector, Direction, DocumentDetection};
+use crate::detect::{Detection, Detector, Direction, DocumentDetection};
 use crate::error::Error;
 use crate::ingest::sentence::Align;
 use crate::ingest::{Document, Paragraph, ParagraphId};
@@ -36,6 +37,7 @@ use crate::report::{
 use crate::verify::fidelity::{Check, ChecksFailed};
 
 use identity::{ReportIdentity, identity_of};
+pub(super) use requests::{ArticleRequests, Asked, Requester};
 pub(super) use session::{RunOptions, Session};
 
 /// A paragraph detected in the target language with at least this confidence is kept as it is
@@ -292,6 +294,7 @@ impl Task {
             warnings,
             notes: self.verbose.then(|| usage.summary()).into_iter().collect(),
             paragraphs,
+            cost: usage.cost,
         }
     }
 
@@ -404,6 +407,8 @@ pub(super) struct Rendered {
     paragraphs: usize,
     /// Whether any fidelity check failed (with or without `--strict`).
     pub(super) flagged: bool,
+    /// What it cost, when the profile has prices.
+    pub(super) cost: Option<f64>,
 }
 
 /// Reads and ingests one article; a hit in the cache of whole results is rendered at once, with
@@ -672,6 +677,10 @@ async fn write_brief(
     let brief = pipeline.brief(&input, &glossary, check).await?;
     warnings.extend(pipeline.take_warnings());
     Ok((brief, pipeline.usage(0), warnings))
+}
+
+fn is_already_target(detection: &Detection, target: LanguageCode) -> bool {
+    detection.language == Some(target) && detection.confidence >= KEEP_IF_ALREADY_TARGET
 }
 
 fn provider_info(provider: &ProviderSettings) -> ProviderInfo {

@@ -15,7 +15,7 @@ use crate::config::{Endpoint, ProviderSettings, Settings};
 use crate::error::Error;
 use crate::ingest::sentence::Align;
 use crate::mock::{MockOptions, MockServer};
-use crate::pipeline::{EndpointShape, Live, LiveSink, Meter, Pipeline, RemoteGlossaries};
+use crate::pipeline::{Answers, EndpointShape, Live, LiveSink, Meter, Pipeline, RemoteGlossaries};
 use crate::plan::Budget;
 use crate::prompt::Prompts;
 use crate::provider::Protocol;
@@ -93,6 +93,8 @@ pub(super) struct Connection {
     shape: Arc<EndpointShape>,
     /// What the translations are aligned by (`--align`).
     pub(super) align: Align,
+    /// Answers the provider's batch engine gave, for its pipelines to take.
+    answers: Option<Arc<Answers>>,
     remote_glossaries: Arc<RemoteGlossaries>,
 }
 
@@ -118,11 +120,10 @@ impl Connection {
         };
         let identity = identity_of(&provider, &prompts);
         let protocol = crate::provider::protocol_for(provider.profile(base_url), prompts);
-        let endpoint = format!("{} {} {}", identity.kind, identity.base_url, identity.model);
-        let shape = Arc::new(EndpointShape::load(
-            protocol.initial_shape(),
+        let shape = Arc::new(endpoint_shape(
+            &identity,
+            protocol.as_ref(),
             run.cache_dir.as_deref(),
-            &endpoint,
         ));
         let transport = Transport::new(TransportOptions {
             timeout: provider.timeout.value,
@@ -143,6 +144,7 @@ impl Connection {
             provider,
             protocol,
             transport,
+            answers: None,
         })
     }
 
@@ -176,15 +178,41 @@ impl Connection {
             identity: self.identity.clone(),
             meter: Meter::default(),
             align: self.align,
+            answers: self.answers.clone(),
+            prices: self.provider.prices,
             notes: std::sync::Mutex::default(),
             remote_glossaries: Some(Arc::clone(&self.remote_glossaries)),
         })
     }
 }
 
+impl Session {
+    /// Lets every pipeline of the session take its first answers from `answers` (a batch
+    /// engine's) instead of sending, for chunks planned as the batch's were: one request at a
+    /// time (a batch has no latency to hide).
+    pub(in crate::command) fn answered_by_batch(&mut self, answers: &Arc<Answers>) {
+        self.main.answers = Some(Arc::clone(answers));
+        if let Some(brief) = &mut self.brief {
+            brief.answers = Some(Arc::clone(answers));
+        }
+        self.jobs = 1;
+    }
+}
+
+/// The shape of requests to the endpoint `identity` names: the protocol's strongest, or what
+/// an earlier run learnt the endpoint accepts (remembered in the cache).
+pub(super) fn endpoint_shape(
+    identity: &ProviderIdentity,
+    protocol: &dyn Protocol,
+    cache_dir: Option<&std::path::Path>,
+) -> EndpointShape {
+    let endpoint = format!("{} {} {}", identity.kind, identity.base_url, identity.model);
+    EndpointShape::load(protocol.initial_shape(), cache_dir, &endpoint)
+}
+
 /// The planner's budget for `provider`: its protocol's, plus the profile's estimated-token
 /// limit for LLMs.
-fn budget_for(provider: &ProviderSettings, protocol: &dyn Protocol) -> Budget {
+pub(super) fn budget_for(provider: &ProviderSettings, protocol: &dyn Protocol) -> Budget {
     let capabilities = protocol.capabilities();
     let mut budget = capabilities.budget();
     if capabilities.briefs {

@@ -12,14 +12,13 @@ use tokio::task::JoinSet;
 
 use indicatif::ProgressBar;
 
-use super::{KEEP_IF_ALREADY_TARGET, Prepared, Session, Sink, Terms};
-use crate::detect::{Detection, Detector, Direction};
+use super::{Prepared, Session, Sink, Terms};
+use crate::detect::{Detector, Direction};
 use crate::error::Error;
 use crate::glossary::Term;
 use crate::guide::Article;
 use crate::ingest::sentence::SentencePair;
 use crate::ingest::{Paragraph, ParagraphId};
-use crate::language::LanguageCode;
 use crate::pipeline::Pipeline;
 use crate::plan::Chunk;
 use crate::provider::Translated;
@@ -59,13 +58,7 @@ pub(super) async fn translate_article(
         };
         sink.start(&head, &sources, &prepared.boilerplate)?;
     }
-    let to_send: Vec<Paragraph> = prepared
-        .paragraphs
-        .iter()
-        .zip(&prepared.detection.paragraphs)
-        .filter(|(_, d)| !is_already_target(d, prepared.direction.target))
-        .map(|(p, _)| p.clone())
-        .collect();
+    let to_send = prepared.to_send();
     // Read as it arrives: the opening paragraph alone, so the first pair comes fast. A whole
     // document gains nothing from it and would pay for one more prompt.
     let opening = sink.is_some();
@@ -186,10 +179,6 @@ impl Pairs<'_, '_> {
         self.out.push(pair);
         Ok(())
     }
-}
-
-fn is_already_target(detection: &Detection, target: LanguageCode) -> bool {
-    detection.language == Some(target) && detection.confidence >= KEEP_IF_ALREADY_TARGET
 }
 
 /// Takes each checked translation, in order, with the checks it failed.
