@@ -240,6 +240,11 @@ pub struct TranslateArgs {
     #[arg(long)]
     pub strict: bool,
 
+    /// Align by paragraph, or by sentence: each sentence (or run of sentences the translation
+    /// merged) beside its translation [default: paragraph; sentence with --layout interlinear].
+    #[arg(long, value_name = "UNIT")]
+    pub align: Option<crate::ingest::sentence::Align>,
+
     /// Glossaries and context.
     #[command(flatten)]
     pub terms: TermsArgs,
@@ -378,7 +383,8 @@ pub struct TranslateOptions {
     #[arg(long, value_name = "FORMAT", default_value = "text")]
     pub format: Format,
 
-    /// Text layout: columns side by side, or stacked; auto stacks below 80 columns.
+    /// Text layout: columns side by side, stacked, or interlinear (each sentence above its
+    /// translation); auto stacks below 80 columns (interlinear when aligned by sentence).
     #[arg(long, value_name = "LAYOUT", default_value = "auto")]
     pub layout: Layout,
 }
@@ -527,9 +533,11 @@ pub struct MockServerArgs {
     /// huge-body (a 64 MiB body), escape-error (a 400 whose message holds terminal escapes);
     /// for brief requests only: brief-bad-ref, brief-wrong-language, brief-malformed,
     /// brief-empty, brief-number, brief-field-names, brief-all-paragraphs, brief-duplicate,
-    /// brief-one-word, brief-entity-uncited, brief-unattributed; names and terms, translation
-    /// requests only: ignore-glossary (glossary entries left untranslated), name-drift (every
-    /// second request respells the names it keeps)). Repeatable; faults are used up in order.
+    /// brief-one-word, brief-entity-uncited, brief-unattributed; for sentence requests only
+    /// (--align sentence): drop-sentence, merge-sentences, sentence-order; names and terms,
+    /// translation requests only: ignore-glossary (glossary entries left untranslated),
+    /// name-drift (every second request respells the names it keeps)). Repeatable; faults are
+    /// used up in order.
     #[arg(long, value_name = "KIND[:N]")]
     pub fault: Vec<Fault>,
 

@@ -61,8 +61,8 @@ pub enum Error {
     BrokenResult {
         /// The file (`-` for stdin).
         source_name: Source,
-        /// What does not line up.
-        error: VerifyError,
+        /// What does not line up (boxed: it is the largest of the errors).
+        error: Box<VerifyError>,
     },
     /// A prompt template is broken. Exit 2.
     #[error(transparent)]

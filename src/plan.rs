@@ -19,6 +19,7 @@
 //! above, balanced across `jobs`.
 
 use crate::guide::Guide;
+use crate::ingest::sentence::Align;
 use crate::ingest::{Paragraph, ParagraphId};
 use crate::language::LanguageCode;
 
@@ -151,6 +152,8 @@ pub struct Chunk {
     pub target_language: LanguageCode,
     /// Whole paragraphs in article order; never empty.
     pub paragraphs: Vec<Paragraph>,
+    /// Whether the reply is aligned by paragraph or, below it, by sentence (`--align`).
+    pub align: Align,
     /// The glossary entries and context the request carries ([`crate::guide`]); empty from
     /// [`plan`], given by the article's [`crate::guide::Article`].
     pub guide: Guide,
@@ -173,6 +176,7 @@ impl Chunk {
             target_language: self.target_language,
             guide: guide.narrowed_to(paragraphs.iter().map(|p| p.text.as_str())),
             paragraphs: paragraphs.to_vec(),
+            align: self.align,
         };
         let (left, right) = self.paragraphs.split_at(mid);
         // The right half's context is the left half's last paragraph.
@@ -191,7 +195,7 @@ impl Chunk {
 
 /// Packs paragraphs, in order, into chunks within `budget` (characters, estimated tokens,
 /// paragraph count and, when limited, JSON bytes), balanced for `jobs` requests at once (see
-/// the module docs).
+/// the module docs). The chunks are aligned by paragraph; the pipeline sets its own alignment.
 pub fn plan(
     paragraphs: &[Paragraph],
     source_language: LanguageCode,
@@ -223,6 +227,7 @@ pub fn plan(
             source_language,
             target_language,
             paragraphs: paragraphs[range].to_vec(),
+            align: Align::Paragraph,
             guide: Guide::default(),
         })
         .collect()
@@ -247,6 +252,7 @@ pub fn plan_with_opening(
         source_language,
         target_language,
         paragraphs: opening.to_vec(),
+        align: Align::Paragraph,
         guide: Guide::default(),
     }];
     chunks.extend(plan(rest, source_language, target_language, budget, jobs));
@@ -316,6 +322,7 @@ pub(crate) fn sample_chunk(n: u32) -> Chunk {
                 text: format!("Absatz {i}."),
             })
             .collect(),
+        align: Align::Paragraph,
         guide: Guide::default(),
     }
 }

@@ -16,6 +16,10 @@ const BRIEF: &str = include_str!("../prompts/brief.md");
 const BRIEF_REPAIR: &str = include_str!("../prompts/brief-repair.md");
 const TRANSLATE_PLAIN: &str = include_str!("../prompts/translate-plain.md");
 const REPAIR_PLAIN: &str = include_str!("../prompts/repair-plain.md");
+const TRANSLATE_SENTENCES: &str = include_str!("../prompts/translate-sentences.md");
+const TRANSLATE_SENTENCES_PLAIN: &str = include_str!("../prompts/translate-sentences-plain.md");
+const REPAIR_SENTENCES: &str = include_str!("../prompts/repair-sentences.md");
+const REPAIR_SENTENCES_PLAIN: &str = include_str!("../prompts/repair-sentences-plain.md");
 
 /// Why a prompt template cannot be used.
 #[derive(Debug, thiserror::Error)]
@@ -53,6 +57,17 @@ pub struct Prompts {
     brief: Template,
     brief_repair: Template,
     translate_plain: Template,
+    repair_plain: Template,
+    /// `--align sentence`: the same four, sentence by sentence.
+    sentences: SentenceTemplates,
+}
+
+/// The templates of a request aligned by sentence (`--align sentence`).
+#[derive(Debug, Clone)]
+struct SentenceTemplates {
+    translate: Template,
+    translate_plain: Template,
+    repair: Template,
     repair_plain: Template,
 }
 
@@ -127,6 +142,16 @@ impl Prompts {
             brief_repair: load_one(dir, "brief-repair", BRIEF_REPAIR)?,
             translate_plain: load_one(dir, "translate-plain", TRANSLATE_PLAIN)?,
             repair_plain: load_one(dir, "repair-plain", REPAIR_PLAIN)?,
+            sentences: SentenceTemplates {
+                translate: load_one(dir, "translate-sentences", TRANSLATE_SENTENCES)?,
+                translate_plain: load_one(
+                    dir,
+                    "translate-sentences-plain",
+                    TRANSLATE_SENTENCES_PLAIN,
+                )?,
+                repair: load_one(dir, "repair-sentences", REPAIR_SENTENCES)?,
+                repair_plain: load_one(dir, "repair-sentences-plain", REPAIR_SENTENCES_PLAIN)?,
+            },
         })
     }
 
@@ -139,6 +164,10 @@ impl Prompts {
             &self.brief_repair.text,
             &self.translate_plain.text,
             &self.repair_plain.text,
+            &self.sentences.translate.text,
+            &self.sentences.translate_plain.text,
+            &self.sentences.repair.text,
+            &self.sentences.repair_plain.text,
         ])
     }
 
@@ -162,6 +191,42 @@ impl Prompts {
                 &self.repair_plain
             } else {
                 &self.repair
+            },
+            vars,
+        )
+    }
+
+    /// Renders the system prompt of a request aligned by sentence; `plain` for numbered
+    /// sentences instead of JSON.
+    pub fn translate_sentences(
+        &self,
+        vars: &TranslateVars<'_>,
+        plain: bool,
+    ) -> Result<String, PromptError> {
+        let templates = &self.sentences;
+        render(
+            if plain {
+                &templates.translate_plain
+            } else {
+                &templates.translate
+            },
+            vars,
+        )
+    }
+
+    /// Renders the repair instruction of a request aligned by sentence; `plain` for numbered
+    /// sentences instead of JSON.
+    pub fn repair_sentences(
+        &self,
+        vars: &RepairVars<'_>,
+        plain: bool,
+    ) -> Result<String, PromptError> {
+        let templates = &self.sentences;
+        render(
+            if plain {
+                &templates.repair_plain
+            } else {
+                &templates.repair
             },
             vars,
         )
@@ -313,6 +378,29 @@ mod tests {
             text.contains("cites ¶9") && text.contains("numbers: 1, 2") && text.contains("Write 3")
         );
         insta::assert_snapshot!(text);
+    }
+
+    #[test]
+    fn built_in_sentence_prompts_name_markers_groups_and_the_json_shape() {
+        let prompts = Prompts::load(None).expect("loads");
+        let plain = prompts.translate_sentences(&VARS, true).expect("renders");
+        assert!(
+            plain.contains("[3.2]") && plain.contains("[3.2-3.3]"),
+            "{plain}"
+        );
+        insta::assert_snapshot!("translate_sentences_plain", plain);
+        let json = prompts.translate_sentences(&VARS, false).expect("renders");
+        assert!(json.contains(r#"{"sentences": [{"ids": ["1.1"]"#), "{json}");
+        insta::assert_snapshot!("translate_sentences_json", json);
+        let vars = RepairVars {
+            problems: "¶2.3 is missing",
+            ids: "[1.1], [2.3]",
+            target_name: "English",
+        };
+        for plain in [true, false] {
+            let text = prompts.repair_sentences(&vars, plain).expect("renders");
+            assert!(text.contains("¶2.3 is missing") && text.contains("[1.1], [2.3]"));
+        }
     }
 
     #[test]

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::brief::Brief;
 use crate::ingest::ParagraphId;
+use crate::ingest::sentence::SentencePair;
 use crate::language::LanguageCode;
 use crate::verify::fidelity::{Check, Pair};
 
@@ -210,6 +211,11 @@ pub struct ParagraphPair {
     pub confidence: f64,
     /// False when the paragraph was already in the target language and kept as it was.
     pub translated: bool,
+    /// With `--align sentence`: the paragraph's sentences, each (or each run of them the
+    /// translation merged) beside its translation, in order (`ids` like `["3.2", "3.3"]`).
+    /// Absent when aligned by paragraph or kept as it was.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sentences: Vec<SentencePair>,
 }
 
 impl ParagraphPair {
@@ -224,9 +230,10 @@ impl ParagraphPair {
 }
 
 impl Report {
-    /// Runs the fidelity checks over the translated pairs again (`diglot check`), replacing
-    /// the saved ones: the glossary terms of `glossaries` for the report's direction, and the
-    /// names across the whole article, too.
+    /// Runs the fidelity checks over the translated pairs again (`diglot check`), per sentence
+    /// pair where the result is aligned by sentence, replacing the saved ones: the glossary
+    /// terms of `glossaries` for the report's direction, and the names across the whole
+    /// article, too.
     pub fn recheck(
         &mut self,
         detector: &crate::detect::Detector,
@@ -239,8 +246,14 @@ impl Report {
             .iter()
             .filter_map(ParagraphPair::checked)
             .collect();
-        let mut checks =
-            crate::verify::fidelity::check(pairs.iter().copied(), source, target, detector);
+        let mut checks = crate::verify::sentences::check(
+            self.paragraphs
+                .iter()
+                .filter_map(|p| Some((p.checked()?, p.sentences.as_slice()))),
+            source,
+            target,
+            detector,
+        );
         let terms = glossaries.terms_for(source, target);
         for pair in &pairs {
             checks.extend(term_mismatches(pair, &terms));
@@ -289,6 +302,7 @@ mod tests {
             language: Some(LanguageCode::DE),
             confidence: 0.99,
             translated: true,
+            sentences: Vec::new(),
         };
         assert_eq!(
             pair.checked().map(|p| (p.source, p.target)),

@@ -1,8 +1,9 @@
 //! `diglot check`: reads a saved `--format json` translation, holds its structure to the
-//! paragraph contract (every paragraph from ¶1 on exactly once, each translation visible), runs
-//! the fidelity checks again (the saved `checks` are ignored; `name_drift` always,
-//! `term_mismatch` with `--glossary`) and prints what failed; a broken structure or any failed
-//! check ends in exit 6, a file that is not a result in exit 3.
+//! paragraph contract (every paragraph from ¶1 on exactly once, each translation visible; in a
+//! result aligned by sentence, every sentence covered by its pairs), runs the fidelity checks
+//! again (per sentence pair where there are pairs; the saved `checks` are ignored;
+//! `name_drift` always, `term_mismatch` with `--glossary`) and prints what failed; a broken
+//! structure or any failed check ends in exit 6, a file that is not a result in exit 3.
 
 use super::{Outcome, rendered};
 use crate::cli::CheckArgs;
@@ -34,12 +35,16 @@ pub(super) fn run(args: &CheckArgs, max_article_bytes: u64) -> Result<Outcome, E
     // Structure first: a result that lost, doubled or emptied a paragraph is not checked.
     let ids = report.paragraphs.iter().map(|p| p.id);
     let pairs = report.paragraphs.iter().map(|p| (p.id, p.target.as_str()));
-    crate::verify::whole(crate::verify::expected_ids(ids), pairs).map_err(|error| {
-        Error::BrokenResult {
+    let sentences = report
+        .paragraphs
+        .iter()
+        .map(|p| (p.id, p.source.as_str(), p.sentences.as_slice()));
+    crate::verify::whole(crate::verify::expected_ids(ids), pairs)
+        .and_then(|()| crate::verify::sentences::whole(sentences))
+        .map_err(|error| Error::BrokenResult {
             source_name: source,
-            error,
-        }
-    })?;
+            error: Box::new(error),
+        })?;
     report.recheck(&Detector::new(), &glossaries);
     let output = rendered(|out| crate::render::checks(&report, args.format.into(), out))?;
     Ok(Outcome {

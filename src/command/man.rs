@@ -38,6 +38,10 @@ const ENVIRONMENT: &[(&str, &str)] = &[
     ("DIGLOT_TO", "the target language (--to)"),
     ("DIGLOT_WIDTH", "the output width (--width)"),
     (
+        "DIGLOT_ALIGN",
+        "what translations are aligned by: paragraph or sentence (--align)",
+    ),
+    (
         "DIGLOT_PAGING",
         "when output on a terminal goes through a pager: auto, always, never (--paging)",
     ),

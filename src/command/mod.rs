@@ -86,6 +86,7 @@ pub fn run(
             let (flags, writes_files) =
                 article_flags(&args.options, &args.brief_options, &args.output, cli);
             let flags = Flags {
+                align: args.align,
                 glossary: args.terms.glossary.clone(),
                 no_context: args.terms.no_context,
                 ..flags
@@ -177,6 +178,7 @@ fn flags_of(selection: &SelectionArgs, brief_provider: Option<String>, cli: &Cli
         to: selection.to,
         width: selection.width,
         color: cli.color,
+        align: None,
         paging: selection.paging,
         run_key_command: true,
         glossary: Vec::new(),

@@ -19,6 +19,7 @@
 //! | `DIGLOT_JOBS` | requests at once |
 //! | `DIGLOT_TO` | the default target language |
 //! | `DIGLOT_WIDTH` | the output width |
+//! | `DIGLOT_ALIGN` | what translations are aligned by: `paragraph` (default) or `sentence` |
 //! | `DIGLOT_PAGING` | when output goes through a pager: `auto`, `always`, `never` |
 //! | `DIGLOT_PAGER` | the pager command (default: `$PAGER`, else `less`) |
 //! | `PAGER` | the pager command when `DIGLOT_PAGER` is unset |

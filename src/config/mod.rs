@@ -26,6 +26,7 @@ pub use file::{LoadedFile, write_example};
 pub use profile::{Endpoint, ProviderSettings, profile_names};
 pub use terms::TermSettings;
 
+use crate::ingest::sentence::Align;
 use crate::language::LanguageCode;
 use crate::provider::ProviderKind;
 use crate::render::ColorChoice;
@@ -330,6 +331,8 @@ pub struct Flags {
     pub width: Option<u16>,
     /// `--color`.
     pub color: Option<ColorChoice>,
+    /// `--align`.
+    pub align: Option<Align>,
     /// `--paging`.
     pub paging: Option<crate::render::pager::Paging>,
     /// Whether to run a profile's `api_key_cmd` (commands that talk to a provider, and
@@ -379,6 +382,8 @@ pub struct Settings {
     pub width: Resolved<usize>,
     /// Whether to colour stdout.
     pub color: Resolved<bool>,
+    /// What translations are aligned by: paragraphs, or their sentences.
+    pub align: Resolved<Align>,
     /// Where user prompt overrides live.
     pub prompts_dir: Option<PathBuf>,
     /// Whether to draw progress on stderr.
@@ -449,6 +454,12 @@ impl Settings {
                 .is_some_and(|v| !matches!(v.trim(), "" | "0" | "false" | "no"));
         let cache_dir = if no_cache { None } else { env.cache_dir() };
         let cache_max_bytes = cache_limit(env, &file)?;
+        let align = layer(
+            flags.align.map(|v| (v, "--align")),
+            env_parse::<Align>(env, "DIGLOT_ALIGN")?,
+            cfg.align.map(|v| (v, file_source.clone())),
+            Align::Paragraph,
+        );
         let width = terminal::resolve_width(flags, env, cfg, &file_source, terminal)?;
         let color = terminal::resolve_color(flags.color, env, terminal);
         let provider = profile::resolve_provider(flags, env, &file);
@@ -471,6 +482,7 @@ impl Settings {
             to,
             width,
             color,
+            align,
             provider,
             brief_provider,
             date,
@@ -1061,6 +1073,38 @@ model = "writer-model"
             resolve(&Flags::default(), &[], Terminal::default()),
             DEFAULT_WIDTH
         );
+    }
+
+    #[test]
+    fn align_prefers_flag_then_env_then_file_then_paragraph() {
+        let align = |flags: Flags, env: &[(&str, &str)], toml: &str| {
+            let align = settings(flags, env, toml).align;
+            (align.value, align.source.to_string())
+        };
+        let flag = || Flags {
+            align: Some(Align::Paragraph),
+            ..Flags::default()
+        };
+        let env = [("DIGLOT_ALIGN", "Sentence")];
+        let file = "align = \"sentence\"\n";
+        assert_eq!(
+            align(flag(), &env, file),
+            (Align::Paragraph, "flag --align".into())
+        );
+        assert_eq!(
+            align(Flags::default(), &env, ""),
+            (Align::Sentence, "environment DIGLOT_ALIGN".into())
+        );
+        assert_eq!(
+            align(Flags::default(), &[], file),
+            (Align::Sentence, "config file /cfg/config.toml".into())
+        );
+        assert_eq!(
+            align(Flags::default(), &[], ""),
+            (Align::Paragraph, "default".into())
+        );
+        let bad = try_settings(Flags::default(), &[("DIGLOT_ALIGN", "word")], "");
+        assert!(matches!(bad, Err(ConfigError::InvalidEnv { .. })));
     }
 
     #[test]

@@ -70,6 +70,7 @@ impl Settings {
         };
         line("context", &context, &self.terms.context.source);
         line("color", &self.color.value, &self.color.source);
+        line("align", &self.align.value, &self.align.source);
         line("paging", &self.pager.value.paging, &self.pager.source);
         match &self.pager.value.command {
             Some((command, var)) => line("pager", command, &Source::Env((*var).to_owned())),

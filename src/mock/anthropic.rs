@@ -99,9 +99,7 @@ pub(super) fn answer(shared: &Shared, parsed: Result<Value, serde_json::Error>) 
             "no user message holds text: a diglot translation or brief payload, or a plain prompt",
         );
     };
-    let fault = shared
-        .faults
-        .next_for(matches!(payload, super::openai::Payload::Brief(_)));
+    let fault = payload.next_fault(&shared.faults);
     if let Some(response) = super::faults::body_fault(fault) {
         return response;
     }

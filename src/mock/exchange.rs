@@ -4,7 +4,8 @@
 //! Owns the recorded shapes ([`Exchange`]), the [`Key`] a request is matched by, and reading
 //! what an answer says (plain or streamed) in each wire format. Pure: no I/O. A request is
 //! matched on what it asks, never on how it is worded: a diglot payload (translation, plain
-//! numbered mode or brief) by its languages, its paragraphs' ids and texts and its turns
+//! numbered mode, sentence by sentence in either form, or brief) by its languages, its
+//! paragraphs' (or sentences') ids and texts and its turns
 //! (a repair is a later turn of the same payload); another chat or Messages request by what
 //! each message says; a DeepL or LibreTranslate request by its languages and texts; anything
 //! else by method, path, query and body. Models, prompts, keys and sampling settings do not
@@ -240,6 +241,19 @@ fn llm_key(path: &str, body: &Value) -> Option<Key> {
             None,
             p.paragraphs,
         ),
+        Some(Payload::Sentences(ask)) => (
+            if ask.numbered {
+                "numbered-sentences"
+            } else {
+                "sentences"
+            },
+            (ask.source_language, Some(ask.target_language)),
+            None,
+            ask.keyed()
+                .into_iter()
+                .map(|(id, text)| crate::provider::contract::PayloadParagraph { id, text })
+                .collect(),
+        ),
         Some(Payload::Brief(p)) => (
             "brief",
             (p.source_language, None),
@@ -396,6 +410,21 @@ pub struct Translations {
 /// index nothing.
 pub fn translations(key: &Key, response: &RecordedResponse) -> Option<Translations> {
     match key {
+        Key::Payload {
+            path,
+            task,
+            languages: (source, Some(target)),
+            paragraphs,
+            ..
+        } if task.ends_with("sentences") => {
+            let [reply] = reply_texts(path, response)?.try_into().ok()?;
+            let pairs = super::sentences::recorded_pairs((*source, *target), paragraphs, &reply)?;
+            Some(Translations {
+                source: *source,
+                target: *target,
+                pairs,
+            })
+        }
         Key::Payload {
             path,
             task,

@@ -97,6 +97,15 @@ pub enum FaultKind {
     /// comma (on the reference article: `wie … Mark Rutte bestätigte`). Brief
     /// requests only.
     BriefUnattributed,
+    /// (`drop-sentence`) A sentence reply without the second entry of the first paragraph
+    /// that has two (as a model that skips a sentence). Sentence requests only.
+    DropSentence,
+    /// (`merge-sentences`) A sentence reply whose first two entries of a paragraph are merged
+    /// under the first one's id alone: a merge not declared as a group. Sentence requests only.
+    MergeSentences,
+    /// (`sentence-order`) A sentence reply whose first two entries of a paragraph swap places,
+    /// each keeping its id. Sentence requests only.
+    SentenceOrder,
     /// (`ignore-glossary`) Every glossary entry whose source term a paragraph has comes back
     /// as that source term, untranslated (caught by the `term_mismatch` check; see `terms.rs`).
     IgnoreGlossary,
@@ -108,7 +117,7 @@ pub enum FaultKind {
 
 impl FaultKind {
     /// Every kind, in the order the help text lists them.
-    pub const ALL: [FaultKind; 32] = [
+    pub const ALL: [FaultKind; 35] = [
         FaultKind::RateLimit,
         FaultKind::ServerError,
         FaultKind::NotJson,
@@ -139,6 +148,9 @@ impl FaultKind {
         FaultKind::BriefOneWord,
         FaultKind::BriefEntityUncited,
         FaultKind::BriefUnattributed,
+        FaultKind::DropSentence,
+        FaultKind::MergeSentences,
+        FaultKind::SentenceOrder,
         FaultKind::IgnoreGlossary,
         FaultKind::NameDrift,
     ];
@@ -176,6 +188,9 @@ impl FaultKind {
             FaultKind::BriefOneWord => "brief-one-word",
             FaultKind::BriefEntityUncited => "brief-entity-uncited",
             FaultKind::BriefUnattributed => "brief-unattributed",
+            FaultKind::DropSentence => "drop-sentence",
+            FaultKind::MergeSentences => "merge-sentences",
+            FaultKind::SentenceOrder => "sentence-order",
             FaultKind::IgnoreGlossary => "ignore-glossary",
             FaultKind::NameDrift => "name-drift",
         }
@@ -211,6 +226,14 @@ impl FaultKind {
                 | FaultKind::BriefOneWord
                 | FaultKind::BriefEntityUncited
                 | FaultKind::BriefUnattributed
+        )
+    }
+
+    /// Whether only sentence requests (`--align sentence` to an LLM) take this fault.
+    pub fn is_sentence_only(self) -> bool {
+        matches!(
+            self,
+            FaultKind::DropSentence | FaultKind::MergeSentences | FaultKind::SentenceOrder
         )
     }
 }
@@ -437,21 +460,34 @@ impl FaultQueue {
 
     /// The fault for the next request of its kind, using it up once: a translation request
     /// (`brief` false) skips the brief-only faults, leaving them for brief requests, and a
-    /// brief request skips the crafted translations.
+    /// brief request skips the crafted translations; both skip the sentence-only ones.
     pub fn next_for(&self, brief: bool) -> Option<FaultKind> {
+        self.next_where(|kind| {
+            let takes = if brief {
+                !kind.is_translation_only()
+            } else {
+                !kind.is_brief_only()
+            };
+            takes && !kind.is_sentence_only()
+        })
+    }
+
+    /// The fault for the next sentence request (`--align sentence` to an LLM), using it up
+    /// once: it skips the brief-only faults.
+    pub fn next_for_sentences(&self) -> Option<FaultKind> {
+        self.next_where(|kind| !kind.is_brief_only())
+    }
+
+    /// The first fault with uses left that `takes` accepts, used up once.
+    fn next_where(&self, takes: impl Fn(FaultKind) -> bool) -> Option<FaultKind> {
         // A poisoned lock only means another handler panicked mid-update; counts are still valid.
         let mut remaining = self
             .remaining
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
-        let fault = remaining.iter_mut().find(|fault| {
-            let takes = if brief {
-                !fault.kind.is_translation_only()
-            } else {
-                !fault.kind.is_brief_only()
-            };
-            fault.times.is_none_or(|n| n > 0) && takes
-        })?;
+        let fault = remaining
+            .iter_mut()
+            .find(|fault| fault.times.is_none_or(|n| n > 0) && takes(fault.kind))?;
         if let Some(n) = &mut fault.times {
             *n -= 1;
         }
@@ -489,7 +525,8 @@ mod tests {
             "unknown fault 'teapot' (valid faults: 429, 500, not-json, fenced, missing, \
              truncated, length, escape, 401, 403, 456, drop-number, untranslated, truncate-paragraph, brief-bad-ref, brief-wrong-language, brief-malformed, brief-empty, brief-number, endless-body, huge-body, escape-error, invisible, huge-word, \
              brief-field-names, brief-all-paragraphs, brief-duplicate, brief-one-word, \
-             brief-entity-uncited, brief-unattributed, ignore-glossary, name-drift)"
+             brief-entity-uncited, brief-unattributed, drop-sentence, merge-sentences, \
+             sentence-order, ignore-glossary, name-drift)"
         );
     }
 
@@ -513,6 +550,24 @@ mod tests {
             got,
             [Some(RateLimit), Some(Missing), Some(Missing), None, None]
         );
+    }
+
+    #[test]
+    fn only_sentence_requests_take_sentence_faults() {
+        let queue = FaultQueue::new(&[
+            fault("drop-sentence:1"),
+            fault("missing:1"),
+            fault("drop-number:1"),
+        ]);
+        assert_eq!(queue.next_for(false), Some(FaultKind::Missing));
+        assert_eq!(queue.next_for(true), None, "a brief skips both");
+        assert_eq!(queue.next_for_sentences(), Some(FaultKind::DropSentence));
+        assert_eq!(
+            queue.next_for_sentences(),
+            Some(FaultKind::DropNumber),
+            "a sentence request is a translation request"
+        );
+        assert_eq!(queue.next_for_sentences(), None);
     }
 
     #[test]

@@ -39,6 +39,7 @@ mod openai;
 mod pseudo;
 mod record;
 mod replay;
+mod sentences;
 mod stream;
 mod terms;
 #[cfg(test)]

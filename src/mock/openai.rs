@@ -84,9 +84,23 @@ pub(super) enum Payload {
     Brief(BriefPayload),
     /// A translation in plain mode: numbered paragraphs, answered the same way.
     Numbered(NumberedPayload),
+    /// A translation aligned by sentence, numbered or JSON (`sentences.rs`).
+    Sentences(super::sentences::SentenceAsk),
     /// Any other chat request, such as another tool's "translate this article" prompt: the
     /// last user message's text, answered with a plain-text pseudo-translation.
     Plain(String),
+}
+
+impl Payload {
+    /// The next fault of the server's queue that a request of this kind takes (brief faults
+    /// for briefs, sentence faults for sentence requests).
+    pub(super) fn next_fault(&self, faults: &super::faults::FaultQueue) -> Option<FaultKind> {
+        match self {
+            Payload::Sentences(_) => faults.next_for_sentences(),
+            Payload::Brief(_) => faults.next_for(true),
+            _ => faults.next_for(false),
+        }
+    }
 }
 
 /// A valid translation or brief request: what the answer needs from it.
@@ -186,8 +200,7 @@ pub(super) fn answer_chat(shared: &Shared, parsed: Result<Value, serde_json::Err
         Ok(translation) => translation,
         Err(bad) => return error_response(StatusCode::BAD_REQUEST, "invalid_request_error", bad),
     };
-    let is_brief = matches!(translation.payload, Payload::Brief(_));
-    let fault = shared.faults.next_for(is_brief);
+    let fault = translation.payload.next_fault(&shared.faults);
     if let Some(response) = super::faults::body_fault(fault) {
         return response;
     }
@@ -283,12 +296,14 @@ pub(super) fn content_text(content: &Value) -> Option<std::borrow::Cow<'_, str>>
     }
 }
 
-/// The diglot payload a user message holds, if any: a JSON translation payload (its `task`
-/// field and unknown-field check), a brief payload (its `Brief of N key points in …` header)
-/// or a numbered one (its `German (de) → English (en)` header).
+/// The diglot payload a user message holds, if any: a sentence payload (its `sentences` or its
+/// `[3.2]` markers), a JSON translation payload (its `task` field and unknown-field check), a
+/// brief payload (its `Brief of N key points in …` header) or a numbered one (its
+/// `German (de) → English (en)` header).
 pub(super) fn payload_in(text: &str) -> Option<Payload> {
-    TranslationPayload::from_message(text)
-        .map(Payload::Translate)
+    super::sentences::SentenceAsk::from_message(text)
+        .map(Payload::Sentences)
+        .or_else(|| TranslationPayload::from_message(text).map(Payload::Translate))
         .or_else(|| BriefPayload::from_message(text).map(Payload::Brief))
         .or_else(|| NumberedPayload::from_message(text).map(Payload::Numbered))
 }
@@ -331,6 +346,7 @@ pub(super) fn answer_content(
             super::faults::craft(fault, &sources, &mut answers);
             numbered_content(reply, fault)
         }
+        Payload::Sentences(ask) => super::sentences::answer(shared, ask, fault),
         Payload::Plain(text) => plain_reply(text),
     })
 }

@@ -12,6 +12,7 @@ use std::sync::{Mutex, PoisonError};
 
 use crate::brief::BriefInput;
 use crate::cache::Key;
+use crate::ingest::sentence::Align;
 use crate::plan::Chunk;
 use crate::provider::WireReply;
 
@@ -21,7 +22,8 @@ pub struct Answers {
     book: Mutex<HashMap<Key, Vec<WireReply>>>,
 }
 
-/// The key of a translation request for `chunk`.
+/// The key of a translation request for `chunk` (an answer aligned by sentence is filed
+/// apart: it is read by the sentence contract).
 pub fn chunk_key(chunk: &Chunk) -> Key {
     let paragraphs: Vec<(u32, &str)> = chunk
         .paragraphs
@@ -29,7 +31,10 @@ pub fn chunk_key(chunk: &Chunk) -> Key {
         .map(|p| (p.id.0, p.text.as_str()))
         .collect();
     Key::of(
-        "batch-answer",
+        match chunk.align {
+            Align::Paragraph => "batch-answer",
+            Align::Sentence => "batch-answer-sentence",
+        },
         &(
             chunk.source_language.as_str(),
             chunk.target_language.as_str(),
@@ -107,6 +112,11 @@ mod tests {
         answers.insert(chunk_key(&chunk), reply.clone());
         assert_eq!(answers.len(), 2);
         assert_ne!(chunk_key(&chunk), chunk_key(&sample_chunk(1)));
+        let by_sentence = Chunk {
+            align: Align::Sentence,
+            ..chunk.clone()
+        };
+        assert_ne!(chunk_key(&chunk), chunk_key(&by_sentence));
         assert_eq!(answers.take(&chunk_key(&chunk)), Some(reply));
         answers.forget(&[chunk_key(&chunk)]);
         assert_eq!(answers.take(&chunk_key(&chunk)), None);

@@ -333,6 +333,8 @@ impl Pipeline {
             source_language: input.source_language,
             target_language: input.target_language,
             paragraphs,
+            // A brief's texts are translated whole, whatever `--align` says for the article.
+            align: crate::ingest::sentence::Align::Paragraph,
             guide,
         };
         let translated = self.translate_chunk(&chunk).await?;

@@ -57,7 +57,7 @@ fn last_numbered(text: &str) -> Option<(usize, u32, &str)> {
         if before.chars().all(|c| matches!(c, ' ' | '*' | '#')) {
             let rest = &text[at + 1..];
             if let Some((inside, after)) = rest.split_once(']')
-                && let Ok(id) = inside.trim().trim_start_matches('¶').parse()
+                && let Some(id) = marker_paragraph(inside)
             {
                 return Some((at, id, after.trim_start_matches(['*', ':', ' '])));
             }
@@ -67,6 +67,15 @@ fn last_numbered(text: &str) -> Option<(usize, u32, &str)> {
         }
         start = at;
     }
+}
+
+/// The paragraph a numbered marker's inside names: `3` or `¶3`, and a sentence's `3.2` (or a
+/// group's `3.2-3.3`) of a reply aligned by sentence.
+fn marker_paragraph(inside: &str) -> Option<u32> {
+    let inside = inside.trim().trim_start_matches('¶');
+    let (paragraph, sentence) = inside.split_once('.').unwrap_or((inside, ""));
+    let sentence_ok = sentence.is_empty() || sentence.starts_with(|c: char| c.is_ascii_digit());
+    sentence_ok.then(|| paragraph.parse().ok()).flatten()
 }
 
 /// The last JSON `"text"` (or `"translation"`) string after an `"id"`: where its id starts,
@@ -150,6 +159,15 @@ mod tests {
         );
         assert_eq!(paragraph_in_progress("[12"), None);
         assert_eq!(paragraph_in_progress("no paragraph yet"), None);
+    }
+
+    #[test]
+    fn a_sentence_marker_names_its_paragraph() {
+        let text = "[3.1] Rutte spoke.\n[3.2-3.3] He said\n\n[4.1] NATO will";
+        assert_eq!(paragraph_in_progress(text), Some((4, "NATO will".into())));
+        let group = "[7.1] One.\n[7.2-7.3] Two and";
+        assert_eq!(paragraph_in_progress(group), Some((7, "Two and".into())));
+        assert_eq!(paragraph_in_progress("[3.x] no"), None);
     }
 
     #[test]

@@ -6,7 +6,9 @@
 //! is not repaired (it would be cut off again): the chunk is halved, and a single paragraph is
 //! split at sentence boundaries, its parts sent as separate items and their translations
 //! joined again with the target script's sentence separator (a space, none in Chinese and
-//! Japanese). A paragraph larger than the budget is sent the same way.
+//! Japanese). A paragraph larger than the budget is sent the same way. Aligned by sentence
+//! (`--align sentence`, [`sentences`]), chunks go out sentence by sentence, and a single
+//! paragraph whose reply stays broken goes out as its sentences, each an item of its own.
 //! Verified chunk results and briefs go into the cache, and chunks found there are not sent.
 //! Once an endpoint has broken the contract in a run, larger chunks go out in halves from the
 //! start: a small model that lost track of one long request tends to lose track of the next.
@@ -19,6 +21,7 @@ mod brief;
 mod exchange;
 mod glossary;
 mod live;
+mod sentences;
 
 pub use answers::{Answers, brief_key, chunk_key};
 pub use brief::{BriefCheck, brief_cache_key};
@@ -35,6 +38,7 @@ use tokio::task::JoinSet;
 
 use crate::cache::{Cache, Key, ProviderIdentity};
 use crate::error::Error;
+use crate::ingest::sentence::Align;
 use crate::ingest::{Paragraph, ParagraphId};
 use crate::language::LanguageCode;
 use crate::plan::{Budget, Chunk};
@@ -76,6 +80,9 @@ pub struct Pipeline {
     pub live: Option<LiveSink>,
     /// Set once a reply broke the paragraph contract: larger chunks then go out in halves.
     pub broke_contract: AtomicBool,
+    /// Whether translations are aligned by paragraph or by sentence (`--align`): every chunk
+    /// this pipeline sends is aligned so.
+    pub align: Align,
     /// Answers the provider's batch engine gave, taken in place of a first request.
     pub answers: Option<Arc<Answers>>,
     /// What the provider charges, for the usage's cost.
@@ -143,7 +150,7 @@ type CachedChunk = Vec<(u32, String)>;
 /// The cache key of `chunk`'s translations by `identity`.
 pub fn chunk_cache_key(identity: &ProviderIdentity, chunk: &Chunk) -> Key {
     Key::of(
-        "chunk",
+        sentences::cache_kind(chunk.align),
         &ChunkIdentity {
             provider: identity,
             source: chunk.source_language.as_str(),
@@ -158,18 +165,19 @@ pub fn chunk_cache_key(identity: &ProviderIdentity, chunk: &Chunk) -> Key {
     )
 }
 
-/// The translations of `chunk` cached under `key`, if the entry holds exactly its ids.
+/// The translations of `chunk` cached under `key`, if the entry holds exactly its ids (and,
+/// aligned by sentence, sentence pairs that still cover them).
 pub fn cached_translations(cache: &Cache, key: &Key, chunk: &Chunk) -> Option<Vec<Translated>> {
+    if chunk.align == Align::Sentence {
+        return sentences::cached(cache, chunk, key);
+    }
     let cached: CachedChunk = cache.get(key)?;
     let ids: Vec<u32> = cached.iter().map(|(id, _)| *id).collect();
     let wanted: Vec<u32> = chunk.paragraphs.iter().map(|p| p.id.0).collect();
     (ids == wanted).then(|| {
         cached
             .into_iter()
-            .map(|(id, text)| Translated {
-                id: ParagraphId(id),
-                text,
-            })
+            .map(|(id, text)| Translated::new(ParagraphId(id), text))
             .collect()
     })
 }
@@ -191,7 +199,8 @@ impl Pipeline {
         done: mpsc::UnboundedSender<Vec<Translated>>,
     ) -> Result<(), Error> {
         let mut to_send = Vec::new();
-        for chunk in chunks {
+        for mut chunk in chunks {
+            chunk.align = self.align;
             let key = self.chunk_key(&chunk);
             match key.as_ref().and_then(|key| self.cached_chunk(&chunk, key)) {
                 Some(cached) => {
@@ -216,11 +225,15 @@ impl Pipeline {
             tasks.spawn(async move {
                 let translated = pipeline.translate_chunk(&chunk).await?;
                 if let (Some(cache), Some(key)) = (&pipeline.cache, key) {
-                    let value: CachedChunk = translated
-                        .iter()
-                        .map(|t| (t.id.0, t.text.clone()))
-                        .collect();
-                    cache.put(&key, &value);
+                    if chunk.align == Align::Sentence {
+                        sentences::store(cache, &key, &translated);
+                    } else {
+                        let value: CachedChunk = translated
+                            .iter()
+                            .map(|t| (t.id.0, t.text.clone()))
+                            .collect();
+                        cache.put(&key, &value);
+                    }
                 }
                 pipeline.progress.inc(1);
                 Ok(translated)
@@ -255,6 +268,7 @@ impl Pipeline {
             source_language,
             target_language,
             paragraphs: vec![paragraph.clone()],
+            align: self.align,
             guide,
         };
         let mut done = self.translate_chunk(&chunk).await?;
@@ -391,6 +405,8 @@ impl Pipeline {
     /// translate each (recursively); a single paragraph that stays broken is an error. A reply
     /// cut off at the length limit skips the repair, and a single paragraph then goes out in
     /// sentence parts. A single paragraph over the budget goes out in parts from the start.
+    /// Aligned by sentence, a single paragraph that stays broken (or is over the budget) goes
+    /// out as its sentences, each an item of its own, which aligns by construction.
     async fn translate_chunk(&self, chunk: &Chunk) -> Result<Vec<Translated>, Error> {
         let encode = |shape: &Shape| self.protocol.encode_translation(chunk, shape);
         if let Some(reply) = self.answer(&chunk_key(chunk)) {
@@ -399,9 +415,13 @@ impl Pipeline {
         }
         if let [paragraph] = chunk.paragraphs.as_slice()
             && !self.budget.fits(&paragraph.text)
-            && let Some(done) = self.translate_parts(chunk, paragraph, &self.budget).await?
         {
-            return Ok(vec![done]);
+            if chunk.align == Align::Sentence {
+                return Ok(vec![self.translate_sentence_items(chunk, paragraph).await?]);
+            }
+            if let Some(done) = self.translate_parts(chunk, paragraph, &self.budget).await? {
+                return Ok(vec![done]);
+            }
         }
         if chunk.paragraphs.len() > SMALL_CHUNK && self.broke_contract.load(Ordering::Relaxed) {
             return self.translate_smaller(chunk, Vec::new()).await;
@@ -445,6 +465,12 @@ impl Pipeline {
             let mut done = Box::pin(self.translate_chunk(&left)).await?;
             done.extend(Box::pin(self.translate_chunk(&right)).await?);
             return Ok(done);
+        }
+        if chunk.align == Align::Sentence
+            && let [paragraph] = chunk.paragraphs.as_slice()
+        {
+            let done = Box::pin(self.translate_sentence_items(chunk, paragraph)).await?;
+            return Ok(vec![done]);
         }
         let truncated = problems.contains(&ContractProblem::Truncated);
         if truncated && let [paragraph] = chunk.paragraphs.as_slice() {
@@ -507,10 +533,10 @@ impl Pipeline {
             let done = Box::pin(self.translate_chunk(&sub)).await?;
             texts.extend(done.into_iter().map(|t| t.text));
         }
-        Ok(Some(Translated {
-            id: paragraph.id,
-            text: texts.join(chunk.target_language.sentence_separator()),
-        }))
+        Ok(Some(Translated::new(
+            paragraph.id,
+            texts.join(chunk.target_language.sentence_separator()),
+        )))
     }
 
     /// The batch engine's answer to a request keyed `key`, if one is waiting.

@@ -15,6 +15,7 @@ use crate::brief::{Bilingual, Brief, BriefEntity, BriefPoint};
 use crate::glossary::Term;
 use crate::guide::Context;
 use crate::ingest::ParagraphId;
+use crate::ingest::sentence::Align;
 use crate::language::LanguageCode;
 use crate::plan::Chunk;
 
@@ -139,20 +140,26 @@ impl NumberedPayload {
     /// Parses a message built by [`NumberedPayload::to_message`].
     pub fn from_message(text: &str) -> Option<NumberedPayload> {
         let (header, _) = text.split_once("\n\n")?;
-        let (from, to) = header.split_once(" → ")?;
+        let (source_language, target_language) = header_languages(header)?;
         let paragraphs = parse_numbered(text)?
             .into_iter()
             .map(|(id, text)| PayloadParagraph { id, text })
             .collect();
         let (glossary, context) = parse_numbered_extras(text);
         Some(NumberedPayload {
-            source_language: code_in_parentheses(from)?,
-            target_language: code_in_parentheses(to)?,
+            source_language,
+            target_language,
             glossary,
             context,
             paragraphs,
         })
     }
+}
+
+/// The languages of a numbered message's header, `German (de) → English (en)`.
+pub(crate) fn header_languages(header: &str) -> Option<(LanguageCode, LanguageCode)> {
+    let (from, to) = header.split_once(" → ")?;
+    Some((code_in_parentheses(from)?, code_in_parentheses(to)?))
 }
 
 /// The label of a numbered message's glossary block; each entry follows as `- Kiew → Kyiv`.
@@ -163,7 +170,7 @@ pub const CONTEXT_LABEL: &str = "Context (do not translate):";
 
 /// The glossary and context blocks of a numbered message, each after a blank line; empty when
 /// there are neither.
-fn numbered_extras(glossary: &[Term], context: Option<&Context>) -> String {
+pub(crate) fn numbered_extras(glossary: &[Term], context: Option<&Context>) -> String {
     let mut text = String::new();
     if !glossary.is_empty() {
         text.push_str(&format!("\n\n{GLOSSARY_LABEL}"));
@@ -184,7 +191,7 @@ fn numbered_extras(glossary: &[Term], context: Option<&Context>) -> String {
 }
 
 /// The glossary and context of a numbered message: the lines before its first marker.
-fn parse_numbered_extras(text: &str) -> (Vec<Term>, Option<Context>) {
+pub(crate) fn parse_numbered_extras(text: &str) -> (Vec<Term>, Option<Context>) {
     let mut glossary = Vec::new();
     let mut context = Context::default();
     for line in text.lines().take_while(|line| marker(line).is_none()) {
@@ -414,12 +421,7 @@ pub fn check_entries(chunk: &Chunk, entries: Vec<(u32, String)>, raw: String) ->
             .paragraphs
             .iter()
             .zip(texts)
-            .filter_map(|(p, text)| {
-                Some(Translated {
-                    id: p.id,
-                    text: text?,
-                })
-            })
+            .filter_map(|(p, text)| Some(Translated::new(p.id, text?)))
             .collect(),
     )
 }
@@ -437,7 +439,7 @@ pub fn parse_brief_reply(text: &str) -> Option<Brief> {
 }
 
 /// The JSON values that start at one of the first [`MAX_JSON_STARTS`] braces or brackets.
-fn json_values(text: &str) -> impl Iterator<Item = serde_json::Value> + '_ {
+pub(crate) fn json_values(text: &str) -> impl Iterator<Item = serde_json::Value> + '_ {
     text.char_indices()
         .filter(|(_, c)| *c == '{' || *c == '[')
         .take(MAX_JSON_STARTS)
@@ -527,7 +529,11 @@ fn refs_of(value: &serde_json::Value) -> Vec<ParagraphId> {
 
 /// Holds machine-translation output to the chunk: one text per paragraph, in order (DeepL and
 /// LibreTranslate answer by position, not by id), none empty. Whitespace is folded to one line.
+/// A chunk aligned by sentence went out as its sentences, and is held to them.
 pub fn check_positional(chunk: &Chunk, texts: Vec<String>, raw: String) -> Decoded {
+    if chunk.align == Align::Sentence {
+        return super::sentences::check_positional(chunk, texts, raw);
+    }
     if texts.len() != chunk.paragraphs.len() {
         return Decoded::Broken {
             raw,
@@ -547,7 +553,8 @@ pub fn check_positional(chunk: &Chunk, texts: Vec<String>, raw: String) -> Decod
 }
 
 /// Reads a model's translation answer: a cut-off answer is truncation, otherwise the paragraphs
-/// are found leniently and held to the chunk. Shared by every LLM protocol.
+/// are found leniently and held to the chunk (its sentences, for a chunk aligned by sentence:
+/// [`super::sentences`]). Shared by every LLM protocol.
 pub fn decode_translation_text(chunk: &Chunk, content: String, truncated: bool) -> Decoded {
     if truncated {
         return Decoded::Broken {
@@ -556,6 +563,10 @@ pub fn decode_translation_text(chunk: &Chunk, content: String, truncated: bool) 
         };
     }
     let answer = strip_thinking(&content);
+    if chunk.align == Align::Sentence {
+        let answer = answer.into_owned();
+        return super::sentences::decode_text(chunk, &answer, content);
+    }
     let entries = parse_reply(&answer)
         .or_else(|| parse_numbered(&answer))
         .or_else(|| unmarked(chunk, &answer));
@@ -700,6 +711,7 @@ mod tests {
                 text: text.to_owned(),
             }],
             guide: Guide::default(),
+            align: Align::Paragraph,
         }
     }
 

@@ -13,6 +13,7 @@ use super::shape::Structure;
 use super::{ContractProblem, ProviderError};
 use crate::brief::BriefInput;
 use crate::ingest::Paragraph;
+use crate::ingest::sentence::Align;
 use crate::plan::Chunk;
 use crate::prompt::{BriefRepairVars, BriefVars, Prompts, RepairVars, TranslateVars};
 
@@ -46,28 +47,21 @@ pub struct Conversation {
 
 /// The translation request for `chunk`: the translate prompt and the payload as JSON, or for
 /// [`Structure::Plain`] the plain prompt and the paragraphs numbered ([`NumberedPayload`]),
-/// which a model answers without escaping anything.
+/// which a model answers without escaping anything. A chunk aligned by sentence goes out
+/// sentence by sentence ([`super::sentences::conversation`]).
 pub fn translation(
     provider: &str,
     prompts: &Prompts,
     chunk: &Chunk,
     structure: Structure,
 ) -> Result<Conversation, ProviderError> {
+    if chunk.align == Align::Sentence {
+        return super::sentences::conversation(provider, prompts, chunk, structure);
+    }
     let plain = structure == Structure::Plain;
     let guide = &chunk.guide;
-    let context = (!guide.context.is_empty()).then(|| guide.context.clone());
-    let system = prompts.translate(
-        &TranslateVars {
-            source: chunk.source_language.as_str(),
-            source_name: chunk.source_language.name(),
-            target: chunk.target_language.as_str(),
-            target_name: chunk.target_language.name(),
-            glossary: !guide.terms.is_empty(),
-            context: context.is_some(),
-            reminders: &reminders(&guide.reminders),
-        },
-        plain,
-    )?;
+    let context = context_of(chunk);
+    let system = translate_system(chunk, |vars| prompts.translate(vars, plain))?;
     if plain {
         let payload = NumberedPayload {
             source_language: chunk.source_language,
@@ -92,6 +86,31 @@ pub fn translation(
     opening(provider, system, &payload)
 }
 
+/// The context a request for `chunk` carries, if any (the text before it).
+pub(super) fn context_of(chunk: &Chunk) -> Option<crate::guide::Context> {
+    let context = &chunk.guide.context;
+    (!context.is_empty()).then(|| context.clone())
+}
+
+/// The system prompt of a translation request for `chunk`, rendered by `render` (the paragraph
+/// or the sentence template) with `chunk`'s languages and whether its message carries glossary
+/// entries, context and a repair's reminders.
+pub(super) fn translate_system(
+    chunk: &Chunk,
+    render: impl FnOnce(&TranslateVars<'_>) -> Result<String, crate::prompt::PromptError>,
+) -> Result<String, ProviderError> {
+    let guide = &chunk.guide;
+    Ok(render(&TranslateVars {
+        source: chunk.source_language.as_str(),
+        source_name: chunk.source_language.name(),
+        target: chunk.target_language.as_str(),
+        target_name: chunk.target_language.name(),
+        glossary: !guide.terms.is_empty(),
+        context: !guide.context.is_empty(),
+        reminders: &reminders(&guide.reminders),
+    })?)
+}
+
 /// The entries a repair calls out, as the prompt names them: `Kiew → Kyiv; …`.
 fn reminders(terms: &[crate::glossary::Term]) -> String {
     terms
@@ -113,7 +132,7 @@ fn payload_paragraphs(paragraphs: &[Paragraph]) -> Vec<PayloadParagraph> {
 }
 
 /// A conversation of the system prompt and the payload as JSON in the first user turn.
-fn opening(
+pub(super) fn opening(
     provider: &str,
     system: String,
     payload: &impl Serialize,
@@ -184,6 +203,9 @@ pub fn repair(
     problems: &[ContractProblem],
     structure: Structure,
 ) -> Result<Conversation, ProviderError> {
+    if chunk.align == Align::Sentence {
+        return super::sentences::repair(provider, prompts, chunk, raw, problems, structure);
+    }
     let plain = structure == Structure::Plain;
     let mut conversation = translation(provider, prompts, chunk, structure)?;
     let problems = problems

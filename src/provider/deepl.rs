@@ -5,7 +5,9 @@
 //! [`MAX_BODY_BYTES`] of body; the planner keeps to both through [`Capabilities`]. The reply's
 //! `translations` come back in request order, one per text, and are mapped back to paragraph
 //! ids by position; a count mismatch is a [`ContractProblem::WrongCount`](super::ContractProblem::WrongCount) that the pipeline's
-//! ask-again-then-split path handles. Pure encode/decode: no I/O.
+//! ask-again-then-split path handles. With `--align sentence` the texts are the chunk's
+//! sentences, with its paragraphs as `context` (`sentences_as_items`). Pure encode/decode: no
+//! I/O.
 
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -14,6 +16,7 @@ use super::{
     Capabilities, Decoded, DefaultEndpoint, HeaderValue, KindDefaults, Method, Protocol,
     ProviderError, ProviderKind, Shape, WireReply, WireRequest, contract,
 };
+use crate::ingest::sentence::Align;
 use crate::language::LanguageCode;
 use crate::plan::Chunk;
 use crate::secret::Secret;
@@ -150,6 +153,30 @@ pub fn target_lang(code: LanguageCode, options: &DeeplOptions) -> String {
     }
 }
 
+/// Turns `body` into a request for `chunk`'s sentences (`--align sentence`): each sentence a
+/// text of its own, which DeepL must not split further (`split_sentences: "0"`), and the
+/// paragraphs they come from as `context` (DeepL translates each text on its own otherwise;
+/// context is not billed). DeepL takes one context per request, so it holds `before` (the text
+/// before the chunk, [`context_of`]) and the request's paragraphs; it is left out when it
+/// would push the body past [`MAX_BODY_BYTES`].
+fn sentences_as_items(chunk: &Chunk, before: Option<String>, body: &mut Value) {
+    let items: Vec<String> = super::sentences::items(chunk)
+        .into_iter()
+        .map(|s| s.text)
+        .collect();
+    body["text"] = json!(items);
+    body["split_sentences"] = Value::from("0");
+    let context = before
+        .into_iter()
+        .chain(chunk.paragraphs.iter().map(|p| p.text.clone()))
+        .collect::<Vec<_>>()
+        .join("\n\n");
+    let room = MAX_BODY_BYTES - BODY_RESERVE;
+    if body.to_string().len() + crate::plan::json_text_bytes(&context) <= room {
+        body["context"] = Value::from(context);
+    }
+}
+
 /// The parts of a `/v2/translate` answer diglot reads.
 #[derive(Debug, Deserialize)]
 struct TranslateReply {
@@ -227,6 +254,12 @@ impl Protocol for Deepl {
             "target_lang": target_lang(chunk.target_language, &self.options),
             "show_billed_characters": true,
         });
+        let before = context_of(&chunk.guide.context);
+        if chunk.align == Align::Sentence {
+            sentences_as_items(chunk, before, &mut body);
+        } else if let Some(context) = before {
+            body["context"] = Value::from(context);
+        }
         if let Some(formality) = self.options.formality {
             body["formality"] = Value::from(formality.as_str());
         }
@@ -240,9 +273,6 @@ impl Protocol for Deepl {
             [] => {}
             [one] => body["glossary_id"] = Value::from(*one),
             several => body["glossary_ids"] = Value::from(several.to_vec()),
-        }
-        if let Some(context) = context_of(&chunk.guide.context) {
-            body["context"] = Value::from(context);
         }
         if let Some(preserve) = self.options.preserve_formatting {
             body["preserve_formatting"] = Value::from(preserve);
@@ -347,6 +377,7 @@ mod tests {
                     text: format!("Absatz {i}."),
                 })
                 .collect(),
+            align: crate::ingest::sentence::Align::Paragraph,
             guide: crate::guide::Guide::default(),
         }
     }
@@ -369,6 +400,20 @@ mod tests {
     fn free_keys_go_to_the_free_host() {
         assert_eq!(base_url_for_key("abc:fx"), FREE_BASE_URL);
         assert_eq!(base_url_for_key("abc"), PRO_BASE_URL);
+    }
+
+    #[test]
+    fn sentence_items_get_the_text_before_and_their_paragraphs_as_context() {
+        let mut chunk = chunk(1, LanguageCode::EN);
+        chunk.paragraphs[0].text = "Erster Satz. Zweiter Satz.".into();
+        chunk.align = crate::ingest::sentence::Align::Sentence;
+        chunk.guide.context.before = Some("Davor.".into());
+        let req = protocol(DeeplOptions::default())
+            .encode_translation(&chunk, &Shape::none())
+            .expect("encodes");
+        assert_eq!(req.body["text"], json!(["Erster Satz.", "Zweiter Satz."]));
+        assert_eq!(req.body["split_sentences"], "0");
+        assert_eq!(req.body["context"], "Davor.\n\nErster Satz. Zweiter Satz.");
     }
 
     #[test]
@@ -467,14 +512,8 @@ mod tests {
         assert_eq!(
             decoded,
             Decoded::Complete(vec![
-                Translated {
-                    id: ParagraphId(1),
-                    text: "Paragraph 1.".into()
-                },
-                Translated {
-                    id: ParagraphId(2),
-                    text: "Paragraph 2.".into()
-                },
+                Translated::new(ParagraphId(1), "Paragraph 1.".into()),
+                Translated::new(ParagraphId(2), "Paragraph 2.".into()),
             ])
         );
         assert_eq!(p.billed_characters(&reply(body)), Some(20));

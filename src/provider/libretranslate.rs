@@ -12,6 +12,7 @@ use super::{
     Capabilities, Decoded, DefaultEndpoint, HeaderValue, KindDefaults, Method, Protocol,
     ProviderError, ProviderKind, Shape, WireReply, WireRequest, contract,
 };
+use crate::ingest::sentence::Align;
 use crate::language::LanguageCode;
 use crate::plan::Chunk;
 use crate::secret::Secret;
@@ -94,7 +95,15 @@ impl Protocol for LibreTranslate {
     }
 
     fn encode_translation(&self, chunk: &Chunk, _: &Shape) -> Result<WireRequest, ProviderError> {
-        let texts: Vec<&str> = chunk.paragraphs.iter().map(|p| p.text.as_str()).collect();
+        // Aligned by sentence, each sentence is a text of its own (LibreTranslate takes no
+        // context); the answer then aligns by position.
+        let texts: Vec<String> = match chunk.align {
+            Align::Paragraph => chunk.paragraphs.iter().map(|p| p.text.clone()).collect(),
+            Align::Sentence => super::sentences::items(chunk)
+                .into_iter()
+                .map(|s| s.text)
+                .collect(),
+        };
         let mut body = json!({
             "q": texts,
             "source": chunk.source_language.as_str(),

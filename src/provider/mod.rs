@@ -12,6 +12,7 @@ pub mod engine;
 pub mod libretranslate;
 pub mod openai;
 pub mod price;
+pub mod sentences;
 pub mod shape;
 pub mod stream;
 pub mod transport;
@@ -295,6 +296,20 @@ pub struct Translated {
     pub id: ParagraphId,
     /// The translation (normalized to one line).
     pub text: String,
+    /// With `--align sentence`, its sentence pairs, covering the paragraph's sentences in
+    /// order; `text` is their targets joined. Empty when aligned by paragraph.
+    pub sentences: Vec<crate::ingest::sentence::SentencePair>,
+}
+
+impl Translated {
+    /// A translation aligned by paragraph.
+    pub fn new(id: ParagraphId, text: String) -> Translated {
+        Translated {
+            id,
+            text,
+            sentences: Vec::new(),
+        }
+    }
 }
 
 /// Ways a reply breaks the paragraph contract; each is repairable by asking again.
@@ -319,6 +334,8 @@ pub enum ContractProblem {
         /// Translations received.
         got: usize,
     },
+    /// The reply breaks the sentence contract (`--align sentence`).
+    Sentence(sentences::SentenceProblem),
 }
 
 impl fmt::Display for ContractProblem {
@@ -336,6 +353,7 @@ impl fmt::Display for ContractProblem {
                     "the reply has {got} translation(s) for {expected} text(s)"
                 )
             }
+            ContractProblem::Sentence(problem) => problem.fmt(f),
         }
     }
 }

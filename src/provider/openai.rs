@@ -105,6 +105,8 @@ enum Reply {
     Translation,
     /// The source side of a [`crate::brief::Brief`], with this many key points.
     Brief(u8),
+    /// A sentence reply (`--align sentence`, [`super::sentences`]).
+    Sentences,
 }
 
 impl OpenAi {
@@ -211,12 +213,21 @@ impl OpenAi {
     }
 }
 
+/// The reply a translation request for `chunk` asks for: paragraphs, or sentences.
+fn reply_of(chunk: &Chunk) -> Reply {
+    match chunk.align {
+        crate::ingest::sentence::Align::Paragraph => Reply::Translation,
+        crate::ingest::sentence::Align::Sentence => Reply::Sentences,
+    }
+}
+
 /// The `response_format` for `structure` and `reply`, with diglot's schema for `json_schema`.
 fn response_format(structure: Structure, reply: Reply) -> Option<Value> {
     match (structure, reply) {
         (Structure::Plain, _) => None,
         (Structure::JsonObject, _) => Some(json!({"type": "json_object"})),
         (Structure::JsonSchema, Reply::Brief(points)) => Some(brief_schema(points)),
+        (Structure::JsonSchema, Reply::Sentences) => Some(super::sentences::response_schema()),
         (Structure::JsonSchema, Reply::Translation) => Some(json!({
             "type": "json_schema",
             "json_schema": {
@@ -327,7 +338,7 @@ impl Protocol for OpenAi {
         let structure = shape.translation_structure();
         let conversation = conversation::translation(&self.name, &self.prompts, chunk, structure)?;
         let bound = contract::output_bound(chunk);
-        Ok(self.request(conversation, (Reply::Translation, structure), shape, bound))
+        Ok(self.request(conversation, (reply_of(chunk), structure), shape, bound))
     }
 
     fn encode_repair(
@@ -341,7 +352,7 @@ impl Protocol for OpenAi {
         let conversation =
             conversation::repair(&self.name, &self.prompts, chunk, raw, problems, structure)?;
         let bound = contract::output_bound(chunk);
-        Ok(self.request(conversation, (Reply::Translation, structure), shape, bound))
+        Ok(self.request(conversation, (reply_of(chunk), structure), shape, bound))
     }
 
     fn decode_translation(

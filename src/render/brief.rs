@@ -100,7 +100,7 @@ pub(super) fn margin(brief: &Brief) -> usize {
 pub(super) fn lines(brief: &Brief, layout: Layout, width: usize, margin: usize) -> Vec<Line> {
     let (headline, points, entities) = items(brief);
     let render = |item: &Item| match layout.for_width(width) {
-        Layout::Stacked => stacked(item, margin, width),
+        Layout::Stacked | Layout::Interlinear => stacked(item, margin, width),
         Layout::Columns | Layout::Auto => columns(item, margin, width),
     };
     let mut lines = render(&headline);

@@ -10,10 +10,11 @@
 //! ```
 //!
 //! Both sides of a pair start on the same row, the shorter side is padded, and pairs are
-//! separated by one blank line. What remains of the width after margin and separator is split
-//! in two, the left column getting the floor. Header, marker and boilerplate come from
-//! `render`, the order of pairs from `render::progressive`; this file owns only the geometry
-//! and the rows.
+//! separated by one blank line. A translation aligned by sentence has rows for each sentence
+//! pair, both sides starting on one row, so the eye moves across, not down. What remains of
+//! the width after margin and separator is split in two, the left column getting the floor.
+//! Header, marker and boilerplate come from `render`, the order of pairs from
+//! `render::progressive`; this file owns only the geometry and the rows.
 
 use crate::report::ParagraphPair;
 
@@ -66,6 +67,38 @@ pub(super) fn pair_lines(
     } else {
         (wrap_to(kept, geometry.right), Tone::Dim)
     };
+    rows(label, &left, (&right, right_tone), geometry)
+}
+
+/// A translation aligned by sentence at `width`, with a margin of `margin` columns: each
+/// sentence pair's rows, both sides starting on the same row, one pair right under the other;
+/// its label (`labels`, one per sentence pair: the id, `.2`, a check marker) in the margin.
+pub(super) fn sentence_lines(
+    pair: &ParagraphPair,
+    labels: &[String],
+    margin: usize,
+    width: usize,
+) -> Vec<Line> {
+    let geometry = Geometry::new(margin, width);
+    pair.sentences
+        .iter()
+        .zip(labels)
+        .flat_map(|(sentence, label)| {
+            let left = wrap_to(&sentence.source, geometry.left);
+            let right = wrap_to(&sentence.target, geometry.right);
+            rows(label, &left, (&right, Tone::Target), geometry)
+        })
+        .collect()
+}
+
+/// As many rows as the longer side needs: the margin `label` on the first, the left column
+/// padded, the separator, the right column in `right_tone`.
+fn rows(
+    label: &str,
+    left: &[String],
+    (right, right_tone): (&[String], Tone),
+    geometry: Geometry,
+) -> Vec<Line> {
     let rows = left.len().max(right.len());
     (0..rows)
         .map(|row| {

@@ -7,7 +7,9 @@
 //! lengths; below 700 px wide the row stacks the translation under its source. Hovering or
 //! focusing either cell highlights the whole row (`:hover`/`:focus-within`, no script), and
 //! every cell is focusable (`tabindex="0"`). Cells carry their own `lang` (and `dir="rtl"` for
-//! right-to-left languages); the page's own words are English, so `<html lang="en">`.
+//! right-to-left languages); the page's own words are English, so `<html lang="en">`. A
+//! translation aligned by sentence has a row per sentence pair inside each paragraph's row and
+//! a reading-practice toggle ([`super::sentence_html`]).
 //!
 //! Every piece of article and API text goes through [`escape`]: made inert for display by
 //! [`sanitize::for_terminal`] (controls and bidi overrides shown, not obeyed), then `&`, `<`,
@@ -22,7 +24,7 @@ use crate::ingest::ParagraphId;
 use crate::language::LanguageCode;
 use crate::report::{BriefReport, ParagraphPair, ProviderInfo, Report, SourceInfo, TargetInfo};
 
-use super::sanitize;
+use super::{sanitize, sentence_html};
 
 /// A calendar day in UTC, shown in the HTML header as `YYYY-MM-DD`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,7 +90,7 @@ pub(super) fn escape(text: &str) -> String {
 }
 
 /// `lang="de"`, plus ` dir="rtl"` for a right-to-left language.
-fn lang_attrs(language: LanguageCode) -> String {
+pub(super) fn lang_attrs(language: LanguageCode) -> String {
     if language.is_right_to_left() {
         format!(r#"lang="{language}" dir="rtl""#)
     } else {
@@ -104,6 +106,8 @@ struct Heading<'a> {
     provider: &'a ProviderInfo,
     date: Date,
     headline: String,
+    /// Rules the page needs beyond the common ones (sentence rows), empty for none.
+    style: &'static str,
 }
 
 impl<'a> Heading<'a> {
@@ -118,6 +122,7 @@ impl<'a> Heading<'a> {
             provider,
             date,
             headline: String::new(),
+            style: "",
         }
     }
 
@@ -134,7 +139,7 @@ impl<'a> Heading<'a> {
         } else {
             format!("{} · {}", self.headline, title(self, what))
         };
-        out.write_all(page(&title, &body).as_bytes())
+        out.write_all(page(&title, &body, self.style).as_bytes())
     }
 }
 
@@ -148,8 +153,11 @@ pub(super) fn write_translation(
         Some(brief) => brief.headline.target.clone(),
         None => headline_of(report.paragraphs.first().map_or("", |p| p.target.as_str())),
     };
-    let heading =
+    let mut heading =
         Heading::new((&report.source, &report.target), &report.provider, date).titled(headline);
+    if sentence_html::is_aligned(report) {
+        heading.style = sentence_html::STYLE;
+    }
     let mut sections = report
         .brief
         .as_ref()
@@ -202,8 +210,8 @@ fn title(heading: &Heading, what: Option<&str>) -> String {
     )
 }
 
-/// The whole document around `body` (already HTML).
-fn page(title: &str, body: &str) -> String {
+/// The whole document around `body` (already HTML), with `style` after the common rules.
+fn page(title: &str, body: &str, style: &str) -> String {
     format!(
         "<!doctype html>\n\
          <html lang=\"en\">\n\
@@ -213,7 +221,7 @@ fn page(title: &str, body: &str) -> String {
          <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n\
          <meta name=\"generator\" content=\"diglot\">\n\
          <title>{} · diglot</title>\n\
-         <style>\n{STYLE}</style>\n\
+         <style>\n{STYLE}{style}</style>\n\
          </head>\n\
          <body>\n{body}</body>\n\
          </html>\n",
@@ -397,15 +405,36 @@ fn pairs_section(report: &Report) -> String {
         "<section class=\"pairs\" aria-labelledby=\"translation\">\n\
          <h2 id=\"translation\">Translation</h2>\n",
     );
+    if sentence_html::is_aligned(report) {
+        html.push_str(sentence_html::toggle());
+    }
     html.push_str(&column_names(source, target));
     for pair in &report.paragraphs {
-        let flags: Vec<String> = report
-            .checks
-            .iter()
-            .filter(|check| check.paragraph == pair.id)
-            .map(|check| escape(&check.describe()))
-            .collect();
-        html.push_str(&pair_row(pair, source, target, &flags));
+        let flags_of = |sentences: &[crate::ingest::sentence::SentenceId]| -> Vec<String> {
+            report
+                .checks
+                .iter()
+                .filter(|check| check.paragraph == pair.id && check.sentences == sentences)
+                .map(|check| escape(&check.describe()))
+                .collect()
+        };
+        if pair.translated && !pair.sentences.is_empty() {
+            let own: Vec<Vec<String>> = pair.sentences.iter().map(|s| flags_of(&s.ids)).collect();
+            html.push_str(&sentence_html::pair_row(
+                pair,
+                (source, target),
+                &flags_of(&[]),
+                &own,
+            ));
+        } else {
+            let flags: Vec<String> = report
+                .checks
+                .iter()
+                .filter(|check| check.paragraph == pair.id)
+                .map(|check| escape(&check.describe()))
+                .collect();
+            html.push_str(&pair_row(pair, source, target, &flags));
+        }
     }
     html.push_str("</section>\n");
     html
@@ -459,10 +488,13 @@ fn checks_section(report: &Report) -> String {
          <h2 id=\"checks\">Failed fidelity checks</h2>\n<ul>\n",
     );
     for check in &report.checks {
+        let anchor = match check.sentences.first() {
+            Some(first) => format!("s{}-{}", first.paragraph.0, first.index),
+            None => format!("p{}", check.paragraph.0),
+        };
         html.push_str(&format!(
-            "<li><a href=\"#p{}\">{}</a> {}</li>\n",
-            check.paragraph.0,
-            check.paragraph,
+            "<li><a href=\"#{anchor}\">{}</a> {}</li>\n",
+            escape(&check.location()),
             escape(&check.describe())
         ));
     }
@@ -488,12 +520,12 @@ fn boilerplate_section(report: &Report) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::render::brief::tests::sample_brief;
     use crate::render::tests::{flagged_report, sample_report};
 
-    fn page_of(report: &Report) -> String {
+    pub(in crate::render) fn page_of(report: &Report) -> String {
         let mut out = Vec::new();
         write_translation(report, Date::from_unix_seconds(1_764_000_000), &mut out)
             .expect("writing to a Vec succeeds");

@@ -29,6 +29,7 @@ mod tests {
             width: 20,
             layout: Layout::Columns,
             date: crate::render::Date::from_unix_seconds(0),
+            align: crate::ingest::sentence::Align::Paragraph,
         };
         let mut out = Vec::new();
         translation(report, Format::Json, &style, 0, &mut out).expect("writing to a Vec succeeds");

@@ -142,6 +142,7 @@ mod tests {
             width: 20,
             layout: Layout::Columns,
             date: Date::from_unix_seconds(0),
+            align: crate::ingest::sentence::Align::Paragraph,
         };
         let mut out = Vec::new();
         translation(report, Format::Jsonl, &style, exit_code, &mut out).expect("write");

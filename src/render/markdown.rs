@@ -1,8 +1,9 @@
 //! Markdown: a report or a brief as plain CommonMark, for notes and reports.
 //!
 //! A translation is a title, the brief when there is one, then each paragraph as its bold id
-//! and source text followed by the translation as a blockquote (`**¶1** …` then `> …`). A brief
-//! is its headline, the key points with their references, and the entities, each in both
+//! and source text followed by the translation as a blockquote (`**¶1** …` then `> …`), or,
+//! aligned by sentence, its bold id and a list of sentence pairs (`- **¶1.2** …` then `> …`).
+//! A brief is its headline, the key points with their references, and the entities, each in both
 //! languages (or the target side alone). Untrusted text is sanitized (control characters made
 //! visible) and Markdown-significant characters are escaped, so an article cannot inject
 //! links, HTML or formatting. Kept simple on purpose: another issue polishes Markdown and HTML.
@@ -58,6 +59,10 @@ pub(super) fn write_translation(report: &Report, out: &mut impl Write) -> io::Re
         text.push_str("## Translation\n\n");
     }
     for pair in &report.paragraphs {
+        if pair.translated && !pair.sentences.is_empty() {
+            text.push_str(&sentence_list(pair));
+            continue;
+        }
         text.push_str(&format!("**{}** {}\n\n", pair.id, escape(&pair.source)));
         if pair.translated {
             text.push_str(&format!("> {}\n\n", escape(&pair.target)));
@@ -79,6 +84,31 @@ pub(super) fn write_translation(report: &Report, out: &mut impl Write) -> io::Re
     out.write_all(b"\n")
 }
 
+/// A paragraph aligned by sentence: its bold id, then a list of its sentence pairs, each the
+/// source sentence after its id and the translation quoted beneath it:
+///
+/// ```text
+/// **¶3**
+///
+/// - **¶3.1** Auf die Frage …
+///   > When Bloomberg presenter …
+/// - **¶3.2–3** Er betonte … Auf die konkrete Nachfrage …
+///   > He stressed …
+/// ```
+fn sentence_list(pair: &crate::report::ParagraphPair) -> String {
+    let mut text = format!("**{}**\n\n", pair.id);
+    for sentence in &pair.sentences {
+        text.push_str(&format!(
+            "- **{}** {}\n  > {}\n",
+            sentence.label(),
+            escape(&sentence.source),
+            escape(&sentence.target)
+        ));
+    }
+    text.push('\n');
+    text
+}
+
 /// The failed fidelity checks as a `## Checks` list (`- **¶3** number missing: 30`), or nothing
 /// when every check passed.
 pub(super) fn checks_text(report: &Report) -> String {
@@ -89,7 +119,7 @@ pub(super) fn checks_text(report: &Report) -> String {
     for check in &report.checks {
         text.push_str(&format!(
             "- **{}** {}\n",
-            check.paragraph,
+            check.location(),
             escape(&check.describe())
         ));
     }
@@ -179,6 +209,26 @@ mod tests {
         ] {
             assert_eq!(escape(text), escaped, "{text:?}");
         }
+    }
+
+    #[test]
+    fn sentence_pairs_are_a_list_with_the_translation_quoted_under_each() {
+        let report = crate::render::interlinear::tests::aligned_report();
+        let mut out = Vec::new();
+        write_translation(&report, &mut out).expect("writes");
+        let text = String::from_utf8(out).expect("UTF-8");
+        assert!(
+            text.contains(
+                "**¶1**\n\n- **¶1.1** Rutte sprach am Donnerstag in Brüssel.\n  \
+                 > Rutte spoke in Brussels on Thursday.\n- **¶1.2–3** Er lobte die Ukraine. \
+                 Er sagte „Danke“ – 北约秘书长 🇺🇦.\n  > He praised Ukraine"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains("**¶2** Chinesische"),
+            "¶2 is not aligned: {text}"
+        );
     }
 
     #[test]

@@ -1,7 +1,10 @@
 //! Render: a finished [`Report`] or [`DetectionReport`] → bytes for the user.
 //!
-//! Owns every output format: text (two layouts, [`Layout::Columns`] side by side and
-//! [`Layout::Stacked`] one above the other), JSON, Markdown and a self-contained HTML page.
+//! Owns every output format: text (three layouts, [`Layout::Columns`] side by side,
+//! [`Layout::Stacked`] one above the other and [`Layout::Interlinear`] sentence under
+//! sentence), JSON, Markdown and a self-contained HTML page. A translation aligned by sentence
+//! (`--align sentence`) shows each sentence pair on its own rows in columns, interlinear, HTML
+//! and Markdown, and a failed check on a sentence pair is marked at that pair.
 //! Renderers are pure: they take the data, a [`Style`] decided once in the settings (colour,
 //! width, layout, the date an HTML page shows), and a writer; they never query the terminal,
 //! the clock or the environment, and never print. Untrusted text goes through
@@ -22,6 +25,7 @@ mod brief;
 pub mod bulk;
 mod columns;
 mod html;
+mod interlinear;
 mod json;
 mod jsonl;
 mod lines;
@@ -30,12 +34,14 @@ pub mod pager;
 pub mod progress;
 pub mod progressive;
 pub mod sanitize;
+mod sentence_html;
 mod stacked;
 pub mod status;
 
 use std::io::{self, Write};
 
 use crate::ingest::ParagraphId;
+use crate::ingest::sentence::Align;
 use crate::language::LanguageCode;
 use crate::report::{
     BriefReport, DetectionReport, ParagraphDetection, ProviderInfo, Report, SourceInfo, TargetInfo,
@@ -69,7 +75,7 @@ pub const MAX_COLUMN: usize = 72;
 /// margin (widest ids plus a flagged marker) and the separator, or one column stacked.
 fn readable_width(layout: Layout, id_width: usize) -> usize {
     match layout {
-        Layout::Stacked => id_width + 1 + MAX_COLUMN,
+        Layout::Stacked | Layout::Interlinear => id_width + 1 + MAX_COLUMN,
         Layout::Columns | Layout::Auto => id_width + 1 + 2 * MAX_COLUMN + 3,
     }
 }
@@ -110,7 +116,11 @@ pub enum Layout {
     Columns,
     /// Source paragraph, then its translation indented below it.
     Stacked,
-    /// Stacked when the width is under 80 columns, columns otherwise.
+    /// Each source sentence, then its translation beneath it, as a learner's reader shows it
+    /// (paragraph by paragraph where the translation is not aligned by sentence).
+    Interlinear,
+    /// Stacked when the width is under 80 columns (interlinear for a translation aligned by
+    /// sentence), columns otherwise.
     #[default]
     Auto,
 }
@@ -138,6 +148,10 @@ pub struct Style {
     pub layout: Layout,
     /// The day shown in an HTML page's header (`SOURCE_DATE_EPOCH`, else today, in UTC).
     pub date: Date,
+    /// What the translation is aligned by (`--align`), known before the first pair: it decides
+    /// the interlinear choice of [`Layout::Auto`] and the room the margin keeps for sentence
+    /// labels (`.2`).
+    pub align: Align,
 }
 
 /// Writes a translation report to `out` in `format`, in one write.
@@ -186,7 +200,7 @@ pub fn checks(report: &Report, format: Format, out: &mut impl Write) -> io::Resu
                 .checks
                 .iter()
                 .map(|check| {
-                    let line = format!("{CHECK_MARKER} {} {}", check.paragraph, check.describe());
+                    let line = format!("{CHECK_MARKER} {} {}", check.location(), check.describe());
                     format!("{}\n", sanitize::for_terminal(&line))
                 })
                 .collect();
@@ -360,7 +374,7 @@ fn legend_lines(checks: &[Check], width: usize) -> Vec<Line> {
             .map(|line| Line::of(line, Tone::Bold)),
     );
     for check in checks {
-        let text = format!("{CHECK_MARKER} {} {}", check.paragraph, check.describe());
+        let text = format!("{CHECK_MARKER} {} {}", check.location(), check.describe());
         lines.extend(
             wrap_to(&text, width)
                 .into_iter()
@@ -426,6 +440,7 @@ mod tests {
             }),
             confidence: 0.97,
             translated,
+            sentences: Vec::new(),
         };
         Report {
             source: SourceInfo {
@@ -486,6 +501,12 @@ mod tests {
             width,
             layout,
             date: Date::from_unix_seconds(0),
+            // A report aligned by sentence was asked for by sentence.
+            align: if report.paragraphs.iter().any(|p| !p.sentences.is_empty()) {
+                Align::Sentence
+            } else {
+                Align::Paragraph
+            },
         };
         let mut out = Vec::new();
         translation(report, Format::Text, &style, 0, &mut out).expect("writing to a Vec succeeds");
@@ -498,6 +519,7 @@ mod tests {
             paragraph: ParagraphId(2),
             kind: CheckKind::NumberMissing,
             detail: "30".to_owned(),
+            sentences: Vec::new(),
         }];
         report
     }

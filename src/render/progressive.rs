@@ -11,16 +11,22 @@
 //! That is why nothing before a pair may depend on what comes after it: the id margin is as
 //! wide as the widest id of the article (known before any request), and a pair that failed a
 //! fidelity check shows `!` in place of its `¶` (`!3`), which takes no extra column; the brief,
-//! which needs the whole article, comes after the pairs.
+//! which needs the whole article, comes after the pairs. Aligned by sentence (`--align`, in the
+//! [`Style`]), the layout (`auto` is interlinear below 80 columns) and the margin come from the
+//! alignment asked for and the sources: the margin keeps room for the widest label a flagged
+//! later sentence pair could get (`!.12`, [`Head::sentences`]), whatever the pairs turn out.
 
 use std::io::{self, Write};
 
-use crate::ingest::ParagraphId;
+use crate::ingest::sentence::{Align, SentencePair};
+use crate::ingest::{Paragraph, ParagraphId};
 use crate::report::{ParagraphPair, ProviderInfo, Report, SourceInfo, TargetInfo};
 use crate::verify::fidelity::Check;
 
 use super::lines::{Line, Tone, write_lines};
-use super::{Format, Layout, MIN_WIDTH, Style, brief, columns, jsonl, stacked};
+use super::{
+    CHECK_MARKER, Format, Layout, MIN_WIDTH, Style, brief, columns, interlinear, jsonl, stacked,
+};
 
 /// What is known of an article before its first pair: enough for the header and the margin.
 #[derive(Debug, Clone, Copy)]
@@ -33,18 +39,38 @@ pub struct Head<'a> {
     pub provider: &'a ProviderInfo,
     /// Every paragraph's id, in article order (sent or kept).
     pub ids: &'a [ParagraphId],
+    /// Aligned by sentence, the most sentences one source paragraph has
+    /// ([`most_sentences`]): how wide a later sentence pair's label (`.12`) can get. 0 when
+    /// aligned by paragraph.
+    pub sentences: usize,
 }
 
 impl<'a> Head<'a> {
-    /// The head of a finished report (its ids collected into `ids`).
-    pub fn of(report: &'a Report, ids: &'a mut Vec<ParagraphId>) -> Head<'a> {
+    /// The head of a finished report aligned by `align` (its ids collected into `ids`).
+    pub fn of(report: &'a Report, ids: &'a mut Vec<ParagraphId>, align: Align) -> Head<'a> {
         *ids = report.paragraphs.iter().map(|p| p.id).collect();
+        let sources = report.paragraphs.iter().map(|p| p.source.as_str());
         Head {
             source: &report.source,
             target: &report.target,
             provider: &report.provider,
             ids,
+            sentences: most_sentences(sources, align),
         }
+    }
+}
+
+/// Aligned by sentence, the most sentences one of `sources` (every paragraph of the article,
+/// sent or kept) is cut into; 0 aligned by paragraph. Counted on the sources alone, so a run
+/// knows it before its first request and a report written whole gets the same.
+pub fn most_sentences<'t>(sources: impl IntoIterator<Item = &'t str>, align: Align) -> usize {
+    match align {
+        Align::Paragraph => 0,
+        Align::Sentence => sources
+            .into_iter()
+            .map(|text| crate::ingest::sentence::sentences(text).len())
+            .max()
+            .unwrap_or(0),
     }
 }
 
@@ -85,7 +111,7 @@ impl Progressive {
     ) -> io::Result<()> {
         match self {
             Progressive::Text(doc) => {
-                let lines = doc.pair(pair, !checks.is_empty());
+                let lines = doc.pair(pair, checks);
                 write_lines(&lines, doc.color, out)
             }
             Progressive::Jsonl => jsonl::paragraph(pair, checks, out),
@@ -134,7 +160,7 @@ pub(super) fn whole(
     out: &mut impl Write,
 ) -> io::Result<()> {
     let mut ids = Vec::new();
-    let head = Head::of(report, &mut ids);
+    let head = Head::of(report, &mut ids, style.align);
     let Some(mut writer) = Progressive::new(format, &head, style) else {
         return Ok(());
     };
@@ -162,12 +188,13 @@ fn checks_of(report: &Report, id: ParagraphId) -> Vec<Check> {
 /// how many pairs are out (pairs are separated by a blank line).
 #[derive(Debug)]
 pub struct TextDocument {
-    /// Columns or stacked (never auto: decided by the width).
+    /// Columns, stacked or interlinear (never auto: decided by the width and the alignment).
     layout: Layout,
     /// The layout asked for (the brief decides its own from it).
     asked: Layout,
     width: usize,
-    /// The widest id of the article, in columns.
+    /// The widest id of the article, or aligned by sentence the widest label a sentence pair
+    /// can get, in columns.
     margin: usize,
     /// What stands for the translation of a paragraph kept as it was.
     kept: String,
@@ -178,13 +205,19 @@ pub struct TextDocument {
 impl TextDocument {
     /// The document for `head` in `style`.
     fn new(head: &Head<'_>, style: &Style) -> TextDocument {
-        let margin = head
+        let ids = head
             .ids
             .iter()
             .map(|id| super::lines::measure(&id.to_string()))
             .max()
             .unwrap_or(0);
-        let layout = style.layout.for_width(style.width.max(MIN_WIDTH));
+        // A later sentence pair's label, flagged: `!.12`.
+        let sentences = match head.sentences {
+            0 | 1 => 0,
+            most => CHECK_MARKER.len() + 1 + most.to_string().len(),
+        };
+        let margin = ids.max(sentences);
+        let layout = interlinear::layout_for(style);
         let width = style
             .width
             .max(MIN_WIDTH)
@@ -204,20 +237,27 @@ impl TextDocument {
         super::header_lines_of(head.source, head.target, head.provider, None, self.width)
     }
 
-    /// One pair's lines, after a blank line unless it is the first.
-    fn pair(&mut self, pair: &ParagraphPair, flagged: bool) -> Vec<Line> {
+    /// One pair's lines with the `checks` it failed, after a blank line unless it is the
+    /// first. A pair aligned by sentence has rows (columns) or blocks (interlinear) for each
+    /// sentence pair, each with its own label; stacked shows the paragraphs.
+    fn pair(&mut self, pair: &ParagraphPair, checks: &[Check]) -> Vec<Line> {
         let mut lines = Vec::new();
         if self.pairs > 0 {
             lines.push(Line::default());
         }
         self.pairs += 1;
-        let label = super::id_label(pair.id, flagged);
+        let label = super::id_label(pair.id, !checks.is_empty());
+        let (margin, width, kept) = (self.margin, self.width, self.kept.as_str());
+        let aligned = pair.translated && !pair.sentences.is_empty();
         lines.extend(match self.layout {
-            Layout::Stacked => {
-                stacked::pair_lines(pair, &label, self.margin, self.width, &self.kept)
+            Layout::Stacked => stacked::pair_lines(pair, &label, margin, width, kept),
+            Layout::Interlinear => interlinear::pair_lines(pair, checks, margin, width, kept),
+            Layout::Columns | Layout::Auto if aligned => {
+                let labels = interlinear::sentence_labels(pair, checks);
+                columns::sentence_lines(pair, &labels, margin, width)
             }
             Layout::Columns | Layout::Auto => {
-                columns::pair_lines(pair, &label, self.margin, self.width, &self.kept)
+                columns::pair_lines(pair, &label, margin, width, kept)
             }
         });
         lines
@@ -253,12 +293,34 @@ impl TextDocument {
                 language: None,
                 confidence: 0.0,
                 translated: true,
+                sentences: as_long_sentences(*id, source, head.sentences > 0),
             };
-            rows += self.pair(&pair, false).len();
+            rows += self.pair(&pair, &[]).len();
         }
         self.pairs = pairs;
         rows + super::boilerplate_lines(boilerplate, self.width).len()
     }
+}
+
+/// Aligned by sentence (`aligned`), the sentences of paragraph `id` each paired with itself,
+/// as [`TextDocument::estimated_rows`] assumes translations as long as their sources; none
+/// otherwise.
+fn as_long_sentences(id: ParagraphId, source: &str, aligned: bool) -> Vec<SentencePair> {
+    if !aligned {
+        return Vec::new();
+    }
+    let paragraph = Paragraph {
+        id,
+        text: source.to_owned(),
+    };
+    crate::ingest::sentence::numbered(&paragraph)
+        .into_iter()
+        .map(|sentence| SentencePair {
+            ids: vec![sentence.id],
+            source: sentence.text.clone(),
+            target: sentence.text,
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -273,13 +335,14 @@ mod tests {
             width,
             layout,
             date: Date::from_unix_seconds(0),
+            align: crate::ingest::sentence::Align::Paragraph,
         }
     }
 
     /// The report written pair by pair into one buffer, each step separately.
     fn pair_by_pair(report: &Report, format: Format, style: &Style) -> Vec<u8> {
         let mut ids = Vec::new();
-        let head = Head::of(report, &mut ids);
+        let head = Head::of(report, &mut ids, style.align);
         let mut writer = Progressive::new(format, &head, style).expect("a progressive format");
         let mut out = Vec::new();
         writer.start(&head, &mut out).expect("write");
@@ -294,24 +357,68 @@ mod tests {
 
     #[test]
     fn pair_by_pair_is_byte_for_byte_the_whole_document() {
+        use crate::render::interlinear::tests::{aligned_report, flagged_aligned_report};
         let mut with_brief = flagged_report();
         with_brief.brief = Some(crate::render::brief::tests::sample_brief());
-        for report in [sample_report(), flagged_report(), with_brief] {
-            for layout in [Layout::Columns, Layout::Stacked, Layout::Auto] {
+        let reports = [
+            (sample_report(), Align::Paragraph),
+            (flagged_report(), Align::Paragraph),
+            (with_brief, Align::Paragraph),
+            (aligned_report(), Align::Sentence),
+            (flagged_aligned_report(), Align::Sentence),
+        ];
+        for (report, align) in reports {
+            for layout in [
+                Layout::Columns,
+                Layout::Stacked,
+                Layout::Interlinear,
+                Layout::Auto,
+            ] {
                 for width in WIDTHS {
                     for format in [Format::Text, Format::Jsonl] {
-                        let style = style(layout, width, true);
+                        let style = Style {
+                            align,
+                            ..style(layout, width, true)
+                        };
                         let mut whole = Vec::new();
                         translation(&report, format, &style, 0, &mut whole).expect("write");
                         assert_eq!(
                             String::from_utf8_lossy(&pair_by_pair(&report, format, &style)),
                             String::from_utf8_lossy(&whole),
-                            "{format:?} {layout:?} {width}"
+                            "{format:?} {layout:?} {width} {align:?}"
                         );
                     }
                 }
             }
         }
+    }
+
+    #[test]
+    fn aligned_by_sentence_the_margin_is_known_before_the_first_pair() {
+        use crate::render::interlinear::tests::aligned_report;
+        let report = aligned_report();
+        let mut ids = Vec::new();
+        // ¶1 has three sentences: a flagged later one is `!.3`, three columns.
+        assert_eq!(Head::of(&report, &mut ids, Align::Sentence).sentences, 3);
+        assert_eq!(Head::of(&report, &mut ids, Align::Paragraph).sentences, 0);
+        let plain = style(Layout::Columns, 100, false);
+        let aligned = Style {
+            align: Align::Sentence,
+            ..plain
+        };
+        let mut paragraph_ids = Vec::new();
+        let by_paragraph = Head::of(&report, &mut paragraph_ids, Align::Paragraph);
+        assert_eq!(TextDocument::new(&by_paragraph, &plain).margin, 2);
+        let head = Head::of(&report, &mut ids, Align::Sentence);
+        let doc = |style: &Style| TextDocument::new(&head, style);
+        assert_eq!(doc(&aligned).margin, 3);
+        assert_eq!(doc(&aligned).layout, Layout::Columns);
+        let narrow = Style {
+            width: 60,
+            layout: Layout::Auto,
+            ..aligned
+        };
+        assert_eq!(doc(&narrow).layout, Layout::Interlinear);
     }
 
     #[test]
@@ -336,6 +443,44 @@ mod tests {
         }
     }
 
+    /// The rows [`Progressive::estimated_rows`] expects for `report` and the rows the whole
+    /// document really has.
+    fn estimated_and_real_rows(report: &Report, style: &Style) -> (usize, usize) {
+        let mut whole = Vec::new();
+        translation(report, Format::Text, style, 0, &mut whole).expect("write");
+        let mut ids = Vec::new();
+        let head = Head::of(report, &mut ids, style.align);
+        let mut writer = Progressive::new(Format::Text, &head, style).expect("text");
+        let sources: Vec<&str> = report
+            .paragraphs
+            .iter()
+            .map(|p| p.source.as_str())
+            .collect();
+        let rows = writer.estimated_rows(&head, &sources, &report.boilerplate);
+        (rows, String::from_utf8_lossy(&whole).lines().count())
+    }
+
+    #[test]
+    fn aligned_by_sentence_the_estimate_counts_the_rows_of_each_sentence_pair() {
+        use crate::render::interlinear::tests::aligned_report;
+        let mut report = aligned_report();
+        for pair in &mut report.paragraphs {
+            let sentences = as_long_sentences(pair.id, &pair.source, true);
+            pair.target = pair.source.clone();
+            pair.translated = true;
+            pair.sentences = sentences;
+        }
+        assert_eq!(report.paragraphs[0].sentences.len(), 3);
+        for layout in [Layout::Interlinear, Layout::Columns] {
+            let style = Style {
+                align: Align::Sentence,
+                ..style(layout, 60, false)
+            };
+            let (estimated, real) = estimated_and_real_rows(&report, &style);
+            assert_eq!(estimated, real, "{layout:?}");
+        }
+    }
+
     #[test]
     fn the_estimate_counts_rows_as_if_translations_were_as_long_as_their_sources() {
         let mut report = sample_report();
@@ -343,18 +488,8 @@ mod tests {
             pair.target = pair.source.clone();
             pair.translated = true;
         }
-        let style = style(Layout::Columns, 80, false);
-        let mut whole = Vec::new();
-        translation(&report, Format::Text, &style, 0, &mut whole).expect("write");
-        let mut ids = Vec::new();
-        let head = Head::of(&report, &mut ids);
-        let mut writer = Progressive::new(Format::Text, &head, &style).expect("text");
-        let sources: Vec<&str> = report
-            .paragraphs
-            .iter()
-            .map(|p| p.source.as_str())
-            .collect();
-        let rows = writer.estimated_rows(&head, &sources, &report.boilerplate);
-        assert_eq!(rows, String::from_utf8_lossy(&whole).lines().count());
+        let (estimated, real) =
+            estimated_and_real_rows(&report, &style(Layout::Columns, 80, false));
+        assert_eq!(estimated, real);
     }
 }

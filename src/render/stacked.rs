@@ -30,16 +30,16 @@ pub(super) fn pair_lines(
     width: usize,
     kept: &str,
 ) -> Vec<Line> {
-    let mut lines = source_lines(pair, label, id_width, width);
+    let mut lines = source_lines(&pair.source, label, id_width, width);
     lines.extend(translation_lines(pair, kept, width));
     lines
 }
 
-/// The source paragraph with its margin `label` (the id), continuation lines aligned under the
-/// text.
-fn source_lines(pair: &ParagraphPair, label: &str, id_width: usize, width: usize) -> Vec<Line> {
+/// The source text (a paragraph, or a sentence of one) with its margin `label` (the id),
+/// continuation lines aligned under the text.
+pub(super) fn source_lines(text: &str, label: &str, id_width: usize, width: usize) -> Vec<Line> {
     let margin = id_width + 1;
-    wrap_to(&pair.source, width.saturating_sub(margin))
+    wrap_to(text, width.saturating_sub(margin))
         .into_iter()
         .enumerate()
         .map(|(row, text)| {

@@ -66,6 +66,7 @@ pub fn term_mismatches(pair: &Pair<'_>, terms: &[Term]) -> Vec<Check> {
             paragraph: pair.id,
             kind: CheckKind::TermMismatch,
             detail: term.describe(),
+            sentences: Vec::new(),
         })
         .collect()
 }
@@ -109,6 +110,7 @@ pub fn name_drift(pairs: &[Pair<'_>], source: LanguageCode, target: LanguageCode
                     paragraph: *id,
                     kind: CheckKind::NameDrift,
                     detail: detail(rendering),
+                    sentences: Vec::new(),
                 })
                 .collect::<Vec<_>>()
         })
@@ -430,6 +432,7 @@ mod tests {
                 paragraph: ParagraphId(3),
                 kind: CheckKind::NameDrift,
                 detail: "Kiew → Kiev, elsewhere Kyiv".into(),
+                sentences: Vec::new(),
             }]
         );
     }
@@ -475,6 +478,7 @@ mod tests {
                 paragraph: ParagraphId(3),
                 kind: CheckKind::TermMismatch,
                 detail: "Kiew → Kyiv".into(),
+                sentences: Vec::new(),
             }]
         );
         assert_eq!(term_mismatches(&all[3], &[kiew]), []);

@@ -35,6 +35,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::detect::Detector;
 use crate::ingest::ParagraphId;
+use crate::ingest::sentence::{SentenceId, label_of};
 use crate::language::LanguageCode;
 use crate::verify::numbers::{Offered, missing};
 
@@ -116,9 +117,22 @@ pub struct Check {
     /// translation is still in (`de`), the quotations counted (`2 in source, 1 in target`), the
     /// length ratio (`0.12, expected about 0.87`); empty for `empty`.
     pub detail: String,
+    /// The sentences of the paragraph the check is about, when it ran on a sentence pair
+    /// (`--align sentence`, [`super::sentences`]); empty for the whole paragraph.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sentences: Vec<SentenceId>,
 }
 
 impl Check {
+    /// What the check is about: `¶3`, or the sentences `¶3.2` (`¶3.2–3` for a group).
+    pub fn location(&self) -> String {
+        if self.sentences.is_empty() {
+            self.paragraph.to_string()
+        } else {
+            label_of(&self.sentences)
+        }
+    }
+
     /// `number missing: 30`, `untranslated: still German (de)`, `empty translation`.
     pub fn describe(&self) -> String {
         let detail = match self.kind {
@@ -137,9 +151,9 @@ impl Check {
 }
 
 impl fmt::Display for Check {
-    /// `¶3 number_missing 30`: short, for one stderr line.
+    /// `¶3 number_missing 30` (`¶3.2 …` for a sentence): short, for one stderr line.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {}", self.paragraph, self.kind.name())?;
+        write!(f, "{} {}", self.location(), self.kind.name())?;
         if !self.detail.is_empty() {
             write!(f, " {}", self.detail)?;
         }
@@ -200,6 +214,7 @@ pub fn check<'a>(
                 paragraph: pair.id,
                 kind,
                 detail,
+                sentences: Vec::new(),
             });
         };
         if !crate::ingest::has_visible_text(pair.target) {
@@ -457,7 +472,8 @@ mod tests {
             [Check {
                 paragraph: ParagraphId(3),
                 kind: CheckKind::NumberMissing,
-                detail: "30".into()
+                detail: "30".into(),
+                sentences: Vec::new(),
             }]
         );
     }
@@ -520,7 +536,8 @@ mod tests {
             [Check {
                 paragraph: ParagraphId(3),
                 kind: CheckKind::Empty,
-                detail: String::new()
+                detail: String::new(),
+                sentences: Vec::new(),
             }]
         );
     }
@@ -551,11 +568,13 @@ mod tests {
                 paragraph: ParagraphId(3),
                 kind: CheckKind::NumberMissing,
                 detail: "30".into(),
+                sentences: Vec::new(),
             },
             Check {
                 paragraph: ParagraphId(5),
                 kind: CheckKind::Empty,
                 detail: String::new(),
+                sentences: Vec::new(),
             },
         ];
         let failed = ChecksFailed::of(&checks).expect("checks failed");
@@ -579,6 +598,7 @@ mod tests {
             paragraph: ParagraphId(3),
             kind: CheckKind::NumberMissing,
             detail: "30".into(),
+            sentences: Vec::new(),
         };
         let json = serde_json::to_string(&check).expect("serializes");
         assert_eq!(

@@ -5,12 +5,13 @@
 //! result of all chunks, so a bug in chunking, reassembly or a protocol can never print
 //! paragraphs beside the wrong translation. The brief's checks are in [`brief`]; the per-paragraph
 //! fidelity checks (numbers, quotations, leftovers, length) in [`fidelity`], on top of the
-//! locale-aware [`numbers`].
+//! locale-aware [`numbers`]; sentence pairs (`--align sentence`) in [`sentences`].
 
 pub mod brief;
 pub mod consistency;
 pub mod fidelity;
 pub mod numbers;
+pub mod sentences;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -29,6 +30,8 @@ pub struct VerifyError {
     pub unexpected: Vec<ParagraphId>,
     /// Translated as empty text.
     pub empty: Vec<ParagraphId>,
+    /// Aligned by sentence, but the sentence pairs do not cover the paragraph's sentences.
+    pub misaligned: Vec<ParagraphId>,
 }
 
 impl VerifyError {
@@ -37,6 +40,7 @@ impl VerifyError {
             && self.duplicated.is_empty()
             && self.unexpected.is_empty()
             && self.empty.is_empty()
+            && self.misaligned.is_empty()
     }
 
     fn describe(&self) -> String {
@@ -45,6 +49,7 @@ impl VerifyError {
             ("translated twice", &self.duplicated),
             ("never sent", &self.unexpected),
             ("empty", &self.empty),
+            ("sentences misaligned", &self.misaligned),
         ]
         .iter()
         .filter(|(_, ids)| !ids.is_empty())
@@ -66,7 +71,9 @@ pub struct InOrder {
     /// How many of `sent` have been released.
     released: usize,
     /// Arrived, not yet released (a paragraph before them is still missing).
-    waiting: BTreeMap<ParagraphId, String>,
+    waiting: BTreeMap<ParagraphId, Translated>,
+    /// The paragraphs sent, when known, to hold sentence pairs to their sentences.
+    paragraphs: BTreeMap<ParagraphId, Paragraph>,
     /// Every id that arrived with text, to notice duplicates.
     seen: BTreeSet<ParagraphId>,
     /// What broke the contract so far.
@@ -76,7 +83,10 @@ pub struct InOrder {
 impl InOrder {
     /// Expects a translation for each of `sent`.
     pub fn new(sent: &[Paragraph]) -> InOrder {
-        InOrder::of_ids(sent.iter().map(|p| p.id).collect())
+        InOrder {
+            paragraphs: sent.iter().map(|p| (p.id, p.clone())).collect(),
+            ..InOrder::of_ids(sent.iter().map(|p| p.id).collect())
+        }
     }
 
     /// Expects a translation for each of `sent`, by id.
@@ -85,6 +95,7 @@ impl InOrder {
             sent,
             released: 0,
             waiting: BTreeMap::new(),
+            paragraphs: BTreeMap::new(),
             seen: BTreeSet::new(),
             error: VerifyError::default(),
         }
@@ -100,16 +111,23 @@ impl InOrder {
                 self.error.empty.push(t.id);
             } else if !self.seen.insert(t.id) {
                 self.error.duplicated.push(t.id);
+            } else if !t.sentences.is_empty()
+                && self
+                    .paragraphs
+                    .get(&t.id)
+                    .is_some_and(|p| sentences::misalignment(p, &t.sentences).is_some())
+            {
+                self.error.misaligned.push(t.id);
             } else {
-                self.waiting.insert(t.id, t.text);
+                self.waiting.insert(t.id, t);
             }
         }
         let mut ready = Vec::new();
         while let Some(&id) = self.sent.get(self.released) {
-            let Some(text) = self.waiting.remove(&id) else {
+            let Some(translated) = self.waiting.remove(&id) else {
                 break;
             };
-            ready.push(Translated { id, text });
+            ready.push(translated);
             self.released += 1;
         }
         ready
@@ -120,7 +138,11 @@ impl InOrder {
         self.error.missing = self.sent[self.released..]
             .iter()
             .copied()
-            .filter(|id| !self.waiting.contains_key(id) && !self.error.empty.contains(id))
+            .filter(|id| {
+                !self.waiting.contains_key(id)
+                    && !self.error.empty.contains(id)
+                    && !self.error.misaligned.contains(id)
+            })
             .collect();
         // Arrived but stuck behind a missing paragraph: present, so not "missing" themselves.
         if self.error.is_clean() {
@@ -141,10 +163,7 @@ pub fn whole<'a>(
     let mut order = InOrder::of_ids(expected);
     order.push(
         got.into_iter()
-            .map(|(id, text)| Translated {
-                id,
-                text: text.to_owned(),
-            })
+            .map(|(id, text)| Translated::new(id, text.to_owned()))
             .collect(),
     );
     order.finish()
@@ -191,10 +210,7 @@ mod tests {
     }
 
     fn t(id: u32, text: &str) -> Translated {
-        Translated {
-            id: ParagraphId(id),
-            text: text.into(),
-        }
+        Translated::new(ParagraphId(id), text.into())
     }
 
     #[test]
@@ -249,6 +265,37 @@ mod tests {
         assert_eq!(expected_ids(ids(&[1, u32::MAX])).len(), 10_002);
         let invisible = whole(ids(&[1]), [(ParagraphId(1), "\u{200b}\u{2060}")]);
         assert_eq!(invisible.map_err(|e| e.empty), Err(ids(&[1])));
+    }
+
+    #[test]
+    fn sentence_pairs_that_miss_a_sentence_are_held_back_as_misaligned() {
+        use crate::ingest::sentence::{SentenceId, SentencePair};
+        let sent = vec![Paragraph {
+            id: ParagraphId(1),
+            text: "Eins. Zwei.".into(),
+        }];
+        let pair = |index, source: &str| SentencePair {
+            ids: vec![SentenceId {
+                paragraph: ParagraphId(1),
+                index,
+            }],
+            source: source.into(),
+            target: "One.".into(),
+        };
+        let mut order = InOrder::new(&sent);
+        let mut short = t(1, "One.");
+        short.sentences = vec![pair(1, "Eins.")];
+        assert_eq!(order.push(vec![short.clone()]), []);
+        let err = order.finish().expect_err("¶1.2 was lost");
+        assert_eq!(
+            (err.misaligned, err.missing),
+            (vec![ParagraphId(1)], vec![])
+        );
+        let mut whole = short;
+        whole.sentences.push(pair(2, "Zwei."));
+        let mut order = InOrder::new(&sent);
+        assert_eq!(order.push(vec![whole.clone()]), [whole]);
+        assert_eq!(order.finish(), Ok(()));
     }
 
     #[test]

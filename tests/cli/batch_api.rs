@@ -3,8 +3,8 @@
 //! prices, `--batch-api` end to end for OpenAI's Batch API and Anthropic's Message Batches
 //! (outputs as a synchronous batch writes them, the cache filled, request bodies valid against
 //! the published schemas), jobs split across lowered batch limits, every batch fault, `diglot
-//! batch status|cancel`, kill -9 at many points of a job then resume, and `--export-batch` /
-//! `--import-batch` round trips.
+//! batch status|cancel`, kill -9 at many points of a job then resume, `--export-batch` /
+//! `--import-batch` round trips, and a batch aligned by sentence (`--align sentence`).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -1083,4 +1083,56 @@ fn batch_lines_carry_the_glossary_and_context_a_synchronous_run_sends() {
     let batched: Vec<Value> = outputs(&out).values().map(strip).collect();
     let synced: Vec<Value> = outputs(&plain).values().map(strip).collect();
     assert_eq!(batched, synced);
+}
+
+#[test]
+fn aligned_by_sentence_a_batch_sends_the_sentence_requests_and_reads_their_answers() {
+    let server = batch_mock(1, &[], &[]);
+    let (sandbox, input, out) = setup(&["de-kurz.txt", "de-rutte-nato.txt"]);
+    let aligned = ["--align", "sentence", "--format", "json"];
+    let mut args = vec![s(&input), "--batch-api", "--out-dir", s(&out)];
+    args.extend(aligned);
+    args.extend(["--wait", "--poll-interval", "200ms"]);
+    let done = openai(sandbox.cmd(), &server, &args);
+    assert_eq!(done.code, 0, "{}", done.stderr);
+    assert_eq!(done.stderr, "diglot: 2 articles: 2 written\n");
+    // Every answer kept the sentence contract: nothing went one by one.
+    assert_eq!(server.chat_requests(), 0);
+    let created = posts(&server, "/v1/batches");
+    let file = created[0].body["input_file_id"].as_str().expect("file id");
+    let lines = get_body(&server.root_url(), &format!("/v1/files/{file}/content"));
+    assert_eq!(lines.lines().count(), 2);
+    for line in lines.lines() {
+        let line: Value = serde_json::from_str(line).expect("a JSON line");
+        let user = line["body"]["messages"][1]["content"]
+            .as_str()
+            .unwrap_or_default();
+        assert!(user.contains("\n[1.1] "), "a sentence request: {user}");
+    }
+    let written = outputs(&out);
+    for (name, text) in &written {
+        let result = json(text);
+        let paragraphs = result["paragraphs"].as_array().expect("paragraphs");
+        assert!(
+            paragraphs
+                .iter()
+                .all(|p| !p["sentences"].as_array().expect("sentences").is_empty()),
+            "{name}: every paragraph aligned by sentence"
+        );
+    }
+    // The same as a synchronous batch writes, but for the usage (batched, not requested).
+    let without_usage = |outputs: BTreeMap<String, String>| {
+        outputs
+            .into_iter()
+            .map(|(name, text)| {
+                let mut result = json(&text);
+                result["usage"] = Value::Null;
+                (name, result)
+            })
+            .collect::<BTreeMap<_, _>>()
+    };
+    assert_eq!(
+        without_usage(written),
+        without_usage(sync_outputs(&sandbox, &server, &input, &aligned))
+    );
 }

@@ -299,8 +299,14 @@ fn run_chromium(
 
 /// Lays out `html` at `width` px and returns what the measuring script saw.
 fn measure(html: &str, width: u32, dir: &Path) -> Value {
+    measure_with(html, width, dir, MEASURE_SCRIPT)
+}
+
+/// Lays out `html` at `width` px with `script` in the harness, which writes its JSON into a
+/// hidden `<pre id="diglot-measured">`, and returns that JSON. The page may request nothing.
+pub(crate) fn measure_with(html: &str, width: u32, dir: &Path, script: &str) -> Value {
     let page = dir.join(format!("measure-{width}.html"));
-    std::fs::write(&page, harness(html, (width, 900), MEASURE_SCRIPT)).expect("write the page");
+    std::fs::write(&page, harness(html, (width, 900), script)).expect("write the page");
     let tripwire = Tripwire::new();
     let dom = run_chromium(
         &page,
@@ -471,50 +477,62 @@ fn screenshots_of_the_reference_page_for_review() {
     let mock = mock(&[]);
     let html = reference_page(&sandbox, &mock);
     for (width, height) in [(1280, 2400), (375, 2400)] {
-        let page = sandbox.write(
-            &format!("screenshot-{width}.html"),
-            harness(&html, (width, height), ""),
-        );
-        let shot = screenshot_dir().join(format!("reference-{width}.png"));
-        let _ = std::fs::remove_file(&shot);
-        let tripwire = Tripwire::new();
-        // The window may be narrower than Chromium lays out (500 px): the screenshot is then
-        // the left part, which is exactly the iframe.
-        run_chromium(
-            &page,
-            (width, height),
-            &[format!("--screenshot={}", shot.display())],
-            &tripwire,
-        );
-        tripwire.assert_untouched("the screenshot");
-        let png = std::fs::read(&shot).expect("the screenshot was written");
-        assert!(
-            png.len() > 10_000,
-            "{} is {} bytes",
-            shot.display(),
-            png.len()
-        );
-        assert_eq!(
-            &png[..8],
-            b"\x89PNG\r\n\x1a\n",
-            "{} is a PNG",
-            shot.display()
-        );
-        // IHDR: width and height as big-endian u32 at bytes 16..24.
-        assert_eq!(
-            &png[16..20],
-            width.to_be_bytes(),
-            "{} width",
-            shot.display()
-        );
-        assert_eq!(
-            &png[20..24],
-            height.to_be_bytes(),
-            "{} height",
-            shot.display()
-        );
+        let shot = screenshot(&sandbox, &html, "reference", (width, height));
         println!("screenshot: {}", shot.display());
     }
+}
+
+/// Takes a screenshot of `html` at `width`×`height` into `target/browser/NAME-WIDTH.png`,
+/// checks that it is a PNG of that size (the page may request nothing), and returns its path.
+pub(crate) fn screenshot(
+    sandbox: &Sandbox,
+    html: &str,
+    name: &str,
+    (width, height): (u32, u32),
+) -> PathBuf {
+    let page = sandbox.write(
+        &format!("screenshot-{name}-{width}.html"),
+        harness(html, (width, height), ""),
+    );
+    let shot = screenshot_dir().join(format!("{name}-{width}.png"));
+    let _ = std::fs::remove_file(&shot);
+    let tripwire = Tripwire::new();
+    // The window may be narrower than Chromium lays out (500 px): the screenshot is then
+    // the left part, which is exactly the iframe.
+    run_chromium(
+        &page,
+        (width, height),
+        &[format!("--screenshot={}", shot.display())],
+        &tripwire,
+    );
+    tripwire.assert_untouched("the screenshot");
+    let png = std::fs::read(&shot).expect("the screenshot was written");
+    assert!(
+        png.len() > 10_000,
+        "{} is {} bytes",
+        shot.display(),
+        png.len()
+    );
+    assert_eq!(
+        &png[..8],
+        b"\x89PNG\r\n\x1a\n",
+        "{} is a PNG",
+        shot.display()
+    );
+    // IHDR: width and height as big-endian u32 at bytes 16..24.
+    assert_eq!(
+        &png[16..20],
+        width.to_be_bytes(),
+        "{} width",
+        shot.display()
+    );
+    assert_eq!(
+        &png[20..24],
+        height.to_be_bytes(),
+        "{} height",
+        shot.display()
+    );
+    shot
 }
 
 #[test]

@@ -90,7 +90,8 @@ impl Sandbox {
         path
     }
 
-    /// `diglot translate --provider mock --base-url MOCK --width 80 --color never FILE ARGS…`.
+    /// `diglot translate --provider mock --base-url MOCK --color never FILE ARGS…`, at
+    /// `--width 80` unless `args` give one.
     pub fn translate(&self, mock: &BackgroundMock, file: &Path, args: &[&str]) -> Run {
         self.translate_with(self.cmd(), mock, file, args)
     }
@@ -103,7 +104,16 @@ impl Sandbox {
         file: &Path,
         args: &[&str],
     ) -> Run {
-        cmd.args(translate_args(mock)).arg(file).args(args);
+        let mut base = translate_args(mock);
+        if args.contains(&"--width") {
+            // The test's own width replaces the default 80.
+            let at = base
+                .iter()
+                .position(|a| a == "--width")
+                .unwrap_or(base.len());
+            base.drain(at..(at + 2).min(base.len()));
+        }
+        cmd.args(base).arg(file).args(args);
         run(&mut cmd)
     }
 }
@@ -169,6 +179,15 @@ pub fn mock_with(faults: &[&str], latency_ms: u64) -> BackgroundMock {
         ..MockOptions::default()
     })
     .expect("mock starts")
+}
+
+/// A JSON file under `fixtures/` (a cassette, say), parsed.
+pub fn fixture_json(path: &str) -> serde_json::Value {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(path);
+    let text = std::fs::read_to_string(&path).expect("a fixture");
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 /// Parses JSON output.

@@ -23,6 +23,7 @@ mod readme;
 mod record;
 mod resilience;
 mod sdk;
+mod sentences;
 mod servers;
 mod terms;
 mod translate;

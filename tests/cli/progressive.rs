@@ -1,5 +1,6 @@
 //! Reading as it arrives (issue 15): pairs on stdout the moment they are verified, in order,
-//! while later chunks are still being generated (the mock's request log shows them pending);
+//! while later chunks are still being generated (the mock's request log shows them pending),
+//! aligned by paragraph or by sentence;
 //! `--format jsonl` line by line; the same bytes as a run written whole; the pager (a fake one
 //! that records its input), quitting it early, Ctrl-C and a closed pipe; the status area on a
 //! pseudo-terminal.
@@ -78,48 +79,65 @@ fn stderr_of(child: &mut Child) -> String {
 
 #[test]
 fn pairs_arrive_in_order_while_later_chunks_are_still_pending() {
-    // Whole answers: the log lists a chunk only once it is generated.
-    let mock = generating(100, 1500, true);
-    let sandbox = Sandbox::new();
-    let file = article(&sandbox, 20, 250);
-    let mut child = spawn(
-        &sandbox,
-        &mock,
-        &file,
-        &["--format", "jsonl", "--jobs", "2"],
-    );
-    let started = Instant::now();
-    let lines = BufReader::new(child.stdout.take().expect("stdout"));
-    let mut seen = Vec::new();
-    let mut answered_at_first_pair = None;
-    for line in lines.lines() {
-        let line = line.expect("a line");
-        let record = json(&line);
-        if record["type"] == "paragraph" {
-            if answered_at_first_pair.is_none() {
-                answered_at_first_pair = Some(mock.chat_requests());
+    for align in ["paragraph", "sentence"] {
+        // Whole answers: the log lists a chunk only once it is generated.
+        let mock = generating(100, 1500, true);
+        let sandbox = Sandbox::new();
+        let file = article(&sandbox, 20, 250);
+        let args = ["--format", "jsonl", "--jobs", "2", "--align", align];
+        let mut child = spawn(&sandbox, &mock, &file, &args);
+        let started = Instant::now();
+        let lines = BufReader::new(child.stdout.take().expect("stdout"));
+        let mut seen = Vec::new();
+        let mut answered_at_first_pair = None;
+        for line in lines.lines() {
+            let line = line.expect("a line");
+            let record = json(&line);
+            if record["type"] == "paragraph" {
+                if answered_at_first_pair.is_none() {
+                    answered_at_first_pair = Some(mock.chat_requests());
+                }
+                // Aligned by sentence, each record carries its sentence pairs.
+                let sentences = record["sentences"].as_array().map_or(0, Vec::len);
+                assert_eq!(sentences > 0, align == "sentence", "{record}");
+                seen.push((record["id"].as_u64().expect("an id"), started.elapsed()));
             }
-            seen.push((record["id"].as_u64().expect("an id"), started.elapsed()));
         }
+        assert!(
+            child.wait().expect("diglot ends").success(),
+            "{align}: {}",
+            stderr_of(&mut child)
+        );
+        let ids: Vec<u64> = seen.iter().map(|(id, _)| *id).collect();
+        assert_eq!(
+            ids,
+            (1..=20).collect::<Vec<_>>(),
+            "{align}: every pair once, in order"
+        );
+        assert!(seen.windows(2).all(|w| w[0].1 <= w[1].1));
+        // The opening paragraph went alone; the rest in two balanced chunks for --jobs 2.
+        assert_eq!(mock.chat_requests(), 3, "{align}");
+        if align == "paragraph" {
+            assert_eq!(requested_ids(&mock)[0], [1]);
+        } else {
+            let first = first_request_text(&mock);
+            assert!(
+                first.contains("[1.1] ") && !first.contains("[2.1] "),
+                "{first}"
+            );
+        }
+        // When ¶1 was on stdout, only its own chunk had been answered: the others were pending.
+        assert_eq!(answered_at_first_pair, Some(1), "{align}");
     }
-    assert!(
-        child.wait().expect("diglot ends").success(),
-        "{}",
-        stderr_of(&mut child)
-    );
-    let ids: Vec<u64> = seen.iter().map(|(id, _)| *id).collect();
-    assert_eq!(
-        ids,
-        (1..=20).collect::<Vec<_>>(),
-        "every pair once, in order"
-    );
-    assert!(seen.windows(2).all(|w| w[0].1 <= w[1].1));
-    // The opening paragraph went alone; the rest in two balanced chunks for --jobs 2.
-    let chunks = requested_ids(&mock);
-    assert_eq!(chunks.len(), 3, "{chunks:?}");
-    assert_eq!(chunks[0], [1]);
-    // When ¶1 was on stdout, only its own chunk had been answered: the others were pending.
-    assert_eq!(answered_at_first_pair, Some(1), "{chunks:?}");
+}
+
+/// What the first chat request asked to be translated (its user message).
+fn first_request_text(mock: &BackgroundMock) -> String {
+    mock.requests()
+        .iter()
+        .find(|r| r.is_chat())
+        .and_then(|r| r.body["messages"][1]["content"].as_str().map(str::to_owned))
+        .unwrap_or_default()
 }
 
 #[test]

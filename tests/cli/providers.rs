@@ -50,10 +50,7 @@ pub(crate) fn translate(
 
 /// The recorded de→en translations of the reference article, by source text.
 fn cassette() -> HashMap<String, String> {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures/cassettes/de-rutte-nato.en.json");
-    let cassette: Value =
-        serde_json::from_str(&std::fs::read_to_string(path).expect("cassette")).expect("JSON");
+    let cassette = crate::common::fixture_json("cassettes/de-rutte-nato.en.json");
     cassette["paragraphs"]
         .as_array()
         .expect("paragraphs")
@@ -68,7 +65,7 @@ fn cassette() -> HashMap<String, String> {
 }
 
 /// Every translation request the mock saw, each checked against `wire`'s schema.
-fn translation_bodies(mock: &BackgroundMock, wire: Wire) -> Vec<Value> {
+pub(crate) fn translation_bodies(mock: &BackgroundMock, wire: Wire) -> Vec<Value> {
     let bodies: Vec<Value> = mock
         .requests()
         .into_iter()

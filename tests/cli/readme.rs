@@ -1,6 +1,6 @@
 //! README.md read as CommonMark, the way GitHub and crates.io render it: its sections are
-//! headings, its code is in closed fences, and no heading ends up inside a code block (a
-//! missing fence once swallowed the provider section; issue 14).
+//! headings, its code is in closed fences, no heading ends up inside a code block (a missing
+//! fence once swallowed the provider section; issue 14), and every image it shows is here.
 
 use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
@@ -117,4 +117,24 @@ fn every_code_block_is_fenced_and_holds_no_heading() {
         .find(|(_, text)| text.contains("export OPENAI_API_KEY"))
         .expect("the OpenAI example");
     assert_eq!(openai.0.as_deref(), Some("sh"));
+}
+
+#[test]
+fn every_image_the_readme_shows_is_in_the_repository() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(root.join("README.md")).expect("README.md");
+    let images: Vec<String> = Parser::new_ext(&text, Options::ENABLE_TABLES)
+        .filter_map(|event| match event {
+            Event::Start(Tag::Image { dest_url, .. }) => Some(dest_url.to_string()),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        images.iter().any(|i| i.ends_with("sentence-highlight.png")),
+        "the HTML sentence highlight (issue 17): {images:?}"
+    );
+    for image in &images {
+        let png = std::fs::read(root.join(image)).unwrap_or_else(|e| panic!("{image}: {e}"));
+        assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n", "{image} is not a PNG");
+    }
 }

@@ -4,6 +4,7 @@
 use super::Body;
 use crate::cache::{Key, ProviderIdentity};
 use crate::config::{Endpoint, ProviderSettings};
+use crate::ingest::sentence::Align;
 use crate::language::LanguageCode;
 use crate::prompt::Prompts;
 
@@ -32,6 +33,9 @@ pub(super) struct ReportIdentity<'a> {
     to: Option<LanguageCode>,
     paragraphs: Vec<(u32, &'a str)>,
     boilerplate: &'a [String],
+    /// Only when aligned by sentence, so the keys of paragraph results stay as they were.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    align: Option<Align>,
     /// A digest of the glossaries, when any were given.
     #[serde(skip_serializing_if = "Option::is_none")]
     glossary: Option<String>,
@@ -58,8 +62,18 @@ impl<'a> ReportIdentity<'a> {
                 .map(|p| (p.id.0, p.text.as_str()))
                 .collect(),
             boilerplate: &body.boilerplate,
+            align: None,
             glossary: None,
             context: false,
+        }
+    }
+
+    /// The identity of the result aligned by `align`: a result aligned by sentence never
+    /// stands for one aligned by paragraph, nor the other way round.
+    pub(super) fn aligned(self, align: Align) -> ReportIdentity<'a> {
+        ReportIdentity {
+            align: (align == Align::Sentence).then_some(align),
+            ..self
         }
     }
 

@@ -23,6 +23,7 @@ use crate::cache::{Cache, Key, ProviderIdentity};
 use crate::config::{ProviderSettings, Settings};
 use crate::detect::{Detection, Detector, Direction, DocumentDetection};
 use crate::error::Error;
+use crate::ingest::sentence::Align;
 use crate::ingest::{Document, Paragraph, ParagraphId};
 use crate::input::Source;
 use crate::language::LanguageCode;
@@ -149,7 +150,8 @@ impl Task {
                 .zip(brief_points)
                 .map(|(provider, points)| (identity_of(provider, &prompts), points)),
         );
-        let run = RunOptions::of(settings);
+        let mut run = RunOptions::of(settings);
+        run.align = alignment(options, settings);
         let names = (main.name.value.clone(), brief.map(|b| b.name.value.clone()));
         Task {
             names,
@@ -164,6 +166,7 @@ impl Task {
                 width: settings.width.value,
                 layout: options.layout,
                 date: settings.date,
+                align: run.align,
             },
             cache: run.cache_dir.clone().map(Cache::new),
             run,
@@ -197,6 +200,7 @@ impl Task {
                 only_target,
             } => ("brief", Some(points), only_target),
         };
+        let align = self.run.align;
         let text = (self.format == Format::Text).then(|| {
             serde_json::json!({
                 "width": self.style.width,
@@ -212,6 +216,7 @@ impl Task {
             "keep_boilerplate": self.keep_boilerplate,
             "format": format!("{:?}", self.format).to_lowercase(),
             "text": text,
+            "align": (align == Align::Sentence).then_some(align),
             "glossary": self.terms.identity().0,
             "context": self.terms.context,
             "provider": who(&self.names.0, &self.producers.0),
@@ -233,6 +238,7 @@ impl Task {
         Some(
             ReportIdentity::new(command, self.producers.clone(), (self.from, self.to), body)
                 .with_terms(self.terms.identity())
+                .aligned(self.run.align)
                 .key(),
         )
     }
@@ -308,6 +314,22 @@ impl Task {
     /// [`Task::rendered`] for a translation written progressively: no output left to write.
     pub(super) fn streamed(&self, report: Report, warnings: Vec<String>) -> Rendered {
         self.rendered(Vec::new(), &Finished::Translation(report), warnings)
+    }
+}
+
+/// What a task's translations are aligned by: the settings' choice, except that
+/// `--layout interlinear` asks for sentences unless a layer named the alignment. A brief
+/// translates nothing, so it aligns nothing.
+fn alignment(options: TaskOptions, settings: &Settings) -> Align {
+    match options.kind {
+        TaskKind::Brief { .. } => Align::Paragraph,
+        TaskKind::Translate { .. }
+            if options.layout == Layout::Interlinear
+                && settings.align.source == crate::config::Source::Default =>
+        {
+            Align::Sentence
+        }
+        TaskKind::Translate { .. } => settings.align.value,
     }
 }
 
@@ -474,7 +496,13 @@ impl Finished {
         match self {
             Finished::Translation(report) => {
                 let pairs = report.paragraphs.iter().map(|p| (p.id, p.target.as_str()));
-                if let Err(broken) = crate::verify::whole(ids, pairs) {
+                let sentences = report
+                    .paragraphs
+                    .iter()
+                    .map(|p| (p.id, p.source.as_str(), p.sentences.as_slice()));
+                if let Err(broken) = crate::verify::whole(ids, pairs)
+                    .and_then(|()| crate::verify::sentences::whole(sentences))
+                {
                     return Some(broken.to_string());
                 }
                 let sources = report.paragraphs.iter().map(|p| (p.id, p.source.as_str()));

@@ -113,6 +113,8 @@ impl Side {
                     text: String::new(),
                 })
                 .collect(),
+            // A brief's texts always go by paragraph.
+            align: crate::ingest::sentence::Align::Paragraph,
             guide: crate::guide::Guide::default(),
         };
         let wire = self.protocol.encode_translation(&chunk, &self.shape)?;
@@ -202,6 +204,9 @@ pub(in crate::command) struct Requester {
     brief: Option<Side>,
     /// Requests at once the chunks are balanced for (1 for a batch: fewest requests).
     jobs: u32,
+    /// What the translations are aligned by (`--align`): a chunk aligned by sentence is
+    /// encoded as its sentences, as the pipeline sends it.
+    align: crate::ingest::sentence::Align,
 }
 
 impl Requester {
@@ -217,6 +222,7 @@ impl Requester {
             main: Side::new(main, task, batch),
             brief: brief.map(|b| Side::new(b, task, batch)),
             jobs: if batch { 1 } else { task.run.jobs },
+            align: task.run.align,
         }
     }
 
@@ -290,6 +296,7 @@ impl Requester {
         let mut chunks = chunks;
         for chunk in &mut chunks {
             chunk.guide = article.guide(&chunk.paragraphs);
+            chunk.align = self.align;
         }
         let mut requests = Vec::new();
         for (n, chunk) in chunks.iter().enumerate() {

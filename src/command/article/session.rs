@@ -13,6 +13,7 @@ use super::identity::identity_of;
 use crate::cache::{Cache, ProviderIdentity};
 use crate::config::{Endpoint, ProviderSettings, Settings};
 use crate::error::Error;
+use crate::ingest::sentence::Align;
 use crate::mock::{MockOptions, MockServer};
 use crate::pipeline::{Answers, EndpointShape, Live, LiveSink, Meter, Pipeline, RemoteGlossaries};
 use crate::plan::Budget;
@@ -30,6 +31,8 @@ pub(in crate::command) struct RunOptions {
     pub(super) cache_dir: Option<PathBuf>,
     /// The largest article read, in bytes.
     pub(super) max_article_bytes: u64,
+    /// What the translations are aligned by (`--align`).
+    pub(super) align: Align,
     /// The glossaries of the run (`translate`), for providers that keep their own copy.
     pub(super) glossaries: Arc<crate::glossary::Glossaries>,
 }
@@ -41,6 +44,7 @@ impl RunOptions {
             run_timeout: settings.run_timeout.as_ref().map(|t| t.value),
             cache_dir: settings.cache_dir.clone(),
             max_article_bytes: settings.max_article_bytes.value,
+            align: settings.align.value,
             glossaries: Arc::default(),
         }
     }
@@ -87,6 +91,8 @@ pub(super) struct Connection {
     cache_dir: Option<PathBuf>,
     identity: ProviderIdentity,
     shape: Arc<EndpointShape>,
+    /// What the translations are aligned by (`--align`).
+    pub(super) align: Align,
     /// Answers the provider's batch engine gave, for its pipelines to take.
     answers: Option<Arc<Answers>>,
     remote_glossaries: Arc<RemoteGlossaries>,
@@ -131,6 +137,7 @@ impl Connection {
             _mock: mock,
             budget: budget_for(&provider, protocol.as_ref()),
             cache_dir: run.cache_dir.clone(),
+            align: run.align,
             identity,
             shape,
             remote_glossaries: Arc::new(RemoteGlossaries::new(Arc::clone(&run.glossaries))),
@@ -170,6 +177,7 @@ impl Connection {
             cache: self.cache_dir.clone().map(Cache::new),
             identity: self.identity.clone(),
             meter: Meter::default(),
+            align: self.align,
             answers: self.answers.clone(),
             prices: self.provider.prices,
             notes: std::sync::Mutex::default(),

@@ -17,11 +17,12 @@ use crate::detect::{Detector, Direction};
 use crate::error::Error;
 use crate::glossary::Term;
 use crate::guide::Article;
+use crate::ingest::sentence::SentencePair;
 use crate::ingest::{Paragraph, ParagraphId};
 use crate::pipeline::Pipeline;
 use crate::plan::Chunk;
 use crate::provider::Translated;
-use crate::render::progressive::Head;
+use crate::render::progressive::{Head, most_sentences};
 use crate::report::Usage;
 use crate::report::{ParagraphPair, Report};
 use crate::verify::InOrder;
@@ -43,17 +44,18 @@ pub(super) async fn translate_article(
     let (source, target) = (prepared.source(), prepared.target());
     let ids: Vec<ParagraphId> = prepared.paragraphs.iter().map(|p| p.id).collect();
     if let Some(sink) = sink.as_deref_mut() {
-        let head = Head {
-            source: &source,
-            target: &target,
-            provider: &provider,
-            ids: &ids,
-        };
         let sources: Vec<&str> = prepared
             .paragraphs
             .iter()
             .map(|p| p.text.as_str())
             .collect();
+        let head = Head {
+            source: &source,
+            target: &target,
+            provider: &provider,
+            ids: &ids,
+            sentences: most_sentences(sources.iter().copied(), session.main.align),
+        };
         sink.start(&head, &sources, &prepared.boilerplate)?;
     }
     let to_send = prepared.to_send();
@@ -141,7 +143,7 @@ impl Pairs<'_, '_> {
         {
             self.push(None, &[])?;
         }
-        self.push(Some(&translated.text), checks)
+        self.push(Some(translated), checks)
     }
 
     /// The kept paragraphs after the last translation.
@@ -152,8 +154,9 @@ impl Pairs<'_, '_> {
         Ok(())
     }
 
-    /// The next paragraph with its translation (`None`: kept as it was).
-    fn push(&mut self, target: Option<&str>, checks: &[Check]) -> Result<(), Error> {
+    /// The next paragraph with its translation, its sentence pairs when aligned by sentence
+    /// (`None`: kept as it was).
+    fn push(&mut self, target: Option<&Translated>, checks: &[Check]) -> Result<(), Error> {
         let at = self.out.len();
         let (Some(p), Some(d)) = (
             self.prepared.paragraphs.get(at),
@@ -165,9 +168,10 @@ impl Pairs<'_, '_> {
             id: p.id,
             source: p.text.clone(),
             translated: target.is_some(),
-            target: target.unwrap_or(&p.text).to_owned(),
+            target: target.map_or(&p.text, |t| &t.text).clone(),
             language: d.language,
             confidence: d.confidence,
+            sentences: target.map(|t| t.sentences.clone()).unwrap_or_default(),
         };
         if let Some(sink) = self.sink.as_deref_mut() {
             sink.pair(&pair, checks)?;
@@ -464,8 +468,9 @@ pub(super) async fn repair(
     }
 }
 
-/// The fidelity checks of `ready` translations, the glossary's included, in the blocking
-/// pool: they run lingua over every translation.
+/// The fidelity checks of `ready` translations (per sentence pair where they are aligned by
+/// sentence), the glossary's included, in the blocking pool: they run lingua over every
+/// translation.
 pub(super) async fn fidelity_checks(
     sources: &BTreeMap<ParagraphId, &Paragraph>,
     ready: &[Translated],
@@ -475,9 +480,17 @@ pub(super) async fn fidelity_checks(
         return Ok(Vec::new());
     }
     let terms = article.terms().to_vec();
+    let sentences: BTreeMap<ParagraphId, Vec<SentencePair>> = ready
+        .iter()
+        .filter(|t| !t.sentences.is_empty())
+        .map(|t| (t.id, t.sentences.clone()))
+        .collect();
     on_pairs(sources, ready, "fidelity check", move |pairs| {
-        let mut checks = crate::verify::fidelity::check(
-            pairs.iter().copied(),
+        let mut checks = crate::verify::sentences::check(
+            pairs.iter().map(|pair| {
+                let aligned = sentences.get(&pair.id).map_or(&[][..], Vec::as_slice);
+                (*pair, aligned)
+            }),
             direction.source,
             direction.target,
             &Detector::new(),
