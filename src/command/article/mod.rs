@@ -1,6 +1,6 @@
 //! One article through the stages, for a single run and for each article of a batch: read,
 //! ingest, look the whole result up in the cache and else detect and choose the direction
-//! ([`prepare`]), then translate (and brief) or brief, verify, store and render ([`process`])
+//! ([`prepare()`]), then translate (and brief) or brief, verify, store and render ([`process`])
 //! over a [`Session`] connected once and shared by every article.
 //!
 //! Built from resolved settings and plain [`TaskOptions`], never from clap types. Translations
@@ -12,6 +12,7 @@
 
 mod identity;
 mod names;
+mod prepare;
 mod requests;
 mod session;
 mod translation;
@@ -21,28 +22,23 @@ use indicatif::ProgressBar;
 use crate::brief::{Brief, BriefInput};
 use crate::cache::{Cache, Key, ProviderIdentity};
 use crate::config::{ProviderSettings, Settings};
-use crate::detect::{Detection, Detector, Direction, DocumentDetection};
+use crate::detect::Detector;
 use crate::error::Error;
+use crate::ingest::ParagraphId;
 use crate::ingest::sentence::Align;
-use crate::ingest::{Document, Paragraph, ParagraphId};
-use crate::input::Source;
 use crate::language::LanguageCode;
 use crate::pipeline::LiveSink;
 use crate::prompt::Prompts;
 use crate::render::progressive::Head;
 use crate::render::{Format, Layout, Style};
-use crate::report::{
-    BriefReport, ParagraphPair, ProviderInfo, Report, SourceInfo, TargetInfo, Usage,
-};
+use crate::report::{BriefReport, ParagraphPair, ProviderInfo, Report, Usage};
 use crate::verify::fidelity::{Check, ChecksFailed};
 
 use identity::{ReportIdentity, identity_of};
+use prepare::{Body, is_already_target};
+pub(super) use prepare::{Prepared, prepare};
 pub(super) use requests::{ArticleRequests, Asked, Requester};
 pub(super) use session::{RunOptions, Session};
-
-/// A paragraph detected in the target language with at least this confidence is kept as it is
-/// instead of being sent: translating English into English only costs money and risks drift.
-const KEEP_IF_ALREADY_TARGET: f64 = 0.9;
 
 /// The two subcommands' differences.
 #[derive(Debug, Clone, Copy)]
@@ -346,36 +342,6 @@ fn who(name: &str, identity: &ProviderIdentity) -> serde_json::Value {
     })
 }
 
-/// The article as read: the paragraphs to translate and the boilerplate set aside.
-pub(super) struct Body {
-    paragraphs: Vec<Paragraph>,
-    boilerplate: Vec<String>,
-}
-
-/// The paragraphs of one run, what detection said of each, and the direction.
-pub(super) struct Prepared {
-    paragraphs: Vec<Paragraph>,
-    boilerplate: Vec<String>,
-    detection: DocumentDetection,
-    direction: Direction,
-}
-
-impl Prepared {
-    fn source(&self) -> SourceInfo {
-        SourceInfo {
-            language: self.direction.source,
-            confidence: self.direction.confidence,
-            forced: self.direction.forced,
-        }
-    }
-
-    fn target(&self) -> TargetInfo {
-        TargetInfo {
-            language: self.direction.target,
-        }
-    }
-}
-
 /// An article ready for [`process`]: its result found in the cache (already rendered), or
 /// detected and waiting to be sent, with the cache key its result will be stored under.
 pub(super) enum Ready {
@@ -409,76 +375,6 @@ pub(super) struct Rendered {
     pub(super) flagged: bool,
     /// What it cost, when the profile has prices.
     pub(super) cost: Option<f64>,
-}
-
-/// Reads and ingests one article; a hit in the cache of whole results is rendered at once, with
-/// no language detection; otherwise the article is detected and the direction decided.
-/// Synchronous and CPU-bound: a batch calls it in `spawn_blocking`.
-pub(super) fn prepare(source: &Source, task: &Task) -> Result<Ready, Error> {
-    let body = read_body(source, task.keep_boilerplate, task.run.max_article_bytes)?;
-    let key = task.report_key(&body);
-    if let (Some(cache), Some(key)) = (&task.cache, &key) {
-        let finished = match task.kind {
-            TaskKind::Translate { .. } => cache.get::<Report>(key).map(Finished::Translation),
-            TaskKind::Brief { .. } => cache.get::<BriefReport>(key).map(Finished::Brief),
-        };
-        match finished.map(|finished| (finished.mismatch(&body), finished)) {
-            Some((None, mut finished)) => {
-                let usage = finished.usage();
-                *usage = usage_from_cache(usage);
-                return task.render(&finished, Vec::new()).map(Ready::Cached);
-            }
-            Some((Some(why), _)) => cache.warn(format!(
-                "ignoring the cached result of '{source}': {why}; producing it again"
-            )),
-            None => {}
-        }
-    }
-    let Body {
-        paragraphs,
-        boilerplate,
-    } = body;
-    let texts: Vec<&str> = paragraphs.iter().map(|p| p.text.as_str()).collect();
-    let detection = Detector::new().detect_document(&texts);
-    let direction = detection.direction(task.from, task.to)?;
-    Ok(Ready::Fresh {
-        prepared: Box::new(Prepared {
-            paragraphs,
-            boilerplate,
-            detection,
-            direction,
-        }),
-        key,
-    })
-}
-
-/// Reads and ingests the article (at most `max_bytes`); with `--keep-boilerplate` the footer
-/// joins the paragraphs.
-fn read_body(source: &Source, keep_boilerplate: bool, max_bytes: u64) -> Result<Body, Error> {
-    let Document {
-        mut paragraphs,
-        boilerplate,
-        ..
-    } = super::read_document(source, max_bytes)?;
-    let boilerplate = if keep_boilerplate {
-        paragraphs.extend(boilerplate);
-        Vec::new()
-    } else {
-        boilerplate.into_iter().map(|p| p.text).collect()
-    };
-    Ok(Body {
-        paragraphs,
-        boilerplate,
-    })
-}
-
-/// A cached run's usage: nothing sent, every chunk a hit.
-fn usage_from_cache(original: &Usage) -> Usage {
-    Usage {
-        chunks: original.chunks,
-        cache_hits: original.chunks.max(1),
-        ..Usage::default()
-    }
 }
 
 /// A verified result, as the cache stores it.
@@ -677,10 +573,6 @@ async fn write_brief(
     let brief = pipeline.brief(&input, &glossary, check).await?;
     warnings.extend(pipeline.take_warnings());
     Ok((brief, pipeline.usage(0), warnings))
-}
-
-fn is_already_target(detection: &Detection, target: LanguageCode) -> bool {
-    detection.language == Some(target) && detection.confidence >= KEEP_IF_ALREADY_TARGET
 }
 
 fn provider_info(provider: &ProviderSettings) -> ProviderInfo {
