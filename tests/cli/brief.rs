@@ -528,7 +528,31 @@ fn assert_repaired_once_then_left_out(fault: &str, failure: &str, left_out: Left
             let (points, entities) = (&doc["brief"]["points"], &doc["brief"]["entities"]);
             let count = |v: &serde_json::Value| v.as_array().map_or(0, Vec::len);
             match left_out {
-                LeftOut::Point => assert_eq!(count(points), 4, "{points}"),
+                LeftOut::Point => {
+                    assert_eq!(count(points), 4, "{points}");
+                    // Run twice with one cache: the second brief comes from it, and still
+                    // says that points are missing.
+                    let cached = mock(&[fault]);
+                    let cached_run = || {
+                        let mut cmd = sandbox.cached_cmd();
+                        cmd.args(["brief", "--provider", "mock", "--base-url"])
+                            .arg(cached.base_url())
+                            .arg(reference());
+                        run(&mut cmd)
+                    };
+                    assert_eq!(cached_run().code, 0);
+                    let requests = cached.chat_requests();
+                    let again = cached_run();
+                    assert_eq!(again.code, 0, "{}", again.stderr);
+                    assert_eq!(cached.chat_requests(), requests, "from the cache");
+                    assert!(
+                        again.stderr.contains(
+                            "the brief from the cache has 4 of the 5 key points asked for"
+                        ),
+                        "{}",
+                        again.stderr
+                    );
+                }
                 _ => {
                     assert_eq!(count(points), 5, "{points}");
                     assert!(!entities.to_string().contains("Erika Mustermann"));

@@ -424,6 +424,22 @@ impl Finished {
             Finished::Brief(report) => &mut report.usage,
         }
     }
+
+    /// A warning when the brief of a result from the cache has fewer key points than `asked`
+    /// (the run that wrote it left some out, and said why then).
+    fn fewer_points(&self, asked: Option<u8>) -> Option<String> {
+        let brief = match self {
+            Finished::Translation(report) => report.brief.as_ref()?,
+            Finished::Brief(report) => &report.brief,
+        };
+        let (kept, asked) = (brief.points.len(), usize::from(asked?));
+        (kept < asked).then(|| {
+            format!(
+                "the brief from the cache has {kept} of the {asked} key points asked for (the run \
+                 that wrote it said why)"
+            )
+        })
+    }
 }
 
 /// Where a translation's pairs go the moment they are verified: progressive output.

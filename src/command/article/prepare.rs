@@ -58,7 +58,12 @@ pub(in crate::command) fn prepare(source: &Source, task: &Task) -> Result<Ready,
             Some((None, mut finished)) => {
                 let usage = finished.usage();
                 *usage = usage_from_cache(usage);
-                return task.render(&finished, Vec::new()).map(Ready::Cached);
+                let asked = match task.kind {
+                    TaskKind::Translate { brief_points, .. } => brief_points,
+                    TaskKind::Brief { points, .. } => Some(points),
+                };
+                let warnings = finished.fewer_points(asked).into_iter().collect();
+                return task.render(&finished, warnings).map(Ready::Cached);
             }
             Some((Some(why), _)) => cache.warn(format!(
                 "ignoring the cached result of '{source}': {why}; producing it again"
