@@ -218,6 +218,76 @@ pub const LOOP_PHRASE: &str = "and the talks continued, ";
 /// How long a looping model goes on: a whole 64K context.
 pub const LOOP_TOKENS: usize = 65_536;
 
+/// What an emulated model makes of its `content`: reasoning instead of an answer, a thought
+/// before it, a loop, prose and fences around it, or nothing at all (see `emulate.rs`).
+#[derive(Debug, Clone, Default)]
+pub(super) struct Answer {
+    /// The answer's text.
+    pub(super) content: String,
+    /// Reasoning sent apart from the answer.
+    pub(super) reasoning: Option<String>,
+    /// The model stopped at its bound.
+    pub(super) length: bool,
+}
+
+impl Emulations {
+    /// What the emulated model answers to the `number`th request (its output bound and whether
+    /// it turned thinking off) when a well-behaved model would answer `content`.
+    pub(super) fn answer(
+        &self,
+        (bound, thinking_off): (Option<usize>, bool),
+        number: u64,
+        content: String,
+    ) -> Answer {
+        let has = |e| self.has(e);
+        let bound = bound.unwrap_or(8192);
+        if has(Emulation::ReasoningLength) && !thinking_off {
+            let reasoning = "Let me think about each paragraph carefully. ".repeat(bound / 10 + 1);
+            return Answer {
+                content: String::new(),
+                reasoning: Some(reasoning),
+                length: true,
+            };
+        }
+        if has(Emulation::Loop) && number == 1 {
+            let start: String = content.chars().take(60).collect();
+            let looped = format!(
+                "{start}{}",
+                LOOP_PHRASE.repeat(LOOP_TOKENS * 4 / LOOP_PHRASE.len())
+            );
+            return Answer {
+                content: looped,
+                reasoning: None,
+                length: true,
+            };
+        }
+        let mut content = content;
+        if has(Emulation::Deepseek) && number == 1 {
+            content.clear();
+        }
+        if has(Emulation::IgnoresFormat) && !content.is_empty() {
+            content = format!(
+                "{}\n\n```json\n{content}\n```",
+                super::openai::FENCE_PREAMBLE
+            );
+        }
+        if has(Emulation::Unmarked)
+            && let Some([(_, alone)]) =
+                crate::provider::contract::parse_numbered(&content).as_deref()
+        {
+            content = alone.clone();
+        }
+        if has(Emulation::Think) {
+            content = format!("{THOUGHT}{content}");
+        }
+        Answer {
+            content,
+            reasoning: None,
+            length: false,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -19,6 +19,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::Shared;
+use super::emulate::Answer;
 use super::faults::FaultKind;
 use crate::provider::contract::{
     BriefPayload, NumberedPayload, PayloadParagraph, TranslationPayload, TranslationReply,
@@ -32,7 +33,7 @@ pub(super) const PROSE_REPLY: &str = "Sure! I have translated the article for yo
     naturally now, and I kept every name and number as it was.";
 
 /// The sentence the `fenced` fault puts before the fenced reply.
-const FENCE_PREAMBLE: &str = "Here is the translation you asked for.";
+pub(super) const FENCE_PREAMBLE: &str = "Here is the translation you asked for.";
 
 /// Why a chat request gets a 400: the text goes into the OpenAI-style error message.
 #[derive(Debug, thiserror::Error)]
@@ -231,7 +232,11 @@ pub(super) fn answer_chat(shared: &Shared, parsed: Result<Value, serde_json::Err
                     );
                 }
             };
-            let answer = emulated(shared, &translation, number, content);
+            let answer = shared.emulations.answer(
+                (translation.bound, translation.thinking_off),
+                number,
+                content,
+            );
             match translation.stream {
                 Some(usage)
                     if shared.emulations.streams() && fault != Some(FaultKind::Truncated) =>
@@ -421,62 +426,6 @@ fn numbered_content(reply: TranslationReply, fault: Option<FaultKind>) -> String
     match fault {
         Some(FaultKind::Fenced) => format!("{FENCE_PREAMBLE}\n\n{text}"),
         _ => text,
-    }
-}
-
-/// What an emulated model makes of its `content`: reasoning instead of an answer, a thought
-/// before it, a loop, prose and fences around it, or nothing at all (see `emulate.rs`).
-#[derive(Debug, Clone, Default)]
-struct Answer {
-    content: String,
-    reasoning: Option<String>,
-    /// The model stopped at its bound.
-    length: bool,
-}
-
-fn emulated(shared: &Shared, translation: &Translation, number: u64, content: String) -> Answer {
-    use super::emulate::{Emulation, LOOP_PHRASE, LOOP_TOKENS, THOUGHT};
-    let has = |e| shared.emulations.has(e);
-    let bound = translation.bound.unwrap_or(8192);
-    if has(Emulation::ReasoningLength) && !translation.thinking_off {
-        let reasoning = "Let me think about each paragraph carefully. ".repeat(bound / 10 + 1);
-        return Answer {
-            content: String::new(),
-            reasoning: Some(reasoning),
-            length: true,
-        };
-    }
-    if has(Emulation::Loop) && number == 1 {
-        let start: String = content.chars().take(60).collect();
-        let looped = format!(
-            "{start}{}",
-            LOOP_PHRASE.repeat(LOOP_TOKENS * 4 / LOOP_PHRASE.len())
-        );
-        return Answer {
-            content: looped,
-            reasoning: None,
-            length: true,
-        };
-    }
-    let mut content = content;
-    if has(Emulation::Deepseek) && number == 1 {
-        content.clear();
-    }
-    if has(Emulation::IgnoresFormat) && !content.is_empty() {
-        content = format!("{FENCE_PREAMBLE}\n\n```json\n{content}\n```");
-    }
-    if has(Emulation::Unmarked)
-        && let Some([(_, alone)]) = crate::provider::contract::parse_numbered(&content).as_deref()
-    {
-        content = alone.clone();
-    }
-    if has(Emulation::Think) {
-        content = format!("{THOUGHT}{content}");
-    }
-    Answer {
-        content,
-        reasoning: None,
-        length: false,
     }
 }
 

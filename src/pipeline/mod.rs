@@ -21,6 +21,7 @@ mod brief;
 mod exchange;
 mod glossary;
 mod live;
+mod meter;
 mod sentences;
 
 pub use answers::{Answers, brief_key, chunk_key};
@@ -28,9 +29,10 @@ pub use brief::{BriefCheck, brief_cache_key};
 pub use exchange::EndpointShape;
 pub use glossary::RemoteGlossaries;
 pub use live::{Live, LiveSink};
+pub use meter::Meter;
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use indicatif::ProgressBar;
 use tokio::sync::mpsc;
@@ -46,7 +48,6 @@ use crate::provider::transport::Transport;
 use crate::provider::{
     ContractProblem, Decoded, Protocol, ProviderError, Shape, Translated, WireReply,
 };
-use crate::report::Usage;
 use crate::secret::Secret;
 use exchange::{Encode, Watch};
 
@@ -92,34 +93,6 @@ pub struct Pipeline {
     pub remote_glossaries: Option<Arc<RemoteGlossaries>>,
     /// What the run left out and the user should hear of (a brief's points that failed).
     pub notes: std::sync::Mutex<Vec<String>>,
-}
-
-/// Counts for the report's `usage` that the pipeline sees (the transport counts requests).
-#[derive(Debug, Default)]
-pub struct Meter {
-    cache_hits: AtomicU64,
-    characters_sent: AtomicU64,
-    characters_received: AtomicU64,
-    input_tokens: AtomicU64,
-    output_tokens: AtomicU64,
-    tokens_reported: AtomicBool,
-    refusals: AtomicU64,
-    repairs: AtomicU64,
-    batched: AtomicU64,
-    batch_input_tokens: AtomicU64,
-    batch_output_tokens: AtomicU64,
-}
-
-impl Meter {
-    /// The endpoint refused a parameter and the request went again in another shape.
-    fn note_refusal(&self) {
-        self.refusals.fetch_add(1, Ordering::Relaxed);
-    }
-
-    /// A paragraph went again on its own because a check showed its translation broken.
-    fn note_repair(&self) {
-        self.repairs.fetch_add(1, Ordering::Relaxed);
-    }
 }
 
 /// Paragraphs a chunk may hold before it goes out in halves once the endpoint has broken the
@@ -292,64 +265,6 @@ impl Pipeline {
         cached_translations(self.cache.as_ref()?, key, chunk)
     }
 
-    /// The run's usage so far, with `chunks` planned.
-    pub fn usage(&self, chunks: u64) -> Usage {
-        let load = |n: &AtomicU64| n.load(Ordering::Relaxed);
-        let tokens = self.meter.tokens_reported.load(Ordering::Relaxed).then(|| {
-            (
-                load(&self.meter.input_tokens),
-                load(&self.meter.output_tokens),
-            )
-        });
-        let mut usage = Usage {
-            requests: self.transport.stats().requests(),
-            retries: self.transport.stats().retries(),
-            chunks,
-            cache_hits: load(&self.meter.cache_hits),
-            characters_sent: load(&self.meter.characters_sent),
-            characters_received: load(&self.meter.characters_received),
-            input_tokens: tokens.map(|t| t.0),
-            output_tokens: tokens.map(|t| t.1),
-            billed_characters: self.billed_characters(),
-            refusals: load(&self.meter.refusals),
-            repairs: load(&self.meter.repairs),
-            batched: load(&self.meter.batched),
-            cost: None,
-        };
-        usage.cost = self.prices.and_then(|prices| self.cost(&usage, prices));
-        usage
-    }
-
-    /// What `usage` cost at `prices`: batched tokens at the batch share. `None` when requests
-    /// were answered but no count of tokens or characters came back to price.
-    fn cost(&self, usage: &Usage, prices: crate::provider::price::Prices) -> Option<f64> {
-        use crate::provider::price::Billed;
-        if usage.requests == 0 && usage.batched == 0 {
-            return Some(0.0);
-        }
-        if usage.input_tokens.is_none() && usage.billed_characters.is_none() {
-            return None;
-        }
-        let load = |n: &AtomicU64| n.load(Ordering::Relaxed);
-        let batch = Billed {
-            input_tokens: load(&self.meter.batch_input_tokens),
-            output_tokens: load(&self.meter.batch_output_tokens),
-            characters: 0,
-        };
-        let sent = Billed {
-            input_tokens: usage
-                .input_tokens
-                .unwrap_or(0)
-                .saturating_sub(batch.input_tokens),
-            output_tokens: usage
-                .output_tokens
-                .unwrap_or(0)
-                .saturating_sub(batch.output_tokens),
-            characters: usage.billed_characters.unwrap_or(0),
-        };
-        Some(prices.cost(sent) + prices.batch_cost(batch))
-    }
-
     /// Warnings: what the run left out, then the cache's (unreadable entries, failed writes).
     pub fn take_warnings(&self) -> Vec<String> {
         let mut warnings = self
@@ -374,31 +289,6 @@ impl Pipeline {
         self.protocol
             .check_preflight(chunk.source_language, chunk.target_language, &reply)?;
         Ok(())
-    }
-
-    /// The characters billed over the run, when the API reported them for every request.
-    pub fn billed_characters(&self) -> Option<u64> {
-        *self
-            .billed_characters
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-
-    fn add_billed(&self, reply: &WireReply) {
-        if let Some((input, output)) = self.protocol.reported_tokens(reply) {
-            self.meter.tokens_reported.store(true, Ordering::Relaxed);
-            self.meter.input_tokens.fetch_add(input, Ordering::Relaxed);
-            self.meter
-                .output_tokens
-                .fetch_add(output, Ordering::Relaxed);
-        }
-        if let Some(n) = self.protocol.billed_characters(reply) {
-            let mut billed = self
-                .billed_characters
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            *billed = Some(billed.unwrap_or(0) + n);
-        }
     }
 
     /// One chunk: ask; on a broken reply, repair once; if still broken, split in halves and
@@ -542,19 +432,6 @@ impl Pipeline {
     /// The batch engine's answer to a request keyed `key`, if one is waiting.
     fn answer(&self, key: &Key) -> Option<WireReply> {
         self.answers.as_ref()?.take(key)
-    }
-
-    /// Counts an answer the batch engine gave: its tokens are billed at the batch share.
-    fn add_billed_batch(&self, reply: &WireReply) {
-        self.meter.batched.fetch_add(1, Ordering::Relaxed);
-        self.add_billed(reply);
-        if let Some((input, output)) = self.protocol.reported_tokens(reply) {
-            let meter = &self.meter;
-            meter.batch_input_tokens.fetch_add(input, Ordering::Relaxed);
-            meter
-                .batch_output_tokens
-                .fetch_add(output, Ordering::Relaxed);
-        }
     }
 
     /// Decodes the batch engine's answer for `chunk` as [`Pipeline::ask`] decodes a reply; a

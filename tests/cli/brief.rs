@@ -26,6 +26,19 @@ fn brief(sandbox: &Sandbox, mock: &BackgroundMock, args: &[&str]) -> Run {
     run(&mut cmd)
 }
 
+/// `diglot brief --provider mock --base-url MOCK --format json ARTICLE` run with `cmd`.
+fn brief_json(
+    mut cmd: assert_cmd::Command,
+    mock: &BackgroundMock,
+    article: std::path::PathBuf,
+) -> Run {
+    cmd.args(["brief", "--provider", "mock", "--base-url"])
+        .arg(mock.base_url())
+        .args(["--format", "json"])
+        .arg(article);
+    run(&mut cmd)
+}
+
 /// The `task` of every chat request's payload, in order.
 fn tasks(mock: &BackgroundMock) -> Vec<String> {
     crate::common::chat_payloads(mock)
@@ -458,17 +471,7 @@ fn the_brief_provider_comes_from_flag_env_or_file_and_config_shows_it() {
 fn an_article_without_a_cassette_gets_a_marked_pseudo_brief_that_passes_the_checks() {
     let sandbox = Sandbox::new();
     let mock = mock(&[]);
-    let mut cmd = sandbox.cmd();
-    cmd.args([
-        "brief",
-        "--provider",
-        "mock",
-        "--base-url",
-        &mock.base_url(),
-    ])
-    .args(["--format", "json"])
-    .arg(fixture("en-city-budget.txt"));
-    let out = run(&mut cmd);
+    let out = brief_json(sandbox.cmd(), &mock, fixture("en-city-budget.txt"));
     assert_eq!(out.code, 0, "{}", out.stderr);
     let doc = json(&out.stdout);
     assert_eq!(doc["target"]["language"], "de");
@@ -533,13 +536,7 @@ fn assert_repaired_once_then_left_out(fault: &str, failure: &str, left_out: Left
                     // Run twice with one cache: the second brief comes from it, and still
                     // says that points are missing.
                     let cached = mock(&[fault]);
-                    let cached_run = || {
-                        let mut cmd = sandbox.cached_cmd();
-                        cmd.args(["brief", "--provider", "mock", "--base-url"])
-                            .arg(cached.base_url())
-                            .arg(reference());
-                        run(&mut cmd)
-                    };
+                    let cached_run = || brief_json(sandbox.cached_cmd(), &cached, reference());
                     assert_eq!(cached_run().code, 0);
                     let requests = cached.chat_requests();
                     let again = cached_run();
@@ -649,17 +646,7 @@ fn an_unattributed_statement_is_repaired_once_then_left_out_or_fatal() {
 fn a_short_article_is_asked_for_no_more_points_than_it_has_sentences() {
     let sandbox = Sandbox::new();
     let mock = mock(&[]);
-    let mut cmd = sandbox.cmd();
-    cmd.args([
-        "brief",
-        "--provider",
-        "mock",
-        "--base-url",
-        &mock.base_url(),
-    ])
-    .args(["--format", "json"])
-    .arg(fixture("de-kurz.txt"));
-    let out = run(&mut cmd);
+    let out = brief_json(sandbox.cmd(), &mock, fixture("de-kurz.txt"));
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(
         out.stderr,
