@@ -92,6 +92,20 @@ pub fn points_for(asked: u8, paragraphs: &[Paragraph]) -> u8 {
     asked.min(u8::try_from(sentences.max(1)).unwrap_or(u8::MAX))
 }
 
+impl Brief {
+    /// A warning for a brief that came from the cache with fewer key points than `asked`: the
+    /// run that wrote it left some out, and said why then.
+    pub fn fewer_points_from_cache(&self, asked: u8) -> Option<String> {
+        let (kept, asked) = (self.points.len(), usize::from(asked));
+        (kept < asked).then(|| {
+            format!(
+                "the brief from the cache has {kept} of the {asked} key points asked for (the run \
+                 that wrote it said why)"
+            )
+        })
+    }
+}
+
 /// What a brief request is about: the article's body paragraphs and the languages.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BriefInput {

@@ -160,14 +160,10 @@ impl Pipeline {
             let (brief, failures) = run_check(&check, brief).await?;
             if failures.is_empty() {
                 self.meter.cache_hits.fetch_add(1, Ordering::Relaxed);
-                let (kept, asked) = (brief.points.len(), usize::from(input.points));
-                if kept < asked
+                if let Some(warning) = brief.fewer_points_from_cache(input.points)
                     && let Ok(mut notes) = self.notes.lock()
                 {
-                    notes.push(format!(
-                        "the brief from the cache has {kept} of the {asked} key points asked \
-                         for (the run that wrote it said why)"
-                    ));
+                    notes.push(warning);
                 }
                 return Ok(brief);
             }

@@ -432,13 +432,7 @@ impl Finished {
             Finished::Translation(report) => report.brief.as_ref()?,
             Finished::Brief(report) => &report.brief,
         };
-        let (kept, asked) = (brief.points.len(), usize::from(asked?));
-        (kept < asked).then(|| {
-            format!(
-                "the brief from the cache has {kept} of the {asked} key points asked for (the run \
-                 that wrote it said why)"
-            )
-        })
+        brief.fewer_points_from_cache(asked?)
     }
 }
 
